@@ -1,0 +1,5 @@
+import sys
+
+from qorgan.cli import main
+
+sys.exit(main())

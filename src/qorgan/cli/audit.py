@@ -1,0 +1,10 @@
+"""`qorgan audit` (being written)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+    sub.add_parser("audit", help="(not available yet)")

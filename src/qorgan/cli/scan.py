@@ -1,0 +1,10 @@
+"""`qorgan scan` (being written)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+    sub.add_parser("scan", help="(not available yet)")
