@@ -22,16 +22,19 @@ and never contain request content: callers must not format user data into them.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 
 class QorganError(Exception):
-    status: ClassVar[int] = 500
-    code: ClassVar[str] = "internal_error"
+    status: int = 500
+    code: str = "internal_error"
 
-    def __init__(self, message: str, **details: Any) -> None:
+    def __init__(self, message: str, *, code: str | None = None, **details: Any) -> None:
+        """``code`` refines the class's code (``invalid_json`` for a PayloadError, ...)."""
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = code
         self.details = details
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,199 @@
+"""Kazakh (and Kazakh-in-Russian) people, places and organisations, without a model.
+
+There is no offline Kazakh NER model to ship, so this backend is lists and patterns:
+
+- places: cities, regions and countries from ``data/kk_places.txt`` in Kazakh and Russian
+  spelling, inflected forms included (Алматыда, Астане), with "облысы"/"области" kept;
+- organisations: a legal form before a quoted name (ТОО «…», ЖШС "…", АО «…»), known
+  names from ``data/kk_orgs.txt`` (Kaspi Bank, Халық Банк) and "<Name> Банк";
+- people: :mod:`qorgan.detection.recognizers.names` on what is left.
+
+Where spans overlap, an organisation wins over a place ("Air Astana") and a place over a
+person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cached_property
+
+from qorgan.detection.recognizers.lexicon import fold, lemma_candidates, read_lines
+from qorgan.detection.recognizers.names import NameLexicon, Token, find_people, tokenize
+from qorgan.types import Finding
+
+__all__ = ["KAZAKH_CONTEXT", "KazakhNameRecognizer"]
+
+ENTITIES = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
+
+_LEGAL_FORM = r"(?:ТОО|АО|ЖШС|АҚ|ИП|ЖК|ООО|ОАО|ЗАО|ПАО|РГП|ГКП|КГП|НАО|КММ|ОЮЛ|ҚБ|LLP|JSC|LLC)"
+_QUOTED_ORG = re.compile(
+    rf"(?<![\w]){_LEGAL_FORM}\s*(?:«[^«»\n]{{1,80}}»|\"[^\"\n]{{1,80}}\"|“[^”\n]{{1,80}}”|„[^“\n]{{1,80}}“)"
+)
+_PATTERN_ORG = re.compile(
+    r"\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+\s+(?:[Бб]анк[а-яі]{0,4}|Bank)\b"
+    # Ministries: "Білім министрлігі", "Министерство образования (и науки)".
+    r"|\b[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+(?:\s+[а-яәғқңөұүһі-]+){0,2}\s+министрлігі\w*"
+    r"|\bМинистерств[оау]\w*(?:\s+[а-яё]+){1,2}?(?:\s+и\s+[а-яё]+)?(?=[\s,.;:!?)]|$)"
+)
+# Words after a place name that belong to it ("Алматы облысы", "Карагандинской области").
+_REGION_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "облысы", "облысында", "облысының", "облысына", "облысынан", "облысындағы",
+        "области", "область", "ауданы", "ауданында", "району", "районе", "район",
+    )
+)  # fmt: skip
+_SURNAME_TOWN = re.compile(r"(?:ов|ев)(?:а|е|у|ым|ой)?$")
+
+
+def _context() -> tuple[str, ...]:
+    # As written (not folded): context matchers compare lower-cased words of the text.
+    return tuple(sorted({w.lower() for line in read_lines("kk_context.txt") for w in line.split()}))
+
+
+#: Words announcing personal data, for recognizers that score by context.
+KAZAKH_CONTEXT: tuple[str, ...] = _context()
+
+
+class _Gazetteer:
+    """Multi-word entries indexed by their first folded word."""
+
+    def __init__(self, entries: Sequence[str]) -> None:
+        self.index: dict[str, list[tuple[str, ...]]] = {}
+        for entry in entries:
+            words = tuple(fold(w) for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", entry))
+            if words:
+                self.index.setdefault(words[0], []).append(words)
+        for options in self.index.values():
+            options.sort(key=len, reverse=True)
+
+    def match(self, cands: Sequence[frozenset[str]], i: int) -> int:
+        """Number of tokens from ``i`` that form the longest entry, 0 if none."""
+        for first in cands[i]:
+            for words in self.index.get(first, ()):
+                n = len(words)
+                if i + n <= len(cands) and all(words[k] in cands[i + k] for k in range(1, n)):
+                    return n
+        return 0
+
+
+class KazakhNameRecognizer:
+    """NER backend for Kazakh text, also useful on Russian text naming Kazakh people.
+
+    ``languages`` defaults to Kazakh only; pass ``languages={"kk", "ru"}`` to run it beside
+    the Russian model on Russian text too.
+    """
+
+    name = "kk-lexicon"
+    entities: frozenset[str] = ENTITIES
+
+    def __init__(
+        self,
+        *,
+        languages: frozenset[str] = frozenset({"kk"}),
+        entities: Sequence[str] | None = None,
+    ) -> None:
+        if not languages:
+            raise ValueError("at least one language is required")
+        if entities is not None:
+            unknown = set(entities) - ENTITIES
+            if unknown:
+                raise ValueError(
+                    f"unsupported entities {sorted(unknown)}; supported: {sorted(ENTITIES)}"
+                )
+            self.entities = frozenset(entities)
+        self.languages: frozenset[str] = frozenset(languages)
+        self._names = NameLexicon()
+
+    @cached_property
+    def _places(self) -> _Gazetteer:
+        return _Gazetteer(read_lines("kk_places.txt"))
+
+    @cached_property
+    def _orgs(self) -> re.Pattern[str]:
+        names = sorted({fold(n) for n in read_lines("kk_orgs.txt")}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(n) for n in names)
+        return re.compile(rf"(?<![\w.@])(?:{alternatives})(?![\w])")
+
+    def load(self) -> None:
+        """Read every list now, so the first request does not pay for it."""
+        _ = self._places, self._orgs
+        _ = self._names.first, self._names.last, self._names.context, self._names.not_names
+
+    def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        return [self.analyze(text) for text in texts]
+
+    def analyze(self, text: str) -> list[Finding]:
+        if not any(ch.isalpha() for ch in text):
+            return []
+        tokens = tokenize(text)
+        orgs = self._find_orgs(text)
+        claimed = [(s, e) for s, e, _ in orgs]
+        places = [p for p in self._find_places(tokens) if not _overlaps(p[0], p[1], claimed)]
+        claimed += places
+        blocked = [
+            range(k, k + 1) for k, t in enumerate(tokens) if _overlaps(t.start, t.end, claimed)
+        ]
+        findings: list[Finding] = []
+        if "ORGANIZATION" in self.entities:
+            findings += [Finding("ORGANIZATION", s, e, score, self.name) for s, e, score in orgs]
+        if "LOCATION" in self.entities:
+            findings += [Finding("LOCATION", s, e, 0.8, self.name) for s, e in places]
+        if "PERSON" in self.entities:
+            findings += [
+                Finding("PERSON", s, e, score, self.name)
+                for s, e, score in find_people(text, tokens, self._names, excluded=blocked)
+            ]
+        findings.sort(key=lambda f: (f.start, f.end))
+        return findings
+
+    def _find_orgs(self, text: str) -> list[tuple[int, int, float]]:
+        # A legal form with a quoted name is near-certain; a list entry or "<Name> Bank"
+        # slightly less (a list entry may be a product or a domain).
+        spans = [(m.start(), m.end(), 0.9) for m in _QUOTED_ORG.finditer(text)]
+        for pattern, source, score in (
+            (self._orgs, _fold_text(text), 0.85),
+            (_PATTERN_ORG, text, 0.8),
+        ):
+            for m in pattern.finditer(source):
+                if not _overlaps(m.start(), m.end(), [(s, e) for s, e, _ in spans]):
+                    spans.append((m.start(), m.end(), score))
+        return sorted(spans)
+
+    def _find_places(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+        cands = [frozenset(lemma_candidates(t.folded)) for t in tokens]
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(tokens):
+            n = self._places.match(cands, i) if tokens[i].capitalized else 0
+            # Some towns are named after people (Сәтбаев, Қонаев): after a given name the
+            # word is that person's surname.
+            if n and i > 0 and self._names.is_given(tokens[i - 1]) and _surname_like(tokens[i]):
+                n = 0
+            if n == 0:
+                i += 1
+                continue
+            end = tokens[i + n - 1].end
+            if i + n < len(tokens) and tokens[i + n].folded in _REGION_WORDS:
+                end = tokens[i + n].end
+                n += 1
+            spans.append((tokens[i].start, end))
+            i += n
+        return spans
+
+
+def _surname_like(token: Token) -> bool:
+    return _SURNAME_TOWN.search(token.folded) is not None
+
+
+def _fold_text(text: str) -> str:
+    folded = fold(text)
+    # A few characters lower-case to two code points (İ); keep offsets aligned then.
+    if len(folded) != len(text):
+        folded = "".join(f if len(f := fold(ch)) == 1 else ch for ch in text)
+    return folded
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)

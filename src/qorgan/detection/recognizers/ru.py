@@ -1,0 +1,147 @@
+"""Russian named entities from the slovnet NER model shipped inside the natasha wheel.
+
+The model and its navec embeddings are plain files in the installed ``natasha`` package.
+They are located without importing ``natasha`` (its ``__init__`` imports pymorphy2, which
+does not run on current Python) and loaded once per process, on first use. Nothing is
+downloaded: a missing file is a :class:`~qorgan.errors.DetectionError`, so detection
+fails closed instead of silently finding nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from qorgan.detection.recognizers.lexicon import natasha_data_dir
+from qorgan.detection.recognizers.names import NameLexicon
+from qorgan.detection.recognizers.spans import clean_span
+from qorgan.errors import DetectionError
+from qorgan.types import Finding
+
+__all__ = [
+    "NAVEC_FILE",
+    "NER_MODEL_FILE",
+    "RussianNer",
+    "RussianNerRecognizer",
+    "load_slovnet_ner",
+]
+
+NER_MODEL_FILE = "model/slovnet_ner_news_v1.tar"
+NAVEC_FILE = "emb/navec_news_v1_1B_250K_300d_100q.tar"
+
+_TYPES = {"PER": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION"}
+ENTITIES = frozenset(_TYPES.values())
+
+_load_lock = threading.Lock()
+
+
+def load_slovnet_ner() -> Any:
+    """Load the slovnet NER model with its navec embeddings, once per process."""
+    # The lock makes concurrent first requests wait for one load instead of each loading.
+    with _load_lock:
+        return _load_slovnet_ner()
+
+
+@lru_cache(maxsize=1)
+def _load_slovnet_ner() -> Any:
+    data = natasha_data_dir()
+    model_path, navec_path = data / NER_MODEL_FILE, data / NAVEC_FILE
+    for path in (model_path, navec_path):
+        if not path.is_file():
+            raise DetectionError(f"Russian NER file missing: {path.name}")
+    try:
+        from navec import Navec
+        from slovnet import NER
+
+        ner = NER.load(str(model_path))
+        ner.navec(Navec.load(str(navec_path)))
+    except (OSError, ValueError, KeyError, ImportError) as exc:
+        raise DetectionError("Russian NER model could not be loaded") from exc
+    return ner
+
+
+class RussianNer:
+    """NER backend for Russian text (PERSON, LOCATION, ORGANIZATION).
+
+    Safe to share between threads once loaded; :meth:`load` may be called at start-up so
+    the first request does not pay for it.
+    """
+
+    name = "slovnet-ru"
+    languages: frozenset[str] = frozenset({"ru"})
+    entities: frozenset[str] = ENTITIES
+
+    def __init__(self, *, score: float = 0.85, entities: Sequence[str] | None = None) -> None:
+        if not 0.0 < score <= 1.0:
+            raise ValueError("score must be in (0, 1]")
+        if entities is not None:
+            unknown = set(entities) - ENTITIES
+            if unknown:
+                raise ValueError(
+                    f"unsupported entities {sorted(unknown)}; supported: {sorted(ENTITIES)}"
+                )
+            self.entities = frozenset(entities)
+        self.score = score
+        self._lexicon = NameLexicon()
+
+    def load(self) -> None:
+        load_slovnet_ner()
+
+    def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        results: list[list[Finding]] = [[] for _ in texts]
+        todo = [i for i, text in enumerate(texts) if _has_letters(text)]
+        if not todo:
+            return results
+        ner = load_slovnet_ner()
+        try:
+            markups = list(ner.map([texts[i] for i in todo]))
+        except (ValueError, IndexError, KeyError) as exc:
+            raise DetectionError("Russian NER failed") from exc
+        for index, markup in zip(todo, markups, strict=True):
+            results[index] = self._findings(texts[index], markup.spans)
+        return results
+
+    def _findings(self, text: str, spans: Sequence[Any]) -> list[Finding]:
+        findings: list[Finding] = []
+        for span in spans:
+            entity = _TYPES.get(span.type)
+            if entity is None or entity not in self.entities or span.start < 0:
+                continue
+            cleaned = clean_span(text, entity, span.start, span.stop, self._lexicon)
+            if cleaned is not None:
+                findings.append(Finding(entity, *cleaned, self.score, self.name))
+        return findings
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+class RussianNerRecognizer(EntityRecognizer):
+    """Presidio recognizer over :class:`RussianNer`, for hand-assembled Presidio engines."""
+
+    def __init__(self, backend: RussianNer | None = None, supported_language: str = "ru") -> None:
+        self._backend = backend or RussianNer()
+        super().__init__(
+            supported_entities=sorted(self._backend.entities),
+            name="RussianNerRecognizer",
+            supported_language=supported_language,
+        )
+
+    def load(self) -> None:
+        # Presidio calls load() from __init__; the model stays lazy until the first text.
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: object = None
+    ) -> list[RecognizerResult]:
+        wanted = set(entities) if entities else set(self.supported_entities)
+        return [
+            RecognizerResult(f.entity_type, f.start, f.end, f.score)
+            for f in self._backend.analyze_batch([text])[0]
+            if f.entity_type in wanted
+        ]

@@ -1,0 +1,371 @@
+"""Per-request state of the Guard, and the response side: restore, scan, stream.
+
+An :class:`Exchange` is created for each request and never shared; the Guard object itself
+holds no per-request data. :class:`ResponseScanner` processes model output one segment at
+a time (``qorgan.streaming.split_segments``) whether it arrives whole or as a stream, so both
+paths give the same text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from opentelemetry.trace import Span
+
+from qorgan.audit.record import AuditRecord
+from qorgan.audit.tracing import inject_headers
+from qorgan.consent.model import ConsentView
+from qorgan.consent.registry import consent_view
+from qorgan.decision import Decision, FindingDecision
+from qorgan.errors import ConsentError, QorganError, UpstreamError
+from qorgan.payload import media_type
+from qorgan.policy.context import DecisionContext, Destination
+from qorgan.protocols import Adapter, apply_slots, get_adapter
+from qorgan.streaming import PROTOCOLS, StreamRewriter, split_segments
+from qorgan.transform import PLACEHOLDER_RE, TokenTable, VaultScope
+from qorgan.types import Action, Direction, Finding, Principal, TextSlot
+
+if TYPE_CHECKING:
+    from qorgan.policy.engine import PolicyEngine
+    from qorgan.runtime import Runtime
+
+log = logging.getLogger("qorgan.guard")
+
+
+@dataclass(slots=True, kw_only=True)
+class Exchange:
+    runtime: Runtime
+    engine: PolicyEngine
+    adapter: Adapter
+    route: str
+    request_id: str
+    started: float
+    principal: Principal = field(default_factory=Principal.anonymous)
+    purpose: str | None = None
+    subject: str | None = None  # clear id: used for the consent lookup only, never stored
+    subject_key: str | None = None
+    model: str | None = None
+    destination: Destination | None = None
+    scope: VaultScope | None = None
+    consent: ConsentView | None = None
+    request_decision: Decision | None = None
+    response_findings: list[FindingDecision] = field(default_factory=list)
+    tokens: TokenTable | None = None
+    json_tokens: TokenTable | None = None
+    stream: bool = False
+    degraded: QorganError | None = None
+    consumed_authorization: bool = False
+    usage: dict[str, int] | None = None
+    stages: dict[str, float] = field(default_factory=dict)
+    _stack: ExitStack = field(default_factory=ExitStack)
+    _span: Span | None = None
+    _finished: bool = False
+
+    # -- telemetry --------------------------------------------------------------------------
+
+    def open_span(self) -> None:
+        self._span = self._stack.enter_context(
+            self.runtime.auditor.span(
+                operation=self.adapter.operation, model=None,
+                provider=self.adapter.provider, route=self.route,
+            )
+        )
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        with self.runtime.auditor.stage(name):
+            try:
+                yield
+            finally:
+                self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+    def inject_trace(self, headers: dict[str, str]) -> None:
+        inject_headers(headers)
+
+    def finish(self, *, status: int, error: QorganError | None = None) -> None:
+        """Write the audit record and end the span, once."""
+        if self._finished:
+            return
+        self._finished = True
+        total = time.perf_counter() - self.started
+        self.stages["total"] = total
+        error = error or self.degraded
+        try:
+            record = AuditRecord.from_decisions(
+                request_decision=self.request_decision,
+                response_decision=self.response_decision(),
+                request_id=self.request_id,
+                route=self.route,
+                operation=self.adapter.operation,
+                provider=self.adapter.provider,
+                principal_id=self.runtime.principal_id(self.principal),
+                subject_key=self.subject_key,
+                tenant=self.principal.tenant,
+                purpose=self.purpose,
+                model=self.model,
+                destination=self.destination.id if self.destination else None,
+                region=self.destination.region if self.destination else None,
+                cross_border=(self.engine.is_cross_border(self.destination)
+                              if self.destination else False),
+                stream=self.stream,
+                status=status,
+                latency_ms=total * 1000.0,
+                error_code=error.code if error is not None else None,
+                usage=self.usage,
+                instance=self.runtime.settings.instance,
+                mode=self.engine.mode,
+            )
+            if self._span is not None:
+                self.runtime.auditor.finish(self._span, record, self.stages)
+        except Exception as exc:  # noqa: BLE001 - audit is failsafe: it never fails a request
+            log.error("audit of request %s failed: %s", self.request_id, type(exc).__name__)
+        finally:
+            self._stack.close()
+
+    def response_decision(self) -> Decision | None:
+        if not self.response_findings and not self.engine.response.scan:
+            return None
+        return Decision(
+            findings=tuple(self.response_findings),
+            policy_name=self.engine.name,
+            policy_version=self.engine.version,
+            mode=self.engine.mode,
+            direction=Direction.RESPONSE,
+        )
+
+    # -- context ----------------------------------------------------------------------------
+
+    def own_headers(self) -> tuple[str, str, str]:
+        ctx = self.engine.context
+        return (ctx.subject_header, ctx.purpose_header, ctx.conversation_header)
+
+    def set_context(
+        self, principal: Principal, headers: Mapping[str, str], body: Mapping[str, Any]
+    ) -> None:
+        ctx = self.engine.context
+        attrs = principal.attributes
+        self.principal = principal
+        self.purpose = headers.get(ctx.purpose_header.lower()) or _str(attrs.get("purpose"))
+        self.subject = headers.get(ctx.subject_header.lower()) or _str(attrs.get("subject"))
+        if self.subject is not None:
+            self.subject_key = self.runtime.hasher(self.subject)
+        conversation = headers.get(ctx.conversation_header.lower())
+        if not conversation:
+            # no conversation named: pseudonyms live for this request and its response only
+            conversation = "request:" + secrets.token_hex(16)
+        elif len(conversation) > 256:
+            from qorgan.errors import PayloadError
+
+            raise PayloadError("conversation id is longer than 256 characters",
+                               code="invalid_header")
+        self.scope = VaultScope(
+            tenant=principal.tenant,
+            conversation=self.runtime.conversation_key(principal, conversation),
+        )
+        self.model = self.adapter.model(body)
+        self.destination = self.engine.resolve_destination(self.model, self.route)
+        if self._span is not None and self.model and self._span.is_recording():
+            self._span.set_attribute("gen_ai.request.model", self.model[:128])
+
+    def context(self, direction: Direction) -> DecisionContext:
+        assert self.destination is not None
+        return DecisionContext(self.principal, self.purpose, self.destination, direction,
+                               self.route)
+
+    async def load_consent(self) -> None:
+        registry = self.runtime.consent
+        if not self.engine.needs_consent or registry is None:
+            return
+        try:
+            self.consent = await consent_view(registry, self.runtime.hasher, self.subject,
+                                              self.engine.effective_purpose(
+                                                  self.context(Direction.REQUEST)))
+        except ConsentError:
+            raise
+        except Exception as exc:
+            raise ConsentError("consent registry is unavailable") from exc
+
+    # -- transform and restore --------------------------------------------------------------
+
+    async def transform_request(
+        self, slots: Sequence[TextSlot], decision: Decision
+    ) -> list[str]:
+        assert self.scope is not None
+        per_slot: list[list[FindingDecision]] = [[] for _ in slots]
+        for fd in decision.findings:
+            per_slot[fd.slot].append(fd)
+        # every slot goes through the transformer, findings or not: placeholder-shaped text
+        # the caller wrote anywhere is reserved so the vault never issues it
+        return await self.runtime.transformer.apply_many(
+            [slot.text for slot in slots], per_slot, self.scope
+        )
+
+    async def load_tokens(self) -> None:
+        assert self.scope is not None
+        table = await self.runtime.vault.tokens(self.scope)
+        self.tokens = TokenTable(table)
+        self.json_tokens = TokenTable(
+            {tok: (etype, json.dumps(value, ensure_ascii=False)[1:-1])
+             for tok, (etype, value) in table.items()}
+        )
+
+    def label_headers(self) -> list[tuple[str, str]]:
+        """Law 230-VIII Art. 21: output produced with AI carries a machine-readable mark."""
+        response = self.engine.response
+        if not response.label:
+            return []
+        return [(response.label_header.lower(), response.label_value)]
+
+    def restore_allowed(self, entity_type: str) -> bool:
+        response = self.engine.response
+        if not response.restore:
+            return False
+        if response.restore_roles:
+            return bool(self.principal.roles & set(response.restore_roles))
+        return True
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+class ResponseScanner:
+    """Restore the caller's values and scan what the model wrote, one segment at a time."""
+
+    def __init__(self, ex: Exchange) -> None:
+        self.ex = ex
+
+    async def segment(self, text: str) -> str:
+        return await self._segment(text, None, json_text=False)
+
+    async def json_segment(self, text: str) -> str:
+        return await self._segment(text, None, json_text=True)
+
+    async def _segment(
+        self, text: str, findings: Sequence[Finding] | None, *, json_text: bool
+    ) -> str:
+        ex = self.ex
+        if not text:
+            return text
+        if ex.degraded is not None:
+            return text  # on_error: allow, and a protective step already failed
+        engine = ex.engine
+        if findings is None:
+            findings = []
+            if engine.response.scan:
+                findings = (await ex.runtime.detect(engine, [text]))[0]
+        # a placeholder is the caller's own value in disguise, never a new finding
+        marks = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
+        findings = [f for f in findings
+                    if not any(f.start < e and s < f.end for s, e in marks)]
+        decided: list[FindingDecision] = []
+        if findings:
+            decision = engine.decide([findings], ex.context(Direction.RESPONSE), ex.consent)
+            for fd in decision.findings:
+                # output already exists: a value a rule would block is redacted instead
+                if fd.action is Action.BLOCK:
+                    fd = replace(fd, action=Action.REDACT, reason="block in response: redacted")
+                decided.append(fd)
+            ex.response_findings.extend(decided)
+        if engine.mode != "enforce":
+            return text
+        table = ex.json_tokens if json_text else ex.tokens
+        assert table is not None
+        assert ex.scope is not None
+        pieces: list[str] = []
+        cursor = 0
+        for fd in sorted(decided, key=lambda d: d.finding.start):
+            start, end = fd.finding.start, fd.finding.end
+            if start < cursor:
+                continue
+            pieces.append(table.restore(text[cursor:start], ex.restore_allowed,
+                                        before=text[:cursor]))
+            shifted = replace(fd, finding=replace(fd.finding, start=0, end=end - start))
+            pieces.append(await ex.runtime.transformer.apply(text[start:end], [shifted],
+                                                             ex.scope))
+            cursor = end
+        pieces.append(table.restore(text[cursor:], ex.restore_allowed, before=text[:cursor]))
+        return "".join(pieces)
+
+    async def texts(self, texts: Sequence[str]) -> list[str]:
+        """Whole texts (a non-streamed body): segments detected in one batch."""
+        segmented = [split_segments(t) for t in texts]
+        flat = [seg for segs in segmented for seg in segs]
+        engine = self.ex.engine
+        found: list[list[Finding]] = [[] for _ in flat]
+        if flat and engine.response.scan and self.ex.degraded is None:
+            with self.ex.stage("detect_response"):
+                found = await self.ex.runtime.detect(engine, flat)
+        out: list[str] = []
+        i = 0
+        for segs in segmented:
+            parts = []
+            for seg in segs:
+                parts.append(await self._segment(seg, found[i], json_text=False))
+                i += 1
+            out.append("".join(parts))
+        return out
+
+    async def body(self, raw: bytes, content_type: str, *, status: int) -> bytes:
+        if not raw:
+            return raw
+        mt = media_type(content_type)
+        if mt == "application/json" or mt.endswith("+json"):
+            try:
+                doc = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                raise UpstreamError("upstream returned invalid JSON",
+                                    code="invalid_upstream_response") from None
+            adapter = self.ex.adapter
+            if status >= 400:
+                adapter = get_adapter("", generic=True) or adapter
+            try:
+                slots = adapter.response_slots(doc)
+            except QorganError:
+                generic = get_adapter("", generic=True)
+                assert generic is not None
+                slots = generic.response_slots(doc)
+            if status < 400:
+                self.ex.usage = adapter.usage(doc) or None
+            new_texts = await self.texts([s.text for s in slots])
+            return json.dumps(apply_slots(doc, slots, new_texts), ensure_ascii=False,
+                              separators=(",", ":")).encode()
+        if mt.startswith("text/"):
+            text = raw.decode("utf-8", errors="replace")
+            return (await self.texts([text]))[0].encode()
+        raise UpstreamError("upstream returned a body that cannot be inspected",
+                            code="uninspectable_upstream_response")
+
+    def stream(self, chunks: AsyncIterator[bytes], *, status: int) -> AsyncIterator[bytes]:
+        protocol = self.ex.adapter.name
+        if protocol not in PROTOCOLS:
+            raise UpstreamError("this route cannot be streamed through the guard",
+                                code="unsupported_stream")
+        rewriter = StreamRewriter(
+            protocol,
+            lambda: self.segment,
+            json_processor_factory=lambda: self.json_segment,
+            on_event_fields=self.segment,
+        )
+        return self._run_stream(rewriter, chunks, status)
+
+    async def _run_stream(
+        self, rewriter: StreamRewriter, chunks: AsyncIterator[bytes], status: int
+    ) -> AsyncIterator[bytes]:
+        error: QorganError | None = None
+        try:
+            async for out in rewriter.rewrite(chunks):
+                yield out
+        except QorganError as exc:
+            error = exc
+            raise
+        finally:
+            self.ex.finish(status=status, error=error)

@@ -1,0 +1,155 @@
+"""``GuardMiddleware``: the Guard as pure ASGI middleware for Starlette/FastAPI apps.
+
+    app.add_middleware(GuardMiddleware, policy="policies/default.yaml", routes=["/v1/*"])
+
+For a matching route the request body is read (the size limit enforced while reading),
+guarded, and replayed to the app; the app's response is then restored and scanned on its
+way out — streamed responses (``text/event-stream``) event by event. Other routes and
+non-HTTP scopes pass straight through. Per-request state lives in the call, never on
+``self``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from opentelemetry import trace
+
+from qorgan.asgi import request_headers, send_response
+from qorgan.errors import QorganError, UpstreamError
+from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse, error_response
+from qorgan.payload import media_type, read_asgi_body
+from qorgan.runtime import Resolver, Runtime, runtime_for_policy
+from qorgan.settings import Settings
+from qorgan.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class GuardMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        policy: str | Path = "builtin:default",
+        routes: Sequence[str] = ("/v1/*",),
+        settings: Settings | None = None,
+        resolver: Resolver | None = None,
+        tracer_provider: trace.TracerProvider | None = None,
+        runtime: Runtime | None = None,
+    ) -> None:
+        """``routes`` are glob patterns of paths; the part matched by the final ``*`` is the
+        route the protocol adapter sees (``/v1/chat/completions`` -> ``chat/completions``).
+        ``resolver`` maps request headers to a Principal (your own authentication)."""
+        self.app = app
+        if not routes:
+            raise ValueError("routes must name at least one path pattern")
+        for pattern in routes:
+            if not pattern.startswith("/") or not pattern.endswith("*"):
+                raise ValueError("route patterns look like '/v1/*'")
+        self.routes = tuple(routes)
+        self.runtime = runtime or runtime_for_policy(
+            policy, settings=settings, resolver=resolver, tracer_provider=tracer_provider
+        )
+        self.guard = Guard(self.runtime)
+
+    def _route(self, path: str) -> str | None:
+        for pattern in self.routes:
+            if fnmatch.fnmatchcase(path, pattern):
+                return path[len(pattern) - 1:]
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        route = self._route(scope["path"])
+        if route is None:
+            await self.app(scope, receive, send)
+            return
+        limit = self.runtime.policy().traffic.max_body_bytes
+        try:
+            body = await read_asgi_body(receive, limit)
+        except QorganError as exc:
+            if exc.code != "client_disconnected":
+                await send_response(send, error_response(exc))
+            return
+        request = GuardRequest(method=scope["method"], route=route,
+                               headers=request_headers(scope), body=body,
+                               query=scope.get("query_string", b"").decode("latin-1"))
+        async with anyio.create_task_group() as tg:
+            call = _AppCall(self.app, scope, receive, tg)
+            response = await self.guard.handle(request, call)
+            await send_response(send, response, receive)
+            tg.cancel_scope.cancel()
+
+
+class _AppCall:
+    """The wrapped app as the Guard's upstream: called with the guarded body, its response
+    captured (streamed when it is an event stream)."""
+
+    def __init__(self, app: ASGIApp, scope: Scope, receive: Receive,
+                 tg: anyio.abc.TaskGroup) -> None:
+        self.app = app
+        self.scope = scope
+        self.receive = receive
+        self.tg = tg
+
+    async def __call__(self, request: UpstreamRequest) -> UpstreamResponse:
+        sender: MemoryObjectSendStream[Message]
+        messages: MemoryObjectReceiveStream[Message]
+        sender, messages = anyio.create_memory_object_stream[Message](math.inf)
+        body_sent = False
+
+        async def receive() -> Message:
+            nonlocal body_sent
+            if not body_sent:
+                body_sent = True
+                return {"type": "http.request", "body": request.body, "more_body": False}
+            return await self.receive()
+
+        headers = [(k.encode("latin-1"), v.encode("latin-1"))
+                   for k, v in request.headers.items()]
+        headers.append((b"content-length", str(len(request.body)).encode()))
+        scope = dict(self.scope)
+        scope["headers"] = headers
+
+        async def run() -> None:
+            async with sender:
+                try:
+                    await self.app(scope, receive, sender.send)
+                except Exception:  # noqa: BLE001 - the app's own failure becomes a 502
+                    await sender.send({"type": "qorgan.app_error"})
+
+        self.tg.start_soon(run)
+        start = await messages.receive()
+        if start["type"] != "http.response.start":
+            raise UpstreamError("the application failed before answering",
+                                code="application_error")
+        status = int(start["status"])
+        out_headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                       for k, v in start.get("headers", [])]
+        content_type = next((v for k, v in out_headers if k.lower() == "content-type"), "")
+        chunks = _body(messages)
+        if media_type(content_type) == "text/event-stream":
+            return UpstreamResponse(status, out_headers, chunks=chunks)
+        parts = [chunk async for chunk in chunks]
+        return UpstreamResponse(status, out_headers, body=b"".join(parts))
+
+
+async def _body(messages: MemoryObjectReceiveStream[Message]) -> AsyncIterator[bytes]:
+    async with messages:
+        async for message in messages:
+            if message["type"] == "qorgan.app_error":
+                raise UpstreamError("the application failed mid-response",
+                                    code="application_error")
+            if message["type"] != "http.response.body":
+                continue
+            chunk: bytes = message.get("body", b"")
+            if chunk:
+                yield chunk
+            if not message.get("more_body", False):
+                return

@@ -1,0 +1,1 @@
+"""Bundled policies and their policy tests (package data)."""

@@ -1,0 +1,139 @@
+"""Hot reload: build the new policy completely, then swap one reference; on error keep the old.
+
+``PolicyHolder.current`` is read once per request, so a request sees one policy from start
+to end even when a reload happens meanwhile. Changes are found by polling the file's
+mtime and size (cheap), confirmed by its sha256 (an editor that rewrites the same bytes is
+not a change), or on SIGHUP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import anyio
+import anyio.to_thread
+
+from qorgan.errors import ConfigError, PolicyError
+from qorgan.policy.engine import PolicyEngine
+from qorgan.policy.loader import BUILTIN_PREFIX, load_policy, parse_policy, read_source
+
+log = logging.getLogger("qorgan.policy")
+
+OnReload = Callable[[PolicyEngine], None]
+OnError = Callable[[PolicyError], None]
+
+
+class PolicyHolder:
+    def __init__(
+        self,
+        path: str | Path,
+        on_reload: OnReload | None = None,
+        on_error: OnError | None = None,
+    ) -> None:
+        self._path = path
+        self._on_reload = on_reload
+        self._on_error = on_error
+        self._stamp = self._stat()
+        self._current = PolicyEngine(load_policy(path))
+        self._previous_handler: Callable[[int, FrameType | None], Any] | int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def current(self) -> PolicyEngine:
+        return self._current
+
+    @property
+    def path(self) -> str | Path:
+        return self._path
+
+    def _stat(self) -> tuple[int, int] | None:
+        if str(self._path).startswith(BUILTIN_PREFIX):
+            return None  # bundled policies change only with the package
+        try:
+            st = os.stat(self._path)
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def reload(self) -> bool:
+        """Load the file again; True when a new version is now in force."""
+        return self._swap(self._build())
+
+    def _build(self) -> PolicyEngine | PolicyError | None:
+        """A new engine, the error that prevents one, or None when the bytes are unchanged."""
+        self._stamp = self._stat()
+        try:
+            raw, source = read_source(self._path)
+            if hashlib.sha256(raw).hexdigest() == self._current.version:
+                return None
+            return PolicyEngine(parse_policy(raw, source))
+        except PolicyError as exc:
+            return exc
+
+    def _swap(self, built: PolicyEngine | PolicyError | None) -> bool:
+        if built is None:
+            return False
+        if isinstance(built, PolicyError):
+            # The message has positions and key names, never request content.
+            log.error("policy reload failed, keeping version %s: %s", self._short, built.message)
+            if self._on_error is not None:
+                self._on_error(built)
+            return False
+        self._current = built
+        log.info("policy %s reloaded, version %s", built.name, self._short)
+        if self._on_reload is not None:
+            self._on_reload(built)
+        return True
+
+    @property
+    def _short(self) -> str:
+        return self._current.version[:12]
+
+    def changed(self) -> bool:
+        """Whether the file's mtime or size differ from the last load."""
+        return self._stat() != self._stamp
+
+    async def watch(self, interval: float = 1.0) -> None:
+        """Poll for changes until cancelled.
+
+        Parsing runs in a worker thread so requests keep flowing; the swap and the callbacks
+        run on the event loop.
+        """
+        while True:
+            await anyio.sleep(interval)
+            if self.changed():
+                self._swap(await anyio.to_thread.run_sync(self._build))
+
+    def install_sighup(self) -> None:
+        """Reload on SIGHUP: via the running event loop when there is one, else a handler."""
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
+        try:
+            if self._loop is not None:
+                self._loop.add_signal_handler(signal.SIGHUP, self.reload)
+            else:
+                self._previous_handler = signal.signal(signal.SIGHUP, self._on_signal)
+        except (ValueError, RuntimeError) as exc:
+            self._loop = None
+            raise ConfigError("SIGHUP can be handled only from the main thread") from exc
+
+    def uninstall_sighup(self) -> None:
+        if self._loop is not None:
+            self._loop.remove_signal_handler(signal.SIGHUP)
+            self._loop = None
+        else:
+            previous = self._previous_handler
+            signal.signal(signal.SIGHUP, signal.SIG_DFL if previous is None else previous)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.reload()

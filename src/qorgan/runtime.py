@@ -1,0 +1,267 @@
+"""Everything a Guard needs that outlives one request, built once from ``Settings``.
+
+The policy (hot-reloadable), detectors (one per detection configuration, built lazily and
+shared), the vault, the consent registry, authenticators (one per policy version), keys and
+the auditor. Detection is synchronous, so it runs in worker threads behind a limiter with a
+timeout: a slow or failing detector fails the request closed, never the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+from opentelemetry import trace
+
+from qorgan.audit.auditor import Auditor
+from qorgan.audit.log import DecisionLog
+from qorgan.audit.signing import load_signing_key
+from qorgan.consent.cache import CachedRegistry
+from qorgan.consent.registry import ConsentRegistry, SubjectHasher, open_registry
+from qorgan.detection.config import DetectionConfig
+from qorgan.detection.engine import Detector
+from qorgan.errors import ConfigError, DetectionError, QorganError
+from qorgan.identity import (
+    ApiKeyAuthenticator,
+    ApiKeyEntry,
+    Authenticator,
+    ChainAuthenticator,
+    JwtAuthenticator,
+    JwtConfig,
+    ResolverAuthenticator,
+    secret_from_env,
+)
+from qorgan.keys import keyed_hash
+from qorgan.policy.engine import PolicyEngine
+from qorgan.policy.loader import load_policy
+from qorgan.policy.reload import PolicyHolder
+from qorgan.settings import Settings
+from qorgan.transform import Keyring, MemoryVault, RedisVault, Transformer, Vault
+from qorgan.types import Finding, Principal
+
+log = logging.getLogger("qorgan.runtime")
+
+Resolver = Callable[[Mapping[str, str]], Principal | Awaitable[Principal | None] | None]
+
+
+def ner_backends(config: DetectionConfig) -> list[Any]:
+    """The NER backends for the configured languages: spaCy English, slovnet Russian, and
+    Kazakh names/places/organisations (which also serve Russian-spelled Kazakh names)."""
+    from qorgan.detection.nlp import EnglishNerBackend
+    from qorgan.detection.recognizers.kk import KazakhNameRecognizer
+    from qorgan.detection.recognizers.ru import RussianNer
+
+    backends: list[Any] = []
+    if "en" in config.languages:
+        backends.append(EnglishNerBackend())
+    if "ru" in config.languages:
+        backends.append(RussianNer())
+    if "kk" in config.languages or "ru" in config.languages:
+        backends.append(KazakhNameRecognizer())
+    return backends
+
+
+def build_detector(config: DetectionConfig) -> Detector:
+    from qorgan.detection.language import detect_languages
+
+    return Detector(config, ner_backends=ner_backends(config), language_router=detect_languages)
+
+
+class Runtime:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        policy: PolicyHolder,
+        vault: Vault,
+        consent: ConsentRegistry | None,
+        auditor: Auditor,
+        resolver: Resolver | None = None,
+        detector_factory: Callable[[DetectionConfig], Detector] = build_detector,
+    ) -> None:
+        settings = settings.with_keys()
+        assert settings.master_key is not None
+        assert settings.subject_key is not None
+        self.settings = settings
+        self.holder = policy
+        self.vault = vault
+        self.consent = consent
+        self.auditor = auditor
+        self.resolver = resolver
+        self.keyring = Keyring(settings.master_key)
+        self.transformer = Transformer(vault, self.keyring)
+        self.hasher = SubjectHasher(settings.subject_key)
+        self._id_key = settings.subject_key
+        self._detector_factory = detector_factory
+        self._detectors: dict[str, Detector] = {}
+        self._authenticators: dict[str, Authenticator | None] = {}
+        self._lock = threading.Lock()
+        workers = settings.detect_workers or (os.cpu_count() or 1)
+        self.limiter = anyio.CapacityLimiter(workers)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        resolver: Resolver | None = None,
+        tracer_provider: trace.TracerProvider | None = None,
+        detector_factory: Callable[[DetectionConfig], Detector] = build_detector,
+    ) -> Runtime:
+        settings = settings.with_keys()
+        assert settings.master_key is not None
+        holder = PolicyHolder(settings.policy)
+        keyring = Keyring(settings.master_key)
+        vault: Vault
+        if settings.vault_url == "memory":
+            vault = MemoryVault(ttl=settings.vault_ttl)
+        else:
+            vault = RedisVault(settings.vault_url, keyring, ttl=settings.vault_ttl)
+        consent: ConsentRegistry | None = None
+        if settings.consent_url:
+            consent = CachedRegistry(
+                open_registry(settings.consent_url), ttl=settings.consent_cache_ttl
+            )
+        log_file = None
+        if settings.audit_log:
+            key = load_signing_key(settings.audit_key_file) if settings.audit_key_file else None
+            log_file = DecisionLog(settings.audit_log, signing_key=key,
+                                   max_bytes=settings.audit_max_bytes,
+                                   instance=settings.instance)
+        auditor = Auditor(log=log_file, tracer_provider=tracer_provider)
+        return cls(settings, policy=holder, vault=vault, consent=consent, auditor=auditor,
+                   resolver=resolver, detector_factory=detector_factory)
+
+    # -- policy and detection ---------------------------------------------------------------
+
+    def policy(self) -> PolicyEngine:
+        return self.holder.current
+
+    def detector(self, engine: PolicyEngine) -> Detector:
+        config = engine.detection_config()
+        key = config.fingerprint
+        detector = self._detectors.get(key)
+        if detector is None:
+            with self._lock:
+                detector = self._detectors.get(key)
+                if detector is None:
+                    detector = self._detector_factory(config)
+                    self._detectors[key] = detector
+        return detector
+
+    async def detect(self, engine: PolicyEngine, texts: Sequence[str]) -> list[list[Finding]]:
+        if not texts:
+            return []
+        detector = self.detector(engine)
+        try:
+            with anyio.fail_after(self.settings.detect_timeout):
+                return await anyio.to_thread.run_sync(
+                    detector.analyze_batch, list(texts), limiter=self.limiter
+                )
+        except TimeoutError:
+            raise DetectionError("detection timed out", code="detection_timeout") from None
+        except QorganError:
+            raise
+        except Exception as exc:
+            log.error("detector failed: %s", type(exc).__name__)
+            raise DetectionError("detection failed") from exc
+
+    def warm_up(self) -> None:
+        """Load models now rather than on the first request."""
+        self.detector(self.policy()).analyze_batch(["Warm-up: Алматы, Astana."])
+
+    # -- identity ---------------------------------------------------------------------------
+
+    def authenticator(self, engine: PolicyEngine) -> Authenticator | None:
+        version = engine.version
+        if version in self._authenticators:
+            return self._authenticators[version]
+        auth = engine.auth
+        chain: list[Authenticator] = []
+        if self.resolver is not None:
+            chain.append(ResolverAuthenticator(self.resolver))
+        if auth.api_keys:
+            chain.append(ApiKeyAuthenticator([
+                ApiKeyEntry(id=k.id, sha256=k.sha256, roles=frozenset(k.roles), tenant=k.tenant)
+                for k in auth.api_keys
+            ]))
+        if auth.jwt is not None:
+            jwt = auth.jwt
+            secret = secret_from_env(jwt.secret_env) if jwt.secret_env else None
+            chain.append(JwtAuthenticator(JwtConfig(
+                issuer=jwt.issuer, audience=jwt.audience, algorithms=tuple(jwt.algorithms),
+                jwks_file=jwt.jwks_file, secret=secret, roles_claim=jwt.roles_claim,
+                tenant_claim=jwt.tenant_claim, subject_claim=jwt.subject_claim,
+                purpose_claim=jwt.purpose_claim, leeway=jwt.leeway, header=jwt.header,
+            )))
+        result: Authenticator | None
+        if not chain:
+            result = None
+        elif len(chain) == 1:
+            result = chain[0]
+        else:
+            result = ChainAuthenticator(chain)
+        self._authenticators[version] = result
+        return result
+
+    def principal_id(self, principal: Principal) -> str:
+        if principal.id == "anonymous":
+            return "anonymous"
+        return keyed_hash(self._id_key, f"{principal.tenant}\x00{principal.id}",
+                          domain="principal")
+
+    def conversation_key(self, principal: Principal, conversation: str) -> str:
+        # pseudonyms are scoped to the caller too: another caller naming the same
+        # conversation id never reaches this caller's values
+        return keyed_hash(self._id_key, f"{principal.tenant}\x00{principal.id}\x00"
+                          f"{conversation}", domain="conversation")[:32]
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def readiness(self) -> dict[str, str]:
+        checks: dict[str, str] = {"policy": "ok"}
+        try:
+            await self.vault.ping()
+            checks["vault"] = "ok"
+        except QorganError as exc:
+            checks["vault"] = exc.code
+        if self.consent is not None:
+            try:
+                await self.consent.ping()
+                checks["consent"] = "ok"
+            except QorganError as exc:
+                checks["consent"] = exc.code
+        return checks
+
+    async def aclose(self) -> None:
+        await self.vault.close()
+        if self.consent is not None:
+            await self.consent.close()
+        self.auditor.close()
+
+
+def runtime_for_policy(
+    policy: str | Path | PolicyEngine,
+    *,
+    settings: Settings | None = None,
+    resolver: Resolver | None = None,
+    tracer_provider: trace.TracerProvider | None = None,
+) -> Runtime:
+    """A runtime for library use (middleware, transport): policy given directly."""
+    if isinstance(policy, PolicyEngine):
+        raise ConfigError("pass a policy path or builtin:NAME")
+    settings = settings or Settings.from_env()
+    settings = Settings(**{**_as_dict(settings), "policy": str(policy)})
+    load_policy(settings.policy)  # fail at construction, with the file:line message
+    return Runtime.from_settings(settings, resolver=resolver, tracer_provider=tracer_provider)
+
+
+def _as_dict(settings: Settings) -> dict[str, Any]:
+    from dataclasses import fields
+
+    return {f.name: getattr(settings, f.name) for f in fields(settings)}

@@ -1,0 +1,182 @@
+"""Rewrite a model's SSE stream: restore and scan every text delta, examine every other field.
+
+One :class:`StreamRewriter` serves one response stream. It parses the upstream bytes as SSE,
+routes each text delta to the :class:`~qorgan.streaming.text.IncrementalText` of its channel,
+puts the released text back in the event, passes every other string through
+``on_event_fields`` and writes valid SSE out. Nothing reaches the client unexamined:
+
+- upstream failure (the chunk iterator raises): held text is processed and released, then an
+  ``error`` event with code ``upstream_error``;
+- bytes that are not SSE or data that is not a JSON object: held text is released, then an
+  ``error`` event with code ``invalid_upstream_stream``; the rest of the stream is dropped;
+- a processor or field scanner raising: an ``error`` event with the error's code (a
+  ``QorganError``) or ``internal_error`` (anything else); held text is dropped, since the
+  step that protects it failed;
+- the client going away (the consumer closes this generator): the upstream iterator is
+  closed at once.
+
+Error events read ``{"type": "error", "error": {"type": "api_error", "code": ..., "message":
+...}}``, which both the OpenAI and the Anthropic SDK raise as an API error; the message is
+qorgan's own and never carries content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from dataclasses import replace
+
+from qorgan.errors import QorganError, UpstreamError
+from qorgan.protocols.sse import SSEComment, SSEError, SSEEvent, SSEItem, SSEParser, serialize
+from qorgan.streaming._anthropic import AnthropicHandler
+from qorgan.streaming._base import FieldScanner, Handler, StreamStats, dumps, loads_object
+from qorgan.streaming._openai import ChatHandler, CompletionsHandler
+from qorgan.streaming._responses import ResponsesHandler
+from qorgan.streaming.segment import HoldbackPolicy
+from qorgan.streaming.text import TextProcessor
+
+__all__ = ["PROTOCOLS", "StreamRewriter", "StreamStats"]
+
+PROTOCOLS: dict[str, type[Handler]] = {
+    "openai.chat": ChatHandler,
+    "openai.completions": CompletionsHandler,
+    "openai.responses": ResponsesHandler,
+    "anthropic.messages": AnthropicHandler,
+}
+
+
+def error_event(code: str, message: str) -> SSEEvent:
+    body = {"type": "error", "error": {"type": "api_error", "code": code, "message": message}}
+    return SSEEvent(data=dumps(body), event="error")
+
+
+class StreamRewriter:
+    """Rewrites one stream of ``protocol`` ("openai.chat", "openai.completions",
+    "openai.responses" or "anthropic.messages").
+
+    ``processor_factory`` makes the processor of one text channel; ``json_processor_factory``
+    (default: the same) serves channels whose text is JSON (tool-call arguments,
+    ``partial_json``), where inserted values must be JSON-string escaped.
+    """
+
+    def __init__(
+        self,
+        protocol: str,
+        processor_factory: Callable[[], TextProcessor],
+        *,
+        on_event_fields: Callable[[str], Awaitable[str]] | None = None,
+        json_processor_factory: Callable[[], TextProcessor] | None = None,
+        holdback: HoldbackPolicy | None = None,
+        max_line: int = 1 << 20,
+        max_event: int = 8 << 20,
+    ) -> None:
+        handler_type = PROTOCOLS.get(protocol)
+        if handler_type is None:
+            raise ValueError(f"unknown stream protocol {protocol!r}; valid: {sorted(PROTOCOLS)}")
+        self.protocol = protocol
+        self._stats = StreamStats()
+        scanner: FieldScanner | None = on_event_fields
+        self._handler = handler_type(
+            processor_factory,
+            json_processor_factory or processor_factory,
+            holdback,
+            scanner,
+            self._stats,
+        )
+        self._parser = SSEParser(max_line=max_line, max_event=max_event)
+        self._started = False
+
+    @property
+    def stats(self) -> StreamStats:
+        return self._stats
+
+    async def rewrite(self, chunks: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
+        if self._started:
+            raise ValueError("a StreamRewriter rewrites exactly one stream")
+        self._started = True
+        upstream = aiter(chunks)
+        try:
+            while True:
+                try:
+                    chunk = await anext(upstream)
+                except StopAsyncIteration:
+                    break
+                except QorganError as exc:
+                    yield await self._fail(exc, flush=True)
+                    return
+                except Exception:  # noqa: BLE001 - every upstream failure ends the stream alike
+                    yield await self._fail(UpstreamError("upstream stream failed"), flush=True)
+                    return
+                self._stats.bytes_in += len(chunk)
+                out, stop = await self._step(chunk)
+                if out:
+                    yield out
+                if stop:
+                    return
+            out, _ = await self._step(None)
+            if out:
+                yield out
+        finally:
+            close = getattr(upstream, "aclose", None)
+            if close is not None:
+                await close()
+
+    async def _step(self, chunk: bytes | None) -> tuple[bytes, bool]:
+        """Parse a chunk (None: end of stream) and rewrite its events."""
+        events: list[SSEItem] = []
+        try:
+            items = self._parser.feed(chunk) if chunk is not None else self._parser.close()
+            for item in items:
+                events.extend(await self._item(item))
+            if chunk is None:
+                events.extend(await self._handler.on_end())
+            return self._encode(events), False
+        except SSEError as exc:
+            return self._encode_safe(events) + await self._fail(exc, flush=True), True
+        except QorganError as exc:
+            return self._encode_safe(events) + await self._fail(exc, flush=False), True
+        except Exception:  # noqa: BLE001 - a failing step must end the stream closed, not open
+            failure = QorganError("stream processing failed")
+            return self._encode_safe(events) + await self._fail(failure, flush=False), True
+
+    async def _item(self, item: SSEItem) -> list[SSEItem]:
+        handler = self._handler
+        if isinstance(item, SSEComment):
+            self._stats.comments += 1
+            return [SSEComment(await handler.scan_text(item.text))]
+        self._stats.events_in += 1
+        if item.id:
+            item = replace(item, id=await handler.scan_text(item.id))
+        data = item.data
+        if data is None or not data.strip():
+            return [item]
+        if data.strip() == "[DONE]":
+            self._stats.done = True
+            return list(await handler.on_event(item, None))
+        return list(await handler.on_event(item, loads_object(data)))
+
+    async def _fail(self, exc: QorganError, *, flush: bool) -> bytes:
+        events: list[SSEItem] = []
+        held = b""
+        if flush:
+            try:
+                events.extend(await self._handler.on_end())
+                held = self._encode(events)
+            except Exception:  # noqa: BLE001 - held text that cannot be processed is dropped
+                held = b""
+        self._stats.error = exc.code
+        return held + self._encode([error_event(exc.code, exc.message)])
+
+    def _encode_safe(self, items: list[SSEItem]) -> bytes:
+        """Events rewritten before a failure in the same chunk (processed, so safe to send)."""
+        try:
+            return self._encode(items)
+        except ValueError:
+            return b""
+
+    def _encode(self, items: list[SSEItem]) -> bytes:
+        if not items:
+            return b""
+        out = "".join([serialize(item) for item in items]).encode("utf-8")
+        self._stats.events_out += sum(1 for item in items if isinstance(item, SSEEvent))
+        self._stats.bytes_out += len(out)
+        return out

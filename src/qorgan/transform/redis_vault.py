@@ -1,0 +1,290 @@
+"""The pseudonym vault in Redis: shared by replicas, encrypted at rest, expiring.
+
+Per scope four keys share one hash tag (so a cluster keeps them on one slot)::
+
+    <prefix>{<scope id>}:f   hash  keyed hash of (mode, type, normalized value) -> token field
+    <prefix>{<scope id>}:r   hash  token field -> AES-GCM(record)
+    <prefix>{<scope id>}:c   hash  entity type -> last placeholder number
+    <prefix>{<scope id>}:x   set   reserved placeholder-shaped literals of callers' text
+
+The scope id and forward fields are keyed hashes, and records are sealed under the tenant's
+vault key with the scope id as associated data, so Redis holds no value, no conversation id
+and no record that would decrypt in another scope. Token fields are placeholders
+(``<PERSON_1>``, not personal) or, for fakes, a keyed hash of the fake.
+
+Get-or-create is one Lua script per call, so two replicas can never give one value two
+tokens, nor one token two values. Every call refreshes the TTL of all four keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import random
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import redis.asyncio as aioredis
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from redis.exceptions import RedisError, ResponseError
+
+from qorgan.errors import VaultError
+from qorgan.transform.keyring import Keyring
+from qorgan.transform.placeholders import check_entity_type, is_placeholder, normalize_value
+from qorgan.transform.synth import synthesize as make_fake
+from qorgan.transform.vault import (
+    FAKE,
+    MAX_RESERVED_PER_SCOPE,
+    MAX_TOKENS_PER_SCOPE,
+    PSEUDONYM,
+    SYNTH_ATTEMPTS,
+    VaultScope,
+    fake_is_acceptable,
+)
+
+_NONCE = 12
+
+# KEYS: f r c x   ARGV: forward field, entity type, sealed record, ttl ms, max tokens
+_ISSUE = """
+local tok = redis.call('HGET', KEYS[1], ARGV[1])
+if not tok then
+  if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[5]) then
+    return redis.error_reply('QORGAN_SCOPE_FULL')
+  end
+  while true do
+    local n = redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+    tok = '<' .. ARGV[2] .. '_' .. n .. '>'
+    if redis.call('HEXISTS', KEYS[2], tok) == 0
+       and redis.call('SISMEMBER', KEYS[4], tok) == 0 then
+      break
+    end
+  end
+  redis.call('HSET', KEYS[1], ARGV[1], tok)
+  redis.call('HSET', KEYS[2], tok, ARGV[3])
+end
+for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+return {tok, redis.call('HGET', KEYS[2], tok)}
+"""
+
+# KEYS: f r c x   ARGV: forward field, token field, sealed record, ttl ms, max tokens,
+#                       forward fields the fake would have as a real value (must be unused)
+_CLAIM = """
+local f = redis.call('HGET', KEYS[1], ARGV[1])
+if f then
+  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+  return {f, redis.call('HGET', KEYS[2], f)}
+end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[5]) then
+  return redis.error_reply('QORGAN_SCOPE_FULL')
+end
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return false end
+for i = 6, #ARGV do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return false end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+return {ARGV[2], ARGV[3]}
+"""
+
+
+class RedisVault:
+    """A vault in Redis at ``url``; values sealed under ``keyring``'s per-tenant vault key."""
+
+    def __init__(
+        self,
+        url: str,
+        keyring: Keyring,
+        ttl: float = 3600,
+        prefix: str = "qorgan:vault:",
+        *,
+        rng: random.Random | None = None,
+        connect_timeout: float = 2.0,
+        timeout: float = 5.0,
+    ) -> None:
+        if ttl <= 0:
+            raise ValueError("ttl must be positive")
+        self._keyring = keyring
+        self._ttl_ms = max(1, int(ttl * 1000))
+        self._prefix = prefix
+        self._rng = rng or secrets.SystemRandom()
+        self._client: aioredis.Redis = aioredis.Redis.from_url(
+            url, socket_connect_timeout=connect_timeout, socket_timeout=timeout
+        )
+        self._issue = self._client.register_script(_ISSUE)
+        self._claim = self._client.register_script(_CLAIM)
+
+    def __repr__(self) -> str:
+        return f"RedisVault(prefix={self._prefix!r})"
+
+    # -- naming and sealing ---------------------------------------------------------------
+
+    def _mac(self, tenant: str, *parts: str) -> str:
+        key = self._keyring.key("vault-index", tenant)
+        msg = "\x00".join(parts).encode()
+        return hmac.new(key, msg, hashlib.sha256).hexdigest()[:32]
+
+    def _keys(self, scope: VaultScope) -> list[str]:
+        sid = self._mac(scope.tenant, "scope", scope.tenant, scope.conversation)
+        base = f"{self._prefix}{{{sid}}}"
+        return [f"{base}:f", f"{base}:r", f"{base}:c", f"{base}:x"]
+
+    def _forward(self, scope: VaultScope, mode: str, entity_type: str, value: str) -> str:
+        return self._mac(scope.tenant, "fwd", mode, entity_type, value)
+
+    def _fake_field(self, scope: VaultScope, token: str) -> str:
+        return "s:" + self._mac(scope.tenant, "fake", token)
+
+    def _field(self, scope: VaultScope, token: str) -> str:
+        return token if is_placeholder(token) else self._fake_field(scope, token)
+
+    def _aad(self, scope: VaultScope) -> bytes:
+        return b"qorgan-vault\x00" + self._keys(scope)[0].encode()
+
+    def _seal(self, scope: VaultScope, record: Mapping[str, str]) -> bytes:
+        nonce = os.urandom(_NONCE)
+        aead = AESGCM(self._keyring.key("vault", scope.tenant))
+        blob = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+        return nonce + aead.encrypt(nonce, blob, self._aad(scope))
+
+    def _open(self, scope: VaultScope, sealed: Any) -> dict[str, str]:
+        if not isinstance(sealed, bytes) or len(sealed) <= _NONCE:
+            raise VaultError("vault record is missing or malformed")
+        aead = AESGCM(self._keyring.key("vault", scope.tenant))
+        try:
+            plain = aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], self._aad(scope))
+            record = json.loads(plain)
+        except (InvalidTag, ValueError) as exc:
+            raise VaultError("vault record failed authentication") from exc
+        if not isinstance(record, dict) or not all(isinstance(v, str) for v in record.values()):
+            raise VaultError("vault record is malformed")
+        return record
+
+    def _token_of(self, scope: VaultScope, field: str, record: Mapping[str, str]) -> str:
+        return field if is_placeholder(field) else record.get("k", "")
+
+    # -- the Vault protocol ---------------------------------------------------------------
+
+    async def pseudonym(
+        self, scope: VaultScope, entity_type: str, value: str, *, synthesize: bool = False
+    ) -> str:
+        check_entity_type(entity_type)
+        norm = normalize_value(entity_type, value)
+        mode = FAKE if synthesize else PSEUDONYM
+        fwd = self._forward(scope, mode, entity_type, norm)
+        keys = self._keys(scope)
+        try:
+            if synthesize:
+                for _ in range(SYNTH_ATTEMPTS):
+                    fake = make_fake(entity_type, value, self._rng)
+                    if not fake_is_acceptable(fake, value, entity_type):
+                        continue
+                    fake_norm = normalize_value(entity_type, fake)
+                    record = {"e": entity_type, "v": value, "k": fake}
+                    reply = await self._claim(
+                        keys=keys,
+                        args=[
+                            fwd,
+                            self._fake_field(scope, fake),
+                            self._seal(scope, record),
+                            self._ttl_ms,
+                            MAX_TOKENS_PER_SCOPE,
+                            self._forward(scope, PSEUDONYM, entity_type, fake_norm),
+                            self._forward(scope, FAKE, entity_type, fake_norm),
+                        ],
+                    )
+                    if reply:
+                        field, sealed = _pair(reply)
+                        return self._token_of(scope, field, self._open(scope, sealed))
+            sealed_record = self._seal(scope, {"e": entity_type, "v": value})
+            reply = await self._issue(
+                keys=keys,
+                args=[fwd, entity_type, sealed_record, self._ttl_ms, MAX_TOKENS_PER_SCOPE],
+            )
+        except ResponseError as exc:
+            if "QORGAN_SCOPE_FULL" in str(exc):
+                raise VaultError("too many pseudonyms in one conversation") from exc
+            raise VaultError("vault backend unavailable") from exc
+        except (RedisError, OSError) as exc:
+            raise VaultError("vault backend unavailable") from exc
+        field, sealed = _pair(reply)
+        self._open(scope, sealed)  # a record this key cannot open is an integrity failure
+        return field
+
+    async def lookup(self, scope: VaultScope, token: str) -> tuple[str, str] | None:
+        keys = self._keys(scope)
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.hget(keys[1], self._field(scope, token))
+                for key in keys:
+                    pipe.pexpire(key, self._ttl_ms)
+                sealed = (await pipe.execute())[0]
+        except (RedisError, OSError) as exc:
+            raise VaultError("vault backend unavailable") from exc
+        if sealed is None:
+            return None
+        record = self._open(scope, sealed)
+        return record["e"], record["v"]
+
+    async def tokens(self, scope: VaultScope) -> Mapping[str, tuple[str, str]]:
+        keys = self._keys(scope)
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.hgetall(keys[1])
+                for key in keys:
+                    pipe.pexpire(key, self._ttl_ms)
+                results = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise VaultError("vault backend unavailable") from exc
+        out: dict[str, tuple[str, str]] = {}
+        for raw_field, sealed in dict(results[0]).items():
+            field = raw_field.decode() if isinstance(raw_field, bytes) else str(raw_field)
+            record = self._open(scope, sealed)
+            token = self._token_of(scope, field, record)
+            if token:
+                out[token] = (record["e"], record["v"])
+        return out
+
+    async def reserve(self, scope: VaultScope, literals: Iterable[str]) -> None:
+        wanted = [t for t in dict.fromkeys(literals) if is_placeholder(t)]
+        if not wanted:
+            return
+        keys = self._keys(scope)
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.sadd(keys[3], *wanted)
+                pipe.scard(keys[3])
+                for key in keys:
+                    pipe.pexpire(key, self._ttl_ms)
+                results = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise VaultError("vault backend unavailable") from exc
+        if int(results[1]) > MAX_RESERVED_PER_SCOPE:
+            raise VaultError("too many placeholder-shaped literals in one conversation")
+
+    async def ping(self) -> None:
+        try:
+            await self._client.ping()
+        except (RedisError, OSError) as exc:
+            raise VaultError("vault backend unavailable") from exc
+
+    async def close(self) -> None:
+        try:
+            await self._client.aclose()
+        except (RedisError, OSError) as exc:
+            raise VaultError("vault backend did not close cleanly") from exc
+
+
+def _pair(reply: Any) -> tuple[str, bytes]:
+    if not isinstance(reply, list | tuple) or len(reply) != 2:
+        raise VaultError("vault backend returned an unexpected reply")
+    field, sealed = reply
+    if isinstance(field, bytes):
+        field = field.decode()
+    if not isinstance(field, str) or not isinstance(sealed, bytes):
+        raise VaultError("vault record is missing or malformed")
+    return field, sealed

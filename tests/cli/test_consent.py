@@ -1,0 +1,210 @@
+"""`qorgan consent`: grant / withdraw / show / list, and the same registry as the admin API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from qorgan.cli import main
+from qorgan.consent.api import consent_admin_app
+from qorgan.consent.registry import SubjectHasher, open_registry
+from qorgan.identity import ApiKeyAuthenticator, ApiKeyEntry, hash_api_key
+
+KEY_HEX = "5a" * 32
+SUBJECT = "IIN-901123300258"
+
+
+@pytest.fixture
+def registry_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path}/consent.db"
+    monkeypatch.setenv("QORGAN_CONSENT_URL", url)
+    monkeypatch.setenv("QORGAN_SUBJECT_KEY", KEY_HEX)
+    return url
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    assert main(["consent", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.usefixtures("registry_url")
+def test_grant_show_withdraw_list(capsys: pytest.CaptureFixture[str]) -> None:
+    granted = run_json(
+        capsys,
+        "grant",
+        "--subject", SUBJECT,
+        "--purpose", "support",
+        "--categories", "contact, identity",
+        "--cross-border",
+        "--from", "2025-01-01",
+        "--until", "2030-01-01T00:00:00+05:00",
+        "--evidence", "form-17",
+    )  # fmt: skip
+    assert granted["subject_key"] == SubjectHasher(bytes.fromhex(KEY_HEX))(SUBJECT)
+    assert granted["categories"] == ["contact", "identity"]
+    assert granted["cross_border"] is True
+    assert granted["valid_from"] == "2025-01-01T00:00:00+00:00"
+    assert granted["valid_until"] == "2029-12-31T19:00:00+00:00"
+    assert granted["evidence"] == "form-17"
+    run_json(capsys, "grant", "--subject", SUBJECT, "--purpose", "analytics")
+    run_json(capsys, "grant", "--subject", "someone-else", "--purpose", "support")
+
+    shown = run_json(capsys, "show", "--subject", SUBJECT)
+    assert {r["purpose"] for r in shown["records"]} == {"support", "analytics"}
+    assert {r["status"] for r in shown["records"]} == {"active"}
+    only = run_json(capsys, "show", "--subject", SUBJECT, "--purpose", "analytics")
+    assert [r["purpose"] for r in only["records"]] == ["analytics"]
+
+    assert run_json(capsys, "withdraw", "--subject", SUBJECT, "--purpose", "support") == {
+        "withdrawn": 1
+    }
+    statuses = {
+        r["purpose"]: r["status"] for r in run_json(capsys, "show", "--subject", SUBJECT)["records"]
+    }
+    assert statuses == {"support": "withdrawn", "analytics": "active"}
+    assert run_json(capsys, "withdraw", "--subject", SUBJECT) == {"withdrawn": 1}
+
+    listed = run_json(capsys, "list", "--purpose", "support")
+    assert len(listed["records"]) == 2
+    assert len(run_json(capsys, "list", "--limit", "1")["records"]) == 1
+    assert SUBJECT not in json.dumps(listed)
+
+
+@pytest.mark.usefixtures("registry_url")
+def test_expired_status_and_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--subject", SUBJECT, "--purpose", "support"]
+    assert main(["consent", "grant", *common, "--from", "2020-01-01", "--until", "2021-01-01"]) == 0
+    assert "granted consent" in capsys.readouterr().out
+    assert main(["consent", "show", "--subject", SUBJECT]) == 0
+    table = capsys.readouterr().out
+    assert "expired" in table
+    assert "2021-01-01 00:00" in table
+    assert SUBJECT not in table
+    assert main(["consent", "list"]) == 0
+    assert "expired" in capsys.readouterr().out
+    assert main(["consent", "withdraw", "--subject", SUBJECT]) == 0
+    assert "withdrew 1 consent(s) for all purposes" in capsys.readouterr().out
+
+
+def test_subject_key_file_and_flags_override_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("QORGAN_SUBJECT_KEY", raising=False)
+    monkeypatch.setenv("QORGAN_CONSENT_URL", "unsupported://nowhere")
+    key_file = tmp_path / "subject.key"
+    key_file.write_text(KEY_HEX + "\n")
+    url = f"sqlite:///{tmp_path}/other.db"
+    out = run_json(
+        capsys, "grant", "--subject", "s", "--purpose", "support",
+        "--registry", url, "--subject-key-file", str(key_file),
+    )  # fmt: skip
+    assert out["subject_key"] == SubjectHasher(bytes.fromhex(KEY_HEX))("s")
+
+
+@pytest.mark.parametrize(
+    ("env_key", "key_file", "message"),
+    [
+        (None, None, "subject key is not set"),
+        ("not-hex", None, "not hex"),
+        ("abcd", None, "at least 16 bytes"),
+        (None, "missing.key", "cannot read"),
+    ],
+)
+def test_subject_key_is_required_and_checked(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env_key: str | None,
+    key_file: str | None,
+    message: str,
+) -> None:
+    monkeypatch.setenv("QORGAN_CONSENT_URL", f"sqlite:///{tmp_path}/c.db")
+    if env_key is None:
+        monkeypatch.delenv("QORGAN_SUBJECT_KEY", raising=False)
+    else:
+        monkeypatch.setenv("QORGAN_SUBJECT_KEY", env_key)
+    argv = ["consent", "show", "--subject", SUBJECT]
+    if key_file is not None:
+        argv += ["--subject-key-file", str(tmp_path / key_file)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert SUBJECT not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["grant", "--subject", "s", "--purpose", "p", "--until", "2030-01-01T00:00"],
+            "UTC offset",
+        ),
+        (["grant", "--subject", "s", "--purpose", "p", "--from", "soon"], "ISO 8601"),
+        (["list", "--limit", "0"], "--limit"),
+        (["grant", "--subject", "s"], "--purpose"),
+    ],
+)
+@pytest.mark.usefixtures("registry_url")
+def test_argument_errors(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["consent", *argv])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["grant", "--subject", "s", "--purpose", "bad purpose"], "invalid purpose"),
+        (["grant", "--subject", "s", "--purpose", "p", "--from", "2030-01-01",
+          "--until", "2029-01-01"], "valid_until"),
+    ],
+)  # fmt: skip
+@pytest.mark.usefixtures("registry_url")
+def test_invalid_grants_are_reported(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(["consent", *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unknown_registry_scheme(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QORGAN_SUBJECT_KEY", KEY_HEX)
+    assert main(["consent", "list", "--registry", "mysql://db/consent"]) == 2
+    assert "unsupported consent registry scheme" in capsys.readouterr().err
+
+
+def test_cli_and_admin_api_share_the_registry(
+    registry_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "grant", "--subject", SUBJECT, "--purpose", "support")
+    admin = {"x-qorgan-key": "qk_admin"}
+    auth = ApiKeyAuthenticator(
+        [ApiKeyEntry(id="ops", sha256=hash_api_key("qk_admin"), roles=frozenset({"admin"}))]
+    )
+
+    async def through_api() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        registry = open_registry(registry_url)
+        app = consent_admin_app(registry, SubjectHasher(bytes.fromhex(KEY_HEX)), auth.authenticate)
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://qorgan"
+            ) as client:
+                seen = await client.get("/", headers=admin | {"x-qorgan-subject": SUBJECT})
+                withdrawn = await client.post("/withdraw", json={"subject": SUBJECT}, headers=admin)
+                return seen.json()["records"], withdrawn.json()
+        finally:
+            await registry.close()
+
+    seen, withdrawn = anyio.run(through_api)
+    assert [(r["purpose"], r["status"]) for r in seen] == [("support", "active")]
+    assert withdrawn == {"withdrawn": 1}
+    shown = run_json(capsys, "show", "--subject", SUBJECT)
+    assert [r["status"] for r in shown["records"]] == ["withdrawn"]

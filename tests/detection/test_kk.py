@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from qorgan.detection.language import detect_languages
+from qorgan.detection.recognizers.kk import KAZAKH_CONTEXT, KazakhNameRecognizer
+from qorgan.detection.recognizers.lexicon import fold, lemma_candidates
+from qorgan.detection.recognizers.ru import RussianNer
+from qorgan.types import Finding
+
+CORPUS = Path(__file__).parents[2] / "benchmarks" / "data" / "ru_kk.jsonl"
+NER_TYPES = ("PERSON", "LOCATION", "ORGANIZATION")
+
+
+@pytest.fixture(scope="module")
+def kk() -> KazakhNameRecognizer:
+    backend = KazakhNameRecognizer()
+    backend.load()
+    return backend
+
+
+def _found(backend: KazakhNameRecognizer, text: str) -> set[tuple[str, str]]:
+    return {(f.entity_type, text[f.start : f.end]) for f in backend.analyze(text)}
+
+
+@pytest.mark.parametrize(
+    ("word", "folded"),
+    [("Айгерім", "айгерим"), ("ҚАРАҒАНДЫ", "караганды"), ("Өскемен", "оскемен"), ("Ұлы", "улы")],
+)
+def test_fold(word: str, folded: str) -> None:
+    assert fold(word) == folded
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [("айгеримге", "айгерим"), ("серику", "серик"), ("алие", "алия"), ("алматыда", "алматы")],
+)
+def test_lemma_candidates(word: str, lemma: str) -> None:
+    assert lemma in lemma_candidates(word)
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Менің атым Айгерім Серікқызы Жұмабаева.", "Айгерім Серікқызы Жұмабаева"),
+        # The same name typed without Kazakh letters.
+        ("Менин атым Айгерим Серикызы Жумабаева.", "Айгерим Серикызы Жумабаева"),
+        ("Жиналысқа Ерлан Болатұлы келді.", "Ерлан Болатұлы"),
+        ("Жиналысқа Ерлан Болатулы келді.", "Ерлан Болатулы"),
+        ("Бұл құжатты Серік ұлы Ғалым әкелді.", "Серік ұлы"),
+        ("Позвоните Алие Нурлановне завтра.", "Алие Нурлановне"),
+        ("Ахметов Серік Болатұлы Өскеменде тұрады.", "Ахметов Серік Болатұлы"),
+        ("Құжаттарды Айгерімге бер.", "Айгерімге"),
+        ("Договор подписали Иванов И.И. и бухгалтер.", "Иванов И.И."),
+        ("Отчёт готовил А. Смагулов вчера.", "А. Смагулов"),
+        # An unlisted surname after a listed given name, and an unlisted given name
+        # before a patronymic.
+        ("Досым Ербол Сейітқали көшті.", "Ербол Сейітқали"),
+        ("Самұрат Әлімжанұлы деген кім?", "Самұрат Әлімжанұлы"),
+        # A word announcing a name makes a lone surname enough.
+        ("Тегі Нұрпейісов, аты белгісіз.", "Нұрпейісов"),
+        # A town named after a person is the person's surname after a given name.
+        ("Сенімхат: мен, Аружан Сәтбаева, қол қоямын.", "Аружан Сәтбаева"),
+    ],
+)
+def test_people(kk: KazakhNameRecognizer, text: str, person: str) -> None:
+    assert ("PERSON", person) in _found(kk, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Магазин открыт до восьми. Сегодня работаем.",
+        "Бүгін ауа райы жақсы. Кеше жаңбыр жауды.",
+        "Арман деген жақсы сөз. Алтын күз келді.",
+        "Қаңтар айы суық болды. Наурыз мерекесі жақсы өтті.",
+        "Жаңа филиал ашылды. Машина сломалась. Картина висит.",
+        "С Новым годом! Пусть Рождество принесёт радость.",
+        "ИИН 901123300258, ЖСН және БСН нөмірлері.",
+        "Менің арманым — таулы жерге саяхат.",
+    ],
+)
+def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:
+    assert not [f for f in kk.analyze(text) if f.entity_type == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Мен Алматыда тұрамын.", "Алматыда"),
+        ("Я живу в Астане.", "Астане"),
+        ("Кеңсе Қарағанды облысында орналасқан.", "Қарағанды облысында"),
+        ("Алматы облысының әкімі келді.", "Алматы облысының"),
+        ("Завод в Усть-Каменогорске.", "Усть-Каменогорске"),
+        ("Ол Шымкенттен келді.", "Шымкенттен"),
+        ("Сәтбаев қаласы Ұлытау облысында.", "Сәтбаев"),
+        ("Филиал в Карагандинской области закрыт.", "Карагандинской области"),
+    ],
+)
+def test_places(kk: KazakhNameRecognizer, text: str, place: str) -> None:
+    assert ("LOCATION", place) in _found(kk, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("Шарт ТОО «Алтын Дала Агро» компаниясымен жасалды.", "ТОО «Алтын Дала Агро»"),
+        ('Жеткізуші ЖШС "Береке Агро" болды.', 'ЖШС "Береке Агро"'),
+        ("Карта Kaspi Bank и Халық Банк.", "Kaspi Bank"),
+        ("Карта Kaspi Bank и Халық Банк.", "Халық Банк"),
+        ("Рейс Air Astana задержан.", "Air Astana"),
+        ("Несие Tengri Bank арқылы.", "Tengri Bank"),
+        ("Білім министрлігі хат жіберді.", "Білім министрлігі"),
+    ],
+)
+def test_organisations(kk: KazakhNameRecognizer, text: str, org: str) -> None:
+    assert ("ORGANIZATION", org) in _found(kk, text)
+
+
+def test_an_organisation_wins_over_the_place_inside_it(kk: KazakhNameRecognizer) -> None:
+    assert _found(kk, "Рейс Air Astana задержан.") == {("ORGANIZATION", "Air Astana")}
+
+
+def test_an_email_domain_is_not_an_organisation(kk: KazakhNameRecognizer) -> None:
+    assert _found(kk, "Пошта: aigerim.k@kaspi.kz жазыңыз.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("👍🏽 Айгерім Серікқызы 😀 Алматыда", "Айгерім Серікқызы"),
+        ("𝓗𝓲 🙂 Алматыда тұратын Ерлан Болатұлы", "Ерлан Болатұлы"),
+        ("👨‍👩‍👧 Шымкентте ТОО «Нұр» бар", "ТОО «Нұр»"),
+    ],
+)
+def test_offsets_are_code_points_of_the_original_text(
+    kk: KazakhNameRecognizer, text: str, value: str
+) -> None:
+    start = text.index(value)
+    assert (start, start + len(value)) in {(f.start, f.end) for f in kk.analyze(text)}
+
+
+def test_text_that_changes_length_when_lower_cased(kk: KazakhNameRecognizer) -> None:
+    text = "İİ Kaspi Bank"
+    assert _found(kk, text) == {("ORGANIZATION", "Kaspi Bank")}
+
+
+def test_batch_and_entity_filter() -> None:
+    backend = KazakhNameRecognizer(entities=["LOCATION"], languages=frozenset({"kk", "ru"}))
+    texts = ["", "Ерлан Алматыда тұрады", "123"]
+    results = backend.analyze_batch(texts)
+    assert [[f.entity_type for f in r] for r in results] == [[], ["LOCATION"], []]
+    assert backend.languages == {"kk", "ru"}
+    assert all(f.recognizer == "kk-lexicon" for r in results for f in r)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"languages": frozenset()}, {"entities": ["PERSON", "KZ_IIN"]}],
+)
+def test_invalid_configuration(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match=r"language|unsupported"):
+        KazakhNameRecognizer(**kwargs)  # type: ignore[arg-type]
+
+
+def test_context_words_are_exported() -> None:
+    assert {"жсн", "мекенжай", "тегі", "аты", "есімі", "телефон"} <= set(KAZAKH_CONTEXT)
+
+
+def test_loading_lists_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("network access while loading word lists")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    backend = KazakhNameRecognizer()
+    backend.load()
+    assert _found(backend, "Ерлан Алматыда") == {("PERSON", "Ерлан"), ("LOCATION", "Алматыда")}
+
+
+# --- the labelled corpus --------------------------------------------------------------
+
+
+def _corpus() -> list[dict[str, object]]:
+    with CORPUS.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def test_corpus_is_well_formed() -> None:
+    rows = _corpus()
+    languages = Counter(str(r["language"]) for r in rows)
+    assert len(rows) >= 80
+    assert set(languages) == {"ru", "kk", "mixed"}
+    assert abs(languages["ru"] - languages["kk"]) <= 0.2 * len(rows)
+    for row in rows:
+        text = row["text"]
+        assert isinstance(text, str)
+        spans = row["spans"]
+        assert isinstance(spans, list)
+        for span in spans:
+            value = text[span["start"] : span["end"]]
+            assert value, span
+            assert value == value.strip(), span
+        ordered = sorted((s["start"], s["end"]) for s in spans)
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(ordered))
+
+
+def _merge(findings: Sequence[Finding]) -> list[Finding]:
+    kept: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (-f.score, f.start - f.end)):
+        if not any(f.start < k.end and k.start < f.end for k in kept):
+            kept.append(f)
+    return kept
+
+
+@pytest.mark.slow
+def test_person_precision_and_recall_on_the_corpus(kk: KazakhNameRecognizer) -> None:
+    """Routed the way the detector routes: each backend runs on the languages it serves."""
+    backends = (RussianNer(), kk)
+    counts: dict[str, Counter[str]] = {"ru": Counter(), "kk": Counter()}
+    for row in _corpus():
+        language = str(row["language"])
+        if language not in counts:
+            continue
+        text = str(row["text"])
+        routed = detect_languages(text)
+        findings = [
+            f
+            for backend in backends
+            if backend.languages & routed
+            for f in backend.analyze_batch([text])[0]
+        ]
+        predicted = {(f.start, f.end) for f in _merge(findings) if f.entity_type == "PERSON"}
+        spans = row["spans"]
+        assert isinstance(spans, list)
+        gold = {(s["start"], s["end"]) for s in spans if s["entity_type"] == "PERSON"}
+        counts[language].update(tp=len(gold & predicted), fp=len(predicted - gold))
+        counts[language].update(fn=len(gold - predicted))
+    for language, target in (("ru", 0.85), ("kk", 0.80)):
+        c = counts[language]
+        precision = c["tp"] / (c["tp"] + c["fp"])
+        recall = c["tp"] / (c["tp"] + c["fn"])
+        assert precision >= target, (language, precision)
+        assert recall >= target, (language, recall)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qorgan.protocols import (
+    ChatAdapter,
+    CompletionsAdapter,
+    EmbeddingsAdapter,
+    GenericAdapter,
+    MessagesAdapter,
+    ResponsesAdapter,
+    apply_slots,
+    get_adapter,
+)
+
+
+@pytest.mark.parametrize(
+    ("route", "generic", "expected"),
+    [
+        ("chat/completions", False, ChatAdapter),
+        ("/v1/chat/completions", False, ChatAdapter),
+        ("completions", False, CompletionsAdapter),
+        ("embeddings", False, EmbeddingsAdapter),
+        ("responses", False, ResponsesAdapter),
+        ("messages", False, MessagesAdapter),
+        ("v1/messages/", False, MessagesAdapter),
+        ("images/generations", False, None),
+        ("images/generations", True, GenericAdapter),
+    ],
+)
+def test_get_adapter(route: str, generic: bool, expected: type | None) -> None:
+    adapter = get_adapter(route, generic=generic)
+    if expected is None:
+        assert adapter is None
+    else:
+        assert type(adapter) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"prompt": "Aliya", "model": "m", "n": 2}, [(("prompt",), "Aliya"), (("model",), "m")]),
+        (["a", {"b": ["c", 1, None, ""]}], [((0,), "a"), ((1, "b", 0), "c")]),
+        ("Aliya", [((), "Aliya")]),
+        (42, []),
+        ({"img": "data:image/png;base64,AAAA"}, []),
+    ],
+)
+def test_generic_slots_every_string_leaf(body: Any, expected: list[tuple[Any, str]]) -> None:
+    adapter = GenericAdapter()
+    slots = adapter.request_slots(body)
+    assert [(s.path, s.text) for s in slots] == expected
+    assert [(s.path, s.text) for s in adapter.response_slots(body)] == expected
+    assert apply_slots(body, slots, [s.text for s in slots]) == body
+
+
+def test_generic_facts() -> None:
+    adapter = GenericAdapter()
+    assert (adapter.name, adapter.provider) == ("generic", "generic")
+    assert adapter.model({"model": "llama-3"}) == "llama-3"
+    assert adapter.model({"model": 3}) is None
+    assert adapter.usage({"usage": {"prompt_tokens": 1, "completion_tokens": 2}}) == {
+        "input_tokens": 1,
+        "output_tokens": 2,
+    }
+    assert adapter.usage({"usage": {"input_tokens": True}}) == {}
+    assert adapter.usage({}) == {}
