@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint demo bench audit-deps clean
+.PHONY: install test lint demo bench bench-quick fuzz audit-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks --quick
+
+# coverage-guided fuzzing of the SSE parser and the normalizer (bounded runs)
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'atheris>=2.3,<4'
+	$(BIN)/python fuzz/fuzz_sse.py -max_total_time=120
+	$(BIN)/python fuzz/fuzz_normalize.py -max_total_time=120
 
 audit-deps: $(STAMP)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off

@@ -336,8 +336,13 @@ class ResponseScanner:
             if status < 400:
                 self.ex.usage = adapter.usage(doc) or None
             new_texts = await self.texts([s.text for s in slots])
-            return json.dumps(apply_slots(doc, slots, new_texts), ensure_ascii=False,
-                              separators=(",", ":")).encode()
+            out = apply_slots(doc, slots, new_texts)
+            notice = self.ex.engine.response.label_notice
+            if notice and self.ex.engine.response.label and status < 400 and \
+                    isinstance(out, dict):
+                # Law 230-VIII Art. 21: a perceivable warning beside the machine-readable mark
+                out["ai_notice"] = notice
+            return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
         if mt.startswith("text/"):
             text = raw.decode("utf-8", errors="replace")
             return (await self.texts([text]))[0].encode()
@@ -361,7 +366,12 @@ class ResponseScanner:
         self, rewriter: StreamRewriter, chunks: AsyncIterator[bytes], status: int
     ) -> AsyncIterator[bytes]:
         error: QorganError | None = None
+        response = self.ex.engine.response
         try:
+            if response.label and response.label_notice and status < 400:
+                # an SSE comment: clients show or ignore it, parsers never break on it
+                notice = " ".join(response.label_notice.split())
+                yield f": ai-notice: {notice}\n\n".encode()
             async for out in rewriter.rewrite(chunks):
                 yield out
         except QorganError as exc:

@@ -67,9 +67,12 @@ def ner_backends(config: DetectionConfig) -> list[Any]:
 
 
 def build_detector(config: DetectionConfig) -> Detector:
+    from qorgan.detection.decode import DecodingDetector
     from qorgan.detection.language import detect_languages
 
-    return Detector(config, ner_backends=ner_backends(config), language_router=detect_languages)
+    # values hidden in percent-encoded or base64 runs (exfiltration links) are found too
+    return DecodingDetector(config, ner_backends=ner_backends(config),
+                            language_router=detect_languages)
 
 
 class Runtime:

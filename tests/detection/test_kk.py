@@ -66,6 +66,9 @@ def test_lemma_candidates(word: str, lemma: str) -> None:
         ("Самұрат Әлімжанұлы деген кім?", "Самұрат Әлімжанұлы"),
         # A word announcing a name makes a lone surname enough.
         ("Тегі Нұрпейісов, аты белгісіз.", "Нұрпейісов"),
+        # A given name typed in lower case, announced by the word before it.
+        ("сәлем, менің атым айгерім", "айгерім"),
+        ("привет, меня зовут ерлан", "ерлан"),
         # A town named after a person is the person's surname after a given name.
         ("Сенімхат: мен, Аружан Сәтбаева, қол қоямын.", "Аружан Сәтбаева"),
     ],
@@ -85,6 +88,7 @@ def test_people(kk: KazakhNameRecognizer, text: str, person: str) -> None:
         "С Новым годом! Пусть Рождество принесёт радость.",
         "ИИН 901123300258, ЖСН және БСН нөмірлері.",
         "Менің арманым — таулы жерге саяхат.",
+        "клиент роза мая сегодня позвонит",
     ],
 )
 def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:

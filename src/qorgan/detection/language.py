@@ -19,27 +19,31 @@ from __future__ import annotations
 
 import re
 
-from qorgan.detection.recognizers.lexicon import fold, read_words
+from qorgan.detection.recognizers.lexicon import fold, read_lines
 
 __all__ = ["KAZAKH_LETTERS", "detect_languages"]
 
 KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Whole Latin words only: the "KZ" of an IBAN or a card's "KZT" is not English.
+_LATIN_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 _CYRILLIC = re.compile(r"[\u0400-\u0481\u048a-\u04ff]")
 _KAZAKH_LETTER = re.compile(f"[{KAZAKH_LETTERS}]")
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u0481\u048a-\u04ff]+")
-# Addresses and URLs are written in Latin letters whatever language surrounds them; they
-# must not make a Russian or Kazakh message look English.
-_LATIN_NOISE = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b"
-)
+# Counts each word with a Kazakh letter once: from its first such letter to its end.
+_KAZAKH_WORD = re.compile(rf"[{KAZAKH_LETTERS}]\w*")
+
+
+def _stop_words(name: str) -> frozenset[str]:
+    # Both spellings, so text words are looked up lower-cased but not folded (folding the
+    # whole text costs more than the rest of the routing together).
+    raw = {w.lower() for line in read_lines(name) for w in line.split()}
+    return frozenset(raw | {fold(w) for w in raw})
 
 
 # Shared forms ("не" is Kazakh "what", "да" is a particle in both) vote for neither.
-_RUSSIAN_STOP = read_words("ru_stopwords.txt") - read_words("kk_stopwords.txt")
-_KAZAKH_STOP = read_words("kk_stopwords.txt") - read_words("ru_stopwords.txt")
-_KAZAKH_WORD = re.compile(rf"\w*[{KAZAKH_LETTERS}]\w*")
+_RUSSIAN_STOP = _stop_words("ru_stopwords.txt") - _stop_words("kk_stopwords.txt")
+_KAZAKH_STOP = _stop_words("kk_stopwords.txt") - _stop_words("ru_stopwords.txt")
 
 # A language needs at least this share of the other's votes to count as present, so one
 # stray word in a long text does not add a language, while a short mixed message keeps both.
@@ -53,8 +57,7 @@ def detect_languages(text: str) -> frozenset[str]:
     Cyrillic with no Kazakh signal is Russian.
     """
     found: set[str] = set()
-    latin_source = _LATIN_NOISE.sub(" ", text) if _maybe_noise(text) else text
-    latin_words = len(_LATIN_WORD.findall(latin_source))
+    latin_words = len(_LATIN_WORD.findall(_without_addresses(text)))
     if _CYRILLIC.search(text):
         found.update(_cyrillic_languages(text))
         # A brand or two in Latin letters ("Kaspi Bank") inside Russian or Kazakh text is
@@ -67,13 +70,16 @@ def detect_languages(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _maybe_noise(text: str) -> bool:
-    return "@" in text or "://" in text or "www." in text or "KZ" in text
+def _without_addresses(text: str) -> str:
+    """Drop e-mail addresses and URLs: they are Latin whatever language surrounds them."""
+    if "@" not in text and "://" not in text and "www." not in text:
+        return text
+    return " ".join(w for w in text.split() if "@" not in w and "://" not in w and "www." not in w)
 
 
 def _cyrillic_languages(text: str) -> set[str]:
     # map() over set membership keeps the per-word work in C: the router runs on every text.
-    words = _CYRILLIC_WORD.findall(fold(text))
+    words = _CYRILLIC_WORD.findall(text.lower())
     ru_votes = sum(map(_RUSSIAN_STOP.__contains__, words))
     kk_votes = sum(map(_KAZAKH_STOP.__contains__, words))
     has_kazakh_letter = _KAZAKH_LETTER.search(text) is not None

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from qorgan.detection.gate import name_segments
 from qorgan.errors import DetectionError
 from qorgan.types import Finding
 
@@ -41,25 +42,42 @@ def load_nlp() -> Any:
 
 
 class EnglishNerBackend:
-    """PERSON, LOCATION and ORGANIZATION from the English spaCy model."""
+    """PERSON, LOCATION and ORGANIZATION from the English spaCy model.
+
+    With ``gate`` (the default) only the sentences that can hold a name are analysed
+    (``gate.py``); all segments of a batch go through one ``nlp.pipe``.
+    """
 
     name = "spacy-en"
     languages: frozenset[str] = frozenset({"en"})
     entities: frozenset[str] = frozenset(SPACY_LABELS.values())
 
-    def __init__(self, nlp: Any | None = None, *, batch_size: int = 32) -> None:
+    def __init__(self, nlp: Any | None = None, *, batch_size: int = 32, gate: bool = True) -> None:
         self._nlp = nlp if nlp is not None else load_nlp()
         self._batch_size = batch_size
+        self._gate = gate
 
     def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
-        results: list[list[Finding]] = []
-        for doc in self._nlp.pipe(texts, batch_size=self._batch_size):
-            found: list[Finding] = []
+        pieces: list[tuple[int, int]] = []  # (text index, offset of the segment)
+        segments: list[str] = []
+        for i, text in enumerate(texts):
+            spans = name_segments(text) if self._gate else [(0, len(text))]
+            for start, end in spans:
+                pieces.append((i, start))
+                segments.append(text[start:end])
+        results: list[list[Finding]] = [[] for _ in texts]
+        docs = self._nlp.pipe(segments, batch_size=self._batch_size)
+        for (i, offset), doc in zip(pieces, docs, strict=True):
             for ent in doc.ents:
                 entity = SPACY_LABELS.get(ent.label_)
                 if entity is not None:
-                    found.append(
-                        Finding(entity, ent.start_char, ent.end_char, NER_SCORE, self.name)
+                    results[i].append(
+                        Finding(
+                            entity,
+                            offset + ent.start_char,
+                            offset + ent.end_char,
+                            NER_SCORE,
+                            self.name,
+                        )
                     )
-            results.append(found)
         return results

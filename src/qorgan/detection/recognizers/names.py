@@ -194,6 +194,10 @@ def find_people(
     found: list[tuple[int, int, float]] = []
     i = 0
     while i < len(tokens):
+        if i not in blocked and _lower_case_announced(tokens, i, lex):
+            found.append((tokens[i].start, tokens[i].end, 0.6))
+            i += 1
+            continue
         if i in blocked or not parts[i].any:
             i += 1
             continue
@@ -206,6 +210,16 @@ def find_people(
             found.append(span)
         i = j
     return found
+
+
+def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:
+    """A given name typed in lower case right after "зовут"/"атым" ("меня зовут айгерим")."""
+    token = tokens[i]
+    if token.capitalized or token.initial or i == 0 or tokens[i - 1].folded not in lex.context:
+        return False
+    return token.folded not in lex.not_names and any(
+        c in lex.first for c in kazakh_stems(token.folded)
+    )
 
 
 def _widen(
