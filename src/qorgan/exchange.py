@@ -17,6 +17,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
 from opentelemetry.trace import Span
 
 from qorgan.audit.record import AuditRecord
@@ -70,7 +72,12 @@ class Exchange:
 
     # -- telemetry --------------------------------------------------------------------------
 
-    def open_span(self) -> None:
+    def open_span(self, carrier: Mapping[str, str] | None = None) -> None:
+        """Start the request span; without a current trace, the caller's ``traceparent``
+        (``carrier``) is its parent, so the trace continues to the upstream."""
+        if carrier is not None and not trace.get_current_span().get_span_context().is_valid:
+            token = otel_context.attach(propagate.extract(carrier))
+            self._stack.callback(otel_context.detach, token)
         self._span = self._stack.enter_context(
             self.runtime.auditor.span(
                 operation=self.adapter.operation, model=None,

@@ -131,7 +131,7 @@ class Guard:
             runtime=self.runtime, engine=engine, adapter=adapter, route=route,
             request_id=request_id, started=time.perf_counter(),
         )
-        ex.open_span()
+        ex.open_span(request.headers)
         try:
             forward = await self._prepare(ex, request)
             response = await self._forward(ex, forward, upstream)

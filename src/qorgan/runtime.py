@@ -61,8 +61,10 @@ def ner_backends(config: DetectionConfig) -> list[Any]:
         backends.append(EnglishNerBackend())
     if "ru" in config.languages:
         backends.append(RussianNer())
-    if "kk" in config.languages or "ru" in config.languages:
-        backends.append(KazakhNameRecognizer())
+    kazakh = frozenset(config.languages) & {"kk", "ru"}
+    if kazakh:
+        # Kazakh names are usually written in Russian spelling inside Russian text too
+        backends.append(KazakhNameRecognizer(languages=frozenset(kazakh)))
     return backends
 
 

@@ -92,6 +92,8 @@ def found(det: Detector, text: str) -> list[tuple[str, str]]:
         ("call +1 (415) 555-2671 today", [("PHONE_NUMBER", "+1 (415) 555-2671")]),
         ("see +1 (415) 555-2671", []),  # an international number needs context
         ("invalid IIN 901123300259, tel", []),  # a bare 12-digit run is not a phone
+        ("call me about order 7734-2291-05", []),  # a labelled order number
+        ("phone number shipped on 2024-03-14", []),  # a date
         ("card 4111 1111 1111 1111", [("CREDIT_CARD", "4111 1111 1111 1111")]),
         ("card 4111 1111 1111 1112", []),  # Luhn fails
         ("host 10.20.30.40 down", [("IP_ADDRESS", "10.20.30.40")]),

@@ -116,20 +116,25 @@ class IntlPhoneRecognizer(PhoneRecognizer):
     libphonenumber's matcher walks the whole text once per region, which dominated the
     cost of a long prompt; here a regex picks the digit runs that could be numbers and each
     is parsed once per region (a ``+`` number once) and kept if libphonenumber calls it
-    valid. A bare run of twelve or more digits is an identifier or an order number.
+    valid. Dates, bare runs of twelve or more digits, and numbers right after a label such
+    as "order" or "invoice" are not phones; nor does the word "number" alone suggest one.
     """
 
     CONTEXT = [  # noqa: RUF012
-        *PhoneRecognizer.CONTEXT,
+        *(word for word in PhoneRecognizer.CONTEXT if word != "number"),
         "tel",
         "телефон",
         "тел",
         "моб",
-        "номер",
         "нөмір",
         "ұялы",
     ]
     CANDIDATE = re.compile(r"(?<![\w+])[+(]?\d[\d \-.()/]{5,20}\d(?!\w)")
+    DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
+    LABEL_BEFORE = re.compile(
+        r"(?i)(?:order|invoice|ticket|ref|reference|tracking|code|id|no\.?|№|#|"
+        r"заказ\w*|счет\w*|счёт\w*|тапсырыс\w*)\W{0,3}$"
+    )
 
     def __init__(self) -> None:
         super().__init__(context=list(self.CONTEXT))
@@ -143,6 +148,10 @@ class IntlPhoneRecognizer(PhoneRecognizer):
             digits = sum(c.isdigit() for c in chunk)
             # E.164 numbers have at most 15 digits; longer runs are cards or accounts.
             if not 7 <= digits <= 15 or (chunk.isdigit() and digits >= 12):
+                continue
+            if self.DATE.fullmatch(chunk) or self.LABEL_BEFORE.search(
+                text[max(0, candidate.start() - 30) : candidate.start()]
+            ):
                 continue
             region = self._valid_region(chunk)
             if region is None:

@@ -224,7 +224,7 @@ class _HashParams(_Model):
 
 class _RedactParams(_Model):
     #: replacement text; ``{entity}`` is replaced by the entity type
-    placeholder: str = "[{entity}]"
+    placeholder: str = "<{entity}>"
 
 
 class _NoParams(_Model):

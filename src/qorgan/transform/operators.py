@@ -29,8 +29,12 @@ HASH_HEX_CHARS = 12
 _NONCE = 12
 
 
-def redact(entity_type: str) -> str:
-    return f"<{entity_type}>"
+def redact(entity_type: str, params: Mapping[str, Any] | None = None) -> str:
+    """``<ENTITY_TYPE>``, or the policy's ``placeholder`` with ``{entity}`` filled in."""
+    template = (params or {}).get("placeholder")
+    if not isinstance(template, str):
+        return f"<{entity_type}>"
+    return template.replace("{entity}", entity_type)
 
 
 def mask(value: str, params: Mapping[str, Any]) -> str:
@@ -52,14 +56,18 @@ def mask(value: str, params: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
-def hash_token(keyring: Keyring, tenant: str, entity_type: str, value: str) -> str:
+def hash_token(
+    keyring: Keyring, tenant: str, entity_type: str, value: str, length: int = HASH_HEX_CHARS
+) -> str:
     """A stable, tenant-keyed token: equal values (after normalization) hash equal."""
+    if not 8 <= length <= 64:
+        raise ValueError("hash length must be between 8 and 64 hex characters")
     digest = keyed_hash(
         keyring.key("hash", tenant),
         normalize_value(entity_type, value),
         domain=f"entity:{entity_type}",
     )
-    return f"<{entity_type}:h:{digest[:HASH_HEX_CHARS]}>"
+    return f"<{entity_type}:h:{digest[:length]}>"
 
 
 def _aad(tenant: str, entity_type: str) -> bytes:
@@ -168,11 +176,12 @@ class Transformer:
         if action is Action.ALLOW:
             return value
         if action is Action.REDACT:
-            return redact(entity)
+            return redact(entity, fd.params)
         if action is Action.MASK:
             return mask(value, fd.params)
         if action is Action.HASH:
-            return hash_token(self.keyring, scope.tenant, entity, value)
+            length = fd.params.get("length", HASH_HEX_CHARS)
+            return hash_token(self.keyring, scope.tenant, entity, value, int(length))
         if action is Action.PSEUDONYMIZE:
             return await self.vault.pseudonym(scope, entity, value)
         if action is Action.SYNTHESIZE:

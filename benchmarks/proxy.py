@@ -1,0 +1,337 @@
+"""Proxy overhead: direct to the demo model vs the pass-through proxy vs ``qorgan serve``.
+
+Three servers, each its own uvicorn process on 127.0.0.1: the demo upstream, the pass-through
+baseline (``benchmarks/passthrough.py``: same stack, no Guard) and qorgan (the default
+policy, one worker). One client process sends the same request to the three in turn, one
+request at a time, so all three see the same machine at the same moment; each prompt is
+fresh (unique tail), so qorgan's detection cache never answers.
+
+Workloads: a ~4 KB chat prompt with personal data, the same size without, and an
+embeddings body of token ids (no text to scan); the chat ones also streamed, where the
+time to the first content token (TTFT) and to the last byte are taken. Beside them, in this
+process: the Detector qorgan builds for the default policy and the spaCy NER pipe alone, on
+the same texts. Last, a pyinstrument profile of guarded 4 KB requests through ``ProxyApp``
+in-process (detection inline, so one tree holds it) gives where the time goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import secrets
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.passthrough import Server, serve
+
+DATA = Path(__file__).parent / "data"
+TARGETS = ("direct", "passthrough", "qorgan")
+#: sentences with no personal data: lower-case, no names, no numbers
+CLEAN = [
+    "the build pipeline runs the unit tests before every merge and reports the coverage.",
+    "please summarise the following notes about the release process in three short points.",
+    "caching the compiled templates cut the median page time by about a third last week.",
+    "we agreed to keep the old endpoint for one more quarter while clients migrate.",
+    "the retry policy backs off exponentially and gives up after the fifth attempt.",
+    "a smaller batch size lowered memory use but made the nightly job slower overall.",
+    "the dashboard shows request counts, error rates and latency percentiles per route.",
+    "rotate the signing keys every ninety days and keep the previous key for verification.",
+]
+
+
+def _rows() -> list[str]:
+    with (DATA / "en_kz.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for line in fh if line.strip()]
+
+
+def _tail(rng: random.Random) -> str:
+    # letters only: a digit run could itself look like an identifier to the detector
+    return " case " + "".join(rng.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(10)) + "."
+
+
+def make_text(pool: list[str], size: int, rng: random.Random) -> str:
+    parts: list[str] = []
+    while sum(len(p) + 1 for p in parts) < size - 20:
+        parts.append(rng.choice(pool))
+    return " ".join(parts) + _tail(rng)
+
+
+def chat(text: str, *, stream: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": "demo-echo", "messages": [
+        {"role": "system", "content": "You are a helpful support assistant."},
+        {"role": "user", "content": text}]}
+    if stream:
+        body["stream"] = True
+    return body
+
+
+def embeddings(rng: random.Random, size: int = 4096) -> dict[str, Any]:
+    ids = [[rng.randrange(100_000) for _ in range(64)] for _ in range(size // 400)]
+    return {"model": "demo-embed", "input": ids}
+
+
+def _first_content(frame: bytes) -> bool:
+    for line in frame.split(b"\n"):
+        if not line.startswith(b"data: ") or line == b"data: [DONE]":
+            continue
+        event = json.loads(line[6:])
+        choices = event.get("choices") or [{}]
+        if choices[0].get("delta", {}).get("content"):
+            return True
+    return False
+
+
+def timed(client: httpx.Client, url: str, body: dict[str, Any]) -> tuple[float, float]:
+    """(ms to the first content token, ms to the last byte); the first equals the second
+    for a response that is not a stream."""
+    started = time.perf_counter()
+    first: float | None = None
+    with client.stream("POST", url, json=body) as response:
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        if not body.get("stream"):
+            response.read()
+        else:
+            buf = b""
+            for chunk in response.iter_raw():
+                if first is not None:
+                    continue
+                buf += chunk
+                while first is None and b"\n\n" in buf:
+                    frame, buf = buf.split(b"\n\n", 1)
+                    if _first_content(frame):
+                        first = time.perf_counter()
+    done = time.perf_counter()
+    if body.get("stream") and first is None:
+        raise RuntimeError(f"{url} streamed no content")
+    return ((first or done) - started) * 1e3, (done - started) * 1e3
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def measure(servers: dict[str, Server], n: int, rng: random.Random) -> dict[str, Any]:
+    pii, clean = _rows(), CLEAN
+    routes = {"chat": "/chat/completions", "embeddings": "/embeddings"}
+    workloads: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
+        "4KB personal": ("chat", lambda: chat(make_text(pii, 4096, rng))),
+        "4KB clean": ("chat", lambda: chat(make_text(clean, 4096, rng))),
+        "4KB token ids": ("embeddings", lambda: embeddings(rng)),
+        "4KB personal, stream": ("chat", lambda: chat(make_text(pii, 4096, rng), stream=True)),
+        "4KB clean, stream": ("chat", lambda: chat(make_text(clean, 4096, rng), stream=True)),
+    }
+    samples: dict[str, dict[str, list[tuple[float, float]]]] = {
+        w: {t: [] for t in TARGETS} for w in workloads
+    }
+    clients = {t: httpx.Client(trust_env=False, timeout=60.0) for t in TARGETS}
+    try:
+        for i in range(n + 3):  # the first three rounds warm connections and caches
+            for name, (route, build) in workloads.items():
+                body = build()
+                order = list(TARGETS)
+                rng.shuffle(order)  # no target is always first after a pause
+                for target in order:
+                    result = timed(clients[target], servers[target].url + routes[route], body)
+                    if i >= 3:
+                        samples[name][target].append(result)
+    finally:
+        for client in clients.values():
+            client.close()
+    return samples
+
+
+def detector_times(n: int, rng: random.Random) -> dict[str, float]:
+    """Median wall ms of the default policy's Detector and of spaCy NER alone, same texts."""
+    from qorgan.detection.nlp import load_nlp
+    from qorgan.policy.engine import PolicyEngine
+    from qorgan.policy.loader import load_policy
+    from qorgan.runtime import build_detector
+
+    detector = build_detector(PolicyEngine(load_policy("builtin:default")).detection_config())
+    nlp = load_nlp()
+    detector.analyze_batch(["Warm-up: Алматы, Astana, John Smith."])
+    list(nlp.pipe(["Warm-up: John Smith in Astana."]))
+    out: dict[str, float] = {}
+    for label, pool in (("personal", _rows()), ("clean", CLEAN)):
+        det: list[float] = []
+        ner: list[float] = []
+        for _ in range(n):
+            text = make_text(pool, 4096, rng)
+            started = time.perf_counter()
+            detector.analyze_batch([text])
+            det.append((time.perf_counter() - started) * 1e3)
+            started = time.perf_counter()
+            list(nlp.pipe([text]))
+            ner.append((time.perf_counter() - started) * 1e3)
+        out[f"detector_{label}_ms"] = statistics.median(det)
+        out[f"spacy_ner_{label}_ms"] = statistics.median(ner)
+    return out
+
+
+def profile_guard(n: int, rng: random.Random) -> dict[str, Any]:
+    """Top self-time functions and areas of ``n`` guarded 4 KB requests, in-process."""
+    from pyinstrument import Profiler
+
+    from qorgan.demo.upstream import DemoUpstream
+    from qorgan.proxy import ProxyApp
+    from qorgan.runtime import Runtime
+    from qorgan.settings import Settings
+
+    settings = Settings(upstream="http://upstream.test/v1", master_key=secrets.token_bytes(32))
+    runtime = Runtime.from_settings(settings)
+    upstream = httpx.AsyncClient(transport=httpx.ASGITransport(app=DemoUpstream()))
+    app = ProxyApp(runtime, client=upstream, warm_up=False)
+    runtime.warm_up()
+
+    async def inline(engine: Any, texts: list[str]) -> Any:
+        # worker threads are invisible to the sampling profiler: run detection in this one
+        return runtime.detector(engine).analyze_batch(list(texts))
+
+    setattr(runtime, "detect", inline)  # noqa: B010 - the profile needs one thread
+    bodies = [chat(make_text(_rows(), 4096, rng), stream=k % 2 == 1) for k in range(n + 2)]
+
+    async def drive(items: list[dict[str, Any]]) -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://qorgan.test") as c:
+            for body in items:
+                response = await c.post("/v1/chat/completions", json=body)
+                if response.status_code != 200:
+                    raise RuntimeError(f"profiled request answered {response.status_code}")
+
+    asyncio.run(drive(bodies[:2]))
+    profiler = Profiler(interval=0.0005, async_mode="disabled")
+    profiler.start()
+    asyncio.run(drive(bodies[2:]))
+    profiler.stop()
+    asyncio.run(upstream.aclose())
+    root = profiler.last_session.root_frame() if profiler.last_session else None
+    functions: dict[str, float] = {}
+    areas: dict[str, float] = {}
+    total = 0.0
+    # pyinstrument keeps a frame's own time in synthetic "[self]" leaves: credit the frame
+    stack: list[tuple[Any, Any]] = [(root, root)] if root is not None else []
+    while stack:
+        frame, owner = stack.pop()
+        if not frame.is_synthetic:
+            owner = frame
+        own = frame.time - sum(child.time for child in frame.children)
+        stack.extend((child, owner) for child in frame.children)
+        if own <= 0:
+            continue
+        total += own
+        key = f"{owner.function} ({owner.file_path_short}:{owner.line_no})"
+        functions[key] = functions.get(key, 0.0) + own
+        area = _area(owner.file_path or "")
+        areas[area] = areas.get(area, 0.0) + own
+    per = 1e3 / n
+    top = sorted(functions.items(), key=lambda kv: -kv[1])[:12]
+    return {
+        "requests": n,
+        "ms_per_request": total * per,
+        "areas": {k: {"ms": v * per, "share": v / total}
+                  for k, v in sorted(areas.items(), key=lambda kv: -kv[1])},
+        "top_functions": [{"function": k, "ms": v * per, "share": v / total} for k, v in top],
+    }
+
+
+_AREAS = (
+    ("/spacy/", "spaCy NER"), ("/thinc/", "spaCy NER"), ("/numpy/", "spaCy NER"),
+    ("/slovnet/", "Russian NER"), ("/navec/", "Russian NER"),
+    ("/presidio_analyzer/", "Presidio patterns"), ("/phonenumbers/", "Presidio patterns"),
+    ("/qorgan/detection/", "qorgan detection"), ("/qorgan/policy/", "policy"),
+    ("/cel/", "policy"), ("/qorgan/transform/", "transform + vault"),
+    ("/qorgan/streaming", "stream rewrite"), ("/qorgan/protocols/", "protocol adapters"),
+    ("/qorgan/audit/", "audit"), ("/opentelemetry/", "audit"),
+    ("/qorgan/demo/", "demo upstream (not qorgan)"), ("/httpx/", "http plumbing"),
+    ("/httpcore/", "http plumbing"), ("/anyio/", "event loop"), ("/asyncio/", "event loop"),
+    ("/json/", "json"), ("/qorgan/", "qorgan other"),
+)
+
+
+def _area(path: str) -> str:
+    for needle, label in _AREAS:
+        if needle in path:
+            return label
+    return "other"
+
+
+def run(quick: bool) -> dict[str, Any]:
+    rng = random.Random(230)
+    n = 12 if quick else 100
+    with serve("upstream") as up, serve("passthrough", upstream=up.url) as pt, \
+            serve("qorgan", upstream=up.url) as qg:
+        servers = {"direct": up, "passthrough": pt, "qorgan": qg}
+        samples = measure(servers, n, rng)
+        rss = {name: s.peak_rss_mb()[0] for name, s in servers.items()}
+    det = detector_times(5 if quick else 30, rng)
+    prof = profile_guard(6 if quick else 40, rng)
+    return summarize(samples, det, prof, rss, n)
+
+
+def summarize(samples: dict[str, dict[str, list[tuple[float, float]]]], det: dict[str, float],
+              prof: dict[str, Any], rss: dict[str, float], n: int) -> dict[str, Any]:
+    rows: list[list[Any]] = []
+    stats: dict[str, Any] = {}
+    for workload, by_target in samples.items():
+        streamed = "stream" in workload
+        for metric, index in (("TTFT", 0), ("total", 1)) if streamed else (("total", 1),):
+            cell = {t: [s[index] for s in by_target[t]] for t in TARGETS}
+            p50 = {t: statistics.median(v) for t, v in cell.items()}
+            p99 = {t: pct(v, 99) for t, v in cell.items()}
+            stats[f"{workload} {metric}"] = {"p50": p50, "p99": p99}
+            rows.append([f"{workload} {metric}", *(p50[t] for t in TARGETS),
+                         *(p99[t] for t in TARGETS), p50["passthrough"] - p50["direct"],
+                         p50["qorgan"] - p50["passthrough"],
+                         p50["qorgan"] / p50["passthrough"]])
+    guard = stats["4KB personal total"]["p50"]
+    guard_ms = guard["qorgan"] - guard["passthrough"]
+    budget = 1.3 * det["spacy_ner_personal_ms"] + 3.0
+    path_ms = guard["passthrough"] - guard["direct"]
+    ttft = stats["4KB personal, stream TTFT"]["p50"]
+    ttft_ms = ttft["qorgan"] - ttft["passthrough"]
+    targets = {
+        "guard_ms": guard_ms, "guard_budget_ms": budget, "guard_ok": guard_ms <= budget,
+        "passthrough_path_ms": path_ms, "passthrough_path_ok": path_ms <= 2.0,
+        "ttft_added_ms": ttft_ms, "ttft_ok": ttft_ms <= 15.0,
+    }
+    top = prof["top_functions"][:5]
+    return {
+        "title": "Proxy overhead, ms (one request at a time; p99 of few samples is near max)",
+        "table": {
+            "columns": ["workload", "direct p50", "pass p50", "qorgan p50", "direct p99",
+                        "pass p99", "qorgan p99", "pass-direct", "qorgan-pass",
+                        "qorgan/pass"],
+            "rows": rows,
+        },
+        "samples_per_cell": n,
+        "stats": stats,
+        "detector": det,
+        "targets": targets,
+        "peak_rss_mb": rss,
+        "profile": prof,
+        "notes": [
+            f"guard time (qorgan-pass p50, 4KB personal) {guard_ms:.1f} ms; target <= 1.3 x "
+            f"spaCy NER {det['spacy_ner_personal_ms']:.1f} ms + 3 = {budget:.1f} ms: "
+            f"{'met' if targets['guard_ok'] else 'MISSED'}",
+            f"pass-through path over direct (p50) {path_ms:.2f} ms; target <= 2 ms: "
+            f"{'met' if targets['passthrough_path_ok'] else 'MISSED'}",
+            f"streaming TTFT added over pass-through (p50) {ttft_ms:.1f} ms; target <= 15 ms: "
+            f"{'met' if targets['ttft_ok'] else 'MISSED'}",
+            "detector on the same texts (median ms): personal "
+            f"{det['detector_personal_ms']:.1f}, clean {det['detector_clean_ms']:.1f}; "
+            f"spaCy NER alone: {det['spacy_ner_personal_ms']:.1f} / "
+            f"{det['spacy_ner_clean_ms']:.1f}",
+            f"profile ({prof['requests']} guarded 4KB requests in-process, half streamed): "
+            f"{prof['ms_per_request']:.1f} ms/request; top: "
+            + "; ".join(f"{a} {v['share']:.0%}" for a, v in list(prof["areas"].items())[:5]),
+            "hottest functions: " + "; ".join(f"{f['function']} {f['share']:.0%}" for f in top),
+        ],
+    }
