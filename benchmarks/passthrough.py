@@ -16,6 +16,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -192,7 +193,7 @@ def serve(kind: str, *, upstream: str = "", workers: int = 1,
         probe = "/healthz"
     else:
         raise ValueError(f"unknown server kind {kind!r}")
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"qorgan-bench-{kind}-{port}.log"
+    log = Path(tempfile.gettempdir()) / f"qorgan-bench-{kind}-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out)
     server = Server(kind, f"http://127.0.0.1:{port}/v1", process, log, workers)

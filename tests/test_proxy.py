@@ -265,7 +265,7 @@ STREAMS = [chat_stream, completions_stream, responses_stream, anthropic_stream]
 def test_streams_restore_values(env: Env, call: Callable[[Env, str], tuple[str, list[str]]]
                                 ) -> None:
     mark = env.mark()
-    text, events = call(env, "demo-echo")
+    text, _events = call(env, "demo-echo")
     assert tf.leaked(env.sent_since(mark)) == []
     assert tf.missing(text) == []
     assert "I have noted it" in text
@@ -320,3 +320,82 @@ def test_raw_sse_is_well_formed(env: Env) -> None:
         assert frame.startswith("data: ")
         json.loads(frame[len("data: "):])
     assert tf.leaked([raw], tf.LEAK_FRAGMENTS) == []
+
+
+# -- operations -----------------------------------------------------------------------------
+
+class SlowUpstream:
+    """Answers after ``delay`` seconds: the proxy's upstream timeout must fire first."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        import anyio
+
+        if scope["type"] != "http":
+            return
+        await anyio.sleep(self.delay)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+
+def test_health_and_readiness(env: Env) -> None:
+    assert httpx.get(env.base + "/healthz").json() == {"status": "ok"}
+    ready = httpx.get(env.base + "/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["vault"] == "ok"
+
+
+@pytest.mark.anyio
+async def test_readiness_fails_when_the_redis_vault_is_down() -> None:
+    from qorgan.audit.auditor import Auditor
+    from qorgan.policy.reload import PolicyHolder
+    from qorgan.proxy import ProxyApp
+    from qorgan.runtime import Runtime
+    from qorgan.settings import Settings
+    from qorgan.transform import Keyring, RedisVault
+
+    settings = Settings(upstream="http://127.0.0.1:9/v1", master_key=tf.MASTER_KEY)
+    runtime = Runtime(settings, policy=PolicyHolder("builtin:default"),
+                      vault=RedisVault("redis://127.0.0.1:1/0", Keyring(tf.MASTER_KEY)),
+                      consent=None, auditor=Auditor(), detector_factory=tf.shared_detector)
+    app = ProxyApp(runtime, warm_up=False)
+    transport = httpx.ASGITransport(app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://proxy") as client:
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["vault"] != "ok"
+        # and a guarded request fails closed instead of forwarding
+        response = await client.post("/v1/chat/completions", json={
+            "model": "demo-echo", "messages": [{"role": "user", "content": tf.MESSAGE}]})
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "vault_unavailable"
+        assert tf.leaked([response.text]) == []
+    await app.aclose()
+
+
+def test_upstream_timeout_is_504() -> None:
+    slow = tf.serve(SlowUpstream(1.0))
+    _, server = tf.proxy(upstream=slow.url + "/v1", upstream_timeout=0.2)
+    try:
+        response = httpx.post(server.url + "/v1/chat/completions", timeout=10, json={
+            "model": "demo-echo", "messages": [{"role": "user", "content": "hi"}]})
+        assert response.status_code == 504
+        assert response.json()["error"]["code"] == "upstream_timeout"
+    finally:
+        server.stop()
+        slow.stop()
+
+
+def test_upstream_refused_is_502() -> None:
+    _, server = tf.proxy(upstream=f"http://127.0.0.1:{tf.free_port()}/v1")
+    try:
+        response = httpx.post(server.url + "/v1/chat/completions", timeout=10, json={
+            "model": "demo-echo", "messages": [{"role": "user", "content": tf.MESSAGE}]})
+        assert response.status_code == 502
+        assert response.json()["error"]["code"] == "upstream_error"
+        assert tf.leaked([response.text]) == []
+    finally:
+        server.stop()

@@ -21,7 +21,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Span
 
-from qorgan.audit.record import AuditRecord
+from qorgan.audit.record import AuditRecord, ident
 from qorgan.audit.tracing import inject_headers
 from qorgan.consent.model import ConsentView
 from qorgan.consent.registry import consent_view
@@ -180,12 +180,22 @@ class Exchange:
         self.model = self.adapter.model(body)
         self.destination = self.engine.resolve_destination(self.model, self.route)
         if self._span is not None and self.model and self._span.is_recording():
-            self._span.set_attribute("gen_ai.request.model", self.model[:128])
+            # the model name is the client's to choose: only an identifier-shaped one is
+            # recorded, so a value smuggled into it never reaches a span
+            model = ident(self.model[:128])
+            if model is not None:
+                self._span.set_attribute("gen_ai.request.model", model)
 
     def context(self, direction: Direction) -> DecisionContext:
-        assert self.destination is not None
+        if self.destination is None:
+            raise _out_of_order()
         return DecisionContext(self.principal, self.purpose, self.destination, direction,
                                self.route)
+
+    def vault_scope(self) -> VaultScope:
+        if self.scope is None:
+            raise _out_of_order()
+        return self.scope
 
     async def load_consent(self) -> None:
         registry = self.runtime.consent
@@ -205,19 +215,18 @@ class Exchange:
     async def transform_request(
         self, slots: Sequence[TextSlot], decision: Decision
     ) -> list[str]:
-        assert self.scope is not None
+        scope = self.vault_scope()
         per_slot: list[list[FindingDecision]] = [[] for _ in slots]
         for fd in decision.findings:
             per_slot[fd.slot].append(fd)
         # every slot goes through the transformer, findings or not: placeholder-shaped text
         # the caller wrote anywhere is reserved so the vault never issues it
         return await self.runtime.transformer.apply_many(
-            [slot.text for slot in slots], per_slot, self.scope
+            [slot.text for slot in slots], per_slot, scope
         )
 
     async def load_tokens(self) -> None:
-        assert self.scope is not None
-        table = await self.runtime.vault.tokens(self.scope)
+        table = await self.runtime.vault.tokens(self.vault_scope())
         self.tokens = TokenTable(table)
         self.json_tokens = TokenTable(
             {tok: (etype, json.dumps(value, ensure_ascii=False)[1:-1])
@@ -238,6 +247,11 @@ class Exchange:
         if response.restore_roles:
             return bool(self.principal.roles & set(response.restore_roles))
         return True
+
+
+def _out_of_order() -> QorganError:
+    # a step ran before the one that sets its input: a bug, never the caller's fault
+    return QorganError("guard steps ran out of order", code="guard_state")
 
 
 def _str(value: Any) -> str | None:
@@ -285,8 +299,9 @@ class ResponseScanner:
         if engine.mode != "enforce":
             return text
         table = ex.json_tokens if json_text else ex.tokens
-        assert table is not None
-        assert ex.scope is not None
+        if table is None:
+            raise _out_of_order()
+        scope = ex.vault_scope()
         pieces: list[str] = []
         cursor = 0
         for fd in sorted(decided, key=lambda d: d.finding.start):
@@ -297,7 +312,7 @@ class ResponseScanner:
                                         before=text[:cursor]))
             shifted = replace(fd, finding=replace(fd.finding, start=0, end=end - start))
             pieces.append(await ex.runtime.transformer.apply(text[start:end], [shifted],
-                                                             ex.scope))
+                                                             scope))
             cursor = end
         pieces.append(table.restore(text[cursor:], ex.restore_allowed, before=text[:cursor]))
         return "".join(pieces)
@@ -338,7 +353,8 @@ class ResponseScanner:
                 slots = adapter.response_slots(doc)
             except QorganError:
                 generic = get_adapter("", generic=True)
-                assert generic is not None
+                if generic is None:
+                    raise
                 slots = generic.response_slots(doc)
             if status < 400:
                 self.ex.usage = adapter.usage(doc) or None
@@ -379,8 +395,16 @@ class ResponseScanner:
                 # an SSE comment: clients show or ignore it, parsers never break on it
                 notice = " ".join(response.label_notice.split())
                 yield f": ai-notice: {notice}\n\n".encode()
-            async for out in rewriter.rewrite(chunks):
-                yield out
+            # closed explicitly: a client that leaves must close the upstream response now,
+            # not whenever the generator is collected
+            events = rewriter.rewrite(chunks)
+            try:
+                async for out in events:
+                    yield out
+            finally:
+                close = getattr(events, "aclose", None)
+                if close is not None:
+                    await close()
         except QorganError as exc:
             error = exc
             raise

@@ -19,8 +19,9 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from qorgan.audit.tracing import inject_headers
 from qorgan.errors import (
     ConsentError,
     DetectionError,
@@ -37,6 +38,9 @@ from qorgan.payload import Limits, decode_content, media_type, require_json_obje
 from qorgan.protocols import apply_slots, get_adapter
 from qorgan.runtime import Runtime
 from qorgan.types import Direction, Principal
+
+if TYPE_CHECKING:
+    from qorgan.policy.engine import PolicyEngine
 
 log = logging.getLogger("qorgan.guard")
 
@@ -207,8 +211,16 @@ class Guard:
         )
 
     async def _identify(self, ex: Exchange, headers: Mapping[str, str]) -> Principal:
-        auth = ex.engine.auth
-        authenticator = self.runtime.authenticator(ex.engine)
+        principal, ex.consumed_authorization = await self._principal(ex.engine, headers)
+        return principal
+
+    async def _principal(
+        self, engine: PolicyEngine, headers: Mapping[str, str]
+    ) -> tuple[Principal, bool]:
+        """The caller, and whether its ``Authorization`` header carried qorgan's own
+        credential (which is then never forwarded upstream)."""
+        auth = engine.auth
+        authenticator = self.runtime.authenticator(engine)
         principal = None
         if authenticator is not None:
             principal = await authenticator.authenticate(headers)
@@ -218,33 +230,42 @@ class Guard:
 
                 raise AuthError("credentials are required")
             principal = Principal.anonymous()
-        # the header that carried qorgan's own credential is never forwarded upstream
-        ex.consumed_authorization = authenticator is not None and (
+        consumed = authenticator is not None and (
             "x-qorgan-key" not in headers and "authorization" in headers
         )
-        return principal
+        return principal, consumed
 
     def _forward_headers(self, ex: Exchange, incoming: Mapping[str, str]) -> dict[str, str]:
-        own = {h.lower() for h in ex.own_headers()}
+        out = self._upstream_headers(ex.engine, incoming, consumed=ex.consumed_authorization,
+                                     provider=ex.adapter.provider)
+        out["content-type"] = "application/json"
+        ex.inject_trace(out)
+        return out
+
+    def _upstream_headers(
+        self, engine: PolicyEngine, incoming: Mapping[str, str], *, consumed: bool,
+        provider: str,
+    ) -> dict[str, str]:
+        ctx = engine.context
+        own = {h.lower() for h in (ctx.subject_header, ctx.purpose_header,
+                                   ctx.conversation_header)}
+        configured = engine.traffic.credentials == "configured"
         out: dict[str, str] = {}
         for name, value in incoming.items():
             if name in _DROP_REQUEST_HEADERS or name in own or name.startswith("x-qorgan-"):
                 continue
             if name in _CREDENTIAL_HEADERS and (
-                ex.engine.traffic.credentials == "configured"
-                or (name == "authorization" and ex.consumed_authorization)
+                configured or (name == "authorization" and consumed)
             ):
                 continue
             out[name] = value
         key = self.runtime.settings.upstream_api_key
-        if ex.engine.traffic.credentials == "configured" and key:
-            if ex.adapter.provider == "anthropic":
+        if configured and key:
+            if provider == "anthropic":
                 out["x-api-key"] = key
             else:
                 out["authorization"] = f"Bearer {key}"
-        out["content-type"] = "application/json"
         out["accept-encoding"] = "identity"  # compressed replies could not be scanned
-        ex.inject_trace(out)
         return out
 
     async def _forward(
@@ -284,15 +305,24 @@ class Guard:
     async def _pass_read_only(
         self, request: GuardRequest, upstream: Upstream, request_id: str
     ) -> GuardResponse:
-        headers = {k: v for k, v in request.headers.items()
-                   if k not in _DROP_REQUEST_HEADERS and not k.startswith("x-qorgan-")}
-        response = await upstream(
-            UpstreamRequest(request.method, request.route.strip("/"), headers, b"", False,
-                            request.query)
-        )
-        body = response.body if response.body is not None else b""
-        if response.chunks is not None:
-            body = await _collect(response.chunks, 8 << 20)
+        # no personal data here, but the same identity and credential rules as any route:
+        # qorgan's own credential never reaches the upstream
+        engine = self.runtime.policy()
+        try:
+            _, consumed = await self._principal(engine, request.headers)
+            provider = "anthropic" if "anthropic-version" in request.headers else "openai"
+            headers = self._upstream_headers(engine, request.headers, consumed=consumed,
+                                             provider=provider)
+            inject_headers(headers)
+            response = await upstream(
+                UpstreamRequest(request.method, request.route.strip("/"), headers, b"", False,
+                                request.query)
+            )
+            body = response.body if response.body is not None else b""
+            if response.chunks is not None:
+                body = await _collect(response.chunks, 8 << 20)
+        except QorganError as exc:
+            return error_response(exc, request_id)
         out = [(k.lower(), v) for k, v in response.headers
                if k.lower() not in _DROP_RESPONSE_HEADERS]
         out.append(("x-request-id", request_id))

@@ -125,8 +125,12 @@ class _AppCall:
                     await sender.send({"type": "qorgan.app_error"})
 
         self.tg.start_soon(run)
-        start = await messages.receive()
+        try:
+            start = await messages.receive()
+        except anyio.EndOfStream:
+            start = {"type": "qorgan.app_error"}  # the app returned without answering
         if start["type"] != "http.response.start":
+            messages.close()
             raise UpstreamError("the application failed before answering",
                                 code="application_error")
         status = int(start["status"])

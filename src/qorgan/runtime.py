@@ -24,6 +24,7 @@ from qorgan.audit.signing import load_signing_key
 from qorgan.consent.cache import CachedRegistry
 from qorgan.consent.registry import ConsentRegistry, SubjectHasher, open_registry
 from qorgan.detection.config import DetectionConfig
+from qorgan.detection.default import build_detector
 from qorgan.detection.engine import Detector
 from qorgan.errors import ConfigError, DetectionError, QorganError
 from qorgan.identity import (
@@ -49,34 +50,6 @@ log = logging.getLogger("qorgan.runtime")
 Resolver = Callable[[Mapping[str, str]], Principal | Awaitable[Principal | None] | None]
 
 
-def ner_backends(config: DetectionConfig) -> list[Any]:
-    """The NER backends for the configured languages: spaCy English, slovnet Russian, and
-    Kazakh names/places/organisations (which also serve Russian-spelled Kazakh names)."""
-    from qorgan.detection.nlp import EnglishNerBackend
-    from qorgan.detection.recognizers.kk import KazakhNameRecognizer
-    from qorgan.detection.recognizers.ru import RussianNer
-
-    backends: list[Any] = []
-    if "en" in config.languages:
-        backends.append(EnglishNerBackend())
-    if "ru" in config.languages:
-        backends.append(RussianNer())
-    kazakh = frozenset(config.languages) & {"kk", "ru"}
-    if kazakh:
-        # Kazakh names are usually written in Russian spelling inside Russian text too
-        backends.append(KazakhNameRecognizer(languages=frozenset(kazakh)))
-    return backends
-
-
-def build_detector(config: DetectionConfig) -> Detector:
-    from qorgan.detection.decode import DecodingDetector
-    from qorgan.detection.language import detect_languages
-
-    # values hidden in percent-encoded or base64 runs (exfiltration links) are found too
-    return DecodingDetector(config, ner_backends=ner_backends(config),
-                            language_router=detect_languages)
-
-
 class Runtime:
     def __init__(
         self,
@@ -90,8 +63,8 @@ class Runtime:
         detector_factory: Callable[[DetectionConfig], Detector] = build_detector,
     ) -> None:
         settings = settings.with_keys()
-        assert settings.master_key is not None
-        assert settings.subject_key is not None
+        if settings.master_key is None or settings.subject_key is None:
+            raise ConfigError("the master and subject keys are required")
         self.settings = settings
         self.holder = policy
         self.vault = vault
@@ -119,7 +92,8 @@ class Runtime:
         detector_factory: Callable[[DetectionConfig], Detector] = build_detector,
     ) -> Runtime:
         settings = settings.with_keys()
-        assert settings.master_key is not None
+        if settings.master_key is None:
+            raise ConfigError("the master key is required")
         holder = PolicyHolder(settings.policy)
         keyring = Keyring(settings.master_key)
         vault: Vault
@@ -165,8 +139,12 @@ class Runtime:
         detector = self.detector(engine)
         try:
             with anyio.fail_after(self.settings.detect_timeout):
+                # a thread cannot be stopped: without abandoning it, the timeout would wait
+                # for a hung detector and never fire. The request fails closed; the thread
+                # finishes (or hangs) on its own.
                 return await anyio.to_thread.run_sync(
-                    detector.analyze_batch, list(texts), limiter=self.limiter
+                    detector.analyze_batch, list(texts), limiter=self.limiter,
+                    abandon_on_cancel=True,
                 )
         except TimeoutError:
             raise DetectionError("detection timed out", code="detection_timeout") from None

@@ -104,6 +104,16 @@ def test_bad_lines_are_reported_by_number_without_content(
     assert "901123300258" not in err
 
 
+def test_unsupported_language_is_a_bad_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, [json.dumps({"text": "IIN 901123300258", "language": "de"})])
+    assert main(["scan", "--entities", ENTITIES, str(path)]) == 1
+    (line,) = _lines(capsys.readouterr().out)
+    assert line["line"] == 1
+    assert "language" in str(line["error"])
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -323,7 +323,8 @@ async def test_uninspectable_upstream_body_is_a_502(
 @pytest.mark.parametrize("body", [
     b'data: {"choices": [{"delta": {"content": "leaked.person@example.kz"\n\n',
     b"data: [1, 2, 3]\n\n",
-    b'data: {"choices": [{"delta": {"content": "hi leaked.person@exa"}}]}\n\ndata: {bad\n\n',
+    b'data: {"choices": [{"delta": {"content": "hi leaked.person@example.kz"}}]}\n\n'
+    b"data: {bad\n\n",
 ], ids=["invalid-json", "not-an-object", "second-event-broken"])
 async def test_invalid_upstream_stream_ends_with_an_error_event(
     make_stack: Any, kind: str, body: bytes

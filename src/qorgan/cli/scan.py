@@ -16,13 +16,15 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
-from typing import IO, Any
+from dataclasses import dataclass, replace
+from typing import IO, TYPE_CHECKING, Any
 
 from qorgan.detection.config import DEFAULT_ENTITIES, SUPPORTED_LANGUAGES, DetectionConfig
-from qorgan.detection.engine import Detector
 from qorgan.errors import ConfigError
 from qorgan.types import Finding
+
+if TYPE_CHECKING:
+    from qorgan.detection.engine import Detector
 
 _BATCH = 64
 _PROGRESS_BYTES = 256 * 1024
@@ -52,7 +54,7 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--language",
         choices=sorted(SUPPORTED_LANGUAGES),
-        help="language of lines that do not name one (default: en)",
+        help="language of lines that do not name one (default: detected per text)",
     )
     parser.add_argument(
         "--policy", metavar="FILE", help="take the detection settings from a policy"
@@ -65,23 +67,31 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def build_detector(args: argparse.Namespace, languages: dict[str, str]) -> Detector:
+    from qorgan.detection.default import build_detector as deployed_detector
+    from qorgan.detection.language import detect_languages
+
+    base = DetectionConfig()
     if args.policy:
-        raise ConfigError("--policy is not supported by scan yet; use --entities/--threshold")
+        from qorgan.policy.engine import PolicyEngine
+        from qorgan.policy.loader import load_policy
+
+        base = PolicyEngine(load_policy(args.policy)).detection_config()
     options: dict[str, Any] = {}
     if args.entities:
         options["entities"] = tuple(e.strip() for e in args.entities.split(",") if e.strip())
     if args.threshold is not None:
         options["threshold"] = args.threshold
-    default_language = args.language or "en"
     try:
-        config = DetectionConfig(**options)
+        config = replace(base, **options)
     except ValueError as exc:
         raise ConfigError(f"invalid detection settings: {exc}") from exc
 
     def router(text: str) -> frozenset[str]:
-        return frozenset({languages.get(text, default_language)})
+        # a line's own "language" wins, then --language, then what the text is written in
+        named = languages.get(text) or args.language
+        return frozenset({named}) if named else detect_languages(text)
 
-    return Detector(config, language_router=router)
+    return deployed_detector(config, language_router=router)
 
 
 def run(args: argparse.Namespace) -> int:

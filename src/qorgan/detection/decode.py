@@ -22,7 +22,7 @@ from urllib.parse import unquote
 from qorgan.detection.engine import Detector
 from qorgan.types import Finding
 
-__all__ = ["DecodingDetector", "MAX_RUNS", "decoded_runs", "encoded_findings"]
+__all__ = ["MAX_RUNS", "DecodingDetector", "decoded_runs", "encoded_findings"]
 
 #: runs decoded per text; more are left to the plain recognizers
 MAX_RUNS = 64

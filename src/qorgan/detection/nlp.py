@@ -9,6 +9,7 @@ detection does not use them.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +42,9 @@ def load_nlp() -> Any:
         raise DetectionError("the English NER model could not be loaded") from exc
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 class EnglishNerBackend:
     """PERSON, LOCATION and ORGANIZATION from the English spaCy model.
 
@@ -70,7 +74,9 @@ class EnglishNerBackend:
         for (i, offset), doc in zip(pieces, docs, strict=True):
             for ent in doc.ents:
                 entity = SPACY_LABELS.get(ent.label_)
-                if entity is not None:
+                # the English model reads Cyrillic as noise; Russian and Kazakh spans belong
+                # to their own backends
+                if entity is not None and not _CYRILLIC.search(ent.text):
                     results[i].append(
                         Finding(
                             entity,

@@ -1,0 +1,180 @@
+"""Runtime: detectors built once per detection configuration and run off the event loop
+under a timeout (failing closed), keyed identifiers, readiness, authenticators."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qorgan.audit.auditor import Auditor
+from qorgan.detection.config import DetectionConfig
+from qorgan.errors import ConfigError, DetectionError, QorganError
+from qorgan.policy.reload import PolicyHolder
+from qorgan.runtime import Runtime, runtime_for_policy
+from qorgan.settings import Settings
+from qorgan.transform import Keyring, MemoryVault, RedisVault
+from qorgan.types import Finding, Principal
+
+KEY = bytes(range(32))
+SECRET_TEXT = "Aigerim Serikova 901123300258"
+
+
+class FakeDetector:
+    def __init__(self, behaviour: str = "ok") -> None:
+        self.behaviour = behaviour
+        self.calls = 0
+
+    def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        self.calls += 1
+        if self.behaviour == "slow":
+            time.sleep(0.5)
+        if self.behaviour == "crash":
+            raise RuntimeError(f"cannot analyse {texts[0]}")
+        if self.behaviour == "qorgan":
+            raise DetectionError("model missing", code="model_missing")
+        return [[Finding("PERSON", 0, 5, 0.9, "fake")] for _ in texts]
+
+
+def make(behaviour: str = "ok", **settings: Any) -> tuple[Runtime, list[FakeDetector]]:
+    made: list[FakeDetector] = []
+
+    def factory(config: DetectionConfig) -> Any:
+        made.append(FakeDetector(behaviour))
+        return made[-1]
+
+    settings.setdefault("master_key", KEY)
+    runtime = Runtime(Settings(**settings),
+                      policy=PolicyHolder("builtin:default"), vault=MemoryVault(),
+                      consent=None, auditor=Auditor(), detector_factory=factory)
+    return runtime, made
+
+
+@pytest.mark.anyio
+async def test_detector_is_built_once_and_reused() -> None:
+    runtime, made = make()
+    engine = runtime.policy()
+    first = await runtime.detect(engine, ["Hello"])
+    second = await runtime.detect(engine, ["Hi", "there"])
+    assert len(made) == 1
+    assert made[0].calls == 2
+    assert [len(f) for f in first + second] == [1, 1, 1]
+    assert runtime.detector(engine) is made[0]
+
+
+@pytest.mark.anyio
+async def test_no_texts_no_detection() -> None:
+    runtime, made = make()
+    assert await runtime.detect(runtime.policy(), []) == []
+    assert made == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("behaviour", "settings", "code"),
+    [
+        ("slow", {"detect_timeout": 0.05}, "detection_timeout"),
+        ("crash", {}, "detection_failed"),
+        ("qorgan", {}, "model_missing"),
+    ],
+)
+async def test_detection_failures_fail_closed(behaviour: str, settings: dict[str, Any],
+                                              code: str) -> None:
+    runtime, _ = make(behaviour, **settings)
+    with pytest.raises(DetectionError) as info:
+        await runtime.detect(runtime.policy(), [SECRET_TEXT])
+    assert info.value.code == code
+    assert "Serikova" not in str(info.value)
+
+
+def test_principal_ids_are_keyed_hashes() -> None:
+    runtime, _ = make()
+    alice = Principal(id="alice", roles=frozenset(), tenant="t1")
+    assert runtime.principal_id(Principal.anonymous()) == "anonymous"
+    pid = runtime.principal_id(alice)
+    assert "alice" not in pid
+    assert pid == runtime.principal_id(alice)
+    other, _ = make(master_key=bytes(32))
+    assert other.principal_id(alice) != pid
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("t1", "alice", "c1"), ("t1", "alice", "c2")),
+        (("t1", "alice", "c1"), ("t1", "bob", "c1")),
+        (("t1", "alice", "c1"), ("t2", "alice", "c1")),
+        (("t1", "al", "ice\x00c1"), ("t1", "alice", "c1")),
+    ],
+)
+def test_conversation_keys_are_scoped(a: tuple[str, str, str], b: tuple[str, str, str]
+                                      ) -> None:
+    runtime, _ = make()
+
+    def key(t: tuple[str, str, str]) -> str:
+        return runtime.conversation_key(Principal(id=t[1], roles=frozenset(), tenant=t[0]),
+                                        t[2])
+
+    assert key(a) == key(a)
+    assert key(a) != key(b)
+
+
+@pytest.mark.anyio
+async def test_readiness_memory_vault() -> None:
+    runtime, _ = make()
+    assert await runtime.readiness() == {"policy": "ok", "vault": "ok"}
+    await runtime.aclose()
+
+
+@pytest.mark.anyio
+async def test_readiness_reports_a_redis_vault_that_is_down() -> None:
+    runtime = Runtime(Settings(master_key=KEY), policy=PolicyHolder("builtin:default"),
+                      vault=RedisVault("redis://127.0.0.1:1/0", Keyring(KEY),
+                                       connect_timeout=0.5),
+                      consent=None, auditor=Auditor())
+    checks = await runtime.readiness()
+    assert checks["vault"] != "ok"
+    await runtime.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.redis
+async def test_from_settings_with_redis_vault_and_sqlite_consent(redis_url: str,
+                                                                 tmp_path: Path) -> None:
+    settings = Settings(master_key=KEY, vault_url=redis_url,
+                        consent_url=f"sqlite:///{tmp_path / 'c.db'}",
+                        audit_log=str(tmp_path / "audit.jsonl"))
+    runtime = Runtime.from_settings(settings)
+    assert await runtime.readiness() == {"policy": "ok", "vault": "ok", "consent": "ok"}
+    await runtime.aclose()
+
+
+def test_authenticators_are_cached_per_policy_version() -> None:
+    runtime, _ = make()
+    engine = runtime.policy()
+    assert runtime.authenticator(engine) is None
+    assert engine.version in runtime._authenticators
+
+
+def test_resolver_becomes_an_authenticator() -> None:
+    runtime = Runtime(Settings(master_key=KEY), policy=PolicyHolder("builtin:default"),
+                      vault=MemoryVault(), consent=None, auditor=Auditor(),
+                      resolver=lambda headers: None)
+    assert runtime.authenticator(runtime.policy()) is not None
+
+
+def test_runtime_for_policy() -> None:
+    runtime = runtime_for_policy("builtin:gdpr", settings=Settings(master_key=KEY))
+    assert runtime.policy().name == "gdpr"
+    with pytest.raises(ConfigError):
+        runtime_for_policy(runtime.policy(), settings=Settings(master_key=KEY))  # type: ignore[arg-type]
+
+
+def test_runtime_for_policy_fails_on_a_broken_policy(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\nname: x\nrules: []\n")
+    with pytest.raises(QorganError):
+        runtime_for_policy(broken, settings=Settings(master_key=KEY))

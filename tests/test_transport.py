@@ -1,0 +1,135 @@
+"""GuardTransport under the real OpenAI and Anthropic SDKs: async over an in-process
+DemoUpstream (httpx.ASGITransport) and sync over a real HTTP transport to DemoUpstream on
+loopback. The upstream's record must hold no personal value; the answer holds them again.
+
+The Anthropic SDK in this environment is built on ``httpx2`` and refuses an ``httpx`` client,
+so it is exercised through the proxy and the middleware instead."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+import openai
+import pytest
+
+from qorgan.demo.upstream import DemoUpstream
+from qorgan.settings import Settings
+from qorgan.transport import GuardTransport
+
+
+def _fixtures() -> ModuleType:
+    name = "qorgan_tests_traffic_fixtures"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).parent / "traffic_fixtures.py")
+        if spec is None or spec.loader is None:
+            raise ImportError(name)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+tf = _fixtures()
+MESSAGE: str = tf.MESSAGE
+USER = [{"role": "user", "content": MESSAGE}]
+
+
+@pytest.fixture(scope="module")
+def sync_client() -> Iterator[tuple[DemoUpstream, openai.OpenAI]]:
+    upstream, server = tf.demo()
+    transport = GuardTransport(runtime=tf.runtime(), transport=httpx.AsyncHTTPTransport())
+    http = httpx.Client(transport=transport, timeout=30)
+    oa = openai.OpenAI(base_url=server.url + "/v1", api_key="k", http_client=http,
+                       max_retries=0)
+    yield upstream, oa
+    http.close()
+
+
+def _check(upstream: DemoUpstream, mark: int, answer: str) -> None:
+    records = upstream.received[mark:]
+    assert records, "nothing reached the upstream"
+    assert tf.leaked(tf.bodies(records)) == []
+    assert tf.missing(answer) == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
+async def test_async_openai_over_asgi_upstream(stream: bool) -> None:
+    upstream = DemoUpstream()
+    transport = GuardTransport(runtime=tf.runtime(upstream=None),
+                               transport=httpx.ASGITransport(upstream))
+    async with httpx.AsyncClient(transport=transport, timeout=30) as http:
+        client = openai.AsyncOpenAI(base_url="http://model.test/v1", api_key="k",
+                                    http_client=http, max_retries=0)
+        if stream:
+            parts = []
+            async with await client.chat.completions.create(
+                    model="demo-leaky", messages=USER, stream=True) as events:
+                async for chunk in events:
+                    parts.extend(c.delta.content or "" for c in chunk.choices)
+            answer = "".join(parts)
+        else:
+            r = await client.chat.completions.create(model="demo-leaky", messages=USER)
+            answer = r.choices[0].message.content or ""
+    _check(upstream, 0, answer)
+    assert "branch manager" in answer
+    assert tf.leaked([answer], tf.LEAK_FRAGMENTS) == []
+    assert transport.runtime is not None
+
+
+@pytest.mark.anyio
+async def test_async_transport_built_from_a_policy() -> None:
+    upstream = DemoUpstream()
+    transport = GuardTransport(policy="builtin:default",
+                               settings=Settings(master_key=tf.MASTER_KEY),
+                               transport=httpx.ASGITransport(upstream))
+    async with httpx.AsyncClient(transport=transport, timeout=30) as http:
+        client = openai.AsyncOpenAI(base_url="http://model.test/v1", api_key="k",
+                                    http_client=http, max_retries=0)
+        r = await client.embeddings.create(model="demo-embed", input=[MESSAGE, "plain"])
+        assert len(r.data) == 2
+    assert tf.leaked(tf.bodies(upstream.received)) == []
+
+
+@pytest.mark.anyio
+async def test_routes_outside_the_prefix_are_refused() -> None:
+    upstream = DemoUpstream()
+    transport = GuardTransport(runtime=tf.runtime(upstream=None),
+                               transport=httpx.ASGITransport(upstream))
+    async with httpx.AsyncClient(transport=transport) as http:
+        response = await http.post("http://model.test/other", json={"a": MESSAGE})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_route"
+    assert upstream.received == []
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
+def test_sync_openai_over_loopback(
+    sync_client: tuple[DemoUpstream, openai.OpenAI], stream: bool
+) -> None:
+    upstream, oa = sync_client
+    mark = len(upstream.received)
+    if stream:
+        with oa.chat.completions.create(model="demo-echo", messages=USER,
+                                        stream=True) as events:
+            answer = "".join(c.delta.content or "" for chunk in events for c in chunk.choices)
+    else:
+        r = oa.chat.completions.create(model="demo-echo", messages=USER)
+        answer = r.choices[0].message.content or ""
+    _check(upstream, mark, answer)
+
+
+def test_sync_responses_stream(
+    sync_client: tuple[DemoUpstream, openai.OpenAI]
+) -> None:
+    upstream, oa = sync_client
+    mark = len(upstream.received)
+    with oa.responses.create(model="demo-echo", input=MESSAGE, stream=True) as events:
+        answer = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    _check(upstream, mark, answer)
