@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -399,3 +400,55 @@ def test_upstream_refused_is_502() -> None:
         assert tf.leaked([response.text]) == []
     finally:
         server.stop()
+
+
+class EndlessUpstream:
+    """Streams chat chunks until the proxy goes away; records that it noticed."""
+
+    def __init__(self) -> None:
+        self.gone = threading.Event()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        import anyio
+
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body", False):
+            pass
+        chunk = json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 0,
+                            "model": "m", "choices": [{"index": 0,
+                                                       "delta": {"content": "tick "}}]})
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")]})
+
+        async def watch() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            self.gone.set()
+            tg.cancel_scope.cancel()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(watch)
+            for _ in range(400):
+                await send({"type": "http.response.body", "more_body": True,
+                            "body": f"data: {chunk}\n\n".encode()})
+                await anyio.sleep(0.05)
+
+
+def test_client_leaving_a_stream_closes_the_upstream() -> None:
+    endless = EndlessUpstream()
+    upstream = tf.serve(endless)
+    _, server = tf.proxy(upstream=upstream.url + "/v1")
+    try:
+        with httpx.stream("POST", server.url + "/v1/chat/completions", timeout=10, json={
+                "model": "demo-echo", "stream": True,
+                "messages": [{"role": "user", "content": "hi"}]}) as response:
+            seen = 0
+            for line in response.iter_lines():
+                seen += line.startswith("data: ")
+                if seen == 3:
+                    break
+        assert endless.gone.wait(5), "the upstream kept streaming for a client that left"
+    finally:
+        server.stop()
+        upstream.stop()

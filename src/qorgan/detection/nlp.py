@@ -76,14 +76,9 @@ class EnglishNerBackend:
                 entity = SPACY_LABELS.get(ent.label_)
                 # the English model reads Cyrillic as noise; Russian and Kazakh spans belong
                 # to their own backends
-                if entity is not None and not _CYRILLIC.search(ent.text):
-                    results[i].append(
-                        Finding(
-                            entity,
-                            offset + ent.start_char,
-                            offset + ent.end_char,
-                            NER_SCORE,
-                            self.name,
-                        )
-                    )
+                if entity is None:
+                    continue
+                start, end = offset + ent.start_char, offset + ent.end_char
+                if not _CYRILLIC.search(texts[i], start, end):
+                    results[i].append(Finding(entity, start, end, NER_SCORE, self.name))
         return results
