@@ -117,7 +117,7 @@ def test_unsupported_language_is_a_bad_line(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--policy", "p.yaml"], "not supported"),
+        (["--policy", "missing-policy.yaml"], "missing-policy.yaml"),
         (["--entities", "NOPE"], "NOPE"),
         (["--threshold", "2"], "threshold"),
         (["missing-file.jsonl"], "cannot read"),
@@ -155,3 +155,22 @@ def test_subprocess_exit_code_and_streams() -> None:
     assert [len(x.get("findings", [])) for x in lines] == [2, 0]  # type: ignore[arg-type]
     assert "line 2" in proc.stderr
     assert "901123300258" not in proc.stderr
+
+
+def test_policy_detection_settings_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nname: emp\ndetection:\n  entities: [EMAIL_ADDRESS]\n  custom:\n"
+        "    - {entity: EMPLOYEE_ID, regex: 'EMP-\\d{6}', score: 0.9}\n"
+        "rules:\n  - {id: default, action: redact}\n",
+        encoding="utf-8",
+    )
+    text = "EMP-123456 wrote from a.bekova@example.kz, IIN 901123300258"
+    path = _write(tmp_path, [json.dumps({"text": text})])
+    assert main(["scan", "--policy", str(policy), str(path)]) == 0
+    (line,) = _lines(capsys.readouterr().out)
+    found = [(f["entity_type"], text[f["start"] : f["end"]]) for f in line["findings"]]
+    # the policy names no KZ_IIN, so only its own entities are reported
+    assert found == [("EMPLOYEE_ID", "EMP-123456"), ("EMAIL_ADDRESS", "a.bekova@example.kz")]
