@@ -116,12 +116,18 @@ def test_oversized_body_is_refused_before_the_app(env: Env) -> None:
 
 class FailingApp:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        raise RuntimeError("boom")
+        raise RuntimeError(f"boom {tf.NAME}")
+
+
+class SilentApp:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        return None
 
 
 @pytest.mark.anyio
-async def test_app_failure_is_a_json_502() -> None:
-    middleware = GuardMiddleware(FailingApp(), runtime=tf.runtime(upstream=None))
+@pytest.mark.parametrize("app", [FailingApp(), SilentApp()], ids=["raises", "silent"])
+async def test_app_failure_is_a_json_502(app: Any) -> None:
+    middleware = GuardMiddleware(app, runtime=tf.runtime(upstream=None))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(middleware),
                                  base_url="http://app") as client:
         response = await client.post("/v1/chat/completions", json={
@@ -135,3 +141,46 @@ async def test_app_failure_is_a_json_502() -> None:
 def test_route_patterns_are_validated(routes: tuple[str, ...]) -> None:
     with pytest.raises(ValueError, match="route"):
         GuardMiddleware(DemoUpstream(), routes=routes, runtime=tf.runtime(upstream=None))
+
+
+class LifespanApp:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            else:
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("owned", [True, False], ids=["built-here", "shared"])
+async def test_lifespan_shutdown_closes_an_owned_runtime(owned: bool,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from qorgan.runtime import Runtime
+    from qorgan.settings import Settings
+
+    closed: list[Runtime] = []
+
+    async def aclose(self: Runtime) -> None:
+        closed.append(self)
+
+    monkeypatch.setattr(Runtime, "aclose", aclose)
+    if owned:
+        middleware = GuardMiddleware(LifespanApp(), settings=Settings(master_key=tf.MASTER_KEY))
+    else:
+        middleware = GuardMiddleware(LifespanApp(), runtime=tf.runtime(upstream=None))
+    inbox = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    sent: list[str] = []
+
+    async def receive() -> Any:
+        return next(inbox)
+
+    async def send(message: Any) -> None:
+        sent.append(message["type"])
+
+    await middleware({"type": "lifespan"}, receive, send)
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert closed == ([middleware.runtime] if owned else [])

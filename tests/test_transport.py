@@ -133,3 +133,24 @@ def test_sync_responses_stream(
     with oa.responses.create(model="demo-echo", input=MESSAGE, stream=True) as events:
         answer = "".join(e.delta for e in events if e.type == "response.output_text.delta")
     _check(upstream, mark, answer)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("owned", [True, False], ids=["built-here", "shared"])
+async def test_aclose_closes_only_an_owned_runtime(owned: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from qorgan.runtime import Runtime
+
+    closed: list[Runtime] = []
+
+    async def aclose(self: Runtime) -> None:
+        closed.append(self)
+
+    monkeypatch.setattr(Runtime, "aclose", aclose)
+    inner = httpx.ASGITransport(DemoUpstream())
+    if owned:
+        transport = GuardTransport(settings=Settings(master_key=tf.MASTER_KEY), transport=inner)
+    else:
+        transport = GuardTransport(runtime=tf.runtime(upstream=None), transport=inner)
+    await transport.aclose()
+    assert closed == ([transport.runtime] if owned else [])

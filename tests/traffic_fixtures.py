@@ -61,7 +61,6 @@ class Server:
 
     def stop(self) -> None:
         self.server.should_exit = True
-        self.server.force_exit = True  # open keep-alive connections need not drain
         self.thread.join(timeout=10)
 
 

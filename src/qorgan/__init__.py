@@ -1,6 +1,15 @@
-"""qorgan: a personal-data usage guard for AI model endpoints."""
+"""qorgan: a personal-data usage guard for AI model endpoints.
+
+    from qorgan import GuardMiddleware, GuardTransport
+
+The heavy parts (Presidio, spaCy) load on first use of a name that needs them, so
+``import qorgan`` stays cheap.
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from qorgan.errors import (
     AuthError,
@@ -9,16 +18,51 @@ from qorgan.errors import (
     DetectionError,
     ForbiddenError,
     PayloadError,
+    PayloadTooLarge,
     PolicyBlocked,
     PolicyError,
     QorganError,
+    UnknownRoute,
+    UnsupportedMediaType,
     UpstreamError,
     UpstreamTimeout,
     VaultError,
 )
-from qorgan.types import Action, ConsentStatus, Finding, Principal, TextSlot
+from qorgan.types import Action, ConsentStatus, Direction, Finding, Principal, TextSlot
+
+if TYPE_CHECKING:
+    from qorgan.decision import Decision, FindingDecision
+    from qorgan.detection.config import DetectionConfig
+    from qorgan.detection.default import build_detector
+    from qorgan.detection.engine import Detector
+    from qorgan.guard import Guard, GuardRequest, GuardResponse
+    from qorgan.middleware import GuardMiddleware
+    from qorgan.policy.engine import PolicyEngine
+    from qorgan.policy.loader import load_policy
+    from qorgan.proxy import ProxyApp
+    from qorgan.runtime import Runtime
+    from qorgan.settings import Settings
+    from qorgan.transport import GuardTransport
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Decision": "qorgan.decision",
+    "FindingDecision": "qorgan.decision",
+    "DetectionConfig": "qorgan.detection.config",
+    "Detector": "qorgan.detection.engine",
+    "build_detector": "qorgan.detection.default",
+    "Guard": "qorgan.guard",
+    "GuardRequest": "qorgan.guard",
+    "GuardResponse": "qorgan.guard",
+    "GuardMiddleware": "qorgan.middleware",
+    "GuardTransport": "qorgan.transport",
+    "PolicyEngine": "qorgan.policy.engine",
+    "load_policy": "qorgan.policy.loader",
+    "ProxyApp": "qorgan.proxy",
+    "Runtime": "qorgan.runtime",
+    "Settings": "qorgan.settings",
+}
 
 __all__ = [
     "Action",
@@ -26,17 +70,43 @@ __all__ = [
     "ConfigError",
     "ConsentError",
     "ConsentStatus",
+    "Decision",
+    "DetectionConfig",
     "DetectionError",
+    "Detector",
+    "Direction",
     "Finding",
+    "FindingDecision",
     "ForbiddenError",
+    "Guard",
+    "GuardMiddleware",
+    "GuardRequest",
+    "GuardResponse",
+    "GuardTransport",
     "PayloadError",
+    "PayloadTooLarge",
     "PolicyBlocked",
+    "PolicyEngine",
     "PolicyError",
     "Principal",
+    "ProxyApp",
     "QorganError",
+    "Runtime",
+    "Settings",
     "TextSlot",
+    "UnknownRoute",
+    "UnsupportedMediaType",
     "UpstreamError",
     "UpstreamTimeout",
     "VaultError",
     "__version__",
+    "build_detector",
+    "load_policy",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qorgan' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -33,10 +33,11 @@ from qorgan.errors import (
     UpstreamError,
     VaultError,
 )
-from qorgan.exchange import Exchange, ResponseScanner
+from qorgan.exchange import Exchange
 from qorgan.payload import Limits, decode_content, media_type, require_json_object
 from qorgan.protocols import apply_slots, get_adapter
 from qorgan.runtime import Runtime
+from qorgan.scanner import ResponseScanner
 from qorgan.types import Direction, Principal
 
 if TYPE_CHECKING:

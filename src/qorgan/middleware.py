@@ -51,6 +51,8 @@ class GuardMiddleware:
             if not pattern.startswith("/") or not pattern.endswith("*"):
                 raise ValueError("route patterns look like '/v1/*'")
         self.routes = tuple(routes)
+        # a runtime built here is closed here (vault connections, the decision log)
+        self._owns_runtime = runtime is None
         self.runtime = runtime or runtime_for_policy(
             policy, settings=settings, resolver=resolver, tracer_provider=tracer_provider
         )
@@ -63,6 +65,9 @@ class GuardMiddleware:
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan" and self._owns_runtime:
+            await self.app(scope, receive, self._closing(send))
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -85,6 +90,15 @@ class GuardMiddleware:
             response = await self.guard.handle(request, call)
             await send_response(send, response, receive)
             tg.cancel_scope.cancel()
+
+
+    def _closing(self, send: Send) -> Send:
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                await self.runtime.aclose()
+            await send(message)
+
+        return wrapped
 
 
 class _AppCall:

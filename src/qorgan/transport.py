@@ -40,6 +40,7 @@ class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
         runtime: Runtime | None = None,
     ) -> None:
         """``transport`` is where guarded requests go (default: a real HTTP transport)."""
+        self._owns_runtime = runtime is None  # a shared runtime is closed by its owner
         self.runtime = runtime or runtime_for_policy(
             policy, settings=settings, resolver=resolver, tracer_provider=tracer_provider
         )
@@ -101,7 +102,8 @@ class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-        await self.runtime.aclose()
+        if self._owns_runtime:
+            await self.runtime.aclose()
 
     # -- sync -------------------------------------------------------------------------------
 
