@@ -11,6 +11,7 @@ processes on 127.0.0.1, so the measuring client never shares a GIL with a server
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -38,6 +39,7 @@ from qorgan.payload import read_asgi_body
 from qorgan.proxy import HttpxUpstream
 from qorgan.types import Receive, Scope, Send
 
+log = logging.getLogger("benchmarks.passthrough")
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM_ENV = "QORGAN_BENCH_UPSTREAM"
 #: the default policy's traffic.max_body_bytes, so both proxies refuse the same bodies
@@ -91,6 +93,7 @@ class PassthroughApp:
         try:
             response = await self.upstream(request)
         except QorganError as exc:
+            log.warning("upstream failed: %s (%s)", exc.code, type(exc.__cause__).__name__)
             await send_response(send, error_response(exc))
             return
         out = [(k.lower(), v) for k, v in response.headers

@@ -1,9 +1,8 @@
-"""Per-request state of the Guard, and the response side: restore, scan, stream.
+"""Per-request state of the Guard: context, consent, transform, tokens, audit.
 
 An :class:`Exchange` is created for each request and never shared; the Guard object itself
-holds no per-request data. :class:`ResponseScanner` processes model output one segment at
-a time (``qorgan.streaming.split_segments``) whether it arrives whole or as a stream, so both
-paths give the same text.
+holds no per-request data. The response side (restore, scan, stream) is
+:class:`qorgan.scanner.ResponseScanner`.
 """
 
 from __future__ import annotations

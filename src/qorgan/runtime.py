@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+from opentelemetry import metrics as otel_metrics
 from opentelemetry import trace
 
 from qorgan.audit.auditor import Auditor
 from qorgan.audit.log import DecisionLog
+from qorgan.audit.metrics import Metrics
 from qorgan.audit.signing import load_signing_key
 from qorgan.consent.cache import CachedRegistry
 from qorgan.consent.registry import ConsentRegistry, SubjectHasher, open_registry
@@ -89,6 +91,7 @@ class Runtime:
         *,
         resolver: Resolver | None = None,
         tracer_provider: trace.TracerProvider | None = None,
+        meter_provider: otel_metrics.MeterProvider | None = None,
         detector_factory: Callable[[DetectionConfig], Detector] = build_detector,
     ) -> Runtime:
         settings = settings.with_keys()
@@ -112,7 +115,9 @@ class Runtime:
             log_file = DecisionLog(settings.audit_log, signing_key=key,
                                    max_bytes=settings.audit_max_bytes,
                                    instance=settings.instance)
-        auditor = Auditor(log=log_file, tracer_provider=tracer_provider)
+        metrics = Metrics(meter_provider=meter_provider, prometheus=settings.metrics) \
+            if settings.metrics or meter_provider is not None else None
+        auditor = Auditor(log=log_file, metrics=metrics, tracer_provider=tracer_provider)
         return cls(settings, policy=holder, vault=vault, consent=consent, auditor=auditor,
                    resolver=resolver, detector_factory=detector_factory)
 
