@@ -407,3 +407,19 @@ def test_model_listing_follows_auth_and_credentials(guarded: Proxy) -> None:
     forwarded = guarded.last().headers
     assert KEYS["agent-a"] not in json.dumps(forwarded)
     assert forwarded["authorization"] == f"Bearer {UPSTREAM_KEY}"
+
+
+def test_resolver_callers_keep_their_provider_key(consent_proxy: Proxy) -> None:
+    response = consent_proxy.client.post(
+        consent_proxy.url + "/v1/chat/completions",
+        json={"model": "llama-3", "messages": [{"role": "user", "content": "hello"}]},
+        headers={"x-test-user": "agent", "x-qorgan-purpose": "support",
+                 "authorization": "Bearer provider-key"})
+    assert response.status_code == 200, response.text
+    assert consent_proxy.last().headers["authorization"] == "Bearer provider-key"
+
+
+def test_qorgan_key_in_authorization_is_never_forwarded(guarded: Proxy) -> None:
+    response = guarded.chat("hello", authorization=f"Bearer {KEYS['agent-a']}")
+    assert response.status_code == 200
+    assert KEYS["agent-a"] not in json.dumps(guarded.last().headers)

@@ -71,11 +71,14 @@ async def test_span_metrics_and_log_record_for_one_request(tmp_path: Path) -> No
     assert attrs["qorgan.actions.pseudonymize"] == 3
     assert "personal-data-pseudonymized" in tuple(attrs["qorgan.rule_ids"])  # type: ignore[arg-type]
     for stage in ("qorgan.detect", "qorgan.decide", "qorgan.upstream"):
-        assert finished[stage].parent is not None
-        assert finished[stage].parent.span_id == root.context.span_id
+        parent = finished[stage].parent
+        assert parent is not None
+        assert root.context is not None
+        assert parent.span_id == root.context.span_id
 
     # the upstream call carries this trace
     traceparent = seen[0].headers["traceparent"]
+    assert root.context is not None
     assert format(root.context.trace_id, "032x") in traceparent
 
     data = reader.get_metrics_data()

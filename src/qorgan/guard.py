@@ -225,15 +225,20 @@ class Guard:
         principal = None
         if authenticator is not None:
             principal = await authenticator.authenticate(headers)
+        authenticated = principal is not None
         if principal is None:
             if auth.required:
                 from qorgan.errors import AuthError
 
                 raise AuthError("credentials are required")
             principal = Principal.anonymous()
-        consumed = authenticator is not None and (
-            "x-qorgan-key" not in headers and "authorization" in headers
-        )
+        # Authorization carried qorgan's own credential only when a key or token configured
+        # in the policy authenticated the caller; a resolver's caller, or an anonymous one,
+        # may be sending the provider's key there, which passes through
+        own_scheme = bool(auth.api_keys) or (
+            auth.jwt is not None and auth.jwt.header.lower() == "authorization")
+        consumed = (authenticated and own_scheme and "x-qorgan-key" not in headers
+                    and "authorization" in headers)
         return principal, consumed
 
     def _forward_headers(self, ex: Exchange, incoming: Mapping[str, str]) -> dict[str, str]:
