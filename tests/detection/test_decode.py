@@ -60,10 +60,17 @@ def test_harmless_encoded_text_has_no_decoded_findings(
     assert not [f for f in detector.analyze(text) if f.recognizer.endswith("+decoded")]
 
 
-def test_plain_detector_misses_what_the_decoding_one_finds() -> None:
+@pytest.fixture(scope="module")
+def plain() -> Detector:
+    return Detector(DetectionConfig(), ner_backends=[])
+
+
+def test_plain_detector_misses_what_the_decoding_one_finds(
+    detector: DecodingDetector, plain: Detector
+) -> None:
     text = f"see {b64(EMAIL)}"
-    assert Detector(DetectionConfig(), ner_backends=[]).analyze(text) == []
-    assert DecodingDetector(DetectionConfig(), ner_backends=[]).analyze(text)
+    assert plain.analyze(text) == []
+    assert detector.analyze(text)
 
 
 def test_runs_are_bounded() -> None:
@@ -72,15 +79,10 @@ def test_runs_are_bounded() -> None:
 
 
 @pytest.mark.parametrize("depth", [0, 1, 2])
-def test_depth_limits_nested_decoding(depth: int) -> None:
+def test_depth_limits_nested_decoding(
+    detector: DecodingDetector, plain: Detector, depth: int
+) -> None:
     nested = b64(quote(f"mail {EMAIL}"))
-
-    def analyze(text: str) -> list:  # type: ignore[type-arg]
-        return DecodingDetector(DetectionConfig(), ner_backends=[])._patterns(text)
-
-    def plain(text: str) -> list:  # type: ignore[type-arg]
-        return Detector(DetectionConfig(), ner_backends=[])._patterns(text)
-
-    found = encoded_findings(nested, plain, depth=depth)
+    found = encoded_findings(nested, plain._patterns, depth=depth)
     assert bool(found) is (depth >= 2)
-    assert analyze(nested)  # the detector itself decodes two levels
+    assert detector.analyze(nested)  # the detector itself decodes two levels

@@ -35,8 +35,10 @@ _MIN_BASE64 = 12
 # A run of URL characters holding at least one %XX escape.
 _PERCENT = re.compile(r"[A-Za-z0-9._~+\-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+\-]*)+")
 # Base64 (standard or URL-safe alphabet) with optional padding, not part of a longer word.
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{%d,}={0,2}(?![A-Za-z0-9+/=_\-])"
-                     % _MIN_BASE64)
+_BASE64 = re.compile(
+    r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{" + str(_MIN_BASE64) + r",}={0,2}"
+    r"(?![A-Za-z0-9+/=_\-])"
+)
 _PRINTABLE_SHARE = 0.9
 
 Analyze = Callable[[str], list[Finding]]

@@ -47,8 +47,16 @@ LABELS: frozenset[str] = _words(
 _MIN_SAVING = 0.1
 
 
-def may_hold_name(sentence: str) -> bool:
-    """Whether ``sentence`` has a capitalised word that could start a name."""
+def may_hold_name(
+    sentence: str,
+    common: frozenset[str] = COMMON_FIRST_WORDS,
+    labels: frozenset[str] = LABELS,
+) -> bool:
+    """Whether ``sentence`` has a capitalised word that could start a name.
+
+    ``common`` are lower-cased first words that are never names, ``labels`` all-caps words
+    that label identifiers; the defaults are English, Russian and Kazakh pass their own.
+    """
     first = True
     for match in _WORD.finditer(sentence):
         word = match.group()
@@ -56,23 +64,28 @@ def may_hold_name(sentence: str) -> bool:
             first = first and not word.isalpha()
             continue
         if word.isupper():
-            if word not in LABELS:
+            if word not in labels:
                 return True
-        elif not (first and word.lower() in COMMON_FIRST_WORDS):
+        elif not (first and word.lower() in common):
             return True
         first = False
     return False
 
 
-def name_segments(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` spans of ``text`` worth running NER on, in order."""
+def name_segments(
+    text: str,
+    common: frozenset[str] = COMMON_FIRST_WORDS,
+    labels: frozenset[str] = LABELS,
+) -> list[tuple[int, int]]:
+    """``[start, end)`` spans of ``text`` worth running NER on, in order: neighbouring kept
+    sentences form one segment, and a text that would save little is kept whole."""
     segments: list[tuple[int, int]] = []
     pos = 0
     breaks = [(m.start(), m.end()) for m in _SENTENCE_BREAK.finditer(text)]
     breaks.append((len(text), len(text)))
     previous_kept = False
     for end, next_start in breaks:
-        if end > pos and may_hold_name(text[pos:end]):
+        if end > pos and may_hold_name(text[pos:end], common, labels):
             if previous_kept:
                 segments[-1] = (segments[-1][0], end)
             else:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 _INVISIBLE = frozenset(
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
     "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068"
-    "\u2069\ufeff"
+    "\u2069\u3164\ufeff\uffa0"
 )
 
 # Cyrillic (and a few Greek) letters that render like Latin ones.
@@ -130,7 +130,11 @@ def _fold_characters(text: str) -> Normalized:
         elif ch.isascii():
             out.add(ch, i, i + 1)
         else:
-            out.add(unicodedata.normalize("NFKC", ch), i, i + 1)
+            compat = "".join(c for c in unicodedata.normalize("NFKC", ch)
+                             if c not in _INVISIBLE)
+            if folding:
+                compat = "".join(_HOMOGLYPHS.get(c, c) for c in compat)
+            out.add(compat, i, i + 1)
     if len(out.text) == len(text) and "".join(out.text) == text:
         return Normalized(text, text)
     return Normalized(text, "".join(out.text), tuple(out.starts), tuple(out.ends))
@@ -141,9 +145,13 @@ def _homoglyph_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for token in _TOKEN.finditer(text):
         value = token.group()
-        if not _FOLDABLE.search(value):
+        # judged on the NFKC form: full-width Latin letters and "＠" make a token as
+        # e-mail-like or mixed-script as ASCII ones do, and a compatibility character
+        # (Greek "ϰ" is "κ") folds like the letter it stands for; a second pass agrees
+        probe = value if value.isascii() else unicodedata.normalize("NFKC", value)
+        if not _FOLDABLE.search(probe):
             continue
-        if "@" in value or _LATIN.search(value):
+        if "@" in probe or _LATIN.search(probe):
             spans.append(token.span())
     return spans
 

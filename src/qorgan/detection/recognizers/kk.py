@@ -14,11 +14,12 @@ person.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from functools import cached_property
 
-from qorgan.detection.recognizers.lexicon import fold, lemma_candidates, read_lines
+from qorgan.detection.recognizers.lexicon import fold, lemma_set, read_lines
 from qorgan.detection.recognizers.names import NameLexicon, Token, find_people, tokenize
 from qorgan.types import Finding
 
@@ -132,9 +133,7 @@ class KazakhNameRecognizer:
         claimed = [(s, e) for s, e, _ in orgs]
         places = [p for p in self._find_places(tokens) if not _overlaps(p[0], p[1], claimed)]
         claimed += places
-        blocked = [
-            range(k, k + 1) for k, t in enumerate(tokens) if _overlaps(t.start, t.end, claimed)
-        ]
+        blocked = [range(k, k + 1) for k in _covered_tokens(tokens, claimed)]
         findings: list[Finding] = []
         if "ORGANIZATION" in self.entities:
             findings += [Finding("ORGANIZATION", s, e, score, self.name) for s, e, score in orgs]
@@ -162,7 +161,7 @@ class KazakhNameRecognizer:
         return sorted(spans)
 
     def _find_places(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
-        cands = [frozenset(lemma_candidates(t.folded)) for t in tokens]
+        cands = [lemma_set(t.folded) for t in tokens]
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
@@ -193,6 +192,25 @@ def _fold_text(text: str) -> str:
     if len(folded) != len(text):
         folded = "".join(f if len(f := fold(ch)) == 1 else ch for ch in text)
     return folded
+
+
+def _covered_tokens(tokens: Sequence[Token], spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Indexes of the tokens that overlap any span (one binary search per token)."""
+    if not spans:
+        return []
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [m[0] for m in merged]
+    out: list[int] = []
+    for k, token in enumerate(tokens):
+        j = bisect.bisect_left(starts, token.end) - 1
+        if j >= 0 and merged[j][1] > token.start:
+            out.append(k)
+    return out
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -19,6 +19,7 @@ __all__ = [
     "fold",
     "kazakh_stems",
     "lemma_candidates",
+    "lemma_set",
     "natasha_data_dir",
     "natasha_names",
     "read_lines",
@@ -50,17 +51,25 @@ def fold(word: str) -> str:
     return word.lower().translate(_FOLD)
 
 
-def lemma_candidates(folded: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def lemma_candidates(folded: str) -> tuple[str, ...]:
     """The folded word and the dictionary forms it may be an inflection of.
 
-    Over-generation is fine: candidates are only ever looked up in closed lists.
+    Over-generation is fine: candidates are only ever looked up in closed lists. Cached:
+    chat text repeats its words, and this is the hot loop of the Kazakh backend.
     """
     out = [folded]
     for ending in _ENDINGS:
         if folded.endswith(ending) and len(folded) - len(ending) >= 3:
             stem = folded[: -len(ending)]
             out.extend(stem + tail for tail in _RESTORE)
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def lemma_set(folded: str) -> frozenset[str]:
+    """:func:`lemma_candidates` as a set, cached for gazetteer matching."""
+    return frozenset(lemma_candidates(folded))
 
 
 def natasha_data_dir() -> Path:
@@ -80,7 +89,8 @@ def natasha_data_dir() -> Path:
     raise DetectionError("the natasha package is not installed")
 
 
-def kazakh_stems(folded: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def kazakh_stems(folded: str) -> tuple[str, ...]:
     """The folded word and its stems without a Kazakh case suffix (Айгерімге -> айгерим).
 
     Narrower than :func:`lemma_candidates`: only suffixes of two or more letters, with
@@ -90,7 +100,7 @@ def kazakh_stems(folded: str) -> list[str]:
     for ending in _KAZAKH_ENDINGS:
         if folded.endswith(ending) and len(folded) - len(ending) >= 3:
             out.append(folded[: -len(ending)])
-    return out
+    return tuple(out)
 
 
 def _data_text(name: str) -> str:
