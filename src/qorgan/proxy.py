@@ -8,12 +8,14 @@ client serves every request. Besides the API prefix it serves ``/healthz``, ``/r
 
 from __future__ import annotations
 
+import http.cookiejar
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
 import httpx
+from opentelemetry.trace import SpanKind
 
 from qorgan.asgi import request_headers, send_json, send_response
 from qorgan.errors import ConfigError, QorganError, UpstreamError, UpstreamTimeout
@@ -56,19 +58,29 @@ class HttpxUpstream:
         except httpx.HTTPError as exc:
             raise UpstreamError("upstream is unreachable") from exc
         headers = list(response.headers.multi_items())
-        content_type = response.headers.get("content-type", "")
-        if content_type.split(";")[0].strip().lower() == "text/event-stream":
-            return UpstreamResponse(response.status_code, headers,
-                                    chunks=_iterate(response))
-        try:
-            body = await response.aread()
-        except httpx.TimeoutException:
-            raise UpstreamTimeout("upstream did not finish its answer in time") from None
-        except httpx.HTTPError as exc:
-            raise UpstreamError("upstream closed the connection") from exc
-        finally:
-            await response.aclose()
-        return UpstreamResponse(response.status_code, headers, body=body)
+        # every body is handed over as chunks, streamed or not: the Guard reads a whole
+        # body under its own size limit, never an unbounded read here
+        return UpstreamResponse(response.status_code, headers, chunks=_iterate(response))
+
+
+def upstream_client(
+    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The one pooled client that carries every caller's requests upstream."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.upstream_timeout, connect=settings.connect_timeout),
+        # idle connections are dropped before a typical server's 5 s keep-alive ends, so a
+        # request is not sent on a connection the upstream is closing
+        limits=httpx.Limits(max_connections=512, max_keepalive_connections=64,
+                            keepalive_expiry=4.0),
+        follow_redirects=False,
+        trust_env=False,  # the upstream is configuration, not the environment's proxy
+        # one client serves every caller: a cookie one upstream answer sets must never ride
+        # along on another caller's request
+        cookies=http.cookiejar.CookieJar(
+            http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
+        transport=transport,
+    )
 
 
 async def _iterate(response: httpx.Response) -> AsyncIterator[bytes]:
@@ -98,12 +110,7 @@ class ProxyApp:
         self.guard = Guard(runtime)
         self.prefix = settings.api_prefix.rstrip("/")
         self._own_client = client is None
-        self.client = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.upstream_timeout, connect=settings.connect_timeout),
-            limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
-            follow_redirects=False,
-            trust_env=False,  # the upstream is configuration, not the environment's proxy
-        )
+        self.client = client or upstream_client(settings)
         self.upstream = HttpxUpstream(settings.upstream, self.client)
         self._warm_up = warm_up
         self._consent_app: ASGIApp | None = None
@@ -207,4 +214,4 @@ class ProxyApp:
 def create_app(settings: Settings | None = None) -> ProxyApp:
     """Build the proxy from settings (``QORGAN_*``); used by ``qorgan serve`` workers."""
     settings = settings or Settings.from_env()
-    return ProxyApp(Runtime.from_settings(settings))
+    return ProxyApp(Runtime.from_settings(settings, span_kind=SpanKind.SERVER))

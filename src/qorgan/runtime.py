@@ -93,7 +93,10 @@ class Runtime:
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: otel_metrics.MeterProvider | None = None,
         detector_factory: Callable[[DetectionConfig], Detector] = build_detector,
+        span_kind: trace.SpanKind = trace.SpanKind.INTERNAL,
     ) -> Runtime:
+        """``span_kind`` is SERVER for the sidecar (the first hop that sees a request) and
+        INTERNAL inside an instrumented application (middleware, transport)."""
         settings = settings.with_keys()
         if settings.master_key is None:
             raise ConfigError("the master key is required")
@@ -117,7 +120,8 @@ class Runtime:
                                    instance=settings.instance)
         metrics = Metrics(meter_provider=meter_provider, prometheus=settings.metrics) \
             if settings.metrics or meter_provider is not None else None
-        auditor = Auditor(log=log_file, metrics=metrics, tracer_provider=tracer_provider)
+        auditor = Auditor(log=log_file, metrics=metrics, tracer_provider=tracer_provider,
+                          span_kind=span_kind)
         return cls(settings, policy=holder, vault=vault, consent=consent, auditor=auditor,
                    resolver=resolver, detector_factory=detector_factory)
 
@@ -143,14 +147,16 @@ class Runtime:
             return []
         detector = self.detector(engine)
         try:
-            with anyio.fail_after(self.settings.detect_timeout):
-                # a thread cannot be stopped: without abandoning it, the timeout would wait
-                # for a hung detector and never fire. The request fails closed; the thread
-                # finishes (or hangs) on its own.
-                return await anyio.to_thread.run_sync(
-                    detector.analyze_batch, list(texts), limiter=self.limiter,
-                    abandon_on_cancel=True,
-                )
+            # Waiting for a detection slot is queueing under load, not a detector fault: the
+            # timeout starts once this request's detection runs.
+            async with self.limiter:
+                with anyio.fail_after(self.settings.detect_timeout):
+                    # a thread cannot be stopped: without abandoning it, the timeout would
+                    # wait for a hung detector and never fire. The request fails closed; the
+                    # thread finishes (or hangs) on its own.
+                    return await anyio.to_thread.run_sync(
+                        detector.analyze_batch, list(texts), abandon_on_cancel=True
+                    )
         except TimeoutError:
             raise DetectionError("detection timed out", code="detection_timeout") from None
         except QorganError:
@@ -161,7 +167,13 @@ class Runtime:
 
     def warm_up(self) -> None:
         """Load models now rather than on the first request."""
-        self.detector(self.policy()).analyze_batch(["Warm-up: Алматы, Astana."])
+        # every recognizer's patterns compile on first use: give each kind something to find
+        self.detector(self.policy()).analyze_batch([
+            "Warm-up: Aigerim Serikova from Astana, aigerim@example.kz, +7 701 234 56 78, "
+            "IIN 901123300258, BIN 940140000385, IBAN KZ86125KZT5004100100, card "
+            "4111 1111 1111 1111, IP 10.0.0.1, SSN 078-05-1120, key AKIAIOSFODNN7EXAMPLE.",
+            "Меня зовут Ержан Қасымов, Алматы, ТОО «Ромашка». Менің атым Айгерім.",
+        ])
 
     # -- identity ---------------------------------------------------------------------------
 

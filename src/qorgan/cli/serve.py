@@ -62,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
     load_policy(settings.policy)  # a broken policy stops here, with its file:line message
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # one line per upstream call and per recognizer loaded is noise at info level
+    for noisy in ("httpx", "httpcore", "presidio-analyzer"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
     if settings.workers > 1:
         # workers build their own app from the environment: hand them the flags that way
         for name, value in vars(args).items():

@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import thinc.backends as thinc_backends
+
 from qorgan.detection.gate import name_segments
 from qorgan.errors import DetectionError
 from qorgan.types import Finding
@@ -58,10 +60,16 @@ class EnglishNerBackend:
 
     def __init__(self, nlp: Any | None = None, *, batch_size: int = 32, gate: bool = True) -> None:
         self._nlp = nlp if nlp is not None else load_nlp()
+        self._ops = thinc_backends.get_current_ops()
         self._batch_size = batch_size
         self._gate = gate
 
     def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        # thinc keeps its backend in a context variable; a worker thread starts without one,
+        # and looking the backend up again (optional GPU packages, entry points) on every
+        # call cost 5-20 ms per 4 KB text
+        if thinc_backends.context_ops.get() is None:
+            thinc_backends.set_current_ops(self._ops)
         pieces: list[tuple[int, int]] = []  # (text index, offset of the segment)
         segments: list[str] = []
         for i, text in enumerate(texts):
