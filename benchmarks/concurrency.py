@@ -44,7 +44,11 @@ async def _one(client: httpx.AsyncClient, url: str, body: dict[str, Any], tally:
         async with client.stream("POST", url, json=body) as response:
             if response.status_code != 200:
                 await response.aread()
-                tally.error(f"http {response.status_code}")
+                try:
+                    code = response.json()["error"]["code"]
+                except (ValueError, KeyError, TypeError):
+                    code = ""
+                tally.error(f"http {response.status_code} {code}".strip())
                 return
             if not body.get("stream"):
                 await response.aread()
@@ -93,8 +97,12 @@ async def load(url: str, seconds: float, seed: int) -> tuple[Tally, float]:
     return tally, elapsed
 
 
-def _run_one(server: Server, seconds: float, seed: int) -> dict[str, Any]:
+def _run_one(server: Server, upstream: Server, seconds: float, seed: int) -> dict[str, Any]:
+    # CPU each party used during the run: with two cores shared, it says who is the bound
+    before = (time.process_time(), server.cpu_seconds(), upstream.cpu_seconds())
     tally, elapsed = asyncio.run(load(server.url + "/chat/completions", seconds, seed))
+    after = (time.process_time(), server.cpu_seconds(), upstream.cpu_seconds())
+    client_cpu, server_cpu, upstream_cpu = (b - a for a, b in zip(before, after, strict=True))
     lat, ttft = tally.latency_ms, tally.ttft_ms
     return {
         "workers": server.workers,
@@ -109,6 +117,8 @@ def _run_one(server: Server, seconds: float, seed: int) -> dict[str, Any]:
         "errors": sum(tally.errors.values()),
         "error_kinds": tally.errors,
         "peak_rss_mb_per_worker": server.peak_rss_mb(),
+        "cpu_cores_used": {"server": server_cpu / elapsed, "client": client_cpu / elapsed,
+                           "upstream": upstream_cpu / elapsed},
     }
 
 
@@ -120,14 +130,15 @@ def run(quick: bool) -> dict[str, Any]:
                                      ("qorgan x1", "qorgan", 1),
                                      ("qorgan x2", "qorgan", 2)):
             with serve(kind, upstream=up.url, workers=workers) as server:
-                runs[label] = _run_one(server, seconds, seed=len(runs))
+                runs[label] = _run_one(server, up, seconds, seed=len(runs))
         upstream_rss = up.peak_rss_mb()
     base = runs["pass-through x1"]["throughput_rps"]
     one = runs["qorgan x1"]["throughput_rps"]
     rows = [[label, r["workers"], r["requests"], r["throughput_rps"],
              r["throughput_rps"] / base, r["p50_ms"], r["p99_ms"], r["ttft_p50_ms"],
              r["ttft_p99_ms"], r["errors"],
-             " / ".join(f"{m:.0f}" for m in r["peak_rss_mb_per_worker"])]
+             " / ".join(f"{m:.0f}" for m in r["peak_rss_mb_per_worker"]),
+             " / ".join(f"{c:.2f}" for c in r["cpu_cores_used"].values())]
             for label, r in runs.items()]
     errors = sum(r["errors"] for r in runs.values())
     scaling = runs["qorgan x2"]["throughput_rps"] / one if one else float("nan")
@@ -135,7 +146,8 @@ def run(quick: bool) -> dict[str, Any]:
         "title": f"{CLIENTS} concurrent clients (half streaming), {seconds:.0f} s per run",
         "table": {
             "columns": ["server", "workers", "requests", "req/s", "vs pass", "p50 ms",
-                        "p99 ms", "TTFT p50", "TTFT p99", "errors", "peak RSS MiB"],
+                        "p99 ms", "TTFT p50", "TTFT p99", "errors", "peak RSS MiB",
+                        "cores srv/cli/up"],
             "rows": rows,
         },
         "clients": CLIENTS,
@@ -156,5 +168,7 @@ def run(quick: bool) -> dict[str, Any]:
             f"--workers 2 over --workers 1 throughput: {scaling:.2f}x on a 2-core machine "
             "shared with the client and the upstream",
             "each request: a fresh ~1 KB chat message with personal data; odd clients stream",
+            "cores srv/cli/up: CPU seconds per second used by the server (all workers), this "
+            "client and the demo upstream during the run",
         ],
     }

@@ -35,7 +35,7 @@ from qorgan.guard import (
     UpstreamRequest,
     error_response,
 )
-from qorgan.payload import read_asgi_body
+from qorgan.payload import media_type, read_asgi_body
 from qorgan.proxy import HttpxUpstream
 from qorgan.types import Receive, Scope, Send
 
@@ -98,9 +98,12 @@ class PassthroughApp:
             return
         out = [(k.lower(), v) for k, v in response.headers
                if k.lower() not in _DROP_RESPONSE_HEADERS]
-        await send_response(
-            send, GuardResponse(response.status, out, response.body, response.chunks), receive
-        )
+        answer, chunks = response.body, response.chunks
+        content_type = next((v for k, v in out if k == "content-type"), "")
+        if chunks is not None and media_type(content_type) != "text/event-stream":
+            # like the Guard: a whole body is read, then sent with its length
+            answer, chunks = b"".join([chunk async for chunk in chunks]), None
+        await send_response(send, GuardResponse(response.status, out, answer, chunks), receive)
 
 
 def create_app() -> PassthroughApp:
@@ -133,6 +136,10 @@ class Server:
                 if "resource_tracker" not in _cmdline(pid)]
         return kids or [self.process.pid]
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the serving processes."""
+        return sum(_cpu_seconds(pid) for pid in self.pids or self.worker_pids())
+
     def peak_rss_mb(self) -> list[float]:
         """VmHWM (peak resident set) of each serving process, in MiB."""
         return [_vmhwm_kib(pid) / 1024 for pid in self.pids or self.worker_pids()]
@@ -158,6 +165,16 @@ def _cmdline(pid: int) -> str:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return float("nan")
+    fields = stat.rsplit(")", 1)[1].split()
+    # utime and stime are fields 14 and 15 of stat(5), counted after the command name
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _vmhwm_kib(pid: int) -> float:

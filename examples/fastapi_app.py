@@ -21,7 +21,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from qorgan.middleware import GuardMiddleware
+from qorgan import GuardMiddleware
 from qorgan.runtime import Runtime
 from qorgan.settings import Settings
 

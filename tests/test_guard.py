@@ -423,3 +423,46 @@ def test_qorgan_key_in_authorization_is_never_forwarded(guarded: Proxy) -> None:
     response = guarded.chat("hello", authorization=f"Bearer {KEYS['agent-a']}")
     assert response.status_code == 200
     assert KEYS["agent-a"] not in json.dumps(guarded.last().headers)
+
+
+@pytest.fixture(scope="module")
+def generic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    text = (Path(__file__).parents[1] / "src/qorgan/policies/default.yaml").read_text()
+    policy = tf.write_policy(tmp_path_factory.mktemp("generic") / "generic.yaml",
+                             text + "traffic: {unknown_routes: generic}\n")
+    upstream, _ = tf.demo()
+    _, server = tf.proxy(policy)
+    with httpx.Client(timeout=30) as client:
+        yield Proxy(upstream, server.url, client)
+
+
+def _raw_post(url: str, path: bytes, body: bytes) -> int:
+    import socket
+    from urllib.parse import urlsplit
+
+    port = urlsplit(url).port or 80
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: proxy\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: "
+                     + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        head = sock.recv(64)
+    return int(head.split(b" ")[1])
+
+
+@pytest.mark.parametrize("path", [b"/v1/../admin", b"/v1/%2e%2e/admin",
+                                  b"/v1/x/..%2f..%2fadmin", b"/v1/x/../chat/completions",
+                                  b"/v1/models/../chat/completions", b"/v1/chat//completions",
+                                  b"/v1/chat%3Fx=1/completions", b"/v1/a%25b"])
+def test_routes_cannot_leave_the_upstream_base(generic: Proxy, path: bytes) -> None:
+    mark = len(generic.upstream.received)
+    body = json.dumps({"model": "demo-echo", "note": tf.MESSAGE}).encode()
+    assert _raw_post(generic.url, path, body) == 404
+    assert len(generic.upstream.received) == mark
+
+
+def test_generic_routes_are_guarded(generic: Proxy) -> None:
+    response = generic.post("custom/endpoint", {"note": tf.MESSAGE, "nested": [tf.EMAIL]})
+    assert response.status_code == 404  # the demo model does not know it; it was forwarded
+    record = generic.last()
+    assert record.path == "/v1/custom/endpoint"
+    assert tf.leaked(tf.bodies([record])) == []

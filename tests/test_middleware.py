@@ -184,3 +184,15 @@ async def test_lifespan_shutdown_closes_an_owned_runtime(owned: bool,
     await middleware({"type": "lifespan"}, receive, send)
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     assert closed == ([middleware.runtime] if owned else [])
+
+
+def test_the_app_keeps_its_host_and_cookie_but_not_qorgan_headers(env: Env) -> None:
+    mark = len(env.app.received)
+    response = httpx.post(env.url + "/v1/chat/completions", timeout=10,
+                          json={"model": "demo-echo", "messages": USER},
+                          headers={"cookie": "session=abc", "x-qorgan-subject": tf.NAME})
+    assert response.status_code == 200
+    seen = env.app.received[mark].headers
+    assert seen["cookie"] == "session=abc"
+    assert seen["host"].startswith("127.0.0.1:")
+    assert "x-qorgan-subject" not in seen

@@ -209,7 +209,7 @@ def chat_stream(e: Env, model: str) -> tuple[str, list[str]]:
         tools=[{"type": "function", "function": {"name": "lookup", "parameters": {}}}],
     ) as stream:
         for chunk in stream:
-            events.append(chunk.model_dump_json())
+            events.append(chunk.model_dump_json(warnings=False))
             for choice in chunk.choices:
                 text.append(choice.delta.content or "")
                 for call in choice.delta.tool_calls or []:
@@ -226,7 +226,7 @@ def completions_stream(e: Env, model: str) -> tuple[str, list[str]]:
     text = []
     with e.oa.completions.create(model=model, prompt=MESSAGE, stream=True) as stream:
         for chunk in stream:
-            events.append(chunk.model_dump_json())
+            events.append(chunk.model_dump_json(warnings=False))
             text.extend(c.text for c in chunk.choices)
     return "".join(text), events
 
@@ -235,15 +235,17 @@ def responses_stream(e: Env, model: str) -> tuple[str, list[str]]:
     events: list[str] = []
     deltas = []
     final = ""
-    with e.oa.responses.create(model=model, input=MESSAGE, stream=True) as stream:
+    # the SDK's stream helper accumulates item, part and text events into a response
+    with e.oa.responses.stream(model=model, input=MESSAGE) as stream:
         for event in stream:
-            events.append(event.model_dump_json())
+            events.append(event.model_dump_json(warnings=False))
             if event.type == "response.output_text.delta":
                 deltas.append(event.delta)
             elif event.type == "response.output_text.done":
                 final = event.text
-    if "".join(deltas) != final:
-        raise AssertionError("the deltas do not add up to the done text")
+        accumulated = stream.get_final_response().output_text
+    if not "".join(deltas) == final == accumulated:
+        raise AssertionError("the deltas do not add up to the done and final texts")
     return final, events
 
 
@@ -252,7 +254,7 @@ def anthropic_stream(e: Env, model: str) -> tuple[str, list[str]]:
     with e.an.messages.stream(model=model, max_tokens=100,
                               messages=[{"role": "user", "content": MESSAGE}]) as stream:
         for event in stream:
-            events.append(event.model_dump_json())
+            events.append(event.model_dump_json(warnings=False))
         final = stream.get_final_message()
     if final.stop_reason != "end_turn":
         raise AssertionError("the stream ended without its stop reason")
@@ -452,3 +454,33 @@ def test_client_leaving_a_stream_closes_the_upstream() -> None:
     finally:
         server.stop()
         upstream.stop()
+
+
+class HugeUpstream:
+    """A whole (not streamed) JSON answer far beyond any sensible size."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body", False):
+            pass
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": b'{"pad": "', "more_body": True})
+        for _ in range(20):
+            await send({"type": "http.response.body", "body": b"x" * (1 << 20),
+                        "more_body": True})
+        await send({"type": "http.response.body", "body": b'"}'})
+
+
+def test_oversized_upstream_answer_is_refused() -> None:
+    huge = tf.serve(HugeUpstream())
+    _, server = tf.proxy(upstream=huge.url + "/v1")
+    try:
+        response = httpx.post(server.url + "/v1/chat/completions", timeout=30, json={
+            "model": "demo-echo", "messages": [{"role": "user", "content": "hi"}]})
+        assert response.status_code == 502
+        assert response.json()["error"]["code"] == "upstream_too_large"
+    finally:
+        server.stop()
+        huge.stop()

@@ -178,3 +178,110 @@ def test_runtime_for_policy_fails_on_a_broken_policy(tmp_path: Path) -> None:
     broken.write_text("version: 1\nname: x\nrules: []\n")
     with pytest.raises(QorganError):
         runtime_for_policy(broken, settings=Settings(master_key=KEY))
+
+
+# -- the runtime's vault behind a live proxy ------------------------------------------------
+
+def _fixtures() -> Any:
+    import importlib.util
+    import sys
+
+    name = "qorgan_tests_traffic_fixtures"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).parent / "traffic_fixtures.py")
+        if spec is None or spec.loader is None:
+            raise ImportError(name)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("vault", ["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def test_concurrent_turns_of_one_conversation(vault: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    import secrets
+
+    import anyio
+    import httpx
+
+    tf = _fixtures()
+    options: dict[str, Any] = {"vault_ttl": 60.0}
+    if vault == "redis":
+        options["vault_url"] = request.getfixturevalue("redis_url")
+    upstream, _ = tf.demo()
+    _, server = tf.proxy(**options)
+    conversation = "conv-" + secrets.token_hex(8)
+    emails = [f"user{i}.name@mail.kz" for i in range(10)]
+    answers: dict[str, str] = {}
+
+    async def turn(client: httpx.AsyncClient, email: str, stream: bool) -> None:
+        body: dict[str, Any] = {"model": "demo-echo", "stream": stream,
+                                "messages": [{"role": "user", "content": f"write to {email}"}]}
+        response = await client.post(server.url + "/v1/chat/completions", json=body,
+                                     headers={"x-qorgan-conversation": conversation})
+        answers[email] = response.text
+
+    mark = len(upstream.received)
+    try:
+        async with httpx.AsyncClient(timeout=60) as client, anyio.create_task_group() as tg:
+            for i, email in enumerate(emails):
+                tg.start_soon(turn, client, email, i % 2 == 0)
+    finally:
+        server.stop()
+    for email, answer in answers.items():
+        assert email in answer
+        assert [e for e in emails if e != email and e in answer] == []
+    sent = [r.json()["messages"][-1]["content"] for r in upstream.received[mark:]]
+    tokens = {s.removeprefix("write to ") for s in sent}
+    assert len(tokens) == len(emails)
+    assert all(t.startswith("<EMAIL_ADDRESS_") for t in tokens)
+    assert tf.leaked(sent, emails) == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["SERVER", "INTERNAL"])
+async def test_span_kind_of_the_request_span(kind: str) -> None:
+    import httpx
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind
+
+    from qorgan.demo.upstream import DemoUpstream
+    from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tf = _fixtures()
+    runtime = Runtime.from_settings(Settings(master_key=KEY), tracer_provider=provider,
+                                    detector_factory=tf.shared_detector,
+                                    span_kind=SpanKind[kind])
+    demo = DemoUpstream()
+
+    async def upstream(request: UpstreamRequest) -> UpstreamResponse:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(demo),
+                                     base_url="http://demo") as client:
+            r = await client.post("/v1/" + request.route, content=request.body,
+                                  headers=request.headers)
+        return UpstreamResponse(r.status_code, list(r.headers.items()), body=r.content)
+
+    response = await Guard(runtime).handle(GuardRequest(
+        method="POST", route="embeddings", headers={"content-type": "application/json"},
+        body=b'{"model": "demo-embed", "input": "hello"}'), upstream)
+    assert response.status == 200
+    spans = [s for s in exporter.get_finished_spans() if s.name.startswith("qorgan.guard")]
+    assert [s.kind for s in spans] == [SpanKind[kind]]
+    provider.shutdown()
+
+
+def test_the_sidecar_app_uses_server_spans() -> None:
+    from opentelemetry.trace import SpanKind
+
+    from qorgan.proxy import create_app
+
+    app = create_app(Settings(master_key=KEY, upstream="http://127.0.0.1:9/v1"))
+    assert app.runtime.auditor._kind is SpanKind.SERVER

@@ -111,7 +111,8 @@ async def test_routes_outside_the_prefix_are_refused() -> None:
 
 @pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
 def test_sync_openai_over_loopback(
-    sync_client: tuple[DemoUpstream, openai.OpenAI], stream: bool
+    sync_client: tuple[DemoUpstream, openai.OpenAI], stream: bool,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     upstream, oa = sync_client
     mark = len(upstream.received)
@@ -123,6 +124,8 @@ def test_sync_openai_over_loopback(
         r = oa.chat.completions.create(model="demo-echo", messages=USER)
         answer = r.choices[0].message.content or ""
     _check(upstream, mark, answer)
+    # the request's trace context is detached in the task that attached it
+    assert [r.getMessage() for r in caplog.records if r.name == "opentelemetry.context"] == []
 
 
 def test_sync_responses_stream(
@@ -154,3 +157,26 @@ async def test_aclose_closes_only_an_owned_runtime(owned: bool,
         transport = GuardTransport(runtime=tf.runtime(upstream=None), transport=inner)
     await transport.aclose()
     assert closed == ([transport.runtime] if owned else [])
+
+
+def test_sync_transport_maps_a_refused_upstream_to_502() -> None:
+    transport = GuardTransport(runtime=tf.runtime(upstream=None),
+                               transport=httpx.AsyncHTTPTransport())
+    with httpx.Client(transport=transport, timeout=10) as http:
+        response = http.post(f"http://127.0.0.1:{tf.free_port()}/v1/chat/completions",
+                             json={"model": "demo-echo", "messages": USER})
+    assert response.status_code == 502
+    assert response.json()["error"]["code"] == "upstream_error"
+    assert tf.leaked([response.text]) == []
+
+
+def test_sync_stream_closed_early_does_not_hang(
+    sync_client: tuple[DemoUpstream, openai.OpenAI]
+) -> None:
+    _, oa = sync_client
+    with oa.chat.completions.create(model="demo-leaky", messages=USER, stream=True) as events:
+        first = next(iter(events))
+    assert first.choices[0].delta.role == "assistant"
+    # the transport still serves the next request after the early close
+    r = oa.chat.completions.create(model="demo-echo", messages=USER)
+    assert tf.missing(r.choices[0].message.content or "") == []

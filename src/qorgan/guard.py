@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -127,6 +128,8 @@ class Guard:
         request_id = secrets.token_hex(16)
         engine = self.runtime.policy()
         route = request.route.strip("/")
+        if not _plain_route(route):
+            return error_response(UnknownRoute("this route is not guarded"), request_id)
         if request.method in {"GET", "HEAD"} and _read_only(route) and not request.body:
             return await self._pass_read_only(request, upstream, request_id)
         adapter = get_adapter(route, generic=engine.traffic.unknown_routes == "generic")
@@ -174,8 +177,15 @@ class Guard:
         original = body
         try:
             texts = [slot.text for slot in slots]
+            # keys go as one text, one line each: a body of many keys costs one analysis
+            keys = "\n".join(free_form_keys(body))
             with ex.stage("detect"):
-                findings = await self.runtime.detect(engine, texts)
+                found = await self.runtime.detect(engine, [*texts, keys] if keys else texts)
+            findings = found[:len(texts)]
+            if engine.mode == "enforce" and any(found[len(texts):]):
+                # a key cannot be rewritten without breaking what reads it: refuse instead
+                raise PayloadError("a JSON object key holds personal data; move it into a value",
+                                   code="personal_data_in_key")
             await ex.load_consent()
             with ex.stage("decide"):
                 decision = engine.decide(findings, ex.context(Direction.REQUEST), ex.consent)
@@ -333,6 +343,45 @@ class Guard:
                if k.lower() not in _DROP_RESPONSE_HEADERS]
         out.append(("x-request-id", request_id))
         return GuardResponse(response.status, out, body)
+
+
+def _plain_route(route: str) -> bool:
+    """A route names exactly the upstream path it is forwarded to: no dot or empty segments
+    (the URL would be normalised to another path, even above the upstream's base), and none
+    of ``%?#\\`` or control characters (decoded once here, they would change meaning when
+    the URL is built again)."""
+    if any(ch in route for ch in "%?#\\") or any(ord(ch) < 0x20 or ord(ch) == 0x7F
+                                                 for ch in route):
+        return False
+    return route == "" or all(seg not in {"", ".", ".."} for seg in route.split("/"))
+
+
+#: object keys shaped like identifiers are schema, not data
+_IDENT_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$.:\-]{0,127}")
+
+
+def free_form_keys(body: Any) -> list[str]:
+    """Object keys that are not identifier-shaped (``"a@b.kz": ...``, ``"901123300258": ...``):
+    the slots hold values only, so these are scanned on their own."""
+    keys: dict[str, None] = {}
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not _IDENT_KEY.fullmatch(key):
+                    keys[key] = None
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and node[:1] in ("{", "["):
+            # JSON inside a string (tool-call arguments): its leaves are slots, its keys
+            # are not
+            try:
+                stack.append(json.loads(node))
+            except (ValueError, RecursionError):
+                continue
+    return [key for key in keys if key.strip()]
 
 
 def _read_only(route: str) -> bool:

@@ -23,7 +23,7 @@ from opentelemetry import trace
 from qorgan.asgi import request_headers, send_response
 from qorgan.errors import QorganError, UpstreamError
 from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse, error_response
-from qorgan.payload import media_type, read_asgi_body
+from qorgan.payload import read_asgi_body
 from qorgan.runtime import Resolver, Runtime, runtime_for_policy
 from qorgan.settings import Settings
 from qorgan.types import ASGIApp, Message, Receive, Scope, Send
@@ -101,6 +101,9 @@ class GuardMiddleware:
         return wrapped
 
 
+_APP_ONLY_HEADERS = frozenset({b"host", b"cookie"})
+
+
 class _AppCall:
     """The wrapped app as the Guard's upstream: called with the guarded body, its response
     captured (streamed when it is an event stream)."""
@@ -127,6 +130,10 @@ class _AppCall:
 
         headers = [(k.encode("latin-1"), v.encode("latin-1"))
                    for k, v in request.headers.items()]
+        # the wrapped app is the caller's own service, not a third party: it keeps the
+        # headers a model upstream never needs (its host, its session cookie)
+        headers.extend((k, v) for k, v in self.scope.get("headers", [])
+                       if k.lower() in _APP_ONLY_HEADERS)
         headers.append((b"content-length", str(len(request.body)).encode()))
         scope = dict(self.scope)
         scope["headers"] = headers
@@ -150,12 +157,8 @@ class _AppCall:
         status = int(start["status"])
         out_headers = [(k.decode("latin-1"), v.decode("latin-1"))
                        for k, v in start.get("headers", [])]
-        content_type = next((v for k, v in out_headers if k.lower() == "content-type"), "")
-        chunks = _body(messages)
-        if media_type(content_type) == "text/event-stream":
-            return UpstreamResponse(status, out_headers, chunks=chunks)
-        parts = [chunk async for chunk in chunks]
-        return UpstreamResponse(status, out_headers, body=b"".join(parts))
+        # streamed or not, the Guard reads the body under its own size limit
+        return UpstreamResponse(status, out_headers, chunks=_body(messages))
 
 
 async def _body(messages: MemoryObjectReceiveStream[Message]) -> AsyncIterator[bytes]:

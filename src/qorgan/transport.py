@@ -11,18 +11,21 @@ asynchronous Guard on a private event loop thread.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from opentelemetry import trace
 
 from qorgan.errors import UpstreamError, UpstreamTimeout
 from qorgan.guard import Guard, GuardRequest, GuardResponse, UpstreamRequest, UpstreamResponse
-from qorgan.payload import media_type
 from qorgan.runtime import Resolver, Runtime, runtime_for_policy
 from qorgan.settings import Settings
 
@@ -82,15 +85,12 @@ class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
                 raise UpstreamError("upstream is unreachable") from exc
             out_headers = [(k.decode("latin-1"), v.decode("latin-1"))
                            for k, v in response.headers.raw]
-            content_type = response.headers.get("content-type", "")
             stream = response.stream
             if not isinstance(stream, httpx.AsyncByteStream):
                 raise UpstreamError("the inner transport is not asynchronous")
-            chunks = _decoded(response)
-            if media_type(content_type) == "text/event-stream":
-                return UpstreamResponse(response.status_code, out_headers, chunks=chunks)
-            data = b"".join([c async for c in chunks])
-            return UpstreamResponse(response.status_code, out_headers, body=data)
+            # streamed or not, the Guard reads the body under its own size limit
+            return UpstreamResponse(response.status_code, out_headers,
+                                    chunks=_decoded(response))
 
         if index < 0:
             from qorgan.errors import UnknownRoute
@@ -119,15 +119,47 @@ class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
         content = request.read()
         areq = httpx.Request(request.method, request.url, headers=request.headers,
                              content=content, extensions=request.extensions)
-        response = portal.call(self.handle_async_request, areq)
-        stream = response.stream
-        if isinstance(stream, _GuardStream):
+        # One task on the loop runs the request and pumps its stream: the request's trace
+        # context is attached and detached in the same task, however the caller reads.
+        head: Future[httpx.Response] = Future()
+        sender, receiver = anyio.create_memory_object_stream[bytes | Exception](16)
+        portal.start_task_soon(self._pump, areq, head, sender)
+        response = head.result()
+        if isinstance(response.stream, _GuardStream):
             return httpx.Response(response.status_code, headers=response.headers,
-                                  stream=_SyncBridge(stream.chunks, portal),
-                                  request=request)
-        body = portal.call(response.aread)
-        return httpx.Response(response.status_code, headers=response.headers, content=body,
-                              request=request)
+                                  stream=_SyncBridge(receiver, portal), request=request)
+        receiver.close()
+        return httpx.Response(response.status_code, headers=response.headers,
+                              content=response.content, request=request)
+
+    async def _pump(
+        self, request: httpx.Request, head: Future[httpx.Response],
+        sender: MemoryObjectSendStream[bytes | Exception],
+    ) -> None:
+        async with sender:
+            try:
+                response = await self.handle_async_request(request)
+                stream = response.stream
+                if not isinstance(stream, _GuardStream):
+                    await response.aread()
+            except BaseException as exc:
+                if not head.done():
+                    head.set_exception(exc if isinstance(exc, Exception)
+                                       else UpstreamError("the request was cancelled"))
+                raise
+            head.set_result(response)
+            if not isinstance(stream, _GuardStream):
+                return
+            try:
+                async for chunk in stream:
+                    await sender.send(chunk)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                pass  # the caller closed the response early
+            except Exception as exc:  # noqa: BLE001 - handed to the reading thread
+                with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+                    await sender.send(exc)
+            finally:
+                await stream.aclose()
 
     def close(self) -> None:
         portal = self._portal
@@ -166,22 +198,25 @@ class _GuardStream(httpx.AsyncByteStream):
 
 
 class _SyncBridge(httpx.SyncByteStream):
-    def __init__(self, chunks: AsyncIterator[bytes], portal: BlockingPortal) -> None:
+    """The calling thread's side of :meth:`GuardTransport._pump`."""
+
+    def __init__(self, chunks: MemoryObjectReceiveStream[bytes | Exception],
+                 portal: BlockingPortal) -> None:
         self.chunks = chunks
         self.portal = portal
 
     def __iter__(self) -> Iterator[bytes]:
         while True:
             try:
-                chunk = self.portal.call(anext, self.chunks)
-            except StopAsyncIteration:
+                item = self.portal.call(self.chunks.receive)
+            except (anyio.EndOfStream, anyio.ClosedResourceError):
                 return
-            yield chunk
+            if isinstance(item, Exception):
+                raise item
+            yield item
 
     def close(self) -> None:
-        close = getattr(self.chunks, "aclose", None)
-        if close is not None:
-            self.portal.call(close)
+        self.portal.call(self.chunks.aclose)
 
 
 def _to_httpx(result: GuardResponse, request: httpx.Request) -> httpx.Response:

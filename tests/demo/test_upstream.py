@@ -151,3 +151,4 @@ async def test_record_listing_clearing_and_bound() -> None:
 async def test_models_listing() -> None:
     doc = (await _call(DemoUpstream(), "GET", "/v1/models")).json()
     assert [m["id"] for m in doc["data"]] == ["demo-echo", "demo-leaky"]
+    assert (await _call(DemoUpstream(), "HEAD", "/v1/models")).status_code == 200

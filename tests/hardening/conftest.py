@@ -172,8 +172,10 @@ def make_stack(tmp_path: Path) -> StackFactory:
 def _error_of(response: httpx.Response) -> tuple[str, str]:
     body = response.json()
     error = body["error"]
-    assert isinstance(error["code"], str) and error["code"]
-    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error["code"], str)
+    assert error["code"]
+    assert isinstance(error["message"], str)
+    assert error["message"]
     assert "Traceback" not in response.text
     return error["code"], error["message"]
 

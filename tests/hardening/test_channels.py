@@ -128,11 +128,10 @@ RESPONSES: list[tuple[str, Any, str]] = [
      b64("contact " + LEAKED)),
     ("base64-of-urlencoded", chat_reply(f"blob {b64(quote('IIN ' + IIN))}"),
      b64(quote("IIN " + IIN))),
-    ("tool-call-arguments", chat_reply("", **{}) | {"choices": [{"index": 0, "message": {
-        "role": "assistant", "content": None, "tool_calls": [{"id": "t", "type": "function",
-                                                              "function": {"name": "send",
-                                                                           "arguments": json.dumps(
-                                                                               {"to": LEAKED})}}]}}]},
+    ("tool-call-arguments", {**chat_reply(""), "choices": [{"index": 0, "message": {
+        "role": "assistant", "content": None, "tool_calls": [{
+            "id": "t", "type": "function",
+            "function": {"name": "send", "arguments": json.dumps({"to": LEAKED})}}]}}]},
      LEAKED),
 ]
 
@@ -177,3 +176,47 @@ async def test_streamed_encoded_link_is_caught_across_events(make_stack: Any, ki
         assert LEAKED not in text
         # no prefix of the encoded payload longer than what an unrelated text could share
         assert encoded[:12] not in text
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the deployed detector does not decode yet: qorgan.detection.default.build_detector "
+    "must build a qorgan.detection.decode.DecodingDetector instead of a Detector"))
+def test_the_deployed_detector_decodes_encoded_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qorgan.detection import default
+    from qorgan.detection.config import DetectionConfig
+
+    monkeypatch.setattr(default, "ner_backends", lambda config: [])  # models are not the point
+    detector = default.build_detector(DetectionConfig())
+    text = f"see {LINK}"
+    assert [f.entity_type for f in detector.analyze(text)] == ["EMAIL_ADDRESS"]
+
+
+KEYS: list[tuple[str, dict[str, Any], int]] = [
+    ("email-key-in-metadata", {"metadata": {EMAIL: "vip"}}, 400),
+    ("iin-key-in-extension", {"x_vendor": {IIN: True}}, 400),
+    ("phone-key-nested", {"x_vendor": {"book": [{PHONE: 1}]}}, 400),
+    ("email-key-in-tool-arguments", {"messages": [*USER, {"role": "assistant", "tool_calls": [
+        {"id": "c1", "type": "function", "function": {
+            "name": "f", "arguments": json.dumps({EMAIL: 1})}}]}]}, 400),
+    ("identifier-keys", {"metadata": {"customer_tier": "gold", "x-trace.id": "abc"}}, 200),
+    ("token-id-keys", {"logit_bias": {"50256": -100, "198": 5}}, 200),
+    ("plain-words-key", {"metadata": {"order status": "open"}}, 200),
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("case", "extra", "status"), KEYS, ids=[k[0] for k in KEYS])
+async def test_object_keys_are_scanned(
+    make_stack: Any, error_of: Any, kind: str, case: str, extra: dict[str, Any], status: int
+) -> None:
+    body = {"model": "demo-echo", "messages": USER, **extra}
+    async with make_stack(kind) as stack:
+        response = await stack.post("chat/completions", body)
+        assert response.status_code == status, response.text
+        if status == 400:
+            assert error_of(response)[0] == "personal_data_in_key"
+            assert stack.forwarded == []
+            for value in (EMAIL, IIN, PHONE):
+                assert value not in response.text
+        else:
+            assert len(stack.demo.received) == 1

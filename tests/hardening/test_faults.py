@@ -239,14 +239,14 @@ async def short_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter)
     await writer.drain()
 
 
-async def real_upstream_stack(make_stack: Any, url: str, timeout: float) -> Any:
-    client = httpx.AsyncClient(timeout=timeout, trust_env=False)
+def real_upstream_stack(make_stack: Any, url: str, seconds: float) -> Any:
+    client = httpx.AsyncClient(timeout=seconds, trust_env=False)
     return make_stack("proxy", upstream_client=client, settings={"upstream": url}), client
 
 
 async def test_slow_upstream_is_a_504(make_stack: Any, error_of: Any) -> None:
     async with raw_server(slow) as url:
-        ctx, client = await real_upstream_stack(make_stack, url, 0.3)
+        ctx, client = real_upstream_stack(make_stack, url, 0.3)
         async with client, ctx as stack:
             response = await stack.post("chat/completions", CHAT)
             assert response.status_code == 504
@@ -256,7 +256,7 @@ async def test_slow_upstream_is_a_504(make_stack: Any, error_of: Any) -> None:
 
 async def test_upstream_closing_mid_stream_ends_with_an_error_event(make_stack: Any) -> None:
     async with raw_server(cut_mid_stream) as url:
-        ctx, client = await real_upstream_stack(make_stack, url, 2.0)
+        ctx, client = real_upstream_stack(make_stack, url, 2.0)
         async with client, ctx as stack:
             response = await stack.post("chat/completions", {**CHAT, "stream": True})
             assert response.status_code == 200
@@ -272,7 +272,7 @@ async def test_upstream_closing_mid_stream_ends_with_an_error_event(make_stack: 
 
 async def test_upstream_short_body_is_a_502(make_stack: Any, error_of: Any) -> None:
     async with raw_server(short_body) as url:
-        ctx, client = await real_upstream_stack(make_stack, url, 2.0)
+        ctx, client = real_upstream_stack(make_stack, url, 2.0)
         async with client, ctx as stack:
             response = await stack.post("chat/completions", CHAT)
             assert response.status_code == 502

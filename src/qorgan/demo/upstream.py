@@ -68,7 +68,7 @@ class DemoUpstream:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         self.received.append(Recorded(method, path, headers, body))
         del self.received[:-self.max_records]
-        if path.endswith("/models") and method == "GET":
+        if path.endswith("/models") and method in {"GET", "HEAD"}:
             await _json(send, 200, {"object": "list", "data": [
                 {"id": "demo-echo", "object": "model", "owned_by": "qorgan"},
                 {"id": "demo-leaky", "object": "model", "owned_by": "qorgan"}]})
@@ -192,6 +192,15 @@ class DemoUpstream:
             created = {**final, "status": "in_progress", "output": []}
             events.append(("response.created", json.dumps(
                 {"type": "response.created", "response": created}, ensure_ascii=False)))
+            # the item and content-part events SDK stream helpers accumulate from
+            empty_item = {**item, "status": "in_progress", "content": []}
+            empty_part = {"type": "output_text", "text": "", "annotations": []}
+            events.append(("response.output_item.added", json.dumps(
+                {"type": "response.output_item.added", "output_index": 0,
+                 "item": empty_item})))
+            events.append(("response.content_part.added", json.dumps(
+                {"type": "response.content_part.added", "item_id": "msg_demo",
+                 "output_index": 0, "content_index": 0, "part": empty_part})))
             for part in self._split(text):
                 events.append(("response.output_text.delta", json.dumps(
                     {"type": "response.output_text.delta", "item_id": "msg_demo",
@@ -200,6 +209,13 @@ class DemoUpstream:
             events.append(("response.output_text.done", json.dumps(
                 {"type": "response.output_text.done", "item_id": "msg_demo",
                  "output_index": 0, "content_index": 0, "text": text}, ensure_ascii=False)))
+            events.append(("response.content_part.done", json.dumps(
+                {"type": "response.content_part.done", "item_id": "msg_demo",
+                 "output_index": 0, "content_index": 0,
+                 "part": item["content"][0]}, ensure_ascii=False)))
+            events.append(("response.output_item.done", json.dumps(
+                {"type": "response.output_item.done", "output_index": 0, "item": item},
+                ensure_ascii=False)))
             events.append(("response.completed", json.dumps(
                 {"type": "response.completed", "response": final}, ensure_ascii=False)))
             await _sse(send, events)
