@@ -373,7 +373,7 @@ def free_form_keys(body: Any) -> list[str]:
                     keys[key] = None
                 stack.append(value)
         elif isinstance(node, list):
-            stack.extend(node)
+            stack.extend(v for v in node if isinstance(v, (dict, list, str)))
         elif isinstance(node, str) and node[:1] in ("{", "["):
             # JSON inside a string (tool-call arguments): its leaves are slots, its keys
             # are not

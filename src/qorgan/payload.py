@@ -156,6 +156,9 @@ def parse_json(raw: bytes, limits: Limits) -> Any:
     return doc
 
 
+_CONTAINERS = (dict, list)
+
+
 def check_shape(doc: Any, limits: Limits) -> None:
     stack: list[tuple[Any, int]] = [(doc, 1)]
     while stack:
@@ -164,14 +167,16 @@ def check_shape(doc: Any, limits: Limits) -> None:
             raise PayloadError(
                 f"JSON nesting exceeds {limits.max_json_depth} levels", code="too_deep"
             )
+        # only containers can nest further: scalars (long arrays of token ids or floats)
+        # are not pushed at all
         if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, _CONTAINERS))
         elif isinstance(node, list):
             if len(node) > limits.max_array_length:
                 raise PayloadError(
                     f"JSON array exceeds {limits.max_array_length} items", code="array_too_long"
                 )
-            stack.extend((v, depth + 1) for v in node)
+            stack.extend((v, depth + 1) for v in node if isinstance(v, _CONTAINERS))
 
 
 def media_type(content_type: str | None) -> str:

@@ -228,7 +228,9 @@ class JSONAdapter:
                     walk(value, (*path, key), (*shape, key), node)
             elif isinstance(node, list):
                 for index, value in enumerate(node):
-                    walk(value, (*path, index), (*shape, None), node)
+                    # numbers (token ids, embedding vectors) hold no text: no call for them
+                    if isinstance(value, (str, dict, list)):
+                        walk(value, (*path, index), (*shape, None), node)
 
         walk(body, (), (), None)
         return slots
