@@ -3,7 +3,8 @@
 It answers by echoing and paraphrasing what it received, so a reader can see what crossed
 to it; it records every request (method, path, headers, body) so tests can assert exactly
 what the upstream saw. With ``"model": "demo-leaky"`` it also "remembers" a person's
-contact details it was never sent, the way a real model can reveal memorized data.
+contact details it was never sent, the way a real model can reveal memorized data; with
+``"model": "demo-short"`` it answers one short sentence instead of echoing (benchmarks).
 
 Routes (under any prefix): ``chat/completions``, ``completions``, ``embeddings``,
 ``responses``, ``messages``; ``GET /_received`` returns the recorded requests and
@@ -255,6 +256,8 @@ class DemoUpstream:
 
 
 def _reply(said: str, model: str) -> str:
+    if model == "demo-short":
+        return "Noted. I will follow up on this request shortly."
     text = f"You wrote: {said.strip()}\nI have noted it and will follow up."
     if model == "demo-leaky":
         text += "\n" + LEAK
