@@ -54,7 +54,8 @@ _DROP_REQUEST_HEADERS = frozenset(
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
         "trailer", "transfer-encoding", "upgrade", "host", "content-length",
         "content-encoding", "accept-encoding", "x-qorgan-key", "traceparent", "tracestate",
-        "cookie",
+        "cookie", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+        "x-real-ip",
     }
 )
 _CREDENTIAL_HEADERS = ("authorization", "x-api-key", "api-key")

@@ -7,7 +7,6 @@ import pytest
 
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.decode import (
-    MAX_RUNS,
     DecodingDetector,
     decoded_runs,
     encoded_findings,
@@ -73,9 +72,37 @@ def test_plain_detector_misses_what_the_decoding_one_finds(
     assert detector.analyze(text)
 
 
-def test_runs_are_bounded() -> None:
-    text = " ".join(quote(f"u{i}@example.kz") for i in range(MAX_RUNS * 2))
-    assert len(list(decoded_runs(text))) == MAX_RUNS
+def test_decoys_do_not_push_a_value_out_of_reach(detector: DecodingDetector) -> None:
+    decoys = " ".join(f"p%{i % 26 + 0x41:02X}" for i in range(500))
+    padding = "x" * 40_000
+    run = padding + quote("+" + EMAIL, safe="")
+    text = f"{decoys} {run}"
+    assert len(list(decoded_runs(text))) == 501
+    found = [f for f in detector.analyze(text) if f.recognizer.endswith("+decoded")]
+    assert [(text[f.start:f.end], f.entity_type) for f in found] == [(run, "EMAIL_ADDRESS")]
+
+
+@pytest.mark.parametrize("text", [
+    "a" * 200_000 + " %41",
+    "ab-" * 60_000 + "%",
+    "a%4" * 60_000,
+    "A1/+" * 50_000,
+])
+def test_hostile_runs_are_linear(text: str) -> None:
+    # quadratic matching would take minutes here; linear takes milliseconds
+    import time
+
+    started = time.perf_counter()
+    list(decoded_runs(text))
+    assert time.perf_counter() - started < 2.0
+
+
+def test_findings_map_to_their_own_runs(detector: DecodingDetector) -> None:
+    first, second = quote("a " + EMAIL), b64("IIN 901123300258")
+    text = f"x={first} and y={second} and z=%41%42"
+    found = sorted((text[f.start:f.end], f.entity_type) for f in detector.analyze(text)
+                   if f.recognizer.endswith("+decoded"))
+    assert found == sorted([(first, "EMAIL_ADDRESS"), (second, "KZ_IIN")])
 
 
 @pytest.mark.parametrize("depth", [0, 1, 2])

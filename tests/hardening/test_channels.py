@@ -178,9 +178,6 @@ async def test_streamed_encoded_link_is_caught_across_events(make_stack: Any, ki
         assert encoded[:12] not in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the deployed detector does not decode yet: qorgan.detection.default.build_detector "
-    "must build a qorgan.detection.decode.DecodingDetector instead of a Detector"))
 def test_the_deployed_detector_decodes_encoded_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     from qorgan.detection import default
     from qorgan.detection.config import DetectionConfig

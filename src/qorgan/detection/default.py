@@ -40,10 +40,13 @@ def build_detector(
 ) -> Detector:
     """A detector for ``config`` with every NER backend its languages need; texts are routed
     by :func:`~qorgan.detection.language.detect_languages` unless a router is given."""
+    from qorgan.detection.decode import DecodingDetector
     from qorgan.detection.language import detect_languages
 
     config = config or DetectionConfig()
-    return Detector(
+    # values hidden as percent-encoding or base64 (a markdown image URL carrying an e-mail
+    # in its query) are decoded and scanned too
+    return DecodingDetector(
         config,
         ner_backends=ner_backends(config),
         language_router=language_router or detect_languages,
