@@ -5,37 +5,20 @@ forwarded besides the body."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
 import jwt
 import pytest
 
+import traffic_fixtures as tf
 from qorgan.types import Principal
 
-
-def _fixtures() -> ModuleType:
-    name = "qorgan_tests_traffic_fixtures"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).parent / "traffic_fixtures.py")
-        if spec is None or spec.loader is None:
-            raise ImportError(name)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-tf = _fixtures()
 NAME, IIN, BIN, IBAN, EMAIL, PHONE, SECRET = tf.VALUES
 KEYS = {"agent-a": "key-agent-a", "agent-b": "key-agent-b", "agent-c": "key-agent-c",
         "admin": "key-admin"}

@@ -3,12 +3,8 @@ OpenAI and Anthropic SDKs: the wrapped app sees pseudonyms only, clients get the
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import anthropic
@@ -16,24 +12,10 @@ import httpx
 import openai
 import pytest
 
+import traffic_fixtures as tf
 from qorgan.demo.upstream import DemoUpstream
 from qorgan.middleware import GuardMiddleware
 
-
-def _fixtures() -> ModuleType:
-    name = "qorgan_tests_traffic_fixtures"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).parent / "traffic_fixtures.py")
-        if spec is None or spec.loader is None:
-            raise ImportError(name)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-tf = _fixtures()
 USER = [{"role": "user", "content": tf.MESSAGE}]
 
 

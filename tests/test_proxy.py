@@ -4,14 +4,10 @@ value; what the client got back must hold its own values again (the demo model e
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import anthropic
@@ -19,21 +15,8 @@ import httpx
 import openai
 import pytest
 
+import traffic_fixtures as tf
 
-def _fixtures() -> ModuleType:
-    name = "qorgan_tests_traffic_fixtures"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).parent / "traffic_fixtures.py")
-        if spec is None or spec.loader is None:
-            raise ImportError(name)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-tf = _fixtures()
 MESSAGE: str = tf.MESSAGE
 NAME, IIN, BIN, IBAN, EMAIL, PHONE, SECRET = tf.VALUES
 # values placed in other fields than the echoed user text: never forwarded either

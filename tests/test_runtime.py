@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import traffic_fixtures as tf
 from qorgan.audit.auditor import Auditor
 from qorgan.detection.config import DetectionConfig
 from qorgan.errors import ConfigError, DetectionError, QorganError
@@ -182,21 +183,6 @@ def test_runtime_for_policy_fails_on_a_broken_policy(tmp_path: Path) -> None:
 
 # -- the runtime's vault behind a live proxy ------------------------------------------------
 
-def _fixtures() -> Any:
-    import importlib.util
-    import sys
-
-    name = "qorgan_tests_traffic_fixtures"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).parent / "traffic_fixtures.py")
-        if spec is None or spec.loader is None:
-            raise ImportError(name)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("vault", ["memory", pytest.param("redis", marks=pytest.mark.redis)])
@@ -207,7 +193,6 @@ async def test_concurrent_turns_of_one_conversation(vault: str,
     import anyio
     import httpx
 
-    tf = _fixtures()
     options: dict[str, Any] = {"vault_ttl": 60.0}
     if vault == "redis":
         options["vault_url"] = request.getfixturevalue("redis_url")
@@ -256,7 +241,6 @@ async def test_span_kind_of_the_request_span(kind: str) -> None:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tf = _fixtures()
     runtime = Runtime.from_settings(Settings(master_key=KEY), tracer_provider=provider,
                                     detector_factory=tf.shared_detector,
                                     span_kind=SpanKind[kind])

@@ -7,35 +7,17 @@ so it is exercised through the proxy and the middleware instead."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 
 import httpx
 import openai
 import pytest
 
+import traffic_fixtures as tf
 from qorgan.demo.upstream import DemoUpstream
 from qorgan.settings import Settings
 from qorgan.transport import GuardTransport
 
-
-def _fixtures() -> ModuleType:
-    name = "qorgan_tests_traffic_fixtures"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).parent / "traffic_fixtures.py")
-        if spec is None or spec.loader is None:
-            raise ImportError(name)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-tf = _fixtures()
 MESSAGE: str = tf.MESSAGE
 USER = [{"role": "user", "content": MESSAGE}]
 

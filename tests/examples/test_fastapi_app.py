@@ -3,34 +3,17 @@ forwarding to DemoUpstream (streamed and not) and with its own echo model."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import fastapi_app as example
 import httpx
 import openai
 import pytest
 
-ROOT = Path(__file__).parents[2]
+import traffic_fixtures as tf
 
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise ImportError(name)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-tf = _load("qorgan_tests_traffic_fixtures", ROOT / "tests" / "traffic_fixtures.py")
-example = _load("qorgan_example_fastapi_app", ROOT / "examples" / "fastapi_app.py")
 USER = [{"role": "user", "content": tf.MESSAGE}]
 
 
