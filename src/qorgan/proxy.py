@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -30,6 +29,7 @@ from qorgan.payload import read_asgi_body
 from qorgan.runtime import Runtime
 from qorgan.settings import Settings
 from qorgan.types import ASGIApp, Receive, Scope, Send
+from qorgan.upstream import upstream_chunks
 
 log = logging.getLogger("qorgan.proxy")
 
@@ -60,7 +60,7 @@ class HttpxUpstream:
         headers = list(response.headers.multi_items())
         # every body is handed over as chunks, streamed or not: the Guard reads a whole
         # body under its own size limit, never an unbounded read here
-        return UpstreamResponse(response.status_code, headers, chunks=_iterate(response))
+        return UpstreamResponse(response.status_code, headers, chunks=upstream_chunks(response))
 
 
 def upstream_client(
@@ -82,17 +82,6 @@ def upstream_client(
         transport=transport,
     )
 
-
-async def _iterate(response: httpx.Response) -> AsyncIterator[bytes]:
-    try:
-        async for chunk in response.aiter_bytes():
-            yield chunk
-    except httpx.TimeoutException:
-        raise UpstreamTimeout("upstream stream stalled") from None
-    except httpx.HTTPError as exc:
-        raise UpstreamError("upstream stream failed") from exc
-    finally:
-        await response.aclose()
 
 
 class ProxyApp:

@@ -28,6 +28,7 @@ from qorgan.errors import UpstreamError, UpstreamTimeout
 from qorgan.guard import Guard, GuardRequest, GuardResponse, UpstreamRequest, UpstreamResponse
 from qorgan.runtime import Resolver, Runtime, runtime_for_policy
 from qorgan.settings import Settings
+from qorgan.upstream import upstream_chunks
 
 
 class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
@@ -90,7 +91,7 @@ class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
                 raise UpstreamError("the inner transport is not asynchronous")
             # streamed or not, the Guard reads the body under its own size limit
             return UpstreamResponse(response.status_code, out_headers,
-                                    chunks=_decoded(response))
+                                    chunks=upstream_chunks(response))
 
         if index < 0:
             from qorgan.errors import UnknownRoute
@@ -168,19 +169,6 @@ class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
             self._portal_cm.__exit__(None, None, None)
             self._portal = None
 
-
-async def _decoded(response: httpx.Response) -> AsyncIterator[bytes]:
-    # the guard asks for identity encoding; a server that compresses anyway is decoded by
-    # aiter_bytes, so the scanner always sees text
-    try:
-        async for chunk in response.aiter_bytes():
-            yield chunk
-    except httpx.TimeoutException:
-        raise UpstreamTimeout("upstream stream stalled") from None
-    except httpx.HTTPError as exc:
-        raise UpstreamError("upstream stream failed") from exc
-    finally:
-        await response.aclose()
 
 
 class _GuardStream(httpx.AsyncByteStream):
