@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from qorgan.audit.signing import generate_signing_key
 from qorgan.audit.verify import verify_log
+from qorgan.errors import UpstreamError
 from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse
 from qorgan.runtime import Runtime
 from qorgan.settings import Settings
@@ -99,3 +101,52 @@ async def test_span_metrics_and_log_record_for_one_request(tmp_path: Path) -> No
     exported = json.dumps([dict(s.attributes or {}) for s in finished.values()]) + line
     for value in (*VALUES, "client-1"):
         assert value not in exported
+
+
+def _sse(*texts: str, done: bool = True) -> list[bytes]:
+    events = [json.dumps({"choices": [{"index": 0, "delta": {"content": t}}]}) for t in texts]
+    frames = [f"data: {e}\n\n".encode() for e in events]
+    return [*frames, b"data: [DONE]\n\n"] if done else frames
+
+
+@pytest.mark.parametrize("fail", [False, True])
+async def test_a_stream_is_one_span_with_counts_and_its_failure_is_audited(
+    tmp_path: Path, fail: bool
+) -> None:
+    spans = InMemorySpanExporter()
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    log_path = tmp_path / "decisions.jsonl"
+    settings = Settings(policy="builtin:default", master_key=secrets.token_bytes(32),
+                        audit_log=str(log_path))
+    runtime = Runtime.from_settings(settings, tracer_provider=tracer_provider)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for frame in _sse("Hello, ", "your request ", "is noted.\n", done=not fail):
+            yield frame
+        if fail:
+            raise UpstreamError("connection reset")
+
+    async def upstream(request: UpstreamRequest) -> UpstreamResponse:
+        return UpstreamResponse(200, [("content-type", "text/event-stream")], chunks=chunks())
+
+    body = {"model": "gpt-4o", "stream": True,
+            "messages": [{"role": "user", "content": f"I am {VALUES[0]}."}]}
+    response = await Guard(runtime).handle(GuardRequest(
+        "POST", "chat/completions", {"content-type": "application/json"},
+        json.dumps(body).encode()), upstream)
+    assert response.chunks is not None
+    streamed = b"".join([c async for c in response.chunks]).decode()
+    await runtime.aclose()
+    assert "your request" in streamed
+    assert ("event: error" in streamed) is fail
+
+    (root,) = [s for s in spans.get_finished_spans() if s.name == "qorgan.guard chat"]
+    attrs = dict(root.attributes or {})
+    assert attrs["qorgan.stream"] is True
+    assert attrs["qorgan.stream.events_in"] == (3 if fail else 4)
+    assert attrs["qorgan.stream.done"] is (not fail)
+    record = json.loads(log_path.read_text(encoding="utf-8").splitlines()[-1])
+    assert record["stream"] is True
+    assert record["error_code"] == ("upstream_error" if fail else None)
+    assert record["outcome"] == ("error" if fail else "transform")

@@ -65,6 +65,8 @@ class Exchange:
     stages: dict[str, float] = field(default_factory=dict)
     _stack: ExitStack = field(default_factory=ExitStack)
     _span: Span | None = None
+    #: stream counters (``qorgan.stream.*``): one set per request, never one per event
+    stream_attributes: dict[str, int | str | bool] = field(default_factory=dict)
     _finished: bool = False
 
     # -- telemetry --------------------------------------------------------------------------
@@ -128,6 +130,8 @@ class Exchange:
                 mode=self.engine.mode,
             )
             if self._span is not None:
+                if self.stream_attributes and self._span.is_recording():
+                    self._span.set_attributes(self.stream_attributes)
                 self.runtime.auditor.finish(self._span, record, self.stages)
         except Exception as exc:  # noqa: BLE001 - audit is failsafe: it never fails a request
             log.error("audit of request %s failed: %s", self.request_id, type(exc).__name__)

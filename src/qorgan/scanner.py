@@ -169,4 +169,10 @@ class ResponseScanner:
             error = exc
             raise
         finally:
+            stats = rewriter.stats
+            self.ex.stream_attributes = stats.as_attributes()
+            if error is None and stats.error is not None:
+                # the rewriter turned a failure into an SSE error event for the client; the
+                # audit record still says the request ended in error
+                error = QorganError("stream ended in error", code=stats.error)
             self.ex.finish(status=status, error=error)
