@@ -35,6 +35,7 @@ from qorgan.errors import (
     VaultError,
 )
 from qorgan.exchange import Exchange
+from qorgan.junctions import junctions, split_findings
 from qorgan.payload import Limits, decode_content, media_type, require_json_object
 from qorgan.protocols import apply_slots, get_adapter
 from qorgan.runtime import Runtime
@@ -180,10 +181,16 @@ class Guard:
             texts = [slot.text for slot in slots]
             # keys go as one text, one line each: a body of many keys costs one analysis
             keys = "\n".join(free_form_keys(body))
+            # the joints between neighbouring texts are scanned too: a value cut in two
+            # across messages or content parts is whole again there (junctions.py)
+            joints = junctions(texts)
+            extra = [j.text for j in joints]
             with ex.stage("detect"):
-                found = await self.runtime.detect(engine, [*texts, keys] if keys else texts)
-            findings = found[:len(texts)]
-            if engine.mode == "enforce" and any(found[len(texts):]):
+                found = await self.runtime.detect(
+                    engine, [*texts, *extra, keys] if keys else [*texts, *extra])
+            n = len(texts)
+            findings = split_findings(texts, found[:n], joints, found[n:n + len(extra)])
+            if engine.mode == "enforce" and any(found[n + len(extra):]):
                 # a key cannot be rewritten without breaking what reads it: refuse instead
                 raise PayloadError("a JSON object key holds personal data; move it into a value",
                                    code="personal_data_in_key")
