@@ -184,13 +184,15 @@ class Guard:
             # the joints between neighbouring texts are scanned too: a value cut in two
             # across messages or content parts is whole again there (junctions.py)
             joints = junctions(texts)
-            extra = [j.text for j in joints]
             with ex.stage("detect"):
-                found = await self.runtime.detect(
-                    engine, [*texts, *extra, keys] if keys else [*texts, *extra])
+                found = await self.runtime.detect(engine, [*texts, keys] if keys else texts)
+                # identifiers and addresses are what gets cut in two; names across a joint
+                # would not read as names, so the joints skip NER
+                at_joints = await self.runtime.detect(engine, [j.text for j in joints],
+                                                      ner=False)
             n = len(texts)
-            findings = split_findings(texts, found[:n], joints, found[n:n + len(extra)])
-            if engine.mode == "enforce" and any(found[n + len(extra):]):
+            findings = split_findings(texts, found[:n], joints, at_joints)
+            if engine.mode == "enforce" and any(found[n:]):
                 # a key cannot be rewritten without breaking what reads it: refuse instead
                 raise PayloadError("a JSON object key holds personal data; move it into a value",
                                    code="personal_data_in_key")

@@ -8,6 +8,7 @@ timeout: a slow or failing detector fails the request closed, never the event lo
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -78,6 +79,13 @@ class Runtime:
         self.hasher = SubjectHasher(settings.subject_key)
         self._id_key = settings.subject_key
         self._detector_factory = detector_factory
+        # patterns only (no NER), for short texts such as the joints between messages; a
+        # custom factory (tests, fault injection) serves both kinds
+        self._pattern_factory: Callable[[DetectionConfig], Detector] = (
+            functools.partial(build_detector, ner=False)
+            if detector_factory is build_detector else detector_factory
+        )
+        self._pattern_detectors: dict[str, Detector] = {}
         self._detectors: dict[str, Detector] = {}
         self._authenticators: dict[str, Authenticator | None] = {}
         self._lock = threading.Lock()
@@ -130,22 +138,26 @@ class Runtime:
     def policy(self) -> PolicyEngine:
         return self.holder.current
 
-    def detector(self, engine: PolicyEngine) -> Detector:
+    def detector(self, engine: PolicyEngine, *, ner: bool = True) -> Detector:
         config = engine.detection_config()
         key = config.fingerprint
-        detector = self._detectors.get(key)
+        cache, factory = ((self._detectors, self._detector_factory) if ner
+                          else (self._pattern_detectors, self._pattern_factory))
+        detector = cache.get(key)
         if detector is None:
             with self._lock:
-                detector = self._detectors.get(key)
+                detector = cache.get(key)
                 if detector is None:
-                    detector = self._detector_factory(config)
-                    self._detectors[key] = detector
+                    detector = factory(config)
+                    cache[key] = detector
         return detector
 
-    async def detect(self, engine: PolicyEngine, texts: Sequence[str]) -> list[list[Finding]]:
+    async def detect(
+        self, engine: PolicyEngine, texts: Sequence[str], *, ner: bool = True
+    ) -> list[list[Finding]]:
         if not texts:
             return []
-        detector = self.detector(engine)
+        detector = self.detector(engine, ner=ner)
         try:
             # Waiting for a detection slot is queueing under load, not a detector fault: the
             # timeout starts once this request's detection runs.

@@ -37,9 +37,11 @@ def build_detector(
     *,
     language_router: Callable[[str], frozenset[str]] | None = None,
     cache_size: int = 4096,
+    ner: bool = True,
 ) -> Detector:
     """A detector for ``config`` with every NER backend its languages need; texts are routed
-    by :func:`~qorgan.detection.language.detect_languages` unless a router is given."""
+    by :func:`~qorgan.detection.language.detect_languages` unless a router is given. With
+    ``ner=False`` only the pattern recognizers run (identifiers, addresses, secrets)."""
     from qorgan.detection.decode import DecodingDetector
     from qorgan.detection.language import detect_languages
 
@@ -48,7 +50,7 @@ def build_detector(
     # in its query) are decoded and scanned too
     return DecodingDetector(
         config,
-        ner_backends=ner_backends(config),
+        ner_backends=ner_backends(config) if ner else [],
         language_router=language_router or detect_languages,
         cache_size=cache_size,
     )
