@@ -198,9 +198,9 @@ def profile_guard(n: int, rng: random.Random) -> dict[str, Any]:
     app = ProxyApp(runtime, client=upstream, warm_up=False)
     runtime.warm_up()
 
-    async def inline(engine: Any, texts: list[str]) -> Any:
+    async def inline(engine: Any, texts: list[str], *, ner: bool = True) -> Any:
         # worker threads are invisible to the sampling profiler: run detection in this one
-        return runtime.detector(engine).analyze_batch(list(texts))
+        return runtime.detector(engine, ner=ner).analyze_batch(list(texts))
 
     setattr(runtime, "detect", inline)  # noqa: B010 - the profile needs one thread
     stages: list[dict[str, float]] = []
