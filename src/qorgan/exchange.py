@@ -25,7 +25,7 @@ from qorgan.audit.tracing import inject_headers
 from qorgan.consent.model import ConsentView
 from qorgan.consent.registry import consent_view
 from qorgan.decision import Decision, FindingDecision
-from qorgan.errors import ConsentError, QorganError
+from qorgan.errors import ConsentError, PayloadError, QorganError
 from qorgan.policy.context import DecisionContext, Destination
 from qorgan.protocols import Adapter
 from qorgan.transform import TokenTable, VaultScope
@@ -170,8 +170,6 @@ class Exchange:
             # no conversation named: pseudonyms live for this request and its response only
             conversation = "request:" + secrets.token_hex(16)
         elif len(conversation) > 256:
-            from qorgan.errors import PayloadError
-
             raise PayloadError("conversation id is longer than 256 characters",
                                code="invalid_header")
         self.scope = VaultScope(

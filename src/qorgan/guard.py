@@ -27,6 +27,7 @@ from qorgan.errors import (
     ConsentError,
     DetectionError,
     PayloadError,
+    PayloadTooLarge,
     PolicyBlocked,
     PolicyError,
     QorganError,
@@ -168,8 +169,6 @@ class Guard:
         if request.method != "POST":
             raise PayloadError("guarded routes accept POST only", code="method_not_allowed")
         if len(request.body) > limits.max_body_bytes:
-            from qorgan.errors import PayloadTooLarge
-
             raise PayloadTooLarge(f"request body exceeds {limits.max_body_bytes} bytes")
         raw = decode_content(request.body, request.headers.get("content-encoding"), limits)
         body = require_json_object(raw, request.headers.get("content-type"), limits)

@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -274,6 +275,4 @@ def runtime_for_policy(
 
 
 def _as_dict(settings: Settings) -> dict[str, Any]:
-    from dataclasses import fields
-
     return {f.name: getattr(settings, f.name) for f in fields(settings)}

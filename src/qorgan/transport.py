@@ -24,8 +24,15 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from opentelemetry import trace
 
-from qorgan.errors import UpstreamError, UpstreamTimeout
-from qorgan.guard import Guard, GuardRequest, GuardResponse, UpstreamRequest, UpstreamResponse
+from qorgan.errors import UnknownRoute, UpstreamError, UpstreamTimeout
+from qorgan.guard import (
+    Guard,
+    GuardRequest,
+    GuardResponse,
+    UpstreamRequest,
+    UpstreamResponse,
+    error_response,
+)
 from qorgan.runtime import Resolver, Runtime, runtime_for_policy
 from qorgan.settings import Settings
 from qorgan.upstream import upstream_chunks
@@ -94,9 +101,6 @@ class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
                                     chunks=upstream_chunks(response))
 
         if index < 0:
-            from qorgan.errors import UnknownRoute
-            from qorgan.guard import error_response
-
             return _to_httpx(error_response(UnknownRoute("this route is not guarded")), request)
         result = await self.guard.handle(guard_request, upstream)
         return _to_httpx(result, request)
