@@ -99,3 +99,18 @@ def test_explain_rejects_non_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     argv = ["policy", "explain", "--policy", "builtin:default", "--input", str(request)]
     assert main(argv) == 2
     assert "not a JSON document" in capsys.readouterr().err
+
+
+def test_hash_key_reads_stdin_and_prints_the_digest(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+    import io
+
+    from qorgan.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("sk-team-key-123\n"))
+    assert main(["policy", "hash-key"]) == 0
+    assert capsys.readouterr().out.strip() == hashlib.sha256(b"sk-team-key-123").hexdigest()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["policy", "hash-key"]) == 2

@@ -32,6 +32,15 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     test.add_argument("--tests", metavar="TESTS", help="tests file (default: FILE.tests.yaml)")
     test.set_defaults(func=_test)
 
+    hash_key = commands.add_parser(
+        "hash-key",
+        help="print the sha256 of an API key (read from stdin) for auth.api_keys",
+        description="Reads one API key from standard input (so it stays out of shell "
+        "history and process lists) and prints the hex sha256 a policy's "
+        "auth.api_keys[].sha256 holds. The key itself never goes into a policy.",
+    )
+    hash_key.set_defaults(func=_hash_key)
+
     exp = commands.add_parser("explain", help="show how a request body would be decided")
     exp.add_argument("--policy", required=True, metavar="FILE")
     exp.add_argument("--input", required=True, metavar="REQUEST_JSON")
@@ -117,4 +126,15 @@ def _explain(args: argparse.Namespace) -> int:
     )
     for line in render(explain(engine, findings, ctx, _consent(args)), [p for p, _ in texts]):
         print(line)
+    return 0
+
+
+def _hash_key(args: argparse.Namespace) -> int:
+    from qorgan.identity import hash_api_key
+
+    key = sys.stdin.readline().strip()
+    if not key:
+        print("qorgan policy hash-key: no key on standard input", file=sys.stderr)
+        return 2
+    print(hash_api_key(key))
     return 0
