@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -68,5 +69,11 @@ class DetectionConfig:
     @property
     def fingerprint(self) -> str:
         """Stable hash of the configuration: part of every detection-cache key."""
-        blob = json.dumps(asdict(self), sort_keys=True, default=list).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        return _fingerprint(self)
+
+
+@functools.lru_cache(maxsize=256)
+def _fingerprint(config: DetectionConfig) -> str:
+    # asked for on every request; a configuration is frozen, so its hash never changes
+    blob = json.dumps(asdict(config), sort_keys=True, default=list).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]

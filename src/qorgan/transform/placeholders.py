@@ -7,6 +7,7 @@ whether a text tail might still grow into a token (see ``restore.partial_token_s
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -53,11 +54,13 @@ def find_placeholders(text: str) -> list[str]:
     return list(dict.fromkeys(m.group(0) for m in PLACEHOLDER_RE.finditer(text)))
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_value(entity_type: str, value: str) -> str:
     """The form a value is keyed by, so spellings of one value share one token.
 
     ``+7 701 234 5678`` and ``87012345678`` are one phone; ``Ann@X.kz`` and ``ann@x.kz``
-    one address; ``9011 2330 0258`` and ``901123300258`` one IIN.
+    one address; ``9011 2330 0258`` and ``901123300258`` one IIN. Cached: a conversation
+    resends its values every turn, and parsing a phone number is the costly case.
     """
     text = unicodedata.normalize("NFKC", value).strip()
     if entity_type == "PHONE_NUMBER":
