@@ -131,6 +131,8 @@ def measure(servers: dict[str, Server], n: int, rng: random.Random) -> dict[str,
         "clean": ("chat", lambda: chat(make_text(clean, 4096, rng))),
         "token ids": ("embeddings", lambda: embeddings(rng)),
         "pii stream": ("chat", lambda: chat(make_text(pii, 4096, rng), stream=True)),
+        # a chat-sized prompt: what the first token waits for when the prompt is short
+        "pii 200 B stream": ("chat", lambda: chat(make_text(pii, 200, rng), stream=True)),
         "clean stream": ("chat", lambda: chat(make_text(clean, 4096, rng), stream=True)),
     }
     samples: dict[str, dict[str, list[tuple[float, float]]]] = {
