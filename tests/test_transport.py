@@ -7,7 +7,7 @@ so it is exercised through the proxy and the middleware instead."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import openai
@@ -162,3 +162,27 @@ def test_sync_stream_closed_early_does_not_hang(
     # the transport still serves the next request after the early close
     r = oa.chat.completions.create(model="demo-echo", messages=USER)
     assert tf.missing(r.choices[0].message.content or "") == []
+
+
+@pytest.mark.anyio
+async def test_an_oversized_streamed_body_is_refused_while_reading() -> None:
+    demo = DemoUpstream()
+    transport = GuardTransport(policy="builtin:default",
+                               transport=httpx.ASGITransport(app=demo),
+                               runtime=tf.runtime())
+    limit = transport.runtime.policy().traffic.max_body_bytes
+    sent = 0
+
+    async def body() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(4 * limit // 65536):
+            sent += 65536
+            yield b"x" * 65536
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://model.test") as client:
+        response = await client.post("/v1/chat/completions", content=body(),
+                                     headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert sent <= limit + 65536  # reading stopped at the limit
+    assert demo.received == []

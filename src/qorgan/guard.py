@@ -37,7 +37,7 @@ from qorgan.errors import (
 )
 from qorgan.exchange import Exchange
 from qorgan.junctions import junctions, split_findings
-from qorgan.payload import Limits, decode_content, media_type, require_json_object
+from qorgan.payload import Limits, decode_content, dump_json, media_type, require_json_object
 from qorgan.protocols import apply_slots, get_adapter
 from qorgan.runtime import Runtime
 from qorgan.scanner import ResponseScanner
@@ -226,7 +226,7 @@ class Guard:
         ex.stream = ex.adapter.is_stream(body)
         return UpstreamRequest(
             method="POST", route=ex.route, headers=self._forward_headers(ex, request.headers),
-            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+            body=dump_json(body),
             stream=ex.stream, query=request.query,
         )
 
@@ -412,6 +412,3 @@ async def _collect(chunks: AsyncIterator[bytes], limit: int) -> bytes:
             await close()
     return b"".join(parts)
 
-
-def json_body(doc: Any) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()

@@ -159,6 +159,11 @@ def parse_json(raw: bytes, limits: Limits) -> Any:
 _CONTAINERS = (dict, list)
 
 
+def dump_json(doc: Any) -> bytes:
+    """The compact UTF-8 JSON every body qorgan rewrites is sent as."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def check_shape(doc: Any, limits: Limits) -> None:
     stack: list[tuple[Any, int]] = [(doc, 1)]
     while stack:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from qorgan.decision import FindingDecision
 from qorgan.errors import QorganError, UpstreamError
 from qorgan.exchange import Exchange, out_of_order
-from qorgan.payload import media_type
+from qorgan.payload import dump_json, media_type
 from qorgan.protocols import apply_slots, get_adapter
 from qorgan.streaming import PROTOCOLS, StreamRewriter, split_segments
 from qorgan.transform import PLACEHOLDER_RE
@@ -125,7 +125,7 @@ class ResponseScanner:
                     isinstance(out, dict):
                 # Law 230-VIII Art. 21: a perceivable warning beside the machine-readable mark
                 out["ai_notice"] = notice
-            return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
+            return dump_json(out)
         if mt.startswith("text/"):
             text = raw.decode("utf-8", errors="replace")
             return (await self.texts([text]))[0].encode()

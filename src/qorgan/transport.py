@@ -24,7 +24,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from opentelemetry import trace
 
-from qorgan.errors import UnknownRoute, UpstreamError, UpstreamTimeout
+from qorgan.errors import PayloadTooLarge, UnknownRoute, UpstreamError, UpstreamTimeout
 from qorgan.guard import (
     Guard,
     GuardRequest,
@@ -33,6 +33,7 @@ from qorgan.guard import (
     UpstreamResponse,
     error_response,
 )
+from qorgan.payload import read_stream_body
 from qorgan.runtime import Resolver, Runtime, runtime_for_policy
 from qorgan.settings import Settings
 from qorgan.upstream import upstream_chunks
@@ -71,7 +72,15 @@ class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
         route = path[index + len(marker):] if index >= 0 else ""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in request.headers.raw}
-        body = await request.aread()
+        stream = request.stream
+        if not isinstance(stream, httpx.AsyncByteStream):
+            raise TypeError("GuardTransport.handle_async_request needs an async request body")
+        try:
+            # refused while reading, as the proxy and the middleware do: an app's streamed
+            # request body is never buffered past the limit
+            body = await read_stream_body(stream, self.runtime.policy().traffic.max_body_bytes)
+        except PayloadTooLarge as exc:
+            return _to_httpx(error_response(exc), request)
         guard_request = GuardRequest(
             method=request.method, route=route, headers=headers, body=body,
             query=request.url.query.decode("ascii") if request.url.query else "",
