@@ -208,7 +208,6 @@ class TrafficSpec(_Model):
     unknown_routes: Literal["deny", "generic"] = "deny"
     credentials: Literal["passthrough", "configured"] = "passthrough"
     max_body_bytes: int = Field(default=1 << 20, gt=0)
-    unknown_fields: Literal["scan", "drop"] = "scan"
     max_json_depth: int = Field(default=64, gt=0, le=1024)
     max_array_length: int = Field(default=10_000, gt=0)
 
