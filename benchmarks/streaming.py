@@ -38,11 +38,11 @@ SENTENCES = [
 CAPITALS = "Айгерим Серикова John Smith Astana Almaty Kazakhtelecom Report Review " * 40
 
 
-async def _identity(segment: str) -> str:
+async def _identity(segment: str, context: str) -> str:
     return segment
 
 
-async def _scan(segment: str) -> str:
+async def _scan(segment: str, context: str) -> str:
     segment = _PLACEHOLDER.sub(lambda m: PERSONS.get(m.group(), "<UNKNOWN>"), segment)
     segment = _EMAIL.sub("[EMAIL]", segment)
     return _DIGITS.sub("[NUMBER]", segment)
@@ -97,7 +97,7 @@ async def _baseline(chunks: list[bytes]) -> int:
 
 
 async def _rewrite(
-    protocol: str, chunks: list[bytes], processor: Callable[[str], Awaitable[str]],
+    protocol: str, chunks: list[bytes], processor: Callable[[str, str], Awaitable[str]],
     holdback: HoldbackPolicy | None = None,
 ) -> StreamRewriter:  # fmt: skip
     rewriter = StreamRewriter(protocol, lambda: processor, holdback=holdback)

@@ -10,6 +10,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse
 from qorgan.runtime import Runtime
 from qorgan.settings import Settings
@@ -17,11 +20,20 @@ from qorgan.settings import Settings
 pytestmark = pytest.mark.anyio
 
 PROMPT = "Write to Aigerim Serikova (IIN 901123300258, aigerim.serikova@mail.kz)."
+_PEM = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+    serialization.NoEncryption()).decode()
+#: model answers, and what of them must never reach the caller
 ANSWERS = [
-    "Dear <PERSON_1>, your IIN <KZ_IIN_1> is confirmed.\nWe also told Dana Ospanova "
-    "(dana.ospanova@example.kz, +7 701 555 12 34) about it. Best regards.",
-    "Сәлеметсіз бе! Құрметті <PERSON_1>, ЖСН <KZ_IIN_1> тексерілді. Менеджер Ержан Қасымов "
-    "сізге 8 (747) 123-45-67 нөмірінен хабарласады 🙂 <EMAIL_ADDRESS_1>",
+    ("Dear <PERSON_1>, your IIN <KZ_IIN_1> is confirmed.\nWe also told Dana Ospanova "
+     "(dana.ospanova@example.kz, +7 701 555 12 34) about it. Best regards.",
+     ["Ospanova", "dana.ospanova", "555 12 34"]),
+    ("Сәлеметсіз бе! Құрметті <PERSON_1>, ЖСН <KZ_IIN_1> тексерілді. Менеджер Ержан Қасымов "
+     "сізге 8 (747) 123-45-67 нөмірінен хабарласады 🙂 <EMAIL_ADDRESS_1>",
+     ["Қасымов", "123-45-67"]),
+    # a private key longer than a segment's usual bound is still scanned whole
+    (f"Here is the key you asked <PERSON_1> for:\n{_PEM}\nkeep it safe.",
+     [line for line in _PEM.splitlines() if "-----" not in line]),
 ]
 
 
@@ -47,8 +59,8 @@ def _streamed_text(raw: bytes) -> str:
     return "".join(out)
 
 
-@pytest.mark.parametrize("answer", ANSWERS)
-async def test_streamed_equals_whole_for_random_splits(answer: str) -> None:
+@pytest.mark.parametrize(("answer", "absent"), ANSWERS)
+async def test_streamed_equals_whole_for_random_splits(answer: str, absent: list[str]) -> None:
     runtime = Runtime.from_settings(
         Settings(policy="builtin:default", master_key=secrets.token_bytes(32)))
     guard = Guard(runtime)
@@ -81,8 +93,8 @@ async def test_streamed_equals_whole_for_random_splits(answer: str) -> None:
 
     whole = json.loads(await ask(False, [answer]))["choices"][0]["message"]["content"]
     assert "Aigerim Serikova" in whole  # the caller's own values come back
-    assert "Ospanova" not in whole
-    assert "Қасымов" not in whole
+    for value in absent:
+        assert value not in whole
     for _ in range(12):
         streamed = _streamed_text(await ask(True, _split(answer, rng)))
         assert streamed == whole

@@ -1,6 +1,12 @@
 """The response side of a guarded request: restore the caller's values and scan what the
 model wrote, one segment at a time (``qorgan.streaming.split_segments``) whether the answer
-arrives whole or as a stream, so both paths give the same text."""
+arrives whole or as a stream, so both paths give the same text.
+
+Each segment is scanned together with its left context (the raw text before it, see
+``qorgan.streaming.left_context``); only findings that reach into the segment count. A
+segment without a capital letter cannot start a name in any supported language, so it is
+scanned by the pattern recognizers alone, without NER.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,25 @@ from qorgan.errors import QorganError, UpstreamError
 from qorgan.exchange import Exchange, out_of_order
 from qorgan.payload import dump_json, media_type
 from qorgan.protocols import apply_slots, get_adapter
-from qorgan.streaming import PROTOCOLS, StreamRewriter, split_segments
+from qorgan.streaming import PROTOCOLS, StreamRewriter, contexts, split_segments
 from qorgan.transform import PLACEHOLDER_RE
 from qorgan.types import Action, Direction, Finding
+
+
+def _needs_ner(segment: str) -> bool:
+    # names are capitalised in English, Russian and Kazakh; percent-encoded text is decoded
+    # before detection, so its case says nothing
+    return "%" in segment or segment.lower() != segment
+
+
+def _within(findings: Sequence[Finding], offset: int) -> list[Finding]:
+    """Findings that reach past ``offset`` (the context's length), moved to the segment's
+    coordinates; one that starts in the context is cut at the segment's start."""
+    return [
+        replace(f, start=max(f.start - offset, 0), end=f.end - offset)
+        for f in findings
+        if f.end > offset
+    ]
 
 
 class ResponseScanner:
@@ -24,14 +46,30 @@ class ResponseScanner:
     def __init__(self, ex: Exchange) -> None:
         self.ex = ex
 
-    async def segment(self, text: str) -> str:
-        return await self._segment(text, None, json_text=False)
+    async def segment(self, text: str, context: str = "") -> str:
+        return await self._segment(text, context, None, json_text=False)
 
-    async def json_segment(self, text: str) -> str:
-        return await self._segment(text, None, json_text=True)
+    async def json_segment(self, text: str, context: str = "") -> str:
+        return await self._segment(text, context, None, json_text=True)
+
+    async def _detect(self, pairs: Sequence[tuple[str, str]]) -> list[list[Finding]]:
+        """Findings in each ``(segment, context)`` pair, in the segment's coordinates."""
+        ex = self.ex
+        found: list[list[Finding]] = [[] for _ in pairs]
+        by_ner: dict[bool, list[int]] = {True: [], False: []}
+        for i, (segment, _) in enumerate(pairs):
+            by_ner[_needs_ner(segment)].append(i)
+        for ner, indices in by_ner.items():
+            if not indices:
+                continue
+            texts = [pairs[i][1] + pairs[i][0] for i in indices]
+            results = await ex.runtime.detect(ex.engine, texts, ner=ner)
+            for i, findings in zip(indices, results, strict=True):
+                found[i] = _within(findings, len(pairs[i][1]))
+        return found
 
     async def _segment(
-        self, text: str, findings: Sequence[Finding] | None, *, json_text: bool
+        self, text: str, context: str, findings: Sequence[Finding] | None, *, json_text: bool
     ) -> str:
         ex = self.ex
         if not text:
@@ -42,7 +80,7 @@ class ResponseScanner:
         if findings is None:
             findings = []
             if engine.response.scan:
-                findings = (await ex.runtime.detect(engine, [text]))[0]
+                findings = (await self._detect([(text, context)]))[0]
         # a placeholder is the caller's own value in disguise, never a new finding
         marks = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
         findings = [f for f in findings
@@ -80,18 +118,17 @@ class ResponseScanner:
     async def texts(self, texts: Sequence[str]) -> list[str]:
         """Whole texts (a non-streamed body): segments detected in one batch."""
         segmented = [split_segments(t) for t in texts]
-        flat = [seg for segs in segmented for seg in segs]
-        engine = self.ex.engine
-        found: list[list[Finding]] = [[] for _ in flat]
-        if flat and engine.response.scan and self.ex.degraded is None:
+        pairs = [pair for segs in segmented for pair in zip(segs, contexts(segs), strict=True)]
+        found: list[list[Finding]] = [[] for _ in pairs]
+        if pairs and self.ex.engine.response.scan and self.ex.degraded is None:
             with self.ex.stage("detect_response"):
-                found = await self.ex.runtime.detect(engine, flat)
+                found = await self._detect(pairs)
         out: list[str] = []
         i = 0
         for segs in segmented:
             parts = []
             for seg in segs:
-                parts.append(await self._segment(seg, found[i], json_text=False))
+                parts.append(await self._segment(seg, pairs[i][1], found[i], json_text=False))
                 i += 1
             out.append("".join(parts))
         return out

@@ -38,7 +38,7 @@ def redacted_values(text: str) -> list[str]:
 
 
 def make_processor() -> TextProcessor:
-    async def processor(segment: str) -> str:
+    async def processor(segment: str, context: str) -> str:
         return restore_and_redact(segment)
 
     return processor

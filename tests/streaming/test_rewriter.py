@@ -155,7 +155,7 @@ async def test_tool_call_arguments_are_a_channel(streams: Any) -> None:
     json_calls: list[str] = []
 
     def json_factory() -> Any:
-        async def process(segment: str) -> str:
+        async def process(segment: str, context: str) -> str:
             json_calls.append(segment)
             return streams.expected_whole(segment)
 
@@ -270,7 +270,7 @@ async def test_invalid_event_fails_closed(bad: bytes, streams: Any) -> None:
 @pytest.mark.anyio
 async def test_processor_failure_fails_closed_without_the_held_text(streams: Any) -> None:
     def factory() -> Any:
-        async def process(segment: str) -> str:
+        async def process(segment: str, context: str) -> str:
             if "Smith" in segment:
                 raise DetectionError("detector unavailable")
             return segment

@@ -7,7 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qorgan.errors import DetectionError
-from qorgan.streaming import HoldbackPolicy, IncrementalText, process_text, split_segments
+from qorgan.streaming import (
+    HoldbackPolicy,
+    IncrementalText,
+    left_context,
+    process_text,
+    split_segments,
+)
 
 _token = st.sampled_from(
     ["Hello", "my", "name", "is", "<PERSON_1>", "<PERSON_2>", "<PERSON_7>", "and", "phone",
@@ -54,19 +60,19 @@ async def test_streamed_equals_whole_for_any_split(
 async def test_feed_releases_complete_segments_and_finish_the_rest() -> None:
     seen: list[str] = []
 
-    async def upper(segment: str) -> str:
+    async def upper(segment: str, context: str) -> str:
         seen.append(segment)
         return segment.upper()
 
-    channel = IncrementalText(
-        upper, holdback=HoldbackPolicy(min_chars=4, soft_chars=50, max_chars=64)
-    )
-    assert await channel.feed("first sentence ends here.") == ""
-    assert await channel.feed(" Second") == "FIRST SENTENCE ENDS HERE. "
+    channel = IncrementalText(upper, holdback=HoldbackPolicy(min_chars=4, max_chars=64))
+    # a word is released once the character after its space has arrived
+    assert await channel.feed("first sentence ends here.") == "FIRST SENTENCE ENDS "
+    assert channel.held == len("here.")
+    assert await channel.feed(" Second") == "HERE. "
     assert channel.held == len("Second")
     assert await channel.finish() == "SECOND"
     assert await channel.finish() == ""
-    assert seen == ["first sentence ends here. ", "Second"]
+    assert seen == ["first ", "sentence ", "ends ", "here. ", "Second"]
     assert channel.finished
     with pytest.raises(ValueError, match="after finish"):
         await channel.feed("more")
@@ -74,15 +80,13 @@ async def test_feed_releases_complete_segments_and_finish_the_rest() -> None:
 
 @pytest.mark.anyio
 async def test_processor_failure_propagates_and_releases_nothing() -> None:
-    async def failing(segment: str) -> str:
+    async def failing(segment: str, context: str) -> str:
         raise DetectionError("detector unavailable")
 
-    channel = IncrementalText(
-        failing, holdback=HoldbackPolicy(min_chars=4, soft_chars=8, max_chars=64)
-    )
+    channel = IncrementalText(failing, holdback=HoldbackPolicy(min_chars=4, max_chars=64))
     assert await channel.feed("short") == ""
     with pytest.raises(DetectionError):
-        await channel.feed(" text that completes a sentence. Next")
+        await channel.feed(" text that completes a word. Next")
     assert channel.released == 0
 
 
@@ -91,9 +95,54 @@ async def test_processor_failure_propagates_and_releases_nothing() -> None:
 async def test_process_text_calls_processor_per_segment(text: str) -> None:
     calls: list[str] = []
 
-    async def record(segment: str) -> str:
+    async def record(segment: str, context: str) -> str:
         calls.append(segment)
         return segment
 
     assert await process_text(text, record) == text
     assert calls == split_segments(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TEXTS, cuts=st.lists(st.integers(0, 800), max_size=30))
+@pytest.mark.anyio
+async def test_every_segment_gets_the_same_left_context_streamed_or_whole(
+    text: str, cuts: list[int]
+) -> None:
+    whole: list[tuple[str, str]] = []
+    streamed: list[tuple[str, str]] = []
+
+    def recorder(into: list[tuple[str, str]]) -> Any:
+        async def record(segment: str, context: str) -> str:
+            into.append((segment, context))
+            return segment
+
+        return record
+
+    await process_text(text, recorder(whole))
+    channel = IncrementalText(recorder(streamed))
+    for delta in deltas_of(text, cuts):
+        await channel.feed(delta)
+    await channel.finish()
+    assert streamed == whole
+    position = 0
+    for segment, context in whole:
+        # the context is what came just before the segment, from a word start, bounded
+        assert context == left_context(text[:position])
+        assert text[:position].endswith(context)
+        assert len(context) <= 80
+        position += len(segment)
+
+
+@pytest.mark.parametrize(
+    ("before", "context"),
+    [
+        ("", ""),
+        ("short text ", "short text "),
+        ("x" * 200, ""),  # one long word: no word start within reach
+        ("a" * 100 + " tail words here ", "tail words here "),
+        ("y" * 79 + " " + "z" * 80, "z" * 80),  # a word start exactly at the reach
+    ],
+)
+def test_left_context_starts_at_a_word_within_reach(before: str, context: str) -> None:
+    assert left_context(before) == context

@@ -1,18 +1,26 @@
 """Streaming: incremental restore and output scanning with bounded hold-back.
 
 The streamed and the non-streamed response paths cut model output into the same segments
-(:func:`split_segments`) and process each segment the same way, so for any split of the
-output into stream events the client receives byte-for-byte the same text.
+(:func:`split_segments`) and process each segment with the same left context
+(:func:`left_context`), so for any split of the output into stream events the client
+receives byte-for-byte the same text.
 """
 
 from __future__ import annotations
 
 from qorgan.streaming._base import StreamStats
 from qorgan.streaming.rewriter import PROTOCOLS, StreamRewriter
-from qorgan.streaming.segment import HoldbackPolicy, Segmenter, split_segments
-from qorgan.streaming.text import IncrementalText, TextProcessor, process_text
+from qorgan.streaming.segment import (
+    CONTEXT_CHARS,
+    HoldbackPolicy,
+    Segmenter,
+    left_context,
+    split_segments,
+)
+from qorgan.streaming.text import IncrementalText, TextProcessor, contexts, process_text
 
 __all__ = [
+    "CONTEXT_CHARS",
     "PROTOCOLS",
     "HoldbackPolicy",
     "IncrementalText",
@@ -20,6 +28,8 @@ __all__ = [
     "StreamRewriter",
     "StreamStats",
     "TextProcessor",
+    "contexts",
+    "left_context",
     "process_text",
     "split_segments",
 ]

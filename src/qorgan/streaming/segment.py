@@ -4,6 +4,13 @@ A model's output is restored and scanned one *segment* at a time. Both paths cut
 with the same deterministic rule, so for any split of the text into stream events they hand
 the processor the same segments and produce byte-for-byte the same output.
 
+Segments are as short as the text allows: a stream holds back only the run of words that
+could still grow into a value or a placeholder, and releases everything before it. What a
+segment loses in context is given back by :func:`left_context`: each segment is scanned
+together with up to ``CONTEXT_CHARS`` characters of the raw text before it, so detectors
+still see the words that introduce a value ("ИИН:", "phone") and the left half of the
+sentence around a name.
+
 The rule
 --------
 A cut may only fall at the end of a whitespace run, at position ``p`` where ``text[p-1]`` is
@@ -12,37 +19,38 @@ a cut depends on ``text[seg_start:p + 1]`` only (one character of lookahead), so
 release a segment as soon as the character after its trailing whitespace has arrived.
 
 Let ``left`` be the non-space run before the whitespace and ``right`` the character at ``p``.
-A candidate is a cut when the segment is at least ``min_chars`` long and one of:
+A candidate is a cut when the segment is at least ``min_chars`` long and no veto applies:
 
-1. the whitespace contains a newline;
-2. ``left`` ends a sentence (``.``, ``!``, ``?``, ``…``, optionally followed by closing quotes
-   or brackets), the character before the terminal mark is a lower-case letter or a digit,
-   ``left`` is not a known abbreviation (``Mr.``, ``Dr.``, ``г.``, ``ул.``, ``тел.``, ...) or a
-   single letter, and ``right`` is a letter;
-3. the segment is at least ``soft_chars`` long, the whitespace has no newline, ``left`` is a
-   lower-case word (letters, optionally followed by ``,`` or ``;``) and ``right`` is a
-   lower-case letter;
-
-and no veto applies:
-
-- *digits*: ``left`` ends with a digit or ``)`` and ``right`` is a digit, ``+`` or ``(``:
-  phones ("+7 701 234 56 78") and IINs ("9011 2330 0258") are digit runs with spaces;
-- *names*: ``left`` (opening quotes stripped) and ``right`` are both capitalized and
-  ``left`` does not end a sentence: "John Smith", "Айгерим\\nСерикова", "J. Smith";
-- *labels*: ``left`` ends with ``:``, so a value stays with the word that introduces it
-  ("ИИН:\\n901123300258", "Phone: +7 ..."): detectors score values by such context words;
+- *digits*: ``left`` ends with a digit (or a digit then ``.``, ``,``, ``-`` or ``/``) or with
+  ``)`` and ``right`` is a digit, ``+`` or ``(``, or
+  ``left`` ends with a digit and ``right`` is a letter: phones ("+7 701 234 56 78"), IINs
+  ("9011 2330 0258"), house and flat numbers ("150 кв");
+- *capitals*: ``left`` holds a capital letter (and is not a whole ``<...>`` placeholder)
+  and does not end a sentence (``.``, ``!``,
+  ``?``, ``…`` after a lower-case letter or digit, optionally followed by closing quotes or
+  brackets, and not a single letter or a known abbreviation): a capitalised word stays with
+  the word after it, so a name is never cut ("John Smith", "Айгерим\nСерикова", "J. Smith")
+  and NER sees one word past its end;
+- *abbreviations*: ``left`` is a known abbreviation (``Mr.``, ``Dr.``, ``г.``, ``ул.``,
+  ``тел.``, ...), which introduces the value after it, or ``right`` is a digit and ``left``
+  is such an abbreviation without its dot or ``№`` ("кв 12");
 - *placeholder*: an unclosed ``<`` within the 64 characters before ``p`` on the same line, for
   placeholder formats that contain spaces;
+- *block*: a ``-----BEGIN`` line without its ``-----END`` yet (a PEM private key, which
+  detectors recognise only whole);
 - ``could_continue(text[seg_start:p]) > 0`` when the guard supplies that callable.
 
 Emails, URLs, tokens and ``<PERSON_1>``-style placeholders contain no whitespace, so no cut
-can fall inside them. Cuts prefer sentence and line ends because detectors score values by
-nearby context words ("ИИН", "phone"); rule 3 only bounds the latency of long sentences.
+can fall inside them.
 
 A segment never exceeds ``max_chars``: when ``max_chars + 1`` characters are buffered without
 a cut, the segment is cut at the last candidate that passes the vetoes, else at the last
-candidate at all, else (a single non-space run that long) hard at ``max_chars``. Hold-back,
-the text a stream keeps before releasing, is therefore at most ``max_chars + 1`` characters.
+candidate at all, else (a single non-space run that long) hard at ``max_chars``. A segment
+whose first ``max_chars + 1`` characters open a block that they do not close may grow to
+``block_chars`` instead, so a PEM key is scanned whole. Hold-back, the text a stream keeps
+before releasing, is therefore at most ``max_chars + 1`` characters (``block_chars + 1``
+inside a block), and in prose it is the word being written, or the name or number being
+formed.
 
 Why ``could_continue`` is optional: the processor always sees whole segments, and a
 whitespace-free placeholder or value is never split, so no placeholder can straddle two
@@ -56,9 +64,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["HoldbackPolicy", "Segmenter", "split_segments"]
+__all__ = ["CONTEXT_CHARS", "HoldbackPolicy", "Segmenter", "left_context", "split_segments"]
 
 _CANDIDATE = re.compile(r"\s\S")
+_SPACE = re.compile(r"\s")
 _TERMINALS = ".!?…"
 _CLOSERS = "\"'»”’)]}"
 _OPENERS = "\"'«“‘([{"
@@ -72,25 +81,51 @@ _ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 
+_BEGIN = "-----BEGIN "
+_END = "-----END "
+
+#: raw characters before a segment that it is scanned with (see ``left_context``)
+CONTEXT_CHARS = 80
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HoldbackPolicy:
-    """How long segments may grow; see the module docstring for the rule."""
+    """How short and how long segments may be; see the module docstring for the rule."""
 
-    min_chars: int = 24
-    soft_chars: int = 96
+    min_chars: int = 1
     max_chars: int = 1024
+    #: how long a segment may grow while a ``-----BEGIN`` block (a PEM key) is open
+    block_chars: int = 8192
     #: length of the suffix of ``text`` that could still grow into a placeholder or value
     could_continue: Callable[[str], int] | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= self.min_chars <= self.soft_chars <= self.max_chars:
-            raise ValueError("HoldbackPolicy needs 1 <= min_chars <= soft_chars <= max_chars")
+        if not 1 <= self.min_chars <= self.max_chars:
+            raise ValueError("HoldbackPolicy needs 1 <= min_chars <= max_chars")
         if self.max_chars < 16:
             raise ValueError("HoldbackPolicy.max_chars must be at least 16")
+        if self.block_chars < self.max_chars:
+            raise ValueError("HoldbackPolicy needs block_chars >= max_chars")
 
 
 DEFAULT_POLICY = HoldbackPolicy()
+
+
+def left_context(before: str, reach: int = CONTEXT_CHARS) -> str:
+    """The raw text a segment is scanned with: the last ``reach`` characters of ``before``
+    (the channel's text before the segment), starting at a word.
+
+    It reads only ``before[-(reach + 1):]``, so a stream that keeps just that many
+    characters of what it released gets the same context as the whole text would.
+    """
+    if len(before) <= reach:
+        return before
+    tail = before[-reach:]
+    if before[-reach - 1].isspace():
+        return tail
+    # a partial word would read as a different word: start after the next whitespace
+    match = _SPACE.search(tail)
+    return tail[match.end():] if match else ""
 
 
 def _sentence_end(left: str) -> bool:
@@ -106,32 +141,51 @@ def _sentence_end(left: str) -> bool:
     return word.lower() not in _ABBREVIATIONS
 
 
-def _lower_word(left: str) -> bool:
-    core = left.rstrip(",;")
-    return core.isalpha() and core.islower()
+def _capitalised(left: str) -> bool:
+    """A word with a capital letter, other than a whole ``<...>`` placeholder."""
+    if not any(c.isupper() for c in left):
+        return False
+    core = left.lstrip(_OPENERS).rstrip(_CLOSERS + _TERMINALS + ",;:")
+    return not (core.startswith("<") and core.endswith(">") and "<" not in core[1:])
 
 
-def _left_word(buf: str, start: int, p: int) -> tuple[str, int]:
-    """The non-space run before the whitespace that ends at ``p``, and where the gap starts."""
+def _abbreviation(left: str) -> bool:
+    core = left.lstrip(_OPENERS)
+    return core.endswith(".") and core[:-1].lower() in _ABBREVIATIONS
+
+
+def _number_label(left: str) -> bool:
+    """A word that introduces a number: "кв 12", "№ 5", "No. 7"."""
+    return left == "№" or left.rstrip(".").lower() in _ABBREVIATIONS
+
+
+def _left_word(buf: str, start: int, p: int) -> str:
+    """The non-space run before the whitespace that ends at ``p``."""
     gap = p - 1
     while gap > start and buf[gap - 1].isspace():
         gap -= 1
     word = gap
     while word > start and not buf[word - 1].isspace():
         word -= 1
-    return buf[word:gap], gap
+    return buf[word:gap]
 
 
 def _vetoed(policy: HoldbackPolicy, buf: str, start: int, p: int, left: str) -> bool:
     right = buf[p]
     if left:
-        if left[-1] == ":":
+        last = left[-1]
+        if (left.rstrip(".,-/")[-1:].isdigit() or last == ")") and (
+            right.isdigit() or right in "+("
+        ):
             return True
-        if (left[-1].isdigit() or left[-1] == ")") and (right.isdigit() or right in "+("):
+        if last.isdigit() and right.isalpha():
             return True
-        core = left.lstrip(_OPENERS)
-        if core and core[0].isupper() and right.isupper() and not _sentence_end(left):
+        if _capitalised(left) and not _sentence_end(left):
             return True
+        if _abbreviation(left) or (right.isdigit() and _number_label(left)):
+            return True
+    if _open_block(buf, start, p):
+        return True
     lt = buf.rfind("<", max(start, p - _PLACEHOLDER_REACH), p)
     if lt >= 0 and buf.find(">", lt, p) < 0 and buf.find("\n", lt, p) < 0:
         return True
@@ -139,19 +193,22 @@ def _vetoed(policy: HoldbackPolicy, buf: str, start: int, p: int, left: str) -> 
 
 
 def _accepts(policy: HoldbackPolicy, buf: str, start: int, p: int) -> bool:
-    length = p - start
-    if length < policy.min_chars:
+    if p - start < policy.min_chars:
         return False
-    left, gap = _left_word(buf, start, p)
-    right = buf[p]
-    newline = "\n" in buf[gap:p]
-    sentence = bool(left) and _sentence_end(left) and right.isalpha()
-    word_gap = (
-        length >= policy.soft_chars and _lower_word(left) and right.isalpha() and right.islower()
-    )
-    if not (newline or sentence or word_gap):
-        return False
-    return not _vetoed(policy, buf, start, p, left)
+    return not _vetoed(policy, buf, start, p, _left_word(buf, start, p))
+
+
+def _open_block(buf: str, start: int, p: int) -> bool:
+    begin = buf.rfind(_BEGIN, start, p)
+    return begin >= 0 and buf.find(_END, begin, p) < 0
+
+
+def _limit(policy: HoldbackPolicy, buf: str, start: int) -> int:
+    """Where a segment starting at ``start`` is cut at the latest. It reads only the first
+    ``max_chars + 1`` characters, all present whenever a forced cut is decided."""
+    if _open_block(buf, start, min(len(buf), start + policy.max_chars + 1)):
+        return start + policy.block_chars
+    return start + policy.max_chars
 
 
 def _forced(policy: HoldbackPolicy, buf: str, start: int, end: int) -> int:
@@ -159,8 +216,7 @@ def _forced(policy: HoldbackPolicy, buf: str, start: int, end: int) -> int:
     for match in _CANDIDATE.finditer(buf, start, end + 1):
         p = match.start() + 1
         fallback = p
-        left, _ = _left_word(buf, start, p)
-        if not _vetoed(policy, buf, start, p, left):
+        if not _vetoed(policy, buf, start, p, _left_word(buf, start, p)):
             best = p
     return best or fallback or end
 
@@ -198,7 +254,7 @@ class Segmenter:
         out: list[str] = []
         start, scan = 0, self._scan
         while True:
-            end = start + policy.max_chars
+            end = _limit(policy, buf, start)
             cut = 0
             for match in _CANDIDATE.finditer(buf, max(scan - 1, start)):
                 p = match.start() + 1

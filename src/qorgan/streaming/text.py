@@ -2,39 +2,68 @@
 
 ``process_text`` (a whole response) and ``IncrementalText`` (one stream channel) cut the text
 with the same :func:`~qorgan.streaming.segment.split_segments` rule and call the same
-processor on each segment, so their outputs are identical for any split into deltas.
+processor on each segment with the same left context
+(:func:`~qorgan.streaming.segment.left_context`), so their outputs are identical for any
+split into deltas.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from qorgan.streaming.segment import HoldbackPolicy, Segmenter, split_segments
+from qorgan.streaming.segment import (
+    CONTEXT_CHARS,
+    HoldbackPolicy,
+    Segmenter,
+    left_context,
+    split_segments,
+)
 
-__all__ = ["IncrementalText", "TextProcessor", "process_text"]
+__all__ = ["IncrementalText", "TextProcessor", "contexts", "process_text"]
 
-#: Restore, scan and transform ONE complete segment (supplied by the guard). It must be
-#: deterministic for a given segment within one response, and raise a ``QorganError`` when a
-#: protective step fails: the text is then never released.
-TextProcessor = Callable[[str], Awaitable[str]]
+#: Restore, scan and transform ONE complete segment (supplied by the guard), called as
+#: ``processor(segment, context)`` where ``context`` is the raw text just before the segment
+#: (already released; to read, never to return). It must be deterministic for a given
+#: segment and context within one response, and raise a ``QorganError`` when a protective
+#: step fails: the text is then never released.
+TextProcessor = Callable[[str, str], Awaitable[str]]
+
+#: raw characters a channel keeps after releasing them, enough for ``left_context``
+_KEEP = CONTEXT_CHARS + 1
+
+
+def contexts(segments: list[str]) -> list[str]:
+    """The left context of each segment of one text, in order."""
+    out: list[str] = []
+    raw = ""
+    for segment in segments:
+        out.append(left_context(raw))
+        raw = (raw + segment)[-_KEEP:]
+    return out
 
 
 async def process_text(
     text: str, processor: TextProcessor, *, holdback: HoldbackPolicy | None = None
 ) -> str:
     """The non-streamed path: the processed segments of ``text``, joined."""
-    return "".join([await processor(segment) for segment in split_segments(text, holdback)])
+    segments = split_segments(text, holdback)
+    return "".join([await processor(segment, context)
+                    for segment, context in zip(segments, contexts(segments), strict=True)])
 
 
 class IncrementalText:
     """One output channel (a choice's content, a tool call's arguments, a content block)."""
 
-    __slots__ = ("_finished", "_processor", "_segmenter", "max_held", "received", "released")
+    __slots__ = (
+        "_finished", "_processor", "_raw", "_segmenter", "max_held", "received", "released",
+    )  # fmt: skip
 
     def __init__(self, processor: TextProcessor, *, holdback: HoldbackPolicy | None = None) -> None:
         self._processor = processor
         self._segmenter = Segmenter(holdback)
         self._finished = False
+        #: the tail of the raw text processed so far, for the next segment's context
+        self._raw = ""
         #: the most characters held back at once (for telemetry and benchmarks)
         self.max_held = 0
         #: characters fed, and processed characters released
@@ -70,6 +99,10 @@ class IncrementalText:
     async def _run(self, segments: list[str]) -> str:
         if not segments:
             return ""
-        out = "".join([await self._processor(segment) for segment in segments])
+        pieces = []
+        for segment in segments:
+            pieces.append(await self._processor(segment, left_context(self._raw)))
+            self._raw = (self._raw + segment)[-_KEEP:]
+        out = "".join(pieces)
         self.released += len(out)
         return out
