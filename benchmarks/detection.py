@@ -9,6 +9,10 @@ Presidio is not charged for the types it reports and the corpus does not label. 
 Presidio is scored at its default threshold (0) and at qorgan's (0.5); the ``/shared`` rows
 count only the types stock Presidio supports at all.
 
+``qorgan-multi/output`` scores the same detector the way model output is scanned: cut into
+segments (``qorgan.streaming.split_segments``), each scanned with its left context, NER only
+for segments with a capital letter (``qorgan.scanner``), streamed or not.
+
 Speed is CPU time of this process (robust on a shared machine), the two engines
 alternating prompt by prompt: fresh ~4 KB prompts, fresh ~200 B prompts, and turn 20 of a
 conversation whose history is resent every turn (qorgan's cache serves the unchanged
@@ -65,6 +69,22 @@ def multilingual_detector() -> Detector:
     from qorgan.detection.default import build_detector
 
     return build_detector(DetectionConfig(entities=ENTITIES), cache_size=0)
+
+
+def output_spans(full: Detector, patterns: Detector, text: str) -> list[Span]:
+    """What the response scanner finds in ``text`` as model output, segment by segment."""
+    from qorgan.scanner import needs_ner, within
+    from qorgan.streaming import contexts, split_segments
+
+    segments = split_segments(text)
+    spans: list[Span] = []
+    position = 0
+    for segment, context in zip(segments, contexts(segments), strict=True):
+        detector = full if needs_ner(segment) else patterns
+        found = within(detector.analyze_batch([context + segment])[0], len(context))
+        spans += [(f.entity_type, f.start + position, f.end + position) for f in found]
+        position += len(segment)
+    return spans
 
 
 def score(
@@ -139,6 +159,9 @@ def run(quick: bool) -> dict[str, Any]:
     no_cache = Detector(DetectionConfig(languages=("en",), entities=ENTITIES), cache_size=0)
     stock = stock_engine()
     full = multilingual_detector()
+    from qorgan.detection.default import build_detector
+
+    patterns = build_detector(DetectionConfig(entities=ENTITIES), cache_size=0, ner=False)
     ours_ref = ours.config.threshold
 
     def stock_spans(text: str, threshold: float = 0.0) -> list[Span]:
@@ -156,6 +179,7 @@ def run(quick: bool) -> dict[str, Any]:
         full_pred = [
             [(f.entity_type, f.start, f.end) for f in fs] for fs in full.analyze_batch(texts)
         ]
+        output_pred = [output_spans(full, patterns, t) for t in texts]
         raw = [stock.analyze(text=t, language="en") for t in texts]
         stock0 = [[(r.entity_type, r.start, r.end) for r in rs] for rs in raw]
         stock5 = [
@@ -166,6 +190,7 @@ def run(quick: bool) -> dict[str, Any]:
         quality[name] = {
             "qorgan": score(gold, ours_pred),
             "qorgan-multi": score(gold, full_pred),
+            "qorgan-multi/output": score(gold, output_pred),
             "presidio": score(gold, stock0),
             "presidio@0.5": score(gold, stock5),
             "qorgan-multi/shared": score(gold, full_pred, shared),

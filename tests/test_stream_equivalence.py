@@ -9,7 +9,6 @@ import secrets
 from collections.abc import AsyncIterator
 
 import pytest
-
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 

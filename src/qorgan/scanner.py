@@ -24,13 +24,14 @@ from qorgan.transform import PLACEHOLDER_RE
 from qorgan.types import Action, Direction, Finding
 
 
-def _needs_ner(segment: str) -> bool:
+def needs_ner(segment: str) -> bool:
+    """Whether a segment of model output is scanned with NER, not patterns alone."""
     # names are capitalised in English, Russian and Kazakh; percent-encoded text is decoded
     # before detection, so its case says nothing
     return "%" in segment or segment.lower() != segment
 
 
-def _within(findings: Sequence[Finding], offset: int) -> list[Finding]:
+def within(findings: Sequence[Finding], offset: int) -> list[Finding]:
     """Findings that reach past ``offset`` (the context's length), moved to the segment's
     coordinates; one that starts in the context is cut at the segment's start."""
     return [
@@ -58,14 +59,14 @@ class ResponseScanner:
         found: list[list[Finding]] = [[] for _ in pairs]
         by_ner: dict[bool, list[int]] = {True: [], False: []}
         for i, (segment, _) in enumerate(pairs):
-            by_ner[_needs_ner(segment)].append(i)
+            by_ner[needs_ner(segment)].append(i)
         for ner, indices in by_ner.items():
             if not indices:
                 continue
             texts = [pairs[i][1] + pairs[i][0] for i in indices]
             results = await ex.runtime.detect(ex.engine, texts, ner=ner)
             for i, findings in zip(indices, results, strict=True):
-                found[i] = _within(findings, len(pairs[i][1]))
+                found[i] = within(findings, len(pairs[i][1]))
         return found
 
     async def _segment(

@@ -450,3 +450,34 @@ async def test_upstream_failure_codes(failure: Exception, code: str, streams: An
     assert "".join(streams.released("openai.chat", events)) == "Hello there"
     assert json.loads(events[-1].data or "")["error"]["code"] == code
     assert b"connection reset" not in out
+
+
+@pytest.mark.anyio
+async def test_events_of_one_network_read_are_released_one_by_one() -> None:
+    # A fast upstream delivers many events in one read: the first event's text goes out
+    # before the later ones are processed, not after the whole read.
+    processed: list[str] = []
+
+    def factory() -> Any:
+        async def process(segment: str, context: str) -> str:
+            processed.append(segment)
+            return segment
+
+        return process
+
+    words = ["first ", "second ", "third ", "fourth ", "fifth"]
+    read = b"".join(chat_chunk({"content": w}) for w in words)
+
+    async def one_read() -> AsyncIterator[bytes]:
+        yield read
+
+    outputs = StreamRewriter("openai.chat", factory).rewrite(one_read())
+    first = await anext(outputs)  # "first " is held until the next character arrives
+    assert b'"content":""' in first
+    assert processed == []
+    second = await anext(outputs)
+    assert b'"content":"first "' in second
+    assert processed == ["first "]  # the later events of the same read wait their turn
+    rest = b"".join([out async for out in outputs])
+    assert processed == words
+    assert b"fifth" in rest

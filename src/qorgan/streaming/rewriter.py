@@ -22,7 +22,7 @@ qorgan's own and never carries content.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from qorgan.errors import QorganError, UpstreamError
@@ -84,6 +84,8 @@ class StreamRewriter:
         )
         self._parser = SSEParser(max_line=max_line, max_event=max_event)
         self._started = False
+        #: the stream ended in an error event
+        self._stopped = False
 
     @property
     def stats(self) -> StreamStats:
@@ -107,36 +109,41 @@ class StreamRewriter:
                     yield await self._fail(UpstreamError("upstream stream failed"), flush=True)
                     return
                 self._stats.bytes_in += len(chunk)
-                out, stop = await self._step(chunk)
-                if out:
+                async for out in self._step(chunk):
                     yield out
-                if stop:
+                if self._stopped:
                     return
-            out, _ = await self._step(None)
-            if out:
+            async for out in self._step(None):
                 yield out
         finally:
             close = getattr(upstream, "aclose", None)
             if close is not None:
                 await close()
 
-    async def _step(self, chunk: bytes | None) -> tuple[bytes, bool]:
-        """Parse a chunk (None: end of stream) and rewrite its events."""
-        events: list[SSEItem] = []
+    async def _step(self, chunk: bytes | None) -> AsyncIterator[bytes]:
+        """Parse a chunk (None: end of stream) and rewrite its events, yielding each event's
+        output as soon as it is ready: a network read that holds many events (a fast
+        upstream) does not hold the first one back until the last is processed."""
+        failure: QorganError
         try:
             items = self._parser.feed(chunk) if chunk is not None else self._parser.close()
             for item in items:
-                events.extend(await self._item(item))
+                out = self._encode(await self._item(item))
+                if out:
+                    yield out
             if chunk is None:
-                events.extend(await self._handler.on_end())
-            return self._encode(events), False
+                out = self._encode(await self._handler.on_end())
+                if out:
+                    yield out
+            return
         except SSEError as exc:
-            return self._encode_safe(events) + await self._fail(exc, flush=True), True
+            failure, flush = exc, True
         except QorganError as exc:
-            return self._encode_safe(events) + await self._fail(exc, flush=False), True
+            failure, flush = exc, False
         except Exception:  # noqa: BLE001 - a failing step must end the stream closed, not open
-            failure = QorganError("stream processing failed")
-            return self._encode_safe(events) + await self._fail(failure, flush=False), True
+            failure, flush = QorganError("stream processing failed"), False
+        self._stopped = True
+        yield await self._fail(failure, flush=flush)
 
     async def _item(self, item: SSEItem) -> list[SSEItem]:
         handler = self._handler
@@ -166,14 +173,7 @@ class StreamRewriter:
         self._stats.error = exc.code
         return held + self._encode([error_event(exc.code, exc.message)])
 
-    def _encode_safe(self, items: list[SSEItem]) -> bytes:
-        """Events rewritten before a failure in the same chunk (processed, so safe to send)."""
-        try:
-            return self._encode(items)
-        except ValueError:
-            return b""
-
-    def _encode(self, items: list[SSEItem]) -> bytes:
+    def _encode(self, items: Sequence[SSEItem]) -> bytes:
         if not items:
             return b""
         out = "".join([serialize(item) for item in items]).encode("utf-8")
