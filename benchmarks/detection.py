@@ -11,7 +11,8 @@ count only the types stock Presidio supports at all.
 
 ``qorgan-multi/output`` scores the same detector the way model output is scanned: cut into
 segments (``qorgan.streaming.split_segments``), each scanned with its left context, NER only
-for segments with a capital letter (``qorgan.scanner``), streamed or not.
+for segments with a capitalised word that could be a name (``qorgan.scanner``), streamed
+or not.
 
 Speed is CPU time of this process (robust on a shared machine), the two engines
 alternating prompt by prompt: fresh ~4 KB prompts, fresh ~200 B prompts, and turn 20 of a
@@ -80,7 +81,7 @@ def output_spans(full: Detector, patterns: Detector, text: str) -> list[Span]:
     spans: list[Span] = []
     position = 0
     for segment, context in zip(segments, contexts(segments), strict=True):
-        detector = full if needs_ner(segment) else patterns
+        detector = full if needs_ner(segment, context) else patterns
         found = within(detector.analyze_batch([context + segment])[0], len(context))
         spans += [(f.entity_type, f.start + position, f.end + position) for f in found]
         position += len(segment)

@@ -4,17 +4,20 @@ arrives whole or as a stream, so both paths give the same text.
 
 Each segment is scanned together with its left context (the raw text before it, see
 ``qorgan.streaming.left_context``); only findings that reach into the segment count. A
-segment without a capital letter cannot start a name in any supported language, so it is
+segment without a capitalised word that could be a name (in any supported language) is
 scanned by the pattern recognizers alone, without NER.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 
 from qorgan.decision import FindingDecision
+from qorgan.detection.gate import COMMON_FIRST_WORDS, LABELS, may_hold_name
+from qorgan.detection.recognizers.ru import gate_words
 from qorgan.errors import QorganError, UpstreamError
 from qorgan.exchange import Exchange, out_of_order
 from qorgan.payload import dump_json, media_type
@@ -24,11 +27,24 @@ from qorgan.transform import PLACEHOLDER_RE
 from qorgan.types import Action, Direction, Finding
 
 
-def needs_ner(segment: str) -> bool:
-    """Whether a segment of model output is scanned with NER, not patterns alone."""
-    # names are capitalised in English, Russian and Kazakh; percent-encoded text is decoded
-    # before detection, so its case says nothing
-    return "%" in segment or segment.lower() != segment
+@functools.lru_cache(maxsize=1)
+def _gate_words() -> tuple[frozenset[str], frozenset[str]]:
+    common, labels = gate_words()
+    return common | COMMON_FIRST_WORDS, labels | LABELS
+
+
+def needs_ner(segment: str, context: str) -> bool:
+    """Whether a segment of model output is scanned with NER, not patterns alone: whether it
+    holds a capitalised word that could be a name (``qorgan.detection.gate``) in English,
+    Russian or Kazakh. A common word or a label is exempt only where a sentence starts."""
+    if "%" in segment:
+        return True  # percent-encoded text is decoded before detection: its case says nothing
+    if segment.lower() == segment:
+        return False
+    before = context.rstrip()
+    first = not before or before[-1] in ".!?…" or "\n" in context[len(before):]
+    common, labels = _gate_words()
+    return may_hold_name(segment, common, labels, first=first)
 
 
 def within(findings: Sequence[Finding], offset: int) -> list[Finding]:
@@ -58,8 +74,8 @@ class ResponseScanner:
         ex = self.ex
         found: list[list[Finding]] = [[] for _ in pairs]
         by_ner: dict[bool, list[int]] = {True: [], False: []}
-        for i, (segment, _) in enumerate(pairs):
-            by_ner[needs_ner(segment)].append(i)
+        for i, (segment, context) in enumerate(pairs):
+            by_ner[needs_ner(segment, context)].append(i)
         for ner, indices in by_ner.items():
             if not indices:
                 continue

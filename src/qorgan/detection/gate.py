@@ -51,13 +51,15 @@ def may_hold_name(
     sentence: str,
     common: frozenset[str] = COMMON_FIRST_WORDS,
     labels: frozenset[str] = LABELS,
+    *,
+    first: bool = True,
 ) -> bool:
     """Whether ``sentence`` has a capitalised word that could start a name.
 
     ``common`` are lower-cased first words that are never names, ``labels`` all-caps words
     that label identifiers; the defaults are English, Russian and Kazakh pass their own.
+    ``first=False`` says ``sentence`` is the middle of one, so its first word is not exempt.
     """
-    first = True
     for match in _WORD.finditer(sentence):
         word = match.group()
         if len(word) < 2 or not word[0].isupper() or any(c.isdigit() for c in word):

@@ -133,7 +133,7 @@ class RussianNer:
         # per-batch overhead outweigh the shorter CRF decoding.)
         pieces: list[tuple[int, int]] = []
         segments: list[str] = []
-        common, labels = _gate_words()
+        common, labels = gate_words()
         for i, text in enumerate(texts):
             if not _has_letters(text):
                 continue
@@ -166,7 +166,7 @@ class RussianNer:
 
 
 @lru_cache(maxsize=1)
-def _gate_words() -> tuple[frozenset[str], frozenset[str]]:
+def gate_words() -> tuple[frozenset[str], frozenset[str]]:
     """First words that never start a name, and all-caps identifier labels (ru, kk)."""
     common: set[str] = set()
     for name in ("first_words_ru_kk.txt", "ru_stopwords.txt", "kk_stopwords.txt",
