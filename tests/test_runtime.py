@@ -3,6 +3,7 @@ under a timeout (failing closed), keyed identifiers, readiness, authenticators."
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,9 +29,11 @@ class FakeDetector:
     def __init__(self, behaviour: str = "ok") -> None:
         self.behaviour = behaviour
         self.calls = 0
+        self.threads: list[int] = []
 
     def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         self.calls += 1
+        self.threads.append(threading.get_ident())
         if self.behaviour == "slow":
             time.sleep(0.5)
         if self.behaviour == "crash":
@@ -64,6 +67,20 @@ async def test_detector_is_built_once_and_reused() -> None:
     assert made[0].calls == 2
     assert [len(f) for f in first + second] == [1, 1, 1]
     assert runtime.detector(engine) is made[0]
+
+
+@pytest.mark.anyio
+async def test_several_batches_run_in_one_hop_off_the_event_loop() -> None:
+    runtime, made = make()
+    engine = runtime.policy()
+    results = await runtime.detect_many(engine, [(["a"], True), ([], False), (["b", "c"], True)])
+    assert [len(batch) for batch in results] == [1, 0, 2]
+    (detector,) = made
+    assert detector.calls == 2
+    assert len(set(detector.threads)) == 1
+    assert detector.threads[0] != threading.get_ident()
+    assert await runtime.detect_many(engine, [([], True), ([], False)]) == [[], []]
+    assert detector.calls == 2
 
 
 @pytest.mark.anyio

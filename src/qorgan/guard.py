@@ -184,11 +184,12 @@ class Guard:
             # across messages or content parts is whole again there (junctions.py)
             joints = junctions(texts)
             with ex.stage("detect"):
-                found = await self.runtime.detect(engine, [*texts, keys] if keys else texts)
                 # identifiers and addresses are what gets cut in two; names across a joint
                 # would not read as names, so the joints skip NER
-                at_joints = await self.runtime.detect(engine, [j.text for j in joints],
-                                                      ner=False)
+                found, at_joints = await self.runtime.detect_many(engine, [
+                    ([*texts, keys] if keys else texts, True),
+                    ([j.text for j in joints], False),
+                ])
             n = len(texts)
             findings = split_findings(texts, found[:n], joints, at_joints)
             if engine.mode == "enforce" and any(found[n:]):

@@ -156,9 +156,22 @@ class Runtime:
     async def detect(
         self, engine: PolicyEngine, texts: Sequence[str], *, ner: bool = True
     ) -> list[list[Finding]]:
-        if not texts:
-            return []
-        detector = self.detector(engine, ner=ner)
+        return (await self.detect_many(engine, [(texts, ner)]))[0]
+
+    async def detect_many(
+        self, engine: PolicyEngine, batches: Sequence[tuple[Sequence[str], bool]]
+    ) -> list[list[list[Finding]]]:
+        """Findings for several batches of texts, each with NER or patterns only (``(texts,
+        ner)``), in one detection slot and one hop to a worker thread."""
+        if not any(texts for texts, _ in batches):
+            return [[] for _ in batches]
+        jobs = [(self.detector(engine, ner=ner) if texts else None, list(texts))
+                for texts, ner in batches]
+
+        def run() -> list[list[list[Finding]]]:
+            return [detector.analyze_batch(texts) if detector is not None else []
+                    for detector, texts in jobs]
+
         try:
             # Waiting for a detection slot is queueing under load, not a detector fault: the
             # timeout starts once this request's detection runs.
@@ -167,9 +180,7 @@ class Runtime:
                     # a thread cannot be stopped: without abandoning it, the timeout would
                     # wait for a hung detector and never fire. The request fails closed; the
                     # thread finishes (or hangs) on its own.
-                    return await anyio.to_thread.run_sync(
-                        detector.analyze_batch, list(texts), abandon_on_cancel=True
-                    )
+                    return await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
         except TimeoutError:
             raise DetectionError("detection timed out", code="detection_timeout") from None
         except QorganError:

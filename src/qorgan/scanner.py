@@ -76,12 +76,12 @@ class ResponseScanner:
         by_ner: dict[bool, list[int]] = {True: [], False: []}
         for i, (segment, context) in enumerate(pairs):
             by_ner[needs_ner(segment, context)].append(i)
-        for ner, indices in by_ner.items():
-            if not indices:
-                continue
-            texts = [pairs[i][1] + pairs[i][0] for i in indices]
-            results = await ex.runtime.detect(ex.engine, texts, ner=ner)
-            for i, findings in zip(indices, results, strict=True):
+        groups = list(by_ner.items())
+        results = await ex.runtime.detect_many(ex.engine, [
+            ([pairs[i][1] + pairs[i][0] for i in indices], ner) for ner, indices in groups
+        ])
+        for (_, indices), batch in zip(groups, results, strict=True):
+            for i, findings in zip(indices, batch, strict=True):
                 found[i] = within(findings, len(pairs[i][1]))
         return found
 
