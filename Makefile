@@ -38,7 +38,7 @@ fuzz: $(STAMP)
 	$(BIN)/python fuzz/fuzz_normalize.py -max_total_time=120
 
 audit-deps: $(STAMP)
-	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

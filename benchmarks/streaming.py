@@ -6,6 +6,9 @@ identity) and one that runs a regex scan (restore ``<PERSON_n>``, redact emails 
 runs). The baseline parses the same bytes as SSE and writes the events back unchanged, the
 least any SSE-aware proxy must do. Hold-back is the most text a channel kept unreleased,
 shown beside the longest value or placeholder in the text it must keep whole.
+Last, the same through the real Guard (default policy): fresh answers full of personal data
+(the proxy benchmark's rows), restored and scanned segment by segment with the Detector, in
+events per second of process CPU time (detection threads included).
 Measured only: nothing here asserts a target.
 """
 
@@ -13,13 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
+import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from qorgan.protocols.sse import SSEParser, serialize
 from qorgan.streaming import HoldbackPolicy, StreamRewriter
+from qorgan.streaming.segment import CAPITAL_RUN
 
 PERSONS = {"<PERSON_1>": "Айгерим Серикова", "<PERSON_2>": "John Smith"}
 _PLACEHOLDER = re.compile(r"<PERSON_\d+>")
@@ -34,7 +40,7 @@ SENTENCES = [
     "ИИН 9011 2330 0258 указан в заявке, которую <PERSON_2> отправил вчера вечером. ",
     "we checked the logs and the service recovered without any further action from you, ",
 ]
-#: no sentence ends and no lower-case word pairs: only the forced cut bounds hold-back
+#: capitalised words only: held together until the run is longer than any name
 CAPITALS = "Айгерим Серикова John Smith Astana Almaty Kazakhtelecom Report Review " * 40
 
 
@@ -119,6 +125,49 @@ def _rate(fn: Callable[[], Awaitable[object]], events: int, repeat: int) -> floa
     return asyncio.run(loop())
 
 
+def guard_rate(answers: int, rng: random.Random) -> tuple[float, int]:
+    """Events per CPU second through ``Guard.handle``: the whole response side of a stream
+    (SSE, restore, Detector, decide, transform), for fresh ~3 KB answers in 4-character
+    deltas: the best of ``answers`` streams, and the events in one."""
+    from benchmarks.proxy import _rows, make_text
+    from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse
+    from qorgan.runtime import Runtime
+    from qorgan.settings import Settings
+
+    runtime = Runtime.from_settings(Settings(master_key=secrets.token_bytes(32)))
+    runtime.warm_up()
+    guard = Guard(runtime)
+    prompt = {"model": "m", "stream": True,
+              "messages": [{"role": "user", "content": "Hello, I am Aigerim Serikova."}]}
+    request = GuardRequest("POST", "chat/completions", {"content-type": "application/json"},
+                           json.dumps(prompt).encode())
+
+    async def one(chunks: list[bytes]) -> float:
+        async def upstream(_: UpstreamRequest) -> UpstreamResponse:
+            return UpstreamResponse(200, [("content-type", "text/event-stream")],
+                                    chunks=_aiter(chunks))
+
+        response = await guard.handle(request, upstream)
+        if response.chunks is None:
+            raise RuntimeError("the guarded stream did not stream")
+        started = time.process_time()
+        async for _ in response.chunks:
+            pass
+        return time.process_time() - started
+
+    async def loop() -> tuple[float, int]:
+        best, events = 0.0, 0
+        for i in range(answers + 1):
+            raw, events = build("openai.chat", make_text(_rows(), 3072, rng))
+            seconds = await one(_chunks(raw))
+            if i:  # the first warms the Guard
+                best = max(best, events / seconds)
+        await runtime.aclose()
+        return best, events
+
+    return asyncio.run(loop())
+
+
 def run(quick: bool) -> dict[str, Any]:
     text = "".join(SENTENCES) * (4 if quick else 40)
     repeat = 3 if quick else 7
@@ -135,6 +184,10 @@ def run(quick: bool) -> dict[str, Any]:
         result[f"{protocol}.events_per_s.identity"] = cheap
         result[f"{protocol}.events_per_s.regex_scan"] = scan
         result[f"{protocol}.events_per_s.baseline"] = base
+    guarded, guarded_events = guard_rate(2 if quick else 6, random.Random(5))
+    result["openai.chat.events_per_s.guard"] = guarded
+    rows.append(["openai.chat through the Guard", guarded_events, "", "", round(guarded), "",
+                 ""])
     longest = max(len(v) for v in VALUES)
     rewriter = asyncio.run(_rewrite("openai.chat", _chunks(build("openai.chat", text)[0]), _scan))
     capitals = asyncio.run(
@@ -142,7 +195,7 @@ def run(quick: bool) -> dict[str, Any]:
     )
     result.update(
         {
-            "max_held.sentences": rewriter.stats.max_held,
+            "max_held.prose": rewriter.stats.max_held,
             "max_held.capitals_only": capitals.stats.max_held,
             "holdback.max_chars": HoldbackPolicy().max_chars,
             "longest_value": longest,
@@ -155,8 +208,10 @@ def run(quick: bool) -> dict[str, Any]:
     }  # fmt: skip
     result["notes"] = [
         f"max hold-back {rewriter.stats.max_held} chars on prose (longest value {longest}); "
-        f"{capitals.stats.max_held} chars on text with no safe cut (bound: max_chars "
-        f"{HoldbackPolicy().max_chars} + 1)",
+        f"{capitals.stats.max_held} chars on capitalised words only (a run of "
+        f"{CAPITAL_RUN} is cut; bound for any text: max_chars {HoldbackPolicy().max_chars} + 1)",
         "baseline: parse SSE and write it back unchanged; deltas of 4 characters",
+        f"through the real Guard (default policy, Detector on every segment, fresh answers "
+        f"full of personal data): {guarded:,.0f} events per CPU second",
     ]
     return result

@@ -81,9 +81,9 @@ def test_what_stays_together(text: str, segments: list[str]) -> None:
 @pytest.mark.parametrize(
     ("prose", "longest"),
     [
-        ("the report was sent to the team and everyone read it carefully " * 4, "carefully "),
-        ("a value +7 701 234 56 78 was there and then gone " * 3, "+7 701 234 56 78 was "),
-        ("отчёт отправлен Айгерим Сериковой вчера вечером " * 3, "Айгерим Сериковой вчера "),
+        ("the report was sent to the team and everyone read it carefully " * 4, "carefully"),
+        ("a value +7 701 234 56 78 was there and then gone " * 3, "+7 701 234 56 78 was"),
+        ("отчёт отправлен Айгерим Сериковой вчера вечером " * 3, "Айгерим Сериковой вчера"),
     ],
 )
 def test_hold_back_is_the_run_being_formed(prose: str, longest: str) -> None:
@@ -92,7 +92,7 @@ def test_hold_back_is_the_run_being_formed(prose: str, longest: str) -> None:
     for ch in prose:
         segmenter.push(ch)
         most = max(most, segmenter.held)
-    # the run still being formed: the character that decides a cut releases it at once
+    # the run still being formed: the whitespace after it releases it at once
     assert most == len(longest)
 
 
@@ -116,7 +116,7 @@ def test_an_open_block_grows_to_block_chars_then_is_cut() -> None:
     body = "\n".join(["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7"] * 40)
     block = f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
     text = "the key:\n" + block + "done now"
-    assert split_segments(text) == ["the ", "key:\n", block + "done ", "now"]
+    assert split_segments(text) == ["the ", "key:\n", block, "done ", "now"]
     # never closed: the block bound still applies
     unclosed = "x " + "-----BEGIN PRIVATE KEY-----\n" + body * 2
     segments = split_segments(unclosed, HoldbackPolicy(max_chars=256, block_chars=1024))
@@ -125,10 +125,20 @@ def test_an_open_block_grows_to_block_chars_then_is_cut() -> None:
 
 
 def test_forced_cut_prefers_a_candidate_that_passes_the_vetoes() -> None:
-    text = "Aaa Bbb ddd Eee Fff Ggg Hhh Iii Jjj Kkk Lll Mmm Nnn"
-    policy = HoldbackPolicy(min_chars=30, max_chars=40)
+    text = "Aaa Bbb ddd Eee Fff Ggg Hhh Iii"
+    policy = HoldbackPolicy(min_chars=20, max_chars=24)
     segments = split_segments(text, policy)
     assert segments[0] == "Aaa Bbb ddd "  # the last cut not after a capitalised word
+
+
+def test_a_long_run_of_capitalised_words_is_cut_after_six() -> None:
+    heading = "Quarterly Report For The Almaty Branch Of The Company "
+    segments = split_segments(heading + "is ready")
+    assert segments[0] == "Quarterly Report For The Almaty Branch "
+    assert "".join(segments) == heading + "is ready"
+    # a name of fewer words stays whole
+    assert split_segments("met Анна Мария Петрова Сидорова today")[1] == (
+        "Анна Мария Петрова Сидорова today")
 
 
 def test_could_continue_vetoes_a_cut() -> None:

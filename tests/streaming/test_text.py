@@ -65,14 +65,17 @@ async def test_feed_releases_complete_segments_and_finish_the_rest() -> None:
         return segment.upper()
 
     channel = IncrementalText(upper, holdback=HoldbackPolicy(min_chars=4, max_chars=64))
-    # a word is released once the character after its space has arrived
+    # a word is released with the whitespace after it
     assert await channel.feed("first sentence ends here.") == "FIRST SENTENCE ENDS "
     assert channel.held == len("here.")
     assert await channel.feed(" Second") == "HERE. "
     assert channel.held == len("Second")
-    assert await channel.finish() == "SECOND"
+    assert await channel.feed("  half") == ""  # a capitalised word waits for the next one
+    assert await channel.feed(" and") == "SECOND  HALF "
+    assert channel.held == len("and")
+    assert await channel.finish() == "AND"
     assert await channel.finish() == ""
-    assert seen == ["first ", "sentence ", "ends ", "here. ", "Second"]
+    assert seen == ["first ", "sentence ", "ends ", "here. ", "Second  half ", "and"]
     assert channel.finished
     with pytest.raises(ValueError, match="after finish"):
         await channel.feed("more")

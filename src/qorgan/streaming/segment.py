@@ -13,27 +13,27 @@ sentence around a name.
 
 The rule
 --------
-A cut may only fall at the end of a whitespace run, at position ``p`` where ``text[p-1]`` is
-whitespace and ``text[p]`` is not. The whitespace stays with the left segment. Whether ``p`` is
-a cut depends on ``text[seg_start:p + 1]`` only (one character of lookahead), so a stream can
-release a segment as soon as the character after its trailing whitespace has arrived.
+A cut may only fall just after the first whitespace character that follows a word, at
+position ``p`` where ``text[p-1]`` is whitespace and ``text[p-2]`` is not; the rest of a longer
+whitespace run starts the next segment. Whether ``p`` is a cut depends on
+``text[seg_start:p]`` only, with no lookahead, so a stream releases a segment as soon as the
+whitespace after its last word arrives.
 
-Let ``left`` be the non-space run before the whitespace and ``right`` the character at ``p``.
-A candidate is a cut when the segment is at least ``min_chars`` long and no veto applies:
+Let ``left`` be the non-space run before that whitespace. A candidate is a cut when the
+segment is at least ``min_chars`` long and no veto applies:
 
 - *digits*: ``left`` ends with a digit (or a digit then ``.``, ``,``, ``-`` or ``/``) or with
-  ``)`` and ``right`` is a digit, ``+`` or ``(``, or
-  ``left`` ends with a digit and ``right`` is a letter: phones ("+7 701 234 56 78"), IINs
-  ("9011 2330 0258"), house and flat numbers ("150 кв");
+  ``)``: phones ("+7 701 234 56 78"), IINs ("9011 2330 0258"), house and flat numbers
+  ("150 кв") stay with what follows;
 - *capitals*: ``left`` holds a capital letter (and is not a whole ``<...>`` placeholder)
   and does not end a sentence (``.``, ``!``,
   ``?``, ``…`` after a lower-case letter or digit, optionally followed by closing quotes or
   brackets, and not a single letter or a known abbreviation): a capitalised word stays with
   the word after it, so a name is never cut ("John Smith", "Айгерим\nСерикова", "J. Smith")
-  and NER sees one word past its end;
-- *abbreviations*: ``left`` is a known abbreviation (``Mr.``, ``Dr.``, ``г.``, ``ул.``,
-  ``тел.``, ...), which introduces the value after it, or ``right`` is a digit and ``left``
-  is such an abbreviation without its dot or ``№`` ("кв 12");
+  and NER sees one word past its end. After ``CAPITAL_RUN`` (6) capitalised words in a row,
+  longer than any name, the veto lapses (title-case headings, lists of places);
+- *abbreviations*: ``left`` is a known abbreviation, with or without its dot (``Mr.``,
+  ``Dr.``, ``г.``, ``ул.``, ``тел.``, ``кв``, ...), or ``№``: it introduces the value after it;
 - *placeholder*: an unclosed ``<`` within the 64 characters before ``p`` on the same line, for
   placeholder formats that contain spaces;
 - *block*: a ``-----BEGIN`` line without its ``-----END`` yet (a PEM private key, which
@@ -66,7 +66,7 @@ from dataclasses import dataclass
 
 __all__ = ["CONTEXT_CHARS", "HoldbackPolicy", "Segmenter", "left_context", "split_segments"]
 
-_CANDIDATE = re.compile(r"\s\S")
+_CANDIDATE = re.compile(r"\S\s")
 _SPACE = re.compile(r"\s")
 _TERMINALS = ".!?…"
 _CLOSERS = "\"'»”’)]}"
@@ -83,6 +83,9 @@ _ABBREVIATIONS = frozenset(
 
 _BEGIN = "-----BEGIN "
 _END = "-----END "
+
+#: capitalised words in a row after which a cut is allowed between them again
+CAPITAL_RUN = 6
 
 #: raw characters before a segment that it is scanned with (see ``left_context``)
 CONTEXT_CHARS = 80
@@ -149,21 +152,22 @@ def _capitalised(left: str) -> bool:
     return not (core.startswith("<") and core.endswith(">") and "<" not in core[1:])
 
 
+def _long_capital_run(buf: str, start: int, p: int) -> bool:
+    """Whether the segment ends in ``CAPITAL_RUN`` or more capitalised words in a row: longer
+    than any name, so the words are headings or a list, and the capital veto lapses."""
+    words = buf[start:p].split()
+    return len(words) >= CAPITAL_RUN and all(_capitalised(w) for w in words[-CAPITAL_RUN:])
+
+
 def _abbreviation(left: str) -> bool:
+    """A word that introduces a value: "г. Алматы", "Dr. Ivan", "кв 12", "№ 5"."""
     core = left.lstrip(_OPENERS)
-    return core.endswith(".") and core[:-1].lower() in _ABBREVIATIONS
-
-
-def _number_label(left: str) -> bool:
-    """A word that introduces a number: "кв 12", "№ 5", "No. 7"."""
-    return left == "№" or left.rstrip(".").lower() in _ABBREVIATIONS
+    return core == "№" or core.removesuffix(".").lower() in _ABBREVIATIONS
 
 
 def _left_word(buf: str, start: int, p: int) -> str:
-    """The non-space run before the whitespace that ends at ``p``."""
+    """The non-space run before the whitespace character at ``p - 1``."""
     gap = p - 1
-    while gap > start and buf[gap - 1].isspace():
-        gap -= 1
     word = gap
     while word > start and not buf[word - 1].isspace():
         word -= 1
@@ -171,18 +175,12 @@ def _left_word(buf: str, start: int, p: int) -> str:
 
 
 def _vetoed(policy: HoldbackPolicy, buf: str, start: int, p: int, left: str) -> bool:
-    right = buf[p]
     if left:
-        last = left[-1]
-        if (left.rstrip(".,-/")[-1:].isdigit() or last == ")") and (
-            right.isdigit() or right in "+("
-        ):
+        if left.rstrip(".,-/")[-1:].isdigit() or left[-1] == ")":
             return True
-        if last.isdigit() and right.isalpha():
+        if _capitalised(left) and not _sentence_end(left) and not _long_capital_run(buf, start, p):
             return True
-        if _capitalised(left) and not _sentence_end(left):
-            return True
-        if _abbreviation(left) or (right.isdigit() and _number_label(left)):
+        if _abbreviation(left):
             return True
     if _open_block(buf, start, p):
         return True
@@ -199,8 +197,13 @@ def _accepts(policy: HoldbackPolicy, buf: str, start: int, p: int) -> bool:
 
 
 def _open_block(buf: str, start: int, p: int) -> bool:
+    """Whether ``buf[start:p]`` opens a ``-----BEGIN`` block without its whole
+    ``-----END ...-----`` line."""
     begin = buf.rfind(_BEGIN, start, p)
-    return begin >= 0 and buf.find(_END, begin, p) < 0
+    if begin < 0:
+        return False
+    end = buf.find(_END, begin, p)
+    return end < 0 or buf.find("-----", end + len(_END), p) < 0
 
 
 def _limit(policy: HoldbackPolicy, buf: str, start: int) -> int:
@@ -213,8 +216,8 @@ def _limit(policy: HoldbackPolicy, buf: str, start: int) -> int:
 
 def _forced(policy: HoldbackPolicy, buf: str, start: int, end: int) -> int:
     best = fallback = 0
-    for match in _CANDIDATE.finditer(buf, start, end + 1):
-        p = match.start() + 1
+    for match in _CANDIDATE.finditer(buf, start, end):
+        p = match.end()
         fallback = p
         if not _vetoed(policy, buf, start, p, _left_word(buf, start, p)):
             best = p
@@ -257,7 +260,7 @@ class Segmenter:
             end = _limit(policy, buf, start)
             cut = 0
             for match in _CANDIDATE.finditer(buf, max(scan - 1, start)):
-                p = match.start() + 1
+                p = match.end()
                 if p > end:
                     break
                 if _accepts(policy, buf, start, p):
