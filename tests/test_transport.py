@@ -2,8 +2,8 @@
 DemoUpstream (httpx.ASGITransport) and sync over a real HTTP transport to DemoUpstream on
 loopback. The upstream's record must hold no personal value; the answer holds them again.
 
-The Anthropic SDK in this environment is built on ``httpx2`` and refuses an ``httpx`` client,
-so it is exercised through the proxy and the middleware instead."""
+The Anthropic SDK 2.x is built on ``httpx2`` and refuses an ``httpx`` client: it is
+exercised through ``Httpx2GuardTransport`` in test_transport_httpx2.py."""
 
 from __future__ import annotations
 

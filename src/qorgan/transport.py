@@ -7,6 +7,9 @@ Both ``httpx.AsyncClient`` and ``httpx.Client`` accept it. The route the protoco
 sees is the request path after ``api_prefix`` (``/v1/chat/completions`` ->
 ``chat/completions``); requests outside it are refused. The synchronous side runs the same
 asynchronous Guard on a private event loop thread.
+
+SDKs built on ``httpx2`` (the Anthropic SDK 2.x) take ``qorgan.transport_httpx2``'s
+``Httpx2GuardTransport``, the same transport for that library.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, ClassVar, cast
 
 import anyio
 import httpx
@@ -39,152 +43,9 @@ from qorgan.settings import Settings
 from qorgan.upstream import upstream_chunks
 
 
-class GuardTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
-    def __init__(
-        self,
-        *,
-        policy: str | Path = "builtin:default",
-        transport: httpx.AsyncBaseTransport | None = None,
-        api_prefix: str = "/v1",
-        settings: Settings | None = None,
-        resolver: Resolver | None = None,
-        tracer_provider: trace.TracerProvider | None = None,
-        runtime: Runtime | None = None,
-    ) -> None:
-        """``transport`` is where guarded requests go (default: a real HTTP transport)."""
-        self._owns_runtime = runtime is None  # a shared runtime is closed by its owner
-        self.runtime = runtime or runtime_for_policy(
-            policy, settings=settings, resolver=resolver, tracer_provider=tracer_provider
-        )
-        self.guard = Guard(self.runtime)
-        self.inner = transport or httpx.AsyncHTTPTransport()
-        self.api_prefix = "/" + api_prefix.strip("/")
-        self._portal: BlockingPortal | None = None
-        self._portal_cm: Any = None
-        self._lock = threading.Lock()
+class ChunkStream:
+    """A guarded response body (async); mixed into the client library's byte stream."""
 
-    # -- async ------------------------------------------------------------------------------
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        marker = self.api_prefix + "/"
-        index = path.find(marker)
-        route = path[index + len(marker):] if index >= 0 else ""
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in request.headers.raw}
-        stream = request.stream
-        if not isinstance(stream, httpx.AsyncByteStream):
-            raise TypeError("GuardTransport.handle_async_request needs an async request body")
-        try:
-            # refused while reading, as the proxy and the middleware do: an app's streamed
-            # request body is never buffered past the limit
-            body = await read_stream_body(stream, self.runtime.policy().traffic.max_body_bytes)
-        except PayloadTooLarge as exc:
-            return _to_httpx(error_response(exc), request)
-        guard_request = GuardRequest(
-            method=request.method, route=route, headers=headers, body=body,
-            query=request.url.query.decode("ascii") if request.url.query else "",
-        )
-        base = request.url.copy_with(query=None)
-
-        async def upstream(up: UpstreamRequest) -> UpstreamResponse:
-            url = str(base)
-            if up.query:
-                url = f"{url}?{up.query}"
-            req = httpx.Request(up.method, url, headers=up.headers,
-                                content=up.body if up.body else None,
-                                extensions=request.extensions)
-            try:
-                response = await self.inner.handle_async_request(req)
-            except httpx.TimeoutException:
-                raise UpstreamTimeout("upstream did not answer in time") from None
-            except httpx.HTTPError as exc:
-                raise UpstreamError("upstream is unreachable") from exc
-            out_headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                           for k, v in response.headers.raw]
-            stream = response.stream
-            if not isinstance(stream, httpx.AsyncByteStream):
-                raise UpstreamError("the inner transport is not asynchronous")
-            # streamed or not, the Guard reads the body under its own size limit
-            return UpstreamResponse(response.status_code, out_headers,
-                                    chunks=upstream_chunks(response))
-
-        if index < 0:
-            return _to_httpx(error_response(UnknownRoute("this route is not guarded")), request)
-        result = await self.guard.handle(guard_request, upstream)
-        return _to_httpx(result, request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-        if self._owns_runtime:
-            await self.runtime.aclose()
-
-    # -- sync -------------------------------------------------------------------------------
-
-    def _get_portal(self) -> BlockingPortal:
-        with self._lock:
-            if self._portal is None:
-                self._portal_cm = start_blocking_portal()
-                self._portal = self._portal_cm.__enter__()
-            return self._portal
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        portal = self._get_portal()
-        content = request.read()
-        areq = httpx.Request(request.method, request.url, headers=request.headers,
-                             content=content, extensions=request.extensions)
-        # One task on the loop runs the request and pumps its stream: the request's trace
-        # context is attached and detached in the same task, however the caller reads.
-        head: Future[httpx.Response] = Future()
-        sender, receiver = anyio.create_memory_object_stream[bytes | Exception](16)
-        portal.start_task_soon(self._pump, areq, head, sender)
-        response = head.result()
-        if isinstance(response.stream, _GuardStream):
-            return httpx.Response(response.status_code, headers=response.headers,
-                                  stream=_SyncBridge(receiver, portal), request=request)
-        receiver.close()
-        return httpx.Response(response.status_code, headers=response.headers,
-                              content=response.content, request=request)
-
-    async def _pump(
-        self, request: httpx.Request, head: Future[httpx.Response],
-        sender: MemoryObjectSendStream[bytes | Exception],
-    ) -> None:
-        async with sender:
-            try:
-                response = await self.handle_async_request(request)
-                stream = response.stream
-                if not isinstance(stream, _GuardStream):
-                    await response.aread()
-            except BaseException as exc:
-                if not head.done():
-                    head.set_exception(exc if isinstance(exc, Exception)
-                                       else UpstreamError("the request was cancelled"))
-                raise
-            head.set_result(response)
-            if not isinstance(stream, _GuardStream):
-                return
-            try:
-                async for chunk in stream:
-                    await sender.send(chunk)
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                pass  # the caller closed the response early
-            except Exception as exc:  # noqa: BLE001 - handed to the reading thread
-                with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
-                    await sender.send(exc)
-            finally:
-                await stream.aclose()
-
-    def close(self) -> None:
-        portal = self._portal
-        if portal is not None:
-            portal.call(self.aclose)
-            self._portal_cm.__exit__(None, None, None)
-            self._portal = None
-
-
-
-class _GuardStream(httpx.AsyncByteStream):
     def __init__(self, chunks: AsyncIterator[bytes]) -> None:
         self.chunks = chunks
 
@@ -198,8 +59,8 @@ class _GuardStream(httpx.AsyncByteStream):
             await close()
 
 
-class _SyncBridge(httpx.SyncByteStream):
-    """The calling thread's side of :meth:`GuardTransport._pump`."""
+class BridgeStream:
+    """The calling thread's side of a synchronous guarded stream (see ``_pump``)."""
 
     def __init__(self, chunks: MemoryObjectReceiveStream[bytes | Exception],
                  portal: BlockingPortal) -> None:
@@ -220,13 +81,196 @@ class _SyncBridge(httpx.SyncByteStream):
         self.portal.call(self.chunks.aclose)
 
 
-def _to_httpx(result: GuardResponse, request: httpx.Request) -> httpx.Response:
-    headers = [(k, v) for k, v in result.headers if k.lower() != "content-length"]
-    if result.chunks is not None:
-        return httpx.Response(result.status, headers=headers, stream=_GuardStream(result.chunks),
-                              request=request)
-    return httpx.Response(result.status, headers=headers, content=result.body or b"",
-                          request=request)
+class TransportCore:
+    """The Guard as a transport of an httpx-style client library. A subclass names the
+    library (``lib``: ``httpx`` or ``httpx2``, which share one interface) and its stream
+    classes, and types the two transport methods."""
+
+    lib: ClassVar[ModuleType]
+    chunk_stream: ClassVar[type[ChunkStream]]
+    bridge_stream: ClassVar[type[BridgeStream]]
+
+    def __init__(
+        self,
+        *,
+        policy: str | Path = "builtin:default",
+        transport: Any = None,
+        api_prefix: str = "/v1",
+        settings: Settings | None = None,
+        resolver: Resolver | None = None,
+        tracer_provider: trace.TracerProvider | None = None,
+        runtime: Runtime | None = None,
+    ) -> None:
+        """``transport`` is where guarded requests go (default: a real HTTP transport)."""
+        self._owns_runtime = runtime is None  # a shared runtime is closed by its owner
+        self.runtime = runtime or runtime_for_policy(
+            policy, settings=settings, resolver=resolver, tracer_provider=tracer_provider
+        )
+        self.guard = Guard(self.runtime)
+        self.inner = transport or self.lib.AsyncHTTPTransport()
+        self.api_prefix = "/" + api_prefix.strip("/")
+        self._portal: BlockingPortal | None = None
+        self._portal_cm: Any = None
+        self._lock = threading.Lock()
+
+    # -- async ------------------------------------------------------------------------------
+
+    async def _handle_async(self, request: Any) -> Any:
+        lib = self.lib
+        path = request.url.path
+        marker = self.api_prefix + "/"
+        index = path.find(marker)
+        route = path[index + len(marker):] if index >= 0 else ""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in request.headers.raw}
+        stream = request.stream
+        if not isinstance(stream, lib.AsyncByteStream):
+            raise TypeError("a guard transport's async side needs an async request body")
+        try:
+            # refused while reading, as the proxy and the middleware do: an app's streamed
+            # request body is never buffered past the limit
+            body = await read_stream_body(
+                cast(AsyncIterator[bytes], stream), self.runtime.policy().traffic.max_body_bytes
+            )
+        except PayloadTooLarge as exc:
+            return self._response(error_response(exc), request)
+        guard_request = GuardRequest(
+            method=request.method, route=route, headers=headers, body=body,
+            query=request.url.query.decode("ascii") if request.url.query else "",
+        )
+        base = request.url.copy_with(query=None)
+
+        async def upstream(up: UpstreamRequest) -> UpstreamResponse:
+            url = str(base)
+            if up.query:
+                url = f"{url}?{up.query}"
+            req = lib.Request(up.method, url, headers=up.headers,
+                              content=up.body if up.body else None,
+                              extensions=request.extensions)
+            try:
+                response = await self.inner.handle_async_request(req)
+            except lib.TimeoutException:
+                raise UpstreamTimeout("upstream did not answer in time") from None
+            except lib.HTTPError as exc:
+                raise UpstreamError("upstream is unreachable") from exc
+            out_headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                           for k, v in response.headers.raw]
+            if not isinstance(response.stream, lib.AsyncByteStream):
+                raise UpstreamError("the inner transport is not asynchronous")
+            # streamed or not, the Guard reads the body under its own size limit
+            return UpstreamResponse(response.status_code, out_headers,
+                                    chunks=upstream_chunks(response, lib))
+
+        if index < 0:
+            return self._response(error_response(UnknownRoute("this route is not guarded")),
+                                  request)
+        result = await self.guard.handle(guard_request, upstream)
+        return self._response(result, request)
+
+    def _response(self, result: GuardResponse, request: Any) -> Any:
+        headers = [(k, v) for k, v in result.headers if k.lower() != "content-length"]
+        if result.chunks is not None:
+            return self.lib.Response(result.status, headers=headers,
+                                     stream=self.chunk_stream(result.chunks), request=request)
+        return self.lib.Response(result.status, headers=headers, content=result.body or b"",
+                                 request=request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+        if self._owns_runtime:
+            await self.runtime.aclose()
+
+    # -- sync -------------------------------------------------------------------------------
+
+    def _get_portal(self) -> BlockingPortal:
+        with self._lock:
+            if self._portal is None:
+                self._portal_cm = start_blocking_portal()
+                self._portal = self._portal_cm.__enter__()
+            return self._portal
+
+    def _handle_sync(self, request: Any) -> Any:
+        lib = self.lib
+        portal = self._get_portal()
+        content = request.read()
+        areq = lib.Request(request.method, request.url, headers=request.headers,
+                           content=content, extensions=request.extensions)
+        # One task on the loop runs the request and pumps its stream: the request's trace
+        # context is attached and detached in the same task, however the caller reads.
+        head: Future[Any] = Future()
+        sender, receiver = anyio.create_memory_object_stream[bytes | Exception](16)
+        portal.start_task_soon(self._pump, areq, head, sender)
+        response = head.result()
+        if isinstance(response.stream, ChunkStream):
+            return lib.Response(response.status_code, headers=response.headers,
+                                stream=self.bridge_stream(receiver, portal), request=request)
+        receiver.close()
+        return lib.Response(response.status_code, headers=response.headers,
+                            content=response.content, request=request)
+
+    async def _pump(
+        self, request: Any, head: Future[Any],
+        sender: MemoryObjectSendStream[bytes | Exception],
+    ) -> None:
+        async with sender:
+            try:
+                response = await self._handle_async(request)
+                stream = response.stream
+                if not isinstance(stream, ChunkStream):
+                    await response.aread()
+            except BaseException as exc:
+                if not head.done():
+                    head.set_exception(exc if isinstance(exc, Exception)
+                                       else UpstreamError("the request was cancelled"))
+                raise
+            head.set_result(response)
+            if not isinstance(stream, ChunkStream):
+                return
+            try:
+                async for chunk in stream:
+                    await sender.send(chunk)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                pass  # the caller closed the response early
+            except Exception as exc:  # noqa: BLE001 - handed to the reading thread
+                with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+                    await sender.send(exc)
+            finally:
+                await stream.aclose()
+
+    def close(self) -> None:
+        portal = self._portal
+        if portal is not None:
+            portal.call(self.aclose)
+            self._portal_cm.__exit__(None, None, None)
+            self._portal = None
+
+
+class _GuardStream(ChunkStream, httpx.AsyncByteStream):
+    pass
+
+
+class _SyncBridge(BridgeStream, httpx.SyncByteStream):
+    pass
+
+
+class GuardTransport(TransportCore, httpx.AsyncBaseTransport, httpx.BaseTransport):
+    """The Guard as an ``httpx`` transport (async and sync clients)."""
+
+    lib: ClassVar[ModuleType] = httpx
+    chunk_stream: ClassVar[type[ChunkStream]] = _GuardStream
+    bridge_stream: ClassVar[type[BridgeStream]] = _SyncBridge
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return cast(httpx.Response, await self._handle_async(request))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return cast(httpx.Response, self._handle_sync(request))
+
+    async def aclose(self) -> None:
+        await TransportCore.aclose(self)
+
+    def close(self) -> None:
+        TransportCore.close(self)
 
 
 __all__ = ["GuardTransport"]
