@@ -4,7 +4,9 @@ Three servers, each its own uvicorn process on 127.0.0.1: the demo upstream, the
 baseline (``benchmarks/passthrough.py``: same stack, no Guard) and qorgan (the default
 policy, one worker). One client process sends the same request to the three in turn, one
 request at a time, so all three see the same machine at the same moment; each prompt is
-fresh (unique tail), so qorgan's detection cache never answers.
+fresh (unique tail), so qorgan's detection cache never answers, except in "pii short
+answer, resent", which sends the previous body again: there the cache answers, and what
+qorgan adds over the pass-through is the Guard's own work.
 
 Workloads: a ~4 KB chat prompt with personal data, the same size without, and an
 embeddings body of token ids (no text to scan); the chat ones also streamed, where the
@@ -122,12 +124,21 @@ def pct(values: list[float], q: float) -> float:
 def measure(servers: dict[str, Server], n: int, rng: random.Random) -> dict[str, Any]:
     pii, clean = _rows(), CLEAN
     routes = {"chat": "/chat/completions", "embeddings": "/embeddings"}
+    last: dict[str, dict[str, Any]] = {}
+
+    def short_answer() -> dict[str, Any]:
+        last["body"] = chat(make_text(pii, 4096, rng), model="demo-short")
+        return last["body"]
+
     workloads: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
         "pii": ("chat", lambda: chat(make_text(pii, 4096, rng))),
         # the same prompts answered with one short sentence: the guard's time on the prompt,
         # without a 4 KB echo to scan on the way back
-        "pii short answer": ("chat", lambda: chat(make_text(pii, 4096, rng),
-                                                  model="demo-short")),
+        "pii short answer": ("chat", short_answer),
+        # that very body again: qorgan's detection cache answers, so what remains over the
+        # pass-through is the Guard's own work, and the difference to the fresh request is
+        # the detection of that text inside the server
+        "pii short answer, resent": ("chat", lambda: last["body"]),
         "clean": ("chat", lambda: chat(make_text(clean, 4096, rng))),
         "token ids": ("embeddings", lambda: embeddings(rng)),
         "pii stream": ("chat", lambda: chat(make_text(pii, 4096, rng), stream=True)),
@@ -372,6 +383,9 @@ def summarize(samples: dict[str, dict[str, list[tuple[float, float]]]], det: dic
                          p50["qorgan"] / p50["passthrough"]])
     guard = stats["pii short answer total"]["p50"]
     guard_ms = guard["qorgan"] - guard["passthrough"]
+    resent = stats["pii short answer, resent total"]["p50"]
+    own_ms = resent["qorgan"] - resent["passthrough"]
+    detect_in_server_ms = guard["qorgan"] - resent["qorgan"]
     echo = stats["pii total"]["p50"]
     echo_ms = echo["qorgan"] - echo["passthrough"]
     budget = 1.3 * det["spacy_ner_personal_ms"] + 3.0
@@ -388,6 +402,8 @@ def summarize(samples: dict[str, dict[str, list[tuple[float, float]]]], det: dic
         "guard_detector_budget_ms": detector_budget,
         "guard_detector_ok": guard_ms <= detector_budget,
         "guard_in_process_over_detector_ms": det["guard_over_detector_ms"],
+        "guard_own_ms": own_ms, "guard_own_ok": own_ms <= 3.0,
+        "detect_in_server_ms": detect_in_server_ms,
         "guard_with_echo_scan_ms": echo_ms,
         "passthrough_path_ms": path_ms, "passthrough_path_ok": path_ms <= 2.0,
         "ttft_added_ms": ttft_ms, "ttft_ok": ttft_ms <= 15.0,
@@ -400,6 +416,10 @@ def summarize(samples: dict[str, dict[str, list[tuple[float, float]]]], det: dic
         f"Detector's own {det['detector_personal_ms']:.1f} ms + 3 = {detector_budget:.1f} ms: "
         f"{'met' if targets['guard_detector_ok'] else 'MISSED'}; with the 4 KB echo "
         f"scanned on the way back too (pii): {echo_ms:.1f} ms",
+        f"the same: the Guard's own time (qorgan-pass, the body resent so detection is "
+        f"cached) {own_ms:.1f} ms beside the detection of that text in the server "
+        f"(fresh - resent) {detect_in_server_ms:.1f} ms; target <= 3 ms: "
+        f"{'met' if own_ms <= 3.0 else 'MISSED'}",
         f"in-process, no HTTP (Guard.handle, short answer, median of per-request CPU-time "
         f"differences): guard minus the Detector on the same prompt "
         f"{det['guard_over_detector_ms']:.1f} ms",

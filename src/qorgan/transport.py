@@ -115,6 +115,10 @@ class TransportCore:
 
     # -- async ------------------------------------------------------------------------------
 
+    async def handle_async_request(self, request: Any) -> Any:
+        """The library's ``Request`` in, its ``Response`` out (typed by the library)."""
+        return await self._handle_async(request)
+
     async def _handle_async(self, request: Any) -> Any:
         lib = self.lib
         path = request.url.path
@@ -189,6 +193,9 @@ class TransportCore:
                 self._portal = self._portal_cm.__enter__()
             return self._portal
 
+    def handle_request(self, request: Any) -> Any:
+        return self._handle_sync(request)
+
     def _handle_sync(self, request: Any) -> Any:
         lib = self.lib
         portal = self._get_portal()
@@ -259,18 +266,6 @@ class GuardTransport(TransportCore, httpx.AsyncBaseTransport, httpx.BaseTranspor
     lib: ClassVar[ModuleType] = httpx
     chunk_stream: ClassVar[type[ChunkStream]] = _GuardStream
     bridge_stream: ClassVar[type[BridgeStream]] = _SyncBridge
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return cast(httpx.Response, await self._handle_async(request))
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return cast(httpx.Response, self._handle_sync(request))
-
-    async def aclose(self) -> None:
-        await TransportCore.aclose(self)
-
-    def close(self) -> None:
-        TransportCore.close(self)
 
 
 __all__ = ["GuardTransport"]

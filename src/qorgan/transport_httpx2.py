@@ -10,7 +10,7 @@ Importing this module needs ``httpx2`` installed; everything else is ``GuardTran
 from __future__ import annotations
 
 from types import ModuleType
-from typing import ClassVar, cast
+from typing import ClassVar
 
 import httpx2
 
@@ -31,18 +31,6 @@ class Httpx2GuardTransport(TransportCore, httpx2.AsyncBaseTransport, httpx2.Base
     lib: ClassVar[ModuleType] = httpx2
     chunk_stream: ClassVar[type[ChunkStream]] = _GuardStream
     bridge_stream: ClassVar[type[BridgeStream]] = _SyncBridge
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        return cast(httpx2.Response, await self._handle_async(request))
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        return cast(httpx2.Response, self._handle_sync(request))
-
-    async def aclose(self) -> None:
-        await TransportCore.aclose(self)
-
-    def close(self) -> None:
-        TransportCore.close(self)
 
 
 __all__ = ["Httpx2GuardTransport"]
