@@ -393,6 +393,8 @@ def summarize(samples: dict[str, dict[str, list[tuple[float, float]]]], det: dic
     path_ms = echo["passthrough"] - echo["direct"]
     ttft = stats["pii stream TTFT"]["p50"]
     ttft_ms = ttft["qorgan"] - ttft["passthrough"]
+    chat_ttft = stats["pii 200 B stream TTFT"]["p50"]
+    chat_ttft_ms = chat_ttft["qorgan"] - chat_ttft["passthrough"]
     # TTFT holds the request side (detect, decide, transform) too; the in-process stage
     # timings of streamed requests say how much of it that is
     request_side = sum(v for k, v in prof["stream"]["stages_ms"].items()
@@ -407,6 +409,8 @@ def summarize(samples: dict[str, dict[str, list[tuple[float, float]]]], det: dic
         "guard_with_echo_scan_ms": echo_ms,
         "passthrough_path_ms": path_ms, "passthrough_path_ok": path_ms <= 2.0,
         "ttft_added_ms": ttft_ms, "ttft_ok": ttft_ms <= 15.0,
+        "ttft_chat_added_ms": chat_ttft_ms, "ttft_chat_ok": chat_ttft_ms <= 15.0,
+        "ttft_beyond_prompt_detection_ms": ttft_ms - detect_in_server_ms,
         "ttft_request_side_ms": request_side,
     }
     notes = [
@@ -425,9 +429,13 @@ def summarize(samples: dict[str, dict[str, list[tuple[float, float]]]], det: dic
         f"{det['guard_over_detector_ms']:.1f} ms",
         f"pass-through path over direct (p50, pii) {path_ms:.2f} ms; target <= 2 ms: "
         f"{'met' if targets['passthrough_path_ok'] else 'MISSED'}",
-        f"streaming TTFT added over pass-through (p50, pii) {ttft_ms:.1f} ms; target <= 15 ms: "
-        f"{'met' if targets['ttft_ok'] else 'MISSED'}; request-side stages of a streamed "
-        f"request (in-process median) {request_side:.1f} ms",
+        f"streaming TTFT added over pass-through (p50): chat-sized prompt (pii 200 B) "
+        f"{chat_ttft_ms:.1f} ms; target <= 15 ms: "
+        f"{'met' if targets['ttft_chat_ok'] else 'MISSED'}. 4 KB prompt (pii) {ttft_ms:.1f} "
+        f"ms: {'met' if targets['ttft_ok'] else 'MISSED'}; nothing is forwarded before the "
+        f"prompt is detected ({detect_in_server_ms:.1f} ms for such a prompt in the server, "
+        f"above), which leaves {ttft_ms - detect_in_server_ms:.1f} ms; request-side stages "
+        f"of a streamed request (in-process median) {request_side:.1f} ms",
         f"detector on the same texts (median ms): pii {det['detector_personal_ms']:.1f}, "
         f"clean {det['detector_clean_ms']:.1f}; spaCy NER alone (nlp.pipe, whole text): "
         f"{det['spacy_ner_personal_ms']:.1f} / {det['spacy_ner_clean_ms']:.1f}",
