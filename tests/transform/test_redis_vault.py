@@ -8,7 +8,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from qorgan.errors import VaultError
-from qorgan.transform import Keyring, RedisVault, VaultScope, restore
+from qorgan.transform import Keyring, RedisVault, TokenRequest, VaultScope, redis_vault, restore
 from qorgan.transform.placeholders import is_placeholder
 
 pytestmark = [pytest.mark.redis, pytest.mark.anyio]
@@ -188,6 +188,7 @@ async def test_redis_down_is_a_vault_error_without_content() -> None:
         calls: list[Callable[[], Awaitable[object]]] = [
             lambda: down.pseudonym(A, "PERSON", "Aliya Omarova"),
             lambda: down.pseudonym(A, "PERSON", "Aliya Omarova", synthesize=True),
+            lambda: down.pseudonyms(A, [TokenRequest("PERSON", "Aliya Omarova")]),
             lambda: down.lookup(A, "<PERSON_1>"),
             lambda: down.tokens(A),
             lambda: down.reserve(A, ["<PERSON_1>"]),
@@ -244,3 +245,43 @@ async def test_keys_expire(redis_url: str, prefix: str) -> None:
         assert await short.pseudonym(A, "PERSON", "Dana") == "<PERSON_1>"
     finally:
         await short.close()
+
+
+async def test_a_batch_is_one_round_trip_and_equals_one_by_one(
+    vault: RedisVault, redis_url: str, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = [("PERSON", "Aliya Omarova"), ("KZ_IIN", "901123300258"),
+              ("PERSON", "ALIYA  OMAROVA"), ("PERSON", "Dana Ospanova")] * 10
+    sent: list[str] = []
+    execute = aioredis.Redis.execute_command
+
+    async def counted(self: aioredis.Redis, *args: object, **options: object) -> object:
+        sent.append(str(args[0]))
+        return await execute(self, *args, **options)
+
+    monkeypatch.setattr(aioredis.Redis, "execute_command", counted)
+    batch = await vault.pseudonyms(A, [TokenRequest(e, v) for e, v in values])
+    assert sent == ["EVALSHA"]  # one round trip for the whole request
+    monkeypatch.undo()
+    single = RedisVault(redis_url, RING, ttl=120, prefix=prefix + "single:")
+    try:
+        assert batch == [await single.pseudonym(A, e, v) for e, v in values]
+    finally:
+        await single.close()
+    assert batch[:4] == ["<PERSON_1>", "<KZ_IIN_1>", "<PERSON_1>", "<PERSON_2>"]
+    assert await vault.lookup(A, "<PERSON_2>") == ("PERSON", "Dana Ospanova")
+
+
+async def test_a_batch_with_fakes_and_a_full_scope(
+    vault: RedisVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, placeholder = await vault.pseudonyms(A, [
+        TokenRequest("PERSON", "Aliya Omarova", synthesize=True),
+        TokenRequest("PERSON", "Aliya Omarova"),
+    ])
+    assert not is_placeholder(fake)
+    assert placeholder == "<PERSON_1>"
+    assert await vault.lookup(A, fake) == ("PERSON", "Aliya Omarova")
+    monkeypatch.setattr(redis_vault, "MAX_TOKENS_PER_SCOPE", 3)
+    with pytest.raises(VaultError, match="too many pseudonyms"):
+        await vault.pseudonyms(A, [TokenRequest("PERSON", f"Person Number{i}") for i in range(5)])

@@ -6,7 +6,7 @@ import anyio
 import pytest
 
 from qorgan.errors import VaultError
-from qorgan.transform import MemoryVault, VaultScope, restore
+from qorgan.transform import MemoryVault, TokenRequest, VaultScope, restore
 from qorgan.transform.placeholders import is_placeholder
 from qorgan.transform.vault import MAX_RESERVED_PER_SCOPE
 
@@ -184,3 +184,29 @@ async def test_ping_and_close() -> None:
     await vault.ping()
     await vault.close()
     assert await vault.tokens(A) == {}
+
+
+@pytest.mark.anyio
+async def test_a_batch_equals_one_by_one_in_order() -> None:
+    values = [("PERSON", "Aliya Omarova"), ("KZ_IIN", "901123300258"),
+              ("PERSON", "ALIYA  OMAROVA"), ("PERSON", "Dana Ospanova")]
+    batch = await MemoryVault().pseudonyms(A, [TokenRequest(e, v) for e, v in values])
+    single = MemoryVault()
+    assert batch == [await single.pseudonym(A, e, v) for e, v in values]
+    assert batch == ["<PERSON_1>", "<KZ_IIN_1>", "<PERSON_1>", "<PERSON_2>"]
+    assert await MemoryVault().pseudonyms(A, []) == []
+
+
+@pytest.mark.anyio
+async def test_a_batch_mixes_fakes_and_placeholders() -> None:
+    vault = MemoryVault(rng=random.Random(3))
+    fake, placeholder, again = await vault.pseudonyms(A, [
+        TokenRequest("PERSON", "Aliya Omarova", synthesize=True),
+        TokenRequest("PERSON", "Aliya Omarova"),
+        TokenRequest("PERSON", "Aliya Omarova", synthesize=True),
+    ])
+    assert not is_placeholder(fake)
+    assert fake != "Aliya Omarova"
+    assert placeholder == "<PERSON_1>"
+    assert again == fake
+    assert await vault.lookup(A, fake) == ("PERSON", "Aliya Omarova")

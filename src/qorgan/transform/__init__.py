@@ -19,7 +19,7 @@ from qorgan.transform.placeholders import (
 )
 from qorgan.transform.redis_vault import RedisVault
 from qorgan.transform.restore import TokenTable, max_token_len, partial_token_suffix, restore
-from qorgan.transform.vault import MemoryVault, Vault, VaultScope
+from qorgan.transform.vault import MemoryVault, TokenRequest, Vault, VaultScope
 
 __all__ = [
     "MAX_PLACEHOLDER_LEN",
@@ -27,6 +27,7 @@ __all__ = [
     "Keyring",
     "MemoryVault",
     "RedisVault",
+    "TokenRequest",
     "TokenTable",
     "Transformer",
     "Vault",

@@ -22,7 +22,7 @@ from qorgan.errors import VaultError
 from qorgan.keys import keyed_hash
 from qorgan.transform.keyring import Keyring
 from qorgan.transform.placeholders import check_entity_type, find_placeholders, normalize_value
-from qorgan.transform.vault import Vault, VaultScope
+from qorgan.transform.vault import TokenRequest, Vault, VaultScope
 from qorgan.types import Action
 
 HASH_HEX_CHARS = 12
@@ -126,28 +126,7 @@ class Transformer:
     async def apply(
         self, text: str, decisions: Sequence[FindingDecision], scope: VaultScope
     ) -> str:
-        # reserve literals first, so nothing issued below can equal what the caller wrote
-        literals = find_placeholders(text)
-        if literals:
-            await self.vault.reserve(scope, literals)
-        return await self._apply(text, decisions, scope)
-
-    async def _apply(
-        self, text: str, decisions: Sequence[FindingDecision], scope: VaultScope
-    ) -> str:
-        chosen = select(decisions, len(text))
-        if not chosen:
-            return text
-        # replacements in reading order (placeholder numbers follow the text), then spliced
-        pieces: list[str] = []
-        cursor = 0
-        for fd in chosen:
-            start, end = fd.finding.start, fd.finding.end
-            pieces.append(text[cursor:start])
-            pieces.append(await self._replace(text[start:end], fd, scope))
-            cursor = end
-        pieces.append(text[cursor:])
-        return "".join(pieces)
+        return (await self.apply_many([text], [decisions], scope))[0]
 
     async def apply_many(
         self,
@@ -155,7 +134,9 @@ class Transformer:
         decisions: Sequence[Sequence[FindingDecision]],
         scope: VaultScope,
     ) -> list[str]:
-        """``apply`` for every text of a request, with one reservation for all of them.
+        """Every text of a request with its decisions applied; the vault is asked once for
+        all of them, and placeholder-shaped literals are reserved first, so nothing issued
+        can equal what the caller wrote.
 
         Every text must pass through here (or ``apply``), including texts without findings:
         that is where placeholder-shaped literals the caller wrote are reserved.
@@ -165,12 +146,42 @@ class Transformer:
         literals = list(dict.fromkeys(t for text in texts for t in find_placeholders(text)))
         if literals:
             await self.vault.reserve(scope, literals)
+        chosen = [select(fds, len(text)) if fds else []
+                  for text, fds in zip(texts, decisions, strict=True)]
+        # the vault's share in reading order (placeholder numbers follow the text), at once
+        wanted: list[tuple[int, int]] = []
+        requests: list[TokenRequest] = []
+        for t, (text, fds) in enumerate(zip(texts, chosen, strict=True)):
+            for k, fd in enumerate(fds):
+                if fd.action in (Action.PSEUDONYMIZE, Action.SYNTHESIZE):
+                    wanted.append((t, k))
+                    requests.append(TokenRequest(
+                        check_entity_type(fd.finding.entity_type),
+                        text[fd.finding.start:fd.finding.end],
+                        synthesize=fd.action is Action.SYNTHESIZE,
+                    ))
+        issued = dict(zip(wanted, await self.vault.pseudonyms(scope, requests), strict=True)) \
+            if requests else {}
         out: list[str] = []
-        for text, fds in zip(texts, decisions, strict=True):
-            out.append(await self._apply(text, fds, scope) if fds else text)
+        for t, (text, fds) in enumerate(zip(texts, chosen, strict=True)):
+            if not fds:
+                out.append(text)
+                continue
+            pieces: list[str] = []
+            cursor = 0
+            for k, fd in enumerate(fds):
+                start, end = fd.finding.start, fd.finding.end
+                pieces.append(text[cursor:start])
+                token = issued.get((t, k))
+                pieces.append(token if token is not None
+                              else self._replace(text[start:end], fd, scope))
+                cursor = end
+            pieces.append(text[cursor:])
+            out.append("".join(pieces))
         return out
 
-    async def _replace(self, value: str, fd: FindingDecision, scope: VaultScope) -> str:
+    def _replace(self, value: str, fd: FindingDecision, scope: VaultScope) -> str:
+        """The operators that need no vault."""
         entity = check_entity_type(fd.finding.entity_type)
         action = fd.action
         if action is Action.ALLOW:
@@ -182,10 +193,6 @@ class Transformer:
         if action is Action.HASH:
             length = fd.params.get("length", HASH_HEX_CHARS)
             return hash_token(self.keyring, scope.tenant, entity, value, int(length))
-        if action is Action.PSEUDONYMIZE:
-            return await self.vault.pseudonym(scope, entity, value)
-        if action is Action.SYNTHESIZE:
-            return await self.vault.pseudonym(scope, entity, value, synthesize=True)
         if action is Action.ENCRYPT:
             return encrypt_token(self.keyring, scope.tenant, entity, value)
         raise ValueError(f"{action.value} is a verdict, not an operator")

@@ -12,19 +12,21 @@ vault key with the scope id as associated data, so Redis holds no value, no conv
 and no record that would decrypt in another scope. Token fields are placeholders
 (``<PERSON_1>``, not personal) or, for fakes, a keyed hash of the fake.
 
-Get-or-create is one Lua script per call, so two replicas can never give one value two
-tokens, nor one token two values. Every call refreshes the TTL of all four keys.
+Get-or-create is a Lua script, run once for all the placeholders of a request (one round
+trip), so two replicas can never give one value two tokens, nor one token two values. Every
+call refreshes the TTL of all four keys.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import random
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -42,32 +44,49 @@ from qorgan.transform.vault import (
     MAX_TOKENS_PER_SCOPE,
     PSEUDONYM,
     SYNTH_ATTEMPTS,
+    TokenRequest,
     VaultScope,
     fake_is_acceptable,
 )
 
 _NONCE = 12
+_SCOPE_MEMO = 4096
 
-# KEYS: f r c x   ARGV: forward field, entity type, sealed record, ttl ms, max tokens
+# KEYS: f r c x   ARGV: ttl ms, max tokens, then per value: forward field, entity type,
+#                       sealed record. The capacity is checked before anything is written.
 _ISSUE = """
-local tok = redis.call('HGET', KEYS[1], ARGV[1])
-if not tok then
-  if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[5]) then
-    return redis.error_reply('QORGAN_SCOPE_FULL')
+local n = (#ARGV - 2) / 3
+local seen, new = {}, 0
+for i = 0, n - 1 do
+  local fwd = ARGV[3 + 3 * i]
+  if not seen[fwd] then
+    seen[fwd] = true
+    if redis.call('HEXISTS', KEYS[1], fwd) == 0 then new = new + 1 end
   end
-  while true do
-    local n = redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
-    tok = '<' .. ARGV[2] .. '_' .. n .. '>'
-    if redis.call('HEXISTS', KEYS[2], tok) == 0
-       and redis.call('SISMEMBER', KEYS[4], tok) == 0 then
-      break
-    end
-  end
-  redis.call('HSET', KEYS[1], ARGV[1], tok)
-  redis.call('HSET', KEYS[2], tok, ARGV[3])
 end
-for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
-return {tok, redis.call('HGET', KEYS[2], tok)}
+if new > 0 and redis.call('HLEN', KEYS[2]) + new > tonumber(ARGV[2]) then
+  return redis.error_reply('QORGAN_SCOPE_FULL')
+end
+local out = {}
+for i = 0, n - 1 do
+  local fwd, etype, rec = ARGV[3 + 3 * i], ARGV[4 + 3 * i], ARGV[5 + 3 * i]
+  local tok = redis.call('HGET', KEYS[1], fwd)
+  if not tok then
+    while true do
+      tok = '<' .. etype .. '_' .. redis.call('HINCRBY', KEYS[3], etype, 1) .. '>'
+      if redis.call('HEXISTS', KEYS[2], tok) == 0
+         and redis.call('SISMEMBER', KEYS[4], tok) == 0 then
+        break
+      end
+    end
+    redis.call('HSET', KEYS[1], fwd, tok)
+    redis.call('HSET', KEYS[2], tok, rec)
+  end
+  out[#out + 1] = tok
+  out[#out + 1] = redis.call('HGET', KEYS[2], tok)
+end
+for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return out
 """
 
 # KEYS: f r c x   ARGV: forward field, token field, sealed record, ttl ms, max tokens,
@@ -116,6 +135,7 @@ class RedisVault:
             url, socket_connect_timeout=connect_timeout, socket_timeout=timeout
         )
         self._issue = self._client.register_script(_ISSUE)
+        self._scope_keys: dict[VaultScope, list[str]] = {}
         self._claim = self._client.register_script(_CLAIM)
 
     def __repr__(self) -> str:
@@ -129,9 +149,16 @@ class RedisVault:
         return hmac.new(key, msg, hashlib.sha256).hexdigest()[:32]
 
     def _keys(self, scope: VaultScope) -> list[str]:
-        sid = self._mac(scope.tenant, "scope", scope.tenant, scope.conversation)
-        base = f"{self._prefix}{{{sid}}}"
-        return [f"{base}:f", f"{base}:r", f"{base}:c", f"{base}:x"]
+        # asked for on every seal and open: remembered per scope (a bounded memo)
+        keys = self._scope_keys.get(scope)
+        if keys is None:
+            sid = self._mac(scope.tenant, "scope", scope.tenant, scope.conversation)
+            base = f"{self._prefix}{{{sid}}}"
+            keys = [f"{base}:f", f"{base}:r", f"{base}:c", f"{base}:x"]
+            if len(self._scope_keys) >= _SCOPE_MEMO:
+                self._scope_keys.clear()
+            self._scope_keys[scope] = keys
+        return list(keys)
 
     def _forward(self, scope: VaultScope, mode: str, entity_type: str, value: str) -> str:
         return self._mac(scope.tenant, "fwd", mode, entity_type, value)
@@ -172,48 +199,79 @@ class RedisVault:
     async def pseudonym(
         self, scope: VaultScope, entity_type: str, value: str, *, synthesize: bool = False
     ) -> str:
-        check_entity_type(entity_type)
-        norm = normalize_value(entity_type, value)
-        mode = FAKE if synthesize else PSEUDONYM
-        fwd = self._forward(scope, mode, entity_type, norm)
+        return (await self.pseudonyms(scope, [TokenRequest(entity_type, value, synthesize)]))[0]
+
+    async def pseudonyms(
+        self, scope: VaultScope, requests: Sequence[TokenRequest]
+    ) -> list[str]:
+        """Placeholders in one script run (numbers follow the requests, a value asked for
+        twice gets one token, and the scope's capacity is checked before anything is
+        written); fakes one by one, since a drawn fake may be taken and is drawn again."""
+        out: list[str] = [""] * len(requests)
         keys = self._keys(scope)
-        try:
-            if synthesize:
-                for _ in range(SYNTH_ATTEMPTS):
-                    fake = make_fake(entity_type, value, self._rng)
-                    if not fake_is_acceptable(fake, value, entity_type):
-                        continue
-                    fake_norm = normalize_value(entity_type, fake)
-                    record = {"e": entity_type, "v": value, "k": fake}
-                    reply = await self._claim(
-                        keys=keys,
-                        args=[
-                            fwd,
-                            self._fake_field(scope, fake),
-                            self._seal(scope, record),
-                            self._ttl_ms,
-                            MAX_TOKENS_PER_SCOPE,
-                            self._forward(scope, PSEUDONYM, entity_type, fake_norm),
-                            self._forward(scope, FAKE, entity_type, fake_norm),
-                        ],
-                    )
-                    if reply:
-                        field, sealed = _pair(reply)
-                        return self._token_of(scope, field, self._open(scope, sealed))
-            sealed_record = self._seal(scope, {"e": entity_type, "v": value})
-            reply = await self._issue(
-                keys=keys,
-                args=[fwd, entity_type, sealed_record, self._ttl_ms, MAX_TOKENS_PER_SCOPE],
-            )
-        except ResponseError as exc:
-            if "QORGAN_SCOPE_FULL" in str(exc):
-                raise VaultError("too many pseudonyms in one conversation") from exc
-            raise VaultError("vault backend unavailable") from exc
-        except (RedisError, OSError) as exc:
-            raise VaultError("vault backend unavailable") from exc
-        field, sealed = _pair(reply)
-        self._open(scope, sealed)  # a record this key cannot open is an integrity failure
-        return field
+        plain: list[int] = []
+        items: list[tuple[str, str, str]] = []
+        for i, request in enumerate(requests):
+            entity_type = check_entity_type(request.entity_type)
+            if request.synthesize:
+                out[i] = await self._synthesize(scope, keys, entity_type, request.value)
+            else:
+                norm = normalize_value(entity_type, request.value)
+                items.append((self._forward(scope, PSEUDONYM, entity_type, norm), entity_type,
+                              request.value))
+                plain.append(i)
+        for i, token in zip(plain, await self._issue_all(scope, keys, items), strict=True):
+            out[i] = token
+        return out
+
+    async def _issue_all(
+        self, scope: VaultScope, keys: list[str], items: Sequence[tuple[str, str, str]]
+    ) -> list[str]:
+        """Placeholders for ``(forward field, entity type, value)`` items, one round trip."""
+        if not items:
+            return []
+        args: list[str | bytes | int] = [self._ttl_ms, MAX_TOKENS_PER_SCOPE]
+        for fwd, entity_type, value in items:
+            args += [fwd, entity_type, self._seal(scope, {"e": entity_type, "v": value})]
+        with _backend_errors():
+            reply = await self._issue(keys=keys, args=args)
+        if not isinstance(reply, list) or len(reply) != 2 * len(items):
+            raise VaultError("vault backend returned an unexpected reply")
+        tokens = []
+        for k in range(len(items)):
+            field, sealed = _pair(reply[2 * k: 2 * k + 2])
+            self._open(scope, sealed)  # a record this key cannot open is an integrity failure
+            tokens.append(field)
+        return tokens
+
+    async def _synthesize(
+        self, scope: VaultScope, keys: list[str], entity_type: str, value: str
+    ) -> str:
+        fwd = self._forward(scope, FAKE, entity_type, normalize_value(entity_type, value))
+        for _ in range(SYNTH_ATTEMPTS):
+            fake = make_fake(entity_type, value, self._rng)
+            if not fake_is_acceptable(fake, value, entity_type):
+                continue
+            fake_norm = normalize_value(entity_type, fake)
+            record = {"e": entity_type, "v": value, "k": fake}
+            with _backend_errors():
+                reply = await self._claim(
+                    keys=keys,
+                    args=[
+                        fwd,
+                        self._fake_field(scope, fake),
+                        self._seal(scope, record),
+                        self._ttl_ms,
+                        MAX_TOKENS_PER_SCOPE,
+                        self._forward(scope, PSEUDONYM, entity_type, fake_norm),
+                        self._forward(scope, FAKE, entity_type, fake_norm),
+                    ],
+                )
+            if reply:
+                field, sealed = _pair(reply)
+                return self._token_of(scope, field, self._open(scope, sealed))
+        # no fake was free: a placeholder stands in, under the fake's forward field
+        return (await self._issue_all(scope, keys, [(fwd, entity_type, value)]))[0]
 
     async def lookup(self, scope: VaultScope, token: str) -> tuple[str, str] | None:
         keys = self._keys(scope)
@@ -277,6 +335,18 @@ class RedisVault:
             await self._client.aclose()
         except (RedisError, OSError) as exc:
             raise VaultError("vault backend did not close cleanly") from exc
+
+
+@contextlib.contextmanager
+def _backend_errors() -> Iterator[None]:
+    try:
+        yield
+    except ResponseError as exc:
+        if "QORGAN_SCOPE_FULL" in str(exc):
+            raise VaultError("too many pseudonyms in one conversation") from exc
+        raise VaultError("vault backend unavailable") from exc
+    except (RedisError, OSError) as exc:
+        raise VaultError("vault backend unavailable") from exc
 
 
 def _pair(reply: Any) -> tuple[str, bytes]:

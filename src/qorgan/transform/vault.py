@@ -24,7 +24,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -60,11 +60,27 @@ class VaultScope:
             raise ValueError("a vault scope needs a tenant and a conversation")
 
 
+@dataclass(frozen=True, slots=True)
+class TokenRequest:
+    """One value to stand in for: a placeholder, or a fake of the same kind (``synthesize``)."""
+
+    entity_type: str
+    value: str
+    synthesize: bool = False
+
+
 class Vault(Protocol):
     async def pseudonym(
         self, scope: VaultScope, entity_type: str, value: str, *, synthesize: bool = False
     ) -> str:
         """The token for ``value`` in ``scope``, created on first use (atomically)."""
+        ...
+
+    async def pseudonyms(
+        self, scope: VaultScope, requests: Sequence[TokenRequest]
+    ) -> list[str]:
+        """``pseudonym`` for each request, in order (placeholder numbers follow it), in as
+        few round trips as the backend allows: one request's values go together."""
         ...
 
     async def lookup(self, scope: VaultScope, token: str) -> tuple[str, str] | None:
@@ -162,21 +178,34 @@ class MemoryVault:
     async def pseudonym(
         self, scope: VaultScope, entity_type: str, value: str, *, synthesize: bool = False
     ) -> str:
-        check_entity_type(entity_type)
-        key = (FAKE if synthesize else PSEUDONYM, entity_type, normalize_value(entity_type, value))
+        return (await self.pseudonyms(scope, [TokenRequest(entity_type, value, synthesize)]))[0]
+
+    async def pseudonyms(
+        self, scope: VaultScope, requests: Sequence[TokenRequest]
+    ) -> list[str]:
+        if not requests:
+            return []
+        for request in requests:
+            check_entity_type(request.entity_type)
         with self._lock:
             state = self._get_or_create(scope)
-            found = state.forward.get(key)
-            if found is not None:
-                return found
-            if len(state.reverse) >= MAX_TOKENS_PER_SCOPE:
-                raise VaultError("too many pseudonyms in one conversation")
-            token = self._fake(state, entity_type, value) if synthesize else None
-            if token is None:
-                token = self._next_placeholder(state, entity_type)
-            state.forward[key] = token
-            state.reverse[token] = (entity_type, value)
-            return token
+            return [self._token(state, request) for request in requests]
+
+    def _token(self, state: _Scope, request: TokenRequest) -> str:
+        entity_type, value = request.entity_type, request.value
+        mode = FAKE if request.synthesize else PSEUDONYM
+        key = (mode, entity_type, normalize_value(entity_type, value))
+        found = state.forward.get(key)
+        if found is not None:
+            return found
+        if len(state.reverse) >= MAX_TOKENS_PER_SCOPE:
+            raise VaultError("too many pseudonyms in one conversation")
+        token = self._fake(state, entity_type, value) if request.synthesize else None
+        if token is None:
+            token = self._next_placeholder(state, entity_type)
+        state.forward[key] = token
+        state.reverse[token] = (entity_type, value)
+        return token
 
     def _next_placeholder(self, state: _Scope, entity_type: str) -> str:
         number = state.counters.get(entity_type, 0)
