@@ -194,6 +194,19 @@ def detector_times(n: int, rng: random.Random) -> dict[str, float]:
     return out
 
 
+#: a model's one-sentence answer, for measuring the Guard on the prompt alone
+SHORT_ANSWER = json.dumps({"id": "x", "object": "chat.completion", "choices": [{
+    "index": 0, "message": {"role": "assistant", "content": "Thanks, your request is noted."}}]})
+
+
+async def short_answer_upstream(_: Any) -> Any:
+    """An in-process upstream for ``Guard.handle`` that answers with ``SHORT_ANSWER``."""
+    from qorgan.guard import UpstreamResponse
+
+    return UpstreamResponse(200, [("content-type", "application/json")],
+                            body=SHORT_ANSWER.encode())
+
+
 def guard_over_detector(n: int, rng: random.Random) -> float:
     """Median CPU ms by which ``Guard.handle`` on a fresh 4 KB prompt answered with one
     sentence exceeds the default policy's Detector on the same prompt, in this process, no
@@ -201,7 +214,7 @@ def guard_over_detector(n: int, rng: random.Random) -> float:
     audit, JSON). CPU time of the process (the detection thread included): wall-clock
     differences of two ~50 ms calls swing by tens of ms on a shared VM."""
     from qorgan.detection.default import build_detector
-    from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse
+    from qorgan.guard import Guard, GuardRequest
     from qorgan.runtime import Runtime
     from qorgan.settings import Settings
 
@@ -210,12 +223,6 @@ def guard_over_detector(n: int, rng: random.Random) -> float:
     guard = Guard(runtime)
     detector = build_detector(runtime.policy().detection_config(), cache_size=0)
     detector.analyze_batch(["Warm-up: Алматы, Astana, John Smith."])
-    answer = {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {
-        "role": "assistant", "content": "Thanks, your request is noted."}}]}
-
-    async def upstream(request: UpstreamRequest) -> UpstreamResponse:
-        return UpstreamResponse(200, [("content-type", "application/json")],
-                                body=json.dumps(answer).encode())
 
     async def loop() -> list[float]:
         diffs = []
@@ -228,7 +235,7 @@ def guard_over_detector(n: int, rng: random.Random) -> float:
             started = time.process_time()
             response = await guard.handle(GuardRequest(
                 "POST", "chat/completions", {"content-type": "application/json"}, body),
-                upstream)
+                short_answer_upstream)
             guard_ms = (time.process_time() - started) * 1e3
             if response.status != 200:
                 raise RuntimeError(f"guarded request answered {response.status}")

@@ -20,7 +20,7 @@ import time
 import uuid
 from typing import Any
 
-from benchmarks.proxy import DATA, _rows, chat, make_text
+from benchmarks.proxy import DATA, _rows, chat, make_text, short_answer_upstream
 from qorgan.transform import Keyring, MemoryVault, RedisVault, TokenRequest, Vault, VaultScope
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -55,7 +55,7 @@ async def _issue_times(vault: Vault, values: list[TokenRequest], n: int) -> tupl
 
 
 def _guard_own_ms(vault_url: str, n: int, rng: random.Random) -> float:
-    from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse
+    from qorgan.guard import Guard, GuardRequest
     from qorgan.runtime import Runtime
     from qorgan.settings import Settings
 
@@ -63,12 +63,6 @@ def _guard_own_ms(vault_url: str, n: int, rng: random.Random) -> float:
                                              vault_url=vault_url))
     runtime.warm_up()
     guard = Guard(runtime)
-    answer = {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {
-        "role": "assistant", "content": "Thanks, your request is noted."}}]}
-
-    async def upstream(_: UpstreamRequest) -> UpstreamResponse:
-        return UpstreamResponse(200, [("content-type", "application/json")],
-                                body=json.dumps(answer).encode())
 
     async def loop() -> list[float]:
         out = []
@@ -76,9 +70,9 @@ def _guard_own_ms(vault_url: str, n: int, rng: random.Random) -> float:
             body = json.dumps(chat(make_text(_rows(), 4096, rng))).encode()
             request = GuardRequest("POST", "chat/completions",
                                    {"content-type": "application/json"}, body)
-            await guard.handle(request, upstream)  # fills the detection cache
+            await guard.handle(request, short_answer_upstream)  # fills the detection cache
             started = time.perf_counter()
-            response = await guard.handle(request, upstream)
+            response = await guard.handle(request, short_answer_upstream)
             out.append((time.perf_counter() - started) * 1e3)
             if response.status != 200:
                 raise RuntimeError(f"guarded request answered {response.status}")
