@@ -264,7 +264,8 @@ def profile_guard(n: int, rng: random.Random) -> dict[str, Any]:
     app = ProxyApp(runtime, client=upstream, warm_up=False)
     runtime.warm_up()
 
-    async def inline(engine: Any, batches: list[tuple[list[str], bool]]) -> Any:
+    async def inline(engine: Any, batches: list[tuple[list[str], bool]], *,
+                     response: bool = False) -> Any:
         # worker threads are invisible to the sampling profiler: run detection in this one
         return [runtime.detector(engine, ner=ner).analyze_batch(list(texts)) if texts else []
                 for texts, ner in batches]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 
 import traffic_fixtures as tf
@@ -81,6 +82,24 @@ async def test_several_batches_run_in_one_hop_off_the_event_loop() -> None:
     assert detector.threads[0] != threading.get_ident()
     assert await runtime.detect_many(engine, [([], True), ([], False)]) == [[], []]
     assert detector.calls == 2
+
+
+@pytest.mark.anyio
+async def test_answers_under_way_have_their_own_lane() -> None:
+    runtime, _ = make()
+    engine = runtime.policy()
+    holders = [object() for _ in range(int(runtime.limiter.total_tokens))]
+    for holder in holders:  # every request slot busy with other prompts
+        await runtime.limiter.acquire_on_behalf_of(holder)
+    try:
+        with anyio.fail_after(5):
+            found = await runtime.detect_many(engine, [(["an answer"], True)], response=True)
+        assert [len(batch) for batch in found] == [1]
+        with pytest.raises(TimeoutError), anyio.fail_after(0.2):
+            await runtime.detect_many(engine, [(["a new prompt"], True)])
+    finally:
+        for holder in holders:
+            runtime.limiter.release_on_behalf_of(holder)
 
 
 @pytest.mark.anyio

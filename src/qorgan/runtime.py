@@ -3,7 +3,8 @@
 The policy (hot-reloadable), detectors (one per detection configuration, built lazily and
 shared), the vault, the consent registry, authenticators (one per policy version), keys and
 the auditor. Detection is synchronous, so it runs in worker threads behind a limiter with a
-timeout: a slow or failing detector fails the request closed, never the event loop.
+timeout: a slow or failing detector fails the request closed, never the event loop. Answers
+under way have a lane of their own, so new prompts do not hold up a stream in progress.
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ class Runtime:
         self._lock = threading.Lock()
         workers = settings.detect_workers or (os.cpu_count() or 1)
         self.limiter = anyio.CapacityLimiter(workers)
+        # A response already under way is scanned in its own lane: a stream's next words
+        # do not queue behind the whole-prompt detections of requests that came later.
+        self.response_limiter = anyio.CapacityLimiter(max(1, workers // 2))
 
     @classmethod
     def from_settings(
@@ -159,10 +163,12 @@ class Runtime:
         return (await self.detect_many(engine, [(texts, ner)]))[0]
 
     async def detect_many(
-        self, engine: PolicyEngine, batches: Sequence[tuple[Sequence[str], bool]]
+        self, engine: PolicyEngine, batches: Sequence[tuple[Sequence[str], bool]],
+        *, response: bool = False,
     ) -> list[list[list[Finding]]]:
         """Findings for several batches of texts, each with NER or patterns only (``(texts,
-        ner)``), in one detection slot and one hop to a worker thread."""
+        ner)``), in one detection slot and one hop to a worker thread. ``response`` takes a
+        slot in the lane of answers under way rather than that of new requests."""
         if not any(texts for texts, _ in batches):
             return [[] for _ in batches]
         jobs = [(self.detector(engine, ner=ner) if texts else None, list(texts))
@@ -175,7 +181,7 @@ class Runtime:
         try:
             # Waiting for a detection slot is queueing under load, not a detector fault: the
             # timeout starts once this request's detection runs.
-            async with self.limiter:
+            async with self.response_limiter if response else self.limiter:
                 with anyio.fail_after(self.settings.detect_timeout):
                     # a thread cannot be stopped: without abandoning it, the timeout would
                     # wait for a hung detector and never fire. The request fails closed; the

@@ -79,7 +79,7 @@ class ResponseScanner:
         groups = list(by_ner.items())
         results = await ex.runtime.detect_many(ex.engine, [
             ([pairs[i][1] + pairs[i][0] for i in indices], ner) for ner, indices in groups
-        ])
+        ], response=True)
         for (_, indices), batch in zip(groups, results, strict=True):
             for i, findings in zip(indices, batch, strict=True):
                 found[i] = within(findings, len(pairs[i][1]))
