@@ -26,9 +26,9 @@ segment is at least ``min_chars`` long and no veto applies:
   ``)``: phones ("+7 701 234 56 78"), IINs ("9011 2330 0258"), house and flat numbers
   ("150 кв") stay with what follows;
 - *capitals*: ``left`` holds a capital letter (and is not a whole ``<...>`` placeholder)
-  and does not end a sentence (``.``, ``!``,
-  ``?``, ``…`` after a lower-case letter or digit, optionally followed by closing quotes or
-  brackets, and not a single letter or a known abbreviation): a capitalised word stays with
+  and does not end a sentence (``.``, ``!``, ``?``, ``…`` after a lower-case letter or
+  digit, optionally followed by closing quotes or brackets, and not a single letter or a
+  known abbreviation): a capitalised word stays with
   the word after it, so a name is never cut ("John Smith", "Айгерим\nСерикова", "J. Smith")
   and NER sees one word past its end. After ``CAPITAL_RUN`` (6) capitalised words in a row,
   longer than any name, the veto lapses (title-case headings, lists of places);
