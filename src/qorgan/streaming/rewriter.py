@@ -22,7 +22,15 @@ qorgan's own and never carries content.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Sequence,
+)
 from dataclasses import replace
 
 from qorgan.errors import QorganError, UpstreamError
@@ -109,18 +117,21 @@ class StreamRewriter:
                     yield await self._fail(UpstreamError("upstream stream failed"), flush=True)
                     return
                 self._stats.bytes_in += len(chunk)
-                async for out in self._step(chunk):
-                    yield out
+                # closed at once if the client leaves while an event is being written
+                async with contextlib.aclosing(self._step(chunk)) as outputs:
+                    async for out in outputs:
+                        yield out
                 if self._stopped:
                     return
-            async for out in self._step(None):
-                yield out
+            async with contextlib.aclosing(self._step(None)) as outputs:
+                async for out in outputs:
+                    yield out
         finally:
             close = getattr(upstream, "aclose", None)
             if close is not None:
                 await close()
 
-    async def _step(self, chunk: bytes | None) -> AsyncIterator[bytes]:
+    async def _step(self, chunk: bytes | None) -> AsyncGenerator[bytes, None]:
         """Parse a chunk (None: end of stream) and rewrite its events, yielding each event's
         output as soon as it is ready: a network read that holds many events (a fast
         upstream) does not hold the first one back until the last is processed."""
