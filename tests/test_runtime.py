@@ -62,8 +62,8 @@ def make(behaviour: str = "ok", **settings: Any) -> tuple[Runtime, list[FakeDete
 async def test_detector_is_built_once_and_reused() -> None:
     runtime, made = make()
     engine = runtime.policy()
-    first = await runtime.detect(engine, ["Hello"])
-    second = await runtime.detect(engine, ["Hi", "there"])
+    (first,) = await runtime.detect_many(engine, [(["Hello"], True)])
+    (second,) = await runtime.detect_many(engine, [(["Hi", "there"], True)])
     assert len(made) == 1
     assert made[0].calls == 2
     assert [len(f) for f in first + second] == [1, 1, 1]
@@ -105,7 +105,7 @@ async def test_answers_under_way_have_their_own_lane() -> None:
 @pytest.mark.anyio
 async def test_no_texts_no_detection() -> None:
     runtime, made = make()
-    assert await runtime.detect(runtime.policy(), []) == []
+    assert await runtime.detect_many(runtime.policy(), [([], True)]) == [[]]
     assert made == []
 
 
@@ -122,7 +122,7 @@ async def test_detection_failures_fail_closed(behaviour: str, settings: dict[str
                                               code: str) -> None:
     runtime, _ = make(behaviour, **settings)
     with pytest.raises(DetectionError) as info:
-        await runtime.detect(runtime.policy(), [SECRET_TEXT])
+        await runtime.detect_many(runtime.policy(), [([SECRET_TEXT], True)])
     assert info.value.code == code
     assert "Serikova" not in str(info.value)
 

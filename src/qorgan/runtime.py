@@ -157,11 +157,6 @@ class Runtime:
                     cache[key] = detector
         return detector
 
-    async def detect(
-        self, engine: PolicyEngine, texts: Sequence[str], *, ner: bool = True
-    ) -> list[list[Finding]]:
-        return (await self.detect_many(engine, [(texts, ner)]))[0]
-
     async def detect_many(
         self, engine: PolicyEngine, batches: Sequence[tuple[Sequence[str], bool]],
         *, response: bool = False,

@@ -116,10 +116,7 @@ class TransportCore:
     # -- async ------------------------------------------------------------------------------
 
     async def handle_async_request(self, request: Any) -> Any:
-        """The library's ``Request`` in, its ``Response`` out (typed by the library)."""
-        return await self._handle_async(request)
-
-    async def _handle_async(self, request: Any) -> Any:
+        """The library's ``Request`` in, its ``Response`` out."""
         lib = self.lib
         path = request.url.path
         marker = self.api_prefix + "/"
@@ -194,9 +191,6 @@ class TransportCore:
             return self._portal
 
     def handle_request(self, request: Any) -> Any:
-        return self._handle_sync(request)
-
-    def _handle_sync(self, request: Any) -> Any:
         lib = self.lib
         portal = self._get_portal()
         content = request.read()
@@ -221,7 +215,7 @@ class TransportCore:
     ) -> None:
         async with sender:
             try:
-                response = await self._handle_async(request)
+                response = await self.handle_async_request(request)
                 stream = response.stream
                 if not isinstance(stream, ChunkStream):
                     await response.aread()

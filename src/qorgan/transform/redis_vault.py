@@ -275,14 +275,12 @@ class RedisVault:
 
     async def lookup(self, scope: VaultScope, token: str) -> tuple[str, str] | None:
         keys = self._keys(scope)
-        try:
+        with _backend_errors():
             async with self._client.pipeline(transaction=False) as pipe:
                 pipe.hget(keys[1], self._field(scope, token))
                 for key in keys:
                     pipe.pexpire(key, self._ttl_ms)
                 sealed = (await pipe.execute())[0]
-        except (RedisError, OSError) as exc:
-            raise VaultError("vault backend unavailable") from exc
         if sealed is None:
             return None
         record = self._open(scope, sealed)
@@ -290,14 +288,12 @@ class RedisVault:
 
     async def tokens(self, scope: VaultScope) -> Mapping[str, tuple[str, str]]:
         keys = self._keys(scope)
-        try:
+        with _backend_errors():
             async with self._client.pipeline(transaction=False) as pipe:
                 pipe.hgetall(keys[1])
                 for key in keys:
                     pipe.pexpire(key, self._ttl_ms)
                 results = await pipe.execute()
-        except (RedisError, OSError) as exc:
-            raise VaultError("vault backend unavailable") from exc
         out: dict[str, tuple[str, str]] = {}
         for raw_field, sealed in dict(results[0]).items():
             field = raw_field.decode() if isinstance(raw_field, bytes) else str(raw_field)
@@ -312,23 +308,19 @@ class RedisVault:
         if not wanted:
             return
         keys = self._keys(scope)
-        try:
+        with _backend_errors():
             async with self._client.pipeline(transaction=True) as pipe:
                 pipe.sadd(keys[3], *wanted)
                 pipe.scard(keys[3])
                 for key in keys:
                     pipe.pexpire(key, self._ttl_ms)
                 results = await pipe.execute()
-        except (RedisError, OSError) as exc:
-            raise VaultError("vault backend unavailable") from exc
         if int(results[1]) > MAX_RESERVED_PER_SCOPE:
             raise VaultError("too many placeholder-shaped literals in one conversation")
 
     async def ping(self) -> None:
-        try:
+        with _backend_errors():
             await self._client.ping()
-        except (RedisError, OSError) as exc:
-            raise VaultError("vault backend unavailable") from exc
 
     async def close(self) -> None:
         try:
