@@ -18,8 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse
-from qorgan.runtime import Runtime
+from qorgan.pipeline import Guard, GuardRequest, Runtime, UpstreamRequest, UpstreamResponse
 from qorgan.settings import Settings
 
 CORPUS = Path(__file__).parents[1] / "tests" / "hardening" / "bypass_corpus.jsonl"

@@ -74,7 +74,7 @@ def multilingual_detector() -> Detector:
 
 def output_spans(full: Detector, patterns: Detector, text: str) -> list[Span]:
     """What the response scanner finds in ``text`` as model output, segment by segment."""
-    from qorgan.scanner import needs_ner, within
+    from qorgan.pipeline.respond import needs_ner, within
     from qorgan.streaming import contexts, split_segments
 
     segments = split_segments(text)

@@ -201,7 +201,7 @@ SHORT_ANSWER = json.dumps({"id": "x", "object": "chat.completion", "choices": [{
 
 async def short_answer_upstream(_: Any) -> Any:
     """An in-process upstream for ``Guard.handle`` that answers with ``SHORT_ANSWER``."""
-    from qorgan.guard import UpstreamResponse
+    from qorgan.pipeline import UpstreamResponse
 
     return UpstreamResponse(200, [("content-type", "application/json")],
                             body=SHORT_ANSWER.encode())
@@ -214,8 +214,7 @@ def guard_over_detector(n: int, rng: random.Random) -> float:
     audit, JSON). CPU time of the process (the detection thread included): wall-clock
     differences of two ~50 ms calls swing by tens of ms on a shared VM."""
     from qorgan.detection.default import build_detector
-    from qorgan.guard import Guard, GuardRequest
-    from qorgan.runtime import Runtime
+    from qorgan.pipeline import Guard, GuardRequest, Runtime
     from qorgan.settings import Settings
 
     runtime = Runtime.from_settings(Settings(master_key=secrets.token_bytes(32)))
@@ -254,8 +253,8 @@ def profile_guard(n: int, rng: random.Random) -> dict[str, Any]:
     from pyinstrument import Profiler
 
     from qorgan.demo.upstream import DemoUpstream
-    from qorgan.proxy import ProxyApp
-    from qorgan.runtime import Runtime
+    from qorgan.edges.proxy import ProxyApp
+    from qorgan.pipeline import Runtime
     from qorgan.settings import Settings
 
     settings = Settings(upstream="http://upstream.test/v1", master_key=secrets.token_bytes(32))

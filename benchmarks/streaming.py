@@ -24,7 +24,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from qorgan.protocols.sse import SSEParser, serialize
-from qorgan.streaming import HoldbackPolicy, StreamRewriter
+from qorgan.providers import REGISTRY
+from qorgan.streaming import Handler, HoldbackPolicy, StreamRewriter
 from qorgan.streaming.segment import CAPITAL_RUN
 
 PERSONS = {"<PERSON_1>": "Айгерим Серикова", "<PERSON_2>": "John Smith"}
@@ -94,6 +95,12 @@ async def _aiter(chunks: list[bytes]) -> AsyncIterator[bytes]:
         yield chunk
 
 
+#: stream handlers by endpoint name ("openai.chat", "anthropic.messages", ...)
+_HANDLERS: dict[str, type[Handler]] = {
+    e.name: e.stream for e in REGISTRY.endpoints() if e.stream is not None
+}
+
+
 async def _baseline(chunks: list[bytes]) -> int:
     parser = SSEParser()
     out = 0
@@ -106,7 +113,7 @@ async def _rewrite(
     protocol: str, chunks: list[bytes], processor: Callable[[str, str], Awaitable[str]],
     holdback: HoldbackPolicy | None = None,
 ) -> StreamRewriter:  # fmt: skip
-    rewriter = StreamRewriter(protocol, lambda: processor, holdback=holdback)
+    rewriter = StreamRewriter(_HANDLERS[protocol], lambda: processor, holdback=holdback)
     async for _ in rewriter.rewrite(_aiter(chunks)):
         pass
     return rewriter
@@ -130,8 +137,7 @@ def guard_rate(answers: int, rng: random.Random) -> tuple[float, int]:
     (SSE, restore, Detector, decide, transform), for fresh ~3 KB answers in 4-character
     deltas: the best of ``answers`` streams, and the events in one."""
     from benchmarks.proxy import _rows, make_text
-    from qorgan.guard import Guard, GuardRequest, UpstreamRequest, UpstreamResponse
-    from qorgan.runtime import Runtime
+    from qorgan.pipeline import Guard, GuardRequest, Runtime, UpstreamRequest, UpstreamResponse
     from qorgan.settings import Settings
 
     runtime = Runtime.from_settings(Settings(master_key=secrets.token_bytes(32)))

@@ -57,8 +57,7 @@ async def _issue_times(vault: Vault, values: list[TokenRequest], n: int) -> tupl
 
 
 def _guard_own_ms(vault_url: str, n: int, rng: random.Random) -> float:
-    from qorgan.guard import Guard, GuardRequest
-    from qorgan.runtime import Runtime
+    from qorgan.pipeline import Guard, GuardRequest, Runtime
     from qorgan.settings import Settings
 
     runtime = Runtime.from_settings(Settings(master_key=secrets.token_bytes(32),

@@ -22,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from qorgan import GuardMiddleware
-from qorgan.runtime import Runtime
+from qorgan.pipeline import Runtime
 from qorgan.settings import Settings
 
 

@@ -21,9 +21,10 @@ import uvicorn
 
 from qorgan.demo.upstream import DemoUpstream, Recorded
 from qorgan.detection.config import DetectionConfig
+from qorgan.detection.default import build_detector
 from qorgan.detection.engine import Detector
-from qorgan.proxy import ProxyApp
-from qorgan.runtime import Runtime, build_detector
+from qorgan.edges.proxy import ProxyApp
+from qorgan.pipeline import Runtime
 from qorgan.settings import Settings
 from qorgan.types import ASGIApp
 

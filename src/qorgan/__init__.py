@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from qorgan._version import __version__
 from qorgan.errors import (
     AuthError,
     ConfigError,
@@ -35,16 +36,13 @@ if TYPE_CHECKING:
     from qorgan.detection.config import DetectionConfig
     from qorgan.detection.default import build_detector
     from qorgan.detection.engine import Detector
-    from qorgan.guard import Guard, GuardRequest, GuardResponse
-    from qorgan.middleware import GuardMiddleware
+    from qorgan.edges.middleware import GuardMiddleware
+    from qorgan.edges.proxy import ProxyApp
+    from qorgan.edges.transport import GuardTransport
+    from qorgan.pipeline import Guard, GuardRequest, GuardResponse, Runtime
     from qorgan.policy.engine import PolicyEngine
     from qorgan.policy.loader import load_policy
-    from qorgan.proxy import ProxyApp
-    from qorgan.runtime import Runtime
     from qorgan.settings import Settings
-    from qorgan.transport import GuardTransport
-
-__version__ = "0.1.0"
 
 _LAZY = {
     "Decision": "qorgan.decision",
@@ -52,15 +50,15 @@ _LAZY = {
     "DetectionConfig": "qorgan.detection.config",
     "Detector": "qorgan.detection.engine",
     "build_detector": "qorgan.detection.default",
-    "Guard": "qorgan.guard",
-    "GuardRequest": "qorgan.guard",
-    "GuardResponse": "qorgan.guard",
-    "GuardMiddleware": "qorgan.middleware",
-    "GuardTransport": "qorgan.transport",
+    "Guard": "qorgan.pipeline",
+    "GuardRequest": "qorgan.pipeline",
+    "GuardResponse": "qorgan.pipeline",
+    "GuardMiddleware": "qorgan.edges.middleware",
+    "GuardTransport": "qorgan.edges.transport",
     "PolicyEngine": "qorgan.policy.engine",
     "load_policy": "qorgan.policy.loader",
-    "ProxyApp": "qorgan.proxy",
-    "Runtime": "qorgan.runtime",
+    "ProxyApp": "qorgan.edges.proxy",
+    "Runtime": "qorgan.pipeline",
     "Settings": "qorgan.settings",
 }
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from qorgan.consent.base import GrantRequest
 from qorgan.consent.cache import CachedRegistry
 from qorgan.consent.model import ConsentRecord
 from qorgan.consent.registry import ConsentRegistry, SubjectHasher, consent_view, open_registry
@@ -32,8 +33,8 @@ class Counting:
         self.lookups = 0
         self.fail = False
 
-    async def grant(self, **kwargs: object) -> ConsentRecord:
-        return await self.inner.grant(**kwargs)  # type: ignore[arg-type]
+    async def grant(self, request: GrantRequest) -> ConsentRecord:
+        return await self.inner.grant(request)
 
     async def withdraw(
         self, *, subject_key: str, purpose: str | None = None, at: datetime | None = None
@@ -72,7 +73,7 @@ async def test_lookup_is_served_from_cache_until_the_ttl(
     cache = CachedRegistry(counting, ttl=5.0, clock=clock)
     assert isinstance(cache, ConsentRegistry)
     key = hasher("alice")
-    await cache.grant(subject_key=key, purpose="support")
+    await cache.grant(GrantRequest(subject_key=key, purpose="support"))
     first = await cache.lookup(key, "support")
     clock.now += 4.9
     assert await cache.lookup(key, "support") == first
@@ -100,12 +101,12 @@ async def test_local_changes_invalidate(
 ) -> None:
     cache = CachedRegistry(counting, ttl=60.0, clock=Clock())
     key = hasher("alice")
-    await cache.grant(subject_key=key, purpose="support")
+    await cache.grant(GrantRequest(subject_key=key, purpose="support"))
     await cache.lookup(key, "support")
     await cache.lookup(hasher("bob"), "support")
     if change == "grant":
         assert purpose is not None
-        await cache.grant(subject_key=key, purpose=purpose)
+        await cache.grant(GrantRequest(subject_key=key, purpose=purpose))
     else:
         await cache.withdraw(subject_key=key, purpose=purpose)
     counting.lookups = 0
@@ -118,7 +119,7 @@ async def test_withdrawal_is_seen_immediately_through_the_same_cache(
     counting: Counting, hasher: SubjectHasher
 ) -> None:
     cache = CachedRegistry(counting, ttl=3600.0, clock=Clock())
-    await cache.grant(subject_key=hasher("alice"), purpose="support")
+    await cache.grant(GrantRequest(subject_key=hasher("alice"), purpose="support"))
     before = await consent_view(cache, hasher, "alice", "support")
     assert before.status(None, cross_border=False) is ConsentStatus.GRANTED
     await cache.withdraw(subject_key=hasher("alice"))
@@ -169,7 +170,7 @@ async def test_a_lookup_racing_a_local_change_is_not_stored(hasher: SubjectHashe
 
     racing = Racing(open_registry("sqlite://:memory:"))
     cache = CachedRegistry(racing, ttl=60.0, clock=Clock())
-    await racing.inner.grant(subject_key=key, purpose="support")
+    await racing.inner.grant(GrantRequest(subject_key=key, purpose="support"))
     (stale,) = await cache.lookup(key, "support")
     assert stale.withdrawn_at is None
     assert len(cache) == 0
@@ -192,7 +193,8 @@ async def test_withdrawal_on_another_replica_is_seen_within_the_ttl(
     replica_a = CachedRegistry(open_registry(postgres_url, schema=pg_schema), ttl=ttl, clock=clock)
     replica_b = CachedRegistry(open_registry(postgres_url, schema=pg_schema), ttl=ttl, clock=clock)
     try:
-        await replica_a.grant(subject_key=hasher("alice"), purpose="support", cross_border=True)
+        await replica_a.grant(GrantRequest(subject_key=hasher("alice"), purpose="support",
+                                           cross_border=True))
         seen_by_b = await consent_view(replica_b, hasher, "alice", "support")
         assert seen_by_b.status(None, cross_border=True) is ConsentStatus.GRANTED
 

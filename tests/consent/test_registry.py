@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from qorgan.consent.base import GrantRequest
 from qorgan.consent.postgres import PostgresRegistry
 from qorgan.consent.registry import (
     ConsentRegistry,
@@ -96,7 +97,7 @@ async def test_grant_then_lookup_round_trips_every_field(
     key = hasher("IIN 901123300258")
     start = datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
     end = datetime(2030, 1, 1, tzinfo=UTC)
-    granted = await backend.registry.grant(
+    granted = await backend.registry.grant(GrantRequest(
         subject_key=key,
         purpose="support",
         categories=frozenset({"contact", "identity"}),
@@ -104,7 +105,7 @@ async def test_grant_then_lookup_round_trips_every_field(
         valid_from=start,
         valid_until=end,
         evidence="form-2025-0001",
-    )
+    ))
     found = await backend.registry.lookup(key, "support")
     assert found == [granted]
     rec = found[0]
@@ -124,7 +125,8 @@ async def test_offset_datetimes_are_stored_as_the_same_instant_in_utc(
 ) -> None:
     almaty = timezone(timedelta(hours=5))
     start = datetime(2025, 6, 1, 10, 0, tzinfo=almaty)
-    await backend.registry.grant(subject_key=hasher("s"), purpose="support", valid_from=start)
+    await backend.registry.grant(GrantRequest(subject_key=hasher("s"), purpose="support",
+                                              valid_from=start))
     (rec,) = await backend.registry.lookup(hasher("s"), "support")
     assert rec.valid_from == start
     assert rec.valid_from.utcoffset() == timedelta(0)
@@ -133,7 +135,7 @@ async def test_offset_datetimes_are_stored_as_the_same_instant_in_utc(
 
 async def test_purposes_and_subjects_are_isolated(backend: Backend, hasher: SubjectHasher) -> None:
     reg = backend.registry
-    await reg.grant(subject_key=hasher("alice"), purpose="support")
+    await reg.grant(GrantRequest(subject_key=hasher("alice"), purpose="support"))
     assert await reg.lookup(hasher("alice"), "marketing") == []
     assert await reg.lookup(hasher("bob"), "support") == []
     assert len(await reg.lookup(hasher("alice"), "support")) == 1
@@ -141,8 +143,8 @@ async def test_purposes_and_subjects_are_isolated(backend: Backend, hasher: Subj
 
 async def test_withdraw_one_purpose(backend: Backend, hasher: SubjectHasher) -> None:
     reg, key = backend.registry, hasher("alice")
-    await reg.grant(subject_key=key, purpose="support")
-    await reg.grant(subject_key=key, purpose="analytics")
+    await reg.grant(GrantRequest(subject_key=key, purpose="support"))
+    await reg.grant(GrantRequest(subject_key=key, purpose="analytics"))
     at = NOW - timedelta(seconds=1)
     assert await reg.withdraw(subject_key=key, purpose="support", at=at) == 1
     (support,) = await reg.lookup(key, "support")
@@ -158,8 +160,8 @@ async def test_withdraw_one_purpose(backend: Backend, hasher: SubjectHasher) -> 
 async def test_withdraw_all_purposes(backend: Backend, hasher: SubjectHasher) -> None:
     reg, key = backend.registry, hasher("alice")
     for purpose in ("support", "analytics", "marketing"):
-        await reg.grant(subject_key=key, purpose=purpose)
-    await reg.grant(subject_key=hasher("bob"), purpose="support")
+        await reg.grant(GrantRequest(subject_key=key, purpose=purpose))
+    await reg.grant(GrantRequest(subject_key=hasher("bob"), purpose="support"))
     assert await reg.withdraw(subject_key=key) == 3
     for purpose in ("support", "analytics", "marketing"):
         view = await consent_view(reg, hasher, "alice", purpose)
@@ -173,7 +175,8 @@ async def test_list_filters_orders_newest_first_and_limits(
 ) -> None:
     reg = backend.registry
     made = [
-        await reg.grant(subject_key=hasher(f"s{i}"), purpose="support" if i % 2 else "analytics")
+        await reg.grant(GrantRequest(subject_key=hasher(f"s{i}"),
+                                     purpose="support" if i % 2 else "analytics"))
         for i in range(5)
     ]
     everything = await reg.list()
@@ -210,7 +213,8 @@ async def test_view_status_from_stored_terms(
     cross_border: bool,
     expected: ConsentStatus,
 ) -> None:
-    await backend.registry.grant(subject_key=hasher("alice"), purpose="support", **grant)
+    await backend.registry.grant(GrantRequest(subject_key=hasher("alice"), purpose="support",
+                                              **grant))
     view = await consent_view(backend.registry, hasher, "alice", "support")
     assert view.status(category, cross_border=cross_border) is expected
 
@@ -231,7 +235,7 @@ async def test_consent_view_without_subject_or_purpose(
     purpose: str | None,
     expected: ConsentStatus,
 ) -> None:
-    await backend.registry.grant(subject_key=hasher("alice"), purpose="support")
+    await backend.registry.grant(GrantRequest(subject_key=hasher("alice"), purpose="support"))
     view = await consent_view(backend.registry, hasher, subject, purpose)
     assert view.subject_present is bool(subject)
     assert view.status(None, cross_border=False) is expected
@@ -239,7 +243,7 @@ async def test_consent_view_without_subject_or_purpose(
 
 async def test_clear_subject_id_is_never_stored(backend: Backend, hasher: SubjectHasher) -> None:
     subject = "clear-subject-901123300258"
-    await backend.registry.grant(subject_key=hasher(subject), purpose="support")
+    await backend.registry.grant(GrantRequest(subject_key=hasher(subject), purpose="support"))
     await backend.registry.withdraw(subject_key=hasher(subject))
     stored = await backend.dump()
     assert hasher(subject) in stored  # the dump really shows the rows
@@ -250,7 +254,7 @@ async def test_clear_subject_id_is_never_stored(backend: Backend, hasher: Subjec
 async def test_a_second_registry_sees_the_same_rows(
     backend: Backend, hasher: SubjectHasher
 ) -> None:
-    await backend.registry.grant(subject_key=hasher("alice"), purpose="support")
+    await backend.registry.grant(GrantRequest(subject_key=hasher("alice"), purpose="support"))
     other = backend.reopen()  # schema creation again: must be idempotent
     try:
         (rec,) = await other.lookup(hasher("alice"), "support")
@@ -282,7 +286,7 @@ async def test_invalid_grants_are_payload_errors(
 ) -> None:
     args: dict[str, Any] = {"subject_key": hasher("alice"), "purpose": "support"} | kwargs
     with pytest.raises(PayloadError):
-        await backend.registry.grant(**args)
+        await backend.registry.grant(GrantRequest(**args))
     assert await backend.registry.list() == []
 
 
@@ -329,7 +333,7 @@ async def test_sqlite_memory_url() -> None:
     reg = open_registry("sqlite://:memory:")
     try:
         hasher = SubjectHasher(b"k" * 32)
-        await reg.grant(subject_key=hasher("a"), purpose="support")
+        await reg.grant(GrantRequest(subject_key=hasher("a"), purpose="support"))
         assert len(await reg.lookup(hasher("a"), "support")) == 1
     finally:
         await reg.close()
@@ -369,7 +373,7 @@ async def test_concurrent_grants_and_lookups(backend: Backend, hasher: SubjectHa
     reg = backend.registry
 
     async def grant(i: int) -> None:
-        await reg.grant(subject_key=hasher(f"s{i % 5}"), purpose=f"p{i % 3}")
+        await reg.grant(GrantRequest(subject_key=hasher(f"s{i % 5}"), purpose=f"p{i % 3}"))
         await reg.lookup(hasher(f"s{i % 5}"), f"p{i % 3}")
 
     async with anyio.create_task_group() as tg:

@@ -22,10 +22,10 @@ from qorgan.demo.upstream import DemoUpstream
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.decode import DecodingDetector
 from qorgan.detection.engine import Detector
+from qorgan.edges.proxy import ProxyApp
 from qorgan.middleware import GuardMiddleware
+from qorgan.pipeline import Runtime
 from qorgan.policy.reload import PolicyHolder
-from qorgan.proxy import ProxyApp
-from qorgan.runtime import Runtime
 from qorgan.settings import Settings
 from qorgan.transform import MemoryVault, Vault
 from qorgan.types import ASGIApp

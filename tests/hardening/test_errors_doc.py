@@ -15,8 +15,10 @@ DOC = ROOT / "docs" / "errors.md"
 #: never sent to a client: start-up failures, a client that left, the failsafe audit log
 NOT_ANSWERED = {"config_error", "client_disconnected", "audit_log_error"}
 SOURCES = [
-    *(SRC / name for name in ("payload.py", "guard.py", "exchange.py", "runtime.py",
-                              "proxy.py", "middleware.py", "transport.py", "asgi.py")),
+    *sorted((SRC / "pipeline").glob("*.py")),
+    *sorted((SRC / "edges").glob("*.py")),
+    *sorted((SRC / "detection").glob("*.py")),
+    *sorted((SRC / "providers").glob("*.py")),
     *sorted((SRC / "protocols").glob("*.py")),
     *sorted((SRC / "streaming").glob("*.py")),
     SRC / "consent" / "api.py",

@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 
 from qorgan.demo.upstream import DemoUpstream
-from qorgan.proxy import ProxyApp
+from qorgan.edges.proxy import ProxyApp
 from qorgan.types import ASGIApp
 
 pytestmark = pytest.mark.anyio

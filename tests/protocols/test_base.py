@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qorgan.errors import PayloadError
-from qorgan.protocols import apply_slots, get_adapter
+from qorgan.protocols import Adapter, apply_slots
+from qorgan.providers import REGISTRY
 from qorgan.types import TextSlot
 
 CHAT: dict[str, Any] = {
@@ -35,9 +36,14 @@ CHAT: dict[str, Any] = {
 }
 
 
+def _adapter(route: str, *, generic: bool = False) -> Adapter:
+    endpoint = REGISTRY.endpoint(route, generic=generic)
+    assert endpoint is not None
+    return endpoint.adapter
+
+
 def _slots() -> list[TextSlot]:
-    adapter = get_adapter("chat/completions")
-    assert adapter is not None
+    adapter = _adapter("chat/completions")
     return adapter.request_slots(CHAT)
 
 
@@ -74,8 +80,7 @@ def test_embedded_json_string_root() -> None:
     body = {
         "messages": [{"role": "assistant", "tool_calls": [{"function": {"arguments": '"Aliya"'}}]}]
     }
-    adapter = get_adapter("chat/completions")
-    assert adapter is not None
+    adapter = _adapter("chat/completions")
     slots = adapter.request_slots(body)
     assert [(s.embedded, s.text) for s in slots] == [((), "Aliya")]
     out = apply_slots(body, slots, ["<PERSON_1>"])
@@ -100,7 +105,7 @@ def _nested(depth: int) -> Any:
 
 
 def test_too_deep_body_is_a_payload_error() -> None:
-    adapter = get_adapter("x", generic=True)
+    adapter = _adapter("x", generic=True)
     assert adapter is not None
     assert len(adapter.request_slots({"a": _nested(100)})) == 1
     with pytest.raises(PayloadError, match="nests too deeply"):
@@ -111,8 +116,7 @@ def test_too_deep_body_is_a_payload_error() -> None:
 def test_too_deep_embedded_arguments_are_scanned_as_plain_text(depth: int) -> None:
     raw = json.dumps(_nested(200)) if depth == 200 else "[" * depth + "]" * depth
     body = {"messages": [{"role": "assistant", "tool_calls": [{"function": {"arguments": raw}}]}]}
-    adapter = get_adapter("chat/completions")
-    assert adapter is not None
+    adapter = _adapter("chat/completions")
     slots = adapter.request_slots(body)
     assert [(s.text, s.embedded) for s in slots] == [(raw, None)]
 
@@ -129,7 +133,7 @@ _json = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(body=_json)
 def test_generic_round_trip_property(body: Any) -> None:
-    adapter = get_adapter("anything", generic=True)
+    adapter = _adapter("anything", generic=True)
     assert adapter is not None
     before = copy.deepcopy(body)
     slots = adapter.request_slots(body)

@@ -5,37 +5,9 @@ from typing import Any
 import pytest
 
 from qorgan.protocols import (
-    ChatAdapter,
-    CompletionsAdapter,
-    EmbeddingsAdapter,
     GenericAdapter,
-    MessagesAdapter,
-    ResponsesAdapter,
     apply_slots,
-    get_adapter,
 )
-
-
-@pytest.mark.parametrize(
-    ("route", "generic", "expected"),
-    [
-        ("chat/completions", False, ChatAdapter),
-        ("/v1/chat/completions", False, ChatAdapter),
-        ("completions", False, CompletionsAdapter),
-        ("embeddings", False, EmbeddingsAdapter),
-        ("responses", False, ResponsesAdapter),
-        ("messages", False, MessagesAdapter),
-        ("v1/messages/", False, MessagesAdapter),
-        ("images/generations", False, None),
-        ("images/generations", True, GenericAdapter),
-    ],
-)
-def test_get_adapter(route: str, generic: bool, expected: type | None) -> None:
-    adapter = get_adapter(route, generic=generic)
-    if expected is None:
-        assert adapter is None
-    else:
-        assert type(adapter) is expected
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from qorgan.errors import DetectionError, UpstreamTimeout
 from qorgan.protocols.sse import SSEComment, SSEEvent, SSEParser
-from qorgan.streaming import PROTOCOLS, StreamRewriter, process_text
+from qorgan.providers import REGISTRY
+from qorgan.streaming import Handler, StreamRewriter, process_text
 
 _token = st.sampled_from(
     ["Hello", "my", "name", "is", "<PERSON_1>", "<PERSON_2>", "<PERSON_12>", "and", "phone",
@@ -23,6 +24,17 @@ _noise = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_siz
 TEXTS = st.lists(st.tuples(st.one_of(_token, _noise), _sep), min_size=1, max_size=40).map(
     lambda p: "".join(a + b for a, b in p)
 )
+
+
+#: every streamable endpoint's handler, by the endpoint's name ("openai.chat", ...)
+PROTOCOLS: dict[str, type[Handler]] = {
+    endpoint.name: endpoint.stream for endpoint in REGISTRY.endpoints()
+    if endpoint.stream is not None
+}
+
+
+def rewriter_for(protocol: str, *args: Any, **kwargs: Any) -> StreamRewriter:
+    return StreamRewriter(PROTOCOLS[protocol], *args, **kwargs)
 
 
 def split_text(text: str, cuts: list[int]) -> list[str]:
@@ -50,7 +62,7 @@ async def test_streamed_text_equals_non_streamed_for_any_split(
     protocol: str, text: str, text_cuts: list[int], byte_cuts: list[int], streams: Any
 ) -> None:
     raw = streams.build(protocol, split_text(text, text_cuts))
-    rewriter = StreamRewriter(protocol, streams.processor)
+    rewriter = rewriter_for(protocol, streams.processor)
     out = await run(rewriter, streams.split_at(raw, byte_cuts), streams)
     events = streams.parse(out)
     pieces = streams.released(protocol, events)
@@ -84,11 +96,11 @@ async def test_recorded_stream_split_at_every_byte(protocol: str, streams: Any) 
     deltas = [RECORDED_TEXT[i : i + 11] for i in range(0, len(RECORDED_TEXT), 11)]
     raw = streams.build(protocol, deltas)
     expected = await process_text(RECORDED_TEXT, streams.processor())
-    reference = await run(StreamRewriter(protocol, streams.processor), [raw], streams)
+    reference = await run(rewriter_for(protocol, streams.processor), [raw], streams)
     assert "".join(streams.released(protocol, streams.parse(reference))) == expected
     for cut in range(1, len(raw)):
         out = await run(
-            StreamRewriter(protocol, streams.processor), [raw[:cut], raw[cut:]], streams
+            rewriter_for(protocol, streams.processor), [raw[:cut], raw[cut:]], streams
         )
         assert out == reference
 
@@ -96,7 +108,7 @@ async def test_recorded_stream_split_at_every_byte(protocol: str, streams: Any) 
 @pytest.mark.anyio
 async def test_non_text_events_pass_unchanged(streams: Any) -> None:
     raw = streams.build("openai.chat", ["Hello ", "there. ", "Bye."])
-    rewriter = StreamRewriter("openai.chat", streams.processor)
+    rewriter = rewriter_for("openai.chat", streams.processor)
     out = await run(rewriter, [raw], streams)
     parser = SSEParser()
     items = parser.feed(out) + parser.close()
@@ -161,7 +173,7 @@ async def test_tool_call_arguments_are_a_channel(streams: Any) -> None:
 
         return process
 
-    rewriter = StreamRewriter("openai.chat", streams.processor, json_processor_factory=json_factory)
+    rewriter = rewriter_for("openai.chat", streams.processor, json_processor_factory=json_factory)
     events = streams.parse(await run(rewriter, chunks, streams))
     got = "".join(
         call["function"].get("arguments", "")
@@ -191,7 +203,7 @@ async def test_other_fields_go_through_the_scanner_and_logprobs_are_dropped(stre
         chat_chunk({"content": "Bye."}, "stop"),
         b'data: {"id":"c1","choices":[],"usage":{"note":"Smith"}}\n\n',
     ]  # fmt: skip
-    rewriter = StreamRewriter("openai.chat", streams.processor, on_event_fields=scanner)
+    rewriter = rewriter_for("openai.chat", streams.processor, on_event_fields=scanner)
     out = (await run(rewriter, chunks, streams)).decode()
     assert "Smith" not in out.replace("John Smith. ", "")
     assert ": note about [PERSON]" in out
@@ -205,7 +217,7 @@ async def test_other_fields_go_through_the_scanner_and_logprobs_are_dropped(stre
 @pytest.mark.anyio
 async def test_end_without_done_flushes_into_an_extra_chunk(streams: Any) -> None:
     chunks = [chat_chunk({"content": "Call +7 701 "}), chat_chunk({"content": "234 56 78 now"})]
-    rewriter = StreamRewriter("openai.chat", streams.processor)
+    rewriter = rewriter_for("openai.chat", streams.processor)
     events = streams.parse(await run(rewriter, chunks, streams))
     assert "".join(streams.released("openai.chat", events)) == "Call [NUMBER] now"
     last = objects(events)[-1]
@@ -231,7 +243,7 @@ async def test_upstream_error_releases_held_text_then_an_error_event(streams: An
         chat_chunk({"content": "Hello <PERSON_1>, "}),
         chat_chunk({"content": "phone 8 701 234"}),
     ]
-    rewriter = StreamRewriter("openai.chat", streams.processor)
+    rewriter = rewriter_for("openai.chat", streams.processor)
     out = b"".join([c async for c in rewriter.rewrite(failing_upstream(chunks, closed))])
     events = streams.parse(out)
     assert (
@@ -257,7 +269,7 @@ async def test_invalid_event_fails_closed(bad: bytes, streams: Any) -> None:
         bad,
         chat_chunk({"content": "LEAK 8 701 234 56 78"}),
     ]
-    rewriter = StreamRewriter("openai.chat", streams.processor)
+    rewriter = rewriter_for("openai.chat", streams.processor)
     out = await run(rewriter, chunks, streams)
     events = streams.parse(out)
     assert events[-1].event == "error"
@@ -279,7 +291,7 @@ async def test_processor_failure_fails_closed_without_the_held_text(streams: Any
 
     texts = ["Hello there, my good friend. ", "Mr John Smith ", "is here. Next"]
     chunks = [*(chat_chunk({"content": t}) for t in texts), chat_chunk({}, "stop")]
-    rewriter = StreamRewriter("openai.chat", factory)
+    rewriter = rewriter_for("openai.chat", factory)
     out = await run(rewriter, chunks, streams)
     events = streams.parse(out)
     assert "".join(streams.released("openai.chat", events)) == "Hello there, my good friend. "
@@ -298,7 +310,7 @@ async def test_client_disconnect_closes_upstream(streams: Any) -> None:
         finally:
             closed.append(True)
 
-    rewriter = StreamRewriter("openai.chat", streams.processor)
+    rewriter = rewriter_for("openai.chat", streams.processor)
     stream = rewriter.rewrite(endless())
     received = [await anext(stream) for _ in range(3)]
     await stream.aclose()  # type: ignore[attr-defined]
@@ -331,7 +343,7 @@ async def test_anthropic_json_and_thinking_blocks(streams: Any) -> None:
         ev({"type": "content_block_stop", "index": 1}),
         ev({"type": "message_stop"}),
     ]  # fmt: skip
-    rewriter = StreamRewriter("anthropic.messages", streams.processor)
+    rewriter = rewriter_for("anthropic.messages", streams.processor)
     out = await run(rewriter, chunks, streams)
     objs = objects(streams.parse(out))
     thinking = "".join(
@@ -354,18 +366,18 @@ async def test_responses_done_without_deltas_is_processed_whole(streams: Any) ->
     body = {"type": "response.output_text.done", "output_index": 0, "content_index": 0,
             "text": "Mail a.b@mail.kz", "sequence_number": 0}  # fmt: skip
     chunks = [f"event: {body['type']}\ndata: {json.dumps(body)}\n\n".encode()]
-    out = await run(StreamRewriter("openai.responses", streams.processor), chunks, streams)
+    out = await run(rewriter_for("openai.responses", streams.processor), chunks, streams)
     assert objects(streams.parse(out))[0]["text"] == "Mail [EMAIL]"
 
 
-def test_unknown_protocol_is_rejected(streams: Any) -> None:
-    with pytest.raises(ValueError, match=r"openai\.chat"):
-        StreamRewriter("openai.audio", streams.processor)
+def test_what_is_not_a_stream_handler_is_rejected(streams: Any) -> None:
+    with pytest.raises(ValueError, match="Handler"):
+        StreamRewriter(object, streams.processor)  # type: ignore[arg-type]
 
 
 @pytest.mark.anyio
 async def test_a_rewriter_serves_one_stream(streams: Any) -> None:
-    rewriter = StreamRewriter("openai.chat", streams.processor)
+    rewriter = rewriter_for("openai.chat", streams.processor)
     await run(rewriter, [b"data: [DONE]\n\n"], streams)
     with pytest.raises(ValueError, match="one stream"):
         await run(rewriter, [b"data: [DONE]\n\n"], streams)
@@ -388,7 +400,7 @@ async def test_field_scanner_failure_fails_closed(
         return value
 
     chunks = [chat_chunk({"content": "Hello 8 701 234 56 78 "}), chat_chunk({}, "stop")]
-    rewriter = StreamRewriter("openai.chat", streams.processor, on_event_fields=scanner)
+    rewriter = rewriter_for("openai.chat", streams.processor, on_event_fields=scanner)
     out = await run(rewriter, chunks, streams)
     events = streams.parse(out)
     assert len(events) == 1
@@ -406,7 +418,7 @@ async def test_legacy_function_call_arguments_are_a_channel(streams: Any) -> Non
     ]
     chunks.append(chat_chunk({}, "function_call"))
     events = streams.parse(
-        await run(StreamRewriter("openai.chat", streams.processor), chunks, streams)
+        await run(rewriter_for("openai.chat", streams.processor), chunks, streams)
     )
     got = "".join(
         c["delta"].get("function_call", {}).get("arguments", "")
@@ -427,7 +439,7 @@ async def test_held_text_precedes_an_upstream_error_event(protocol: str, streams
         head = raw.split(b'"delta": {}, "finish_reason": "stop"')[0].rsplit(b"data: ", 1)[0]
         error = b'data: {"error":{"message":"overloaded","type":"server_error"}}\n\n'
     events = streams.parse(
-        await run(StreamRewriter(protocol, streams.processor), [head + error], streams)
+        await run(rewriter_for(protocol, streams.processor), [head + error], streams)
     )
     assert "".join(streams.released(protocol, events)) == "Call me at [NUMBER]"
     assert "error" in json.loads(events[-1].data or "")
@@ -444,7 +456,7 @@ async def test_upstream_failure_codes(failure: Exception, code: str, streams: An
         yield chat_chunk({"content": "Hello there"})
         raise failure
 
-    rewriter = StreamRewriter("openai.chat", streams.processor)
+    rewriter = rewriter_for("openai.chat", streams.processor)
     out = b"".join([c async for c in rewriter.rewrite(upstream())])
     events = streams.parse(out)
     assert "".join(streams.released("openai.chat", events)) == "Hello there"
@@ -471,7 +483,7 @@ async def test_events_of_one_network_read_are_released_one_by_one() -> None:
     async def one_read() -> AsyncIterator[bytes]:
         yield read
 
-    outputs = StreamRewriter("openai.chat", factory).rewrite(one_read())
+    outputs = rewriter_for("openai.chat", factory).rewrite(one_read())
     first = await anext(outputs)  # a word goes out with the space after it
     assert b'"content":"first "' in first
     assert processed == ["first "]  # the later events of the same read wait their turn

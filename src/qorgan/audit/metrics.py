@@ -23,6 +23,7 @@ from typing import Any
 
 from opentelemetry import metrics as otel_metrics
 
+from qorgan._version import __version__
 from qorgan.audit._failsafe import failsafe
 from qorgan.audit.record import AuditRecord
 
@@ -69,8 +70,6 @@ class Metrics:
         meter_provider: otel_metrics.MeterProvider | None = None,
         prometheus: bool = False,
     ) -> None:
-        from qorgan import __version__
-
         meter = otel_metrics.get_meter("qorgan", __version__, meter_provider=meter_provider)
         self._requests = meter.create_counter(
             "qorgan.requests", unit="{request}", description="Requests by decision"

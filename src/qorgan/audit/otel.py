@@ -22,6 +22,7 @@ timeout. The returned shutdown function is bounded too.
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -41,6 +42,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 
+from qorgan._version import __version__
 from qorgan.errors import ConfigError
 
 #: Bounds used when the matching OTEL_BSP_* / OTEL_METRIC_* / *_TIMEOUT variable is unset.
@@ -112,52 +114,54 @@ def _default_exporter(env: Mapping[str, str], signal: str) -> str:
     return "otlp" if endpoint else "none"
 
 
-def _span_exporters(env: Mapping[str, str]) -> list[SpanExporter]:
-    exporters: list[SpanExporter] = []
-    for name in _env_list(env, "OTEL_TRACES_EXPORTER", _default_exporter(env, "TRACES")):
+#: per signal: its variable, the extra names it accepts besides otlp/console/none, the
+#: console exporter, and the OTLP exporter classes by protocol (module, class name)
+_SIGNALS: dict[str, tuple[str, tuple[str, ...], type[Any], dict[str, tuple[str, str]]]] = {
+    "TRACES": (
+        "OTEL_TRACES_EXPORTER", (), ConsoleSpanExporter,
+        {
+            "grpc": ("opentelemetry.exporter.otlp.proto.grpc.trace_exporter",
+                     "OTLPSpanExporter"),
+            "http/protobuf": ("opentelemetry.exporter.otlp.proto.http.trace_exporter",
+                              "OTLPSpanExporter"),
+        },
+    ),
+    "METRICS": (
+        "OTEL_METRICS_EXPORTER", ("prometheus",), ConsoleMetricExporter,
+        {
+            "grpc": ("opentelemetry.exporter.otlp.proto.grpc.metric_exporter",
+                     "OTLPMetricExporter"),
+            "http/protobuf": ("opentelemetry.exporter.otlp.proto.http.metric_exporter",
+                              "OTLPMetricExporter"),
+        },
+    ),
+}
+
+
+def _exporters(env: Mapping[str, str], signal: str) -> list[Any]:
+    """The exporters ``OTEL_<SIGNAL>_EXPORTER`` names (``prometheus`` is served by
+    ``Metrics(prometheus=True)``, not exported from here)."""
+    variable, served_elsewhere, console, otlp = _SIGNALS[signal]
+    exporters: list[Any] = []
+    for name in _env_list(env, variable, _default_exporter(env, signal)):
         if name == "otlp":
-            timeout = _timeout(env, "TRACES")
-            if _protocol(env, "TRACES") == "grpc":
-                from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
-                    OTLPSpanExporter as GrpcSpanExporter,
-                )
-
-                exporters.append(GrpcSpanExporter(timeout=timeout))
-            else:
-                from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
-                    OTLPSpanExporter as HttpSpanExporter,
-                )
-
-                exporters.append(HttpSpanExporter(timeout=timeout))
+            module, cls = otlp[_protocol(env, signal)]
+            exporter_type = getattr(importlib.import_module(module), cls)
+            exporters.append(exporter_type(timeout=_timeout(env, signal)))
         elif name == "console":
-            exporters.append(ConsoleSpanExporter())
-        elif name != "none":
-            raise ConfigError("OTEL_TRACES_EXPORTER must be otlp, console or none")
+            exporters.append(console())
+        elif name != "none" and name not in served_elsewhere:
+            valid = ", ".join(("otlp", "console", *served_elsewhere, "none"))
+            raise ConfigError(f"{variable} must be one of {valid}")
     return exporters
+
+
+def _span_exporters(env: Mapping[str, str]) -> list[SpanExporter]:
+    return _exporters(env, "TRACES")
 
 
 def _metric_exporters(env: Mapping[str, str]) -> list[MetricExporter]:
-    exporters: list[MetricExporter] = []
-    for name in _env_list(env, "OTEL_METRICS_EXPORTER", _default_exporter(env, "METRICS")):
-        if name == "otlp":
-            timeout = _timeout(env, "METRICS")
-            if _protocol(env, "METRICS") == "grpc":
-                from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import (
-                    OTLPMetricExporter as GrpcMetricExporter,
-                )
-
-                exporters.append(GrpcMetricExporter(timeout=timeout))
-            else:
-                from opentelemetry.exporter.otlp.proto.http.metric_exporter import (
-                    OTLPMetricExporter as HttpMetricExporter,
-                )
-
-                exporters.append(HttpMetricExporter(timeout=timeout))
-        elif name == "console":
-            exporters.append(ConsoleMetricExporter())
-        elif name not in ("none", "prometheus"):
-            raise ConfigError("OTEL_METRICS_EXPORTER must be otlp, console, prometheus or none")
-    return exporters
+    return _exporters(env, "METRICS")
 
 
 def _ms(env: Mapping[str, str], name: str, default: int) -> int | None:
@@ -170,8 +174,6 @@ def build_from_env(env: Mapping[str, str] | None = None) -> Telemetry:
     env = os.environ if env is None else env
     if env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return Telemetry()
-    from qorgan import __version__
-
     resource = Resource.create(
         {
             "service.name": env.get("OTEL_SERVICE_NAME") or "qorgan",

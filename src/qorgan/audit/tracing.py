@@ -21,6 +21,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode
 
+from qorgan._version import __version__
 from qorgan.audit._failsafe import failsafe, report_once
 from qorgan.audit.record import AuditRecord, ident
 from qorgan.errors import QorganError
@@ -35,8 +36,6 @@ _NO_TOKEN: object = None
 def get_tracer(
     name: str = TRACER_NAME, *, tracer_provider: trace.TracerProvider | None = None
 ) -> trace.Tracer:
-    from qorgan import __version__
-
     return trace.get_tracer(name, __version__, tracer_provider=tracer_provider)
 
 

@@ -22,8 +22,9 @@ import anyio
 from rich.console import Console
 from rich.table import Table
 
+from qorgan.consent.base import ConsentRegistry, GrantRequest, utcnow
 from qorgan.consent.model import ConsentRecord
-from qorgan.consent.registry import ConsentRegistry, SubjectHasher, open_registry, utcnow
+from qorgan.consent.registry import SubjectHasher, open_registry
 from qorgan.consent.serialize import record_state, record_to_dict
 from qorgan.errors import ConfigError
 
@@ -139,7 +140,7 @@ def _grant(args: argparse.Namespace) -> int:
     hasher = subject_hasher(args)
 
     async def act(registry: ConsentRegistry) -> ConsentRecord:
-        return await registry.grant(
+        return await registry.grant(GrantRequest(
             subject_key=hasher(args.subject),
             purpose=args.purpose,
             categories=args.categories,
@@ -147,7 +148,7 @@ def _grant(args: argparse.Namespace) -> int:
             valid_from=args.valid_from,
             valid_until=args.valid_until,
             evidence=args.evidence,
-        )
+        ))
 
     record: ConsentRecord = _with_registry(args, act)
     if args.json:

@@ -81,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
 
 def build_app(settings: Settings) -> Any:
     from qorgan.audit.otel import configure_from_env
-    from qorgan.proxy import ProxyApp
-    from qorgan.runtime import Runtime
+    from qorgan.edges.proxy import ProxyApp
+    from qorgan.pipeline import Runtime
 
     configure_from_env()
     return ProxyApp(Runtime.from_settings(settings))

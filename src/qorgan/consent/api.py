@@ -27,7 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from qorgan.consent.registry import MAX_LIST_LIMIT, ConsentRegistry, SubjectHasher, utcnow
+from qorgan.consent.base import MAX_LIST_LIMIT, ConsentRegistry, GrantRequest, utcnow
+from qorgan.consent.registry import SubjectHasher
 from qorgan.consent.serialize import record_to_dict
 from qorgan.errors import (
     AuthError,
@@ -140,7 +141,7 @@ def consent_admin_app(
 
     async def grant(request: Request) -> Response:
         body: GrantBody = await _read_json(request, GrantBody)
-        record = await registry.grant(
+        record = await registry.grant(GrantRequest(
             subject_key=hasher(body.subject),
             purpose=body.purpose,
             categories=frozenset(body.categories),
@@ -148,7 +149,7 @@ def consent_admin_app(
             valid_from=body.valid_from,
             valid_until=body.valid_until,
             evidence=body.evidence,
-        )
+        ))
         return JSONResponse(record_to_dict(record, utcnow()), status_code=201)
 
     async def withdraw(request: Request) -> Response:

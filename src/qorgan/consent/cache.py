@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from qorgan.consent.base import ConsentRegistry, GrantRequest
 from qorgan.consent.model import ConsentRecord
-from qorgan.consent.registry import ConsentRegistry
 
 
 class CachedRegistry:
@@ -78,29 +78,11 @@ class CachedRegistry:
             self._entries[key] = (self._clock() + self._ttl, tuple(records))
         return list(records)
 
-    async def grant(
-        self,
-        *,
-        subject_key: str,
-        purpose: str,
-        categories: frozenset[str] = frozenset(),
-        cross_border: bool = False,
-        valid_from: datetime | None = None,
-        valid_until: datetime | None = None,
-        evidence: str | None = None,
-    ) -> ConsentRecord:
+    async def grant(self, request: GrantRequest) -> ConsentRecord:
         try:
-            return await self.inner.grant(
-                subject_key=subject_key,
-                purpose=purpose,
-                categories=categories,
-                cross_border=cross_border,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                evidence=evidence,
-            )
+            return await self.inner.grant(request)
         finally:
-            self.invalidate(subject_key, purpose)
+            self.invalidate(request.subject_key, request.purpose)
 
     async def withdraw(
         self, *, subject_key: str, purpose: str | None = None, at: datetime | None = None

@@ -16,8 +16,8 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
+from qorgan.consent.base import GrantRequest, as_utc, check_limit, utcnow
 from qorgan.consent.model import ConsentRecord
-from qorgan.consent.registry import GrantRequest, as_utc, check_limit, utcnow
 from qorgan.errors import ConsentError
 
 T = TypeVar("T")
@@ -184,27 +184,9 @@ class PostgresRegistry:
 
     # -- ConsentRegistry ----------------------------------------------------------------
 
-    async def grant(
-        self,
-        *,
-        subject_key: str,
-        purpose: str,
-        categories: frozenset[str] = frozenset(),
-        cross_border: bool = False,
-        valid_from: datetime | None = None,
-        valid_until: datetime | None = None,
-        evidence: str | None = None,
-    ) -> ConsentRecord:
-        request = GrantRequest.build(
-            subject_key=subject_key,
-            purpose=purpose,
-            categories=categories,
-            cross_border=cross_border,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            evidence=evidence,
-        )
-        record = request.record
+    async def grant(self, request: GrantRequest) -> ConsentRecord:
+        now = utcnow()
+        record = request.new_record(now)
         query = sql.SQL(
             "INSERT INTO {} ({}) VALUES (%s, %s, %s, %s::text[], %s, %s, %s, NULL, %s, %s)"
         ).format(self._table, _COLUMNS)
@@ -217,7 +199,7 @@ class PostgresRegistry:
             record.valid_from,
             record.valid_until,
             record.evidence,
-            request.created_at,
+            now,
         )
 
         async def insert(conn: Conn) -> None:

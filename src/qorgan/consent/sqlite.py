@@ -15,8 +15,7 @@ from typing import TypeVar
 
 import anyio.to_thread
 
-from qorgan.consent.model import ConsentRecord
-from qorgan.consent.registry import (
+from qorgan.consent.base import (
     GrantRequest,
     as_utc,
     check_limit,
@@ -24,6 +23,7 @@ from qorgan.consent.registry import (
     encode_categories,
     utcnow,
 )
+from qorgan.consent.model import ConsentRecord
 from qorgan.errors import ConsentError
 
 T = TypeVar("T")
@@ -153,27 +153,9 @@ class SqliteRegistry:
 
     # -- ConsentRegistry ----------------------------------------------------------------
 
-    async def grant(
-        self,
-        *,
-        subject_key: str,
-        purpose: str,
-        categories: frozenset[str] = frozenset(),
-        cross_border: bool = False,
-        valid_from: datetime | None = None,
-        valid_until: datetime | None = None,
-        evidence: str | None = None,
-    ) -> ConsentRecord:
-        request = GrantRequest.build(
-            subject_key=subject_key,
-            purpose=purpose,
-            categories=categories,
-            cross_border=cross_border,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            evidence=evidence,
-        )
-        record = request.record
+    async def grant(self, request: GrantRequest) -> ConsentRecord:
+        now = utcnow()
+        record = request.new_record(now)
         params = (
             record.id,
             record.subject_key,
@@ -184,7 +166,7 @@ class SqliteRegistry:
             _opt_ts(record.valid_until),
             None,
             record.evidence,
-            _ts(request.created_at),
+            _ts(now),
         )
 
         def insert(conn: sqlite3.Connection) -> None:

@@ -25,8 +25,8 @@ from rich.table import Table
 from rich.text import Text
 
 from qorgan.demo.upstream import DemoUpstream
-from qorgan.proxy import ProxyApp
-from qorgan.runtime import Runtime
+from qorgan.edges.proxy import ProxyApp
+from qorgan.pipeline import Runtime
 from qorgan.settings import Settings
 
 

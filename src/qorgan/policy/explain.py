@@ -16,6 +16,8 @@ from qorgan.policy.cel import ConditionError
 from qorgan.policy.context import DecisionContext
 from qorgan.policy.engine import IMPLICIT_DEFAULT, PolicyEngine
 from qorgan.policy.rules import CompiledRule
+from qorgan.protocols import format_path
+from qorgan.providers import REGISTRY
 from qorgan.types import Finding
 
 #: keys of a request body whose string leaves are read when no protocol adapter applies
@@ -154,14 +156,10 @@ def extract_texts(body: Any, route: str) -> list[tuple[str, str]]:
     under ``messages``/``prompt``/``input``/``system``."""
     if not isinstance(body, Mapping):
         return []
-    try:
-        from qorgan.protocols import format_path, get_adapter
-    except ImportError:
+    endpoint = REGISTRY.endpoint(route)
+    if endpoint is None:
         return _fallback_texts(body)
-    adapter = get_adapter(route)
-    if adapter is None:
-        return _fallback_texts(body)
-    return [(format_path(s.path), s.text) for s in adapter.request_slots(body)]
+    return [(format_path(s.path), s.text) for s in endpoint.adapter.request_slots(body)]
 
 
 def _fallback_texts(body: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -19,9 +19,10 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ValidationError
 
 from qorgan.errors import PolicyError
-from qorgan.policy import semantics
 from qorgan.policy.rules import CompiledRule
 from qorgan.policy.schema import Policy
+from qorgan.policy.semantics import check as check_semantics
+from qorgan.policy.semantics import suggest
 from qorgan.policy.yamlpos import Located, Pos, YamlPositionError, load_located
 
 KeyPath = tuple[str | int, ...]
@@ -136,7 +137,7 @@ def validation_problems(
             model = _model_at(path[:-1], root)
             valid = sorted(model.model_fields) if model is not None else []
             message = (
-                f"unknown key '{path[-1]}'{semantics.suggest(path[-1], valid)}; "
+                f"unknown key '{path[-1]}'{suggest(path[-1], valid)}; "
                 f"valid keys: {', '.join(valid)}"
             )
             problems.append(Problem(located.position(path, key=True), path, message))
@@ -178,7 +179,7 @@ def parse_policy(text: str | bytes, source: str) -> LoadedPolicy:
     except ValidationError as exc:
         raise_problems(source, validation_problems(located, exc, Policy), exc)
     problems = [
-        Problem(located.position(path), path, message) for path, message in semantics.check(policy)
+        Problem(located.position(path), path, message) for path, message in check_semantics(policy)
     ]
     rules, rule_problems = _compile_rules(located, policy)
     problems.extend(rule_problems)
@@ -212,7 +213,7 @@ def read_source(path: str | Path) -> tuple[bytes, str]:
         names = builtin_names()
         if name not in names and not name.endswith(".tests"):
             raise PolicyError(
-                f"{text_path}: no bundled policy '{name}'{semantics.suggest(name, names)};"
+                f"{text_path}: no bundled policy '{name}'{suggest(name, names)};"
                 f" bundled: {', '.join(names)}"
             )
         try:

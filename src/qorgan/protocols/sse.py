@@ -89,11 +89,6 @@ class SSEParser:
         self._retry: int | None = None
         self._seen = False
 
-    @property
-    def pending(self) -> bool:
-        """True when a started line or event has not been dispatched yet."""
-        return bool(self._partial) or self._seen
-
     def feed(self, chunk: bytes) -> list[SSEItem]:
         try:
             text = self._decoder.decode(chunk)

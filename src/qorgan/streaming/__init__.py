@@ -8,8 +8,11 @@ receives byte-for-byte the same text.
 
 from __future__ import annotations
 
-from qorgan.streaming._base import StreamStats
-from qorgan.streaming.rewriter import PROTOCOLS, StreamRewriter
+from qorgan.streaming._anthropic import AnthropicHandler
+from qorgan.streaming._base import Handler, StreamStats
+from qorgan.streaming._openai import ChatHandler, CompletionsHandler
+from qorgan.streaming._responses import ResponsesHandler
+from qorgan.streaming.rewriter import StreamRewriter
 from qorgan.streaming.segment import (
     CONTEXT_CHARS,
     HoldbackPolicy,
@@ -21,9 +24,13 @@ from qorgan.streaming.text import IncrementalText, TextProcessor, contexts, proc
 
 __all__ = [
     "CONTEXT_CHARS",
-    "PROTOCOLS",
+    "AnthropicHandler",
+    "ChatHandler",
+    "CompletionsHandler",
+    "Handler",
     "HoldbackPolicy",
     "IncrementalText",
+    "ResponsesHandler",
     "Segmenter",
     "StreamRewriter",
     "StreamStats",

@@ -33,23 +33,14 @@ from collections.abc import (
 )
 from dataclasses import replace
 
+from qorgan._aio import aclose
 from qorgan.errors import QorganError, UpstreamError
 from qorgan.protocols.sse import SSEComment, SSEError, SSEEvent, SSEItem, SSEParser, serialize
-from qorgan.streaming._anthropic import AnthropicHandler
 from qorgan.streaming._base import FieldScanner, Handler, StreamStats, dumps, loads_object
-from qorgan.streaming._openai import ChatHandler, CompletionsHandler
-from qorgan.streaming._responses import ResponsesHandler
 from qorgan.streaming.segment import HoldbackPolicy
 from qorgan.streaming.text import TextProcessor
 
-__all__ = ["PROTOCOLS", "StreamRewriter", "StreamStats"]
-
-PROTOCOLS: dict[str, type[Handler]] = {
-    "openai.chat": ChatHandler,
-    "openai.completions": CompletionsHandler,
-    "openai.responses": ResponsesHandler,
-    "anthropic.messages": AnthropicHandler,
-}
+__all__ = ["StreamRewriter", "StreamStats"]
 
 
 def error_event(code: str, message: str) -> SSEEvent:
@@ -58,8 +49,8 @@ def error_event(code: str, message: str) -> SSEEvent:
 
 
 class StreamRewriter:
-    """Rewrites one stream of ``protocol`` ("openai.chat", "openai.completions",
-    "openai.responses" or "anthropic.messages").
+    """Rewrites one stream of the protocol ``handler`` speaks (a provider endpoint's
+    ``stream``: ``ChatHandler``, ``ResponsesHandler``, ``AnthropicHandler``, ...).
 
     ``processor_factory`` makes the processor of one text channel; ``json_processor_factory``
     (default: the same) serves channels whose text is JSON (tool-call arguments,
@@ -68,7 +59,7 @@ class StreamRewriter:
 
     def __init__(
         self,
-        protocol: str,
+        handler: type[Handler],
         processor_factory: Callable[[], TextProcessor],
         *,
         on_event_fields: Callable[[str], Awaitable[str]] | None = None,
@@ -77,13 +68,11 @@ class StreamRewriter:
         max_line: int = 1 << 20,
         max_event: int = 8 << 20,
     ) -> None:
-        handler_type = PROTOCOLS.get(protocol)
-        if handler_type is None:
-            raise ValueError(f"unknown stream protocol {protocol!r}; valid: {sorted(PROTOCOLS)}")
-        self.protocol = protocol
+        if not (isinstance(handler, type) and issubclass(handler, Handler)):
+            raise ValueError("a StreamRewriter needs a stream Handler class")
         self._stats = StreamStats()
         scanner: FieldScanner | None = on_event_fields
-        self._handler = handler_type(
+        self._handler = handler(
             processor_factory,
             json_processor_factory or processor_factory,
             holdback,
@@ -127,9 +116,7 @@ class StreamRewriter:
                 async for out in outputs:
                     yield out
         finally:
-            close = getattr(upstream, "aclose", None)
-            if close is not None:
-                await close()
+            await aclose(upstream)
 
     async def _step(self, chunk: bytes | None) -> AsyncGenerator[bytes, None]:
         """Parse a chunk (None: end of stream) and rewrite its events, yielding each event's

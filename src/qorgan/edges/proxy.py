@@ -1,0 +1,151 @@
+"""The sidecar: a pure-ASGI reverse proxy that guards every request to a model API.
+
+Clients use ``http://HOST:PORT/v1`` as their base URL; ``/v1/<route>`` is forwarded to
+``<upstream>/<route>``, where the upstream is set by configuration only. One pooled httpx
+client serves every request. Besides the API prefix it serves ``/healthz``, ``/readyz``,
+``/metrics`` (when enabled) and the consent administration API under ``/qorgan/consents``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import anyio
+import httpx
+from opentelemetry.trace import SpanKind
+
+from qorgan.edges.asgi import request_headers, send_json, send_response
+from qorgan.edges.bodies import read_asgi_body
+from qorgan.edges.upstream import HttpxUpstream, upstream_client
+from qorgan.errors import ConfigError, QorganError
+from qorgan.pipeline import Guard, GuardRequest, Runtime, error_response
+from qorgan.settings import Settings
+from qorgan.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger("qorgan.proxy")
+
+CONSENT_PREFIX = "/qorgan/consents"
+
+
+class ProxyApp:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        client: httpx.AsyncClient | None = None,
+        warm_up: bool = True,
+    ) -> None:
+        settings = runtime.settings
+        if not settings.upstream:
+            raise ConfigError("an upstream URL is required (--upstream or QORGAN_UPSTREAM)")
+        self.runtime = runtime
+        self.guard = Guard(runtime)
+        self.prefix = settings.api_prefix.rstrip("/")
+        self._own_client = client is None
+        self.client = client or upstream_client(settings)
+        self.upstream = HttpxUpstream(settings.upstream, self.client)
+        self._warm_up = warm_up
+        self._consent_app: ASGIApp | None = None
+        self._metrics_app: ASGIApp | None = None
+        if runtime.consent is not None:
+            from qorgan.consent.api import consent_admin_app
+
+            self._consent_app = consent_admin_app(runtime.consent, runtime.hasher,
+                                                  self._admin_principal)
+        if settings.metrics:
+            from qorgan.audit.metrics import prometheus_asgi_app
+
+            self._metrics_app = prometheus_asgi_app(runtime.auditor.metrics)
+
+    async def _admin_principal(self, headers: Any) -> Any:
+        engine = self.runtime.policy()
+        authenticator = self.runtime.identity.authenticator(engine.auth, engine.version)
+        if authenticator is None:
+            return None
+        return await authenticator.authenticate(headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        if path == "/healthz":
+            await send_json(send, 200, {"status": "ok"})
+        elif path == "/readyz":
+            checks = await self.runtime.readiness()
+            ok = all(v == "ok" for v in checks.values())
+            await send_json(send, 200 if ok else 503,
+                            {"status": "ready" if ok else "unavailable", "checks": checks})
+        elif path == "/metrics" and self._metrics_app is not None:
+            await self._metrics_app(scope, receive, send)
+        elif self._consent_app is not None and (
+            path == CONSENT_PREFIX or path.startswith(CONSENT_PREFIX + "/")
+        ):
+            sub = dict(scope)
+            sub["root_path"] = scope.get("root_path", "") + CONSENT_PREFIX
+            sub["path"] = path[len(CONSENT_PREFIX):] or "/"
+            await self._consent_app(sub, receive, send)
+        elif path.startswith(self.prefix + "/"):
+            await self._guarded(scope, receive, send, path[len(self.prefix) + 1:])
+        else:
+            await send_json(send, 404, {"error": {"code": "not_found",
+                                                  "message": "no such endpoint"}})
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send, route: str) -> None:
+        limit = self.runtime.policy().traffic.max_body_bytes
+        try:
+            body = await read_asgi_body(receive, limit)
+        except QorganError as exc:
+            if exc.code == "client_disconnected":
+                return
+            await send_response(send, error_response(exc))
+            return
+        request = GuardRequest(
+            method=scope["method"], route=route, headers=request_headers(scope), body=body,
+            query=scope.get("query_string", b"").decode("latin-1"),
+        )
+        response = await self.guard.handle(request, self.upstream)
+        await send_response(send, response, receive)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        message = await receive()
+        if message["type"] != "lifespan.startup":
+            return
+        try:
+            if self._warm_up:
+                await anyio.to_thread.run_sync(self.runtime.warm_up)
+        except Exception as exc:  # noqa: BLE001 - reported to the server, which then stops
+            log.error("start-up failed: %s", type(exc).__name__)
+            await send({"type": "lifespan.startup.failed", "message": "qorgan could not start"})
+            return
+        async with anyio.create_task_group() as tg:
+            # the policy file is watched (and SIGHUP reloads it) for as long as we serve
+            tg.start_soon(self.runtime.holder.watch)
+            sighup = True
+            try:
+                self.runtime.holder.install_sighup()
+            except ConfigError:
+                sighup = False
+                log.info("SIGHUP reload is not available in this process")
+            await send({"type": "lifespan.startup.complete"})
+            while message["type"] != "lifespan.shutdown":
+                message = await receive()
+            tg.cancel_scope.cancel()
+        if sighup:
+            self.runtime.holder.uninstall_sighup()
+        await self.aclose()
+        await send({"type": "lifespan.shutdown.complete"})
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self.client.aclose()
+        await self.runtime.aclose()
+
+
+def create_app(settings: Settings | None = None) -> ProxyApp:
+    """Build the proxy from settings (``QORGAN_*``); used by ``qorgan serve`` workers."""
+    settings = settings or Settings.from_env()
+    return ProxyApp(Runtime.from_settings(settings, span_kind=SpanKind.SERVER))

@@ -1,0 +1,35 @@
+"""The fifth step: the policy's decision for every finding of the request; a block, a
+denial, or personal data in a JSON key stops the request here."""
+
+from __future__ import annotations
+
+from qorgan.decision import Decision
+from qorgan.errors import PayloadError, PolicyBlocked
+from qorgan.pipeline.context import RequestContext
+from qorgan.pipeline.detect import Detected
+from qorgan.types import Direction
+
+
+def decide_request(ctx: RequestContext, detected: Detected) -> Decision:
+    engine = ctx.engine
+    if engine.mode == "enforce" and detected.in_keys:
+        # a key cannot be rewritten without breaking what reads it: refuse instead
+        raise PayloadError("a JSON object key holds personal data; move it into a value",
+                           code="personal_data_in_key")
+    return engine.decide(detected.findings, ctx.decision_context(Direction.REQUEST),
+                         ctx.consent)
+
+
+def refusal(decision: Decision) -> PolicyBlocked | None:
+    """The error a blocking decision answers with (categories and rule ids, never values);
+    ``None`` when the request goes on (a monitor-mode block goes on too)."""
+    if not (decision.blocked and decision.enforced):
+        return None
+    categories = sorted({fd.category or fd.finding.entity_type for fd in decision.findings
+                         if fd.rule_id in decision.block_rules})
+    details = {"reason": decision.denied_reason} if decision.denied_reason else {}
+    return PolicyBlocked("request blocked by policy", rules=list(decision.block_rules),
+                         categories=categories, **details)
+
+
+__all__ = ["decide_request", "refusal"]

@@ -1,0 +1,238 @@
+"""The Guard: one request's path, framework-agnostic, step by step in the order of this
+package's modules.
+
+The middleware, the proxy and the transport translate HTTP into a :class:`GuardRequest` and
+an :data:`Upstream` callable, and translate the :class:`GuardResponse` back. Nothing about
+detection, policy or audit lives in them.
+
+Protective steps fail closed: when detection, consent, the vault or the policy fails, nothing
+is forwarded (503 with a code) unless the policy's ``on_error: allow`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from qorgan._aio import aclose
+from qorgan.errors import (
+    ConsentError,
+    DetectionError,
+    PolicyBlocked,
+    PolicyError,
+    QorganError,
+    UnknownRoute,
+    UpstreamError,
+    VaultError,
+)
+from qorgan.pipeline.audit import Trail
+from qorgan.pipeline.context import ContextBuilder, RequestContext
+from qorgan.pipeline.decide import decide_request, refusal
+from qorgan.pipeline.detect import detect_request
+from qorgan.pipeline.extract import Extracted, extract
+from qorgan.pipeline.forward import upstream_headers, upstream_request
+from qorgan.pipeline.messages import (
+    GuardRequest,
+    GuardResponse,
+    Upstream,
+    UpstreamRequest,
+    UpstreamResponse,
+    error_response,
+)
+from qorgan.pipeline.payload import media_type, read_body
+from qorgan.pipeline.respond import ResponseScanner
+from qorgan.pipeline.runtime import Runtime
+from qorgan.pipeline.transform import Tokens, load_tokens, transform_request
+from qorgan.providers import REGISTRY
+
+log = logging.getLogger("qorgan.guard")
+
+#: routes that carry no personal data and are forwarded without a body (SDKs list models)
+READ_ONLY_ROUTES = ("models",)
+_DROP_RESPONSE_HEADERS = frozenset(
+    {
+        "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding",
+        "upgrade", "trailer", "proxy-authenticate", "date", "server",
+    }
+)
+#: failures of the steps that protect data: the policy's ``on_error`` decides about them
+_PROTECTIVE = (DetectionError, ConsentError, VaultError, PolicyError)
+#: the largest whole (non-streamed) answer read, as a multiple of the request limit
+_RESPONSE_FACTOR = 16
+
+
+class Guard:
+    """Runs the request path over a :class:`~qorgan.pipeline.runtime.Runtime`, built once
+    and shared by every request; nothing per request lives on the Guard."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._contexts = ContextBuilder(runtime.identity, runtime.hasher, runtime.consent)
+
+    async def handle(self, request: GuardRequest, upstream: Upstream) -> GuardResponse:
+        request_id = secrets.token_hex(16)
+        engine = self.runtime.policy()
+        route = request.route.strip("/")
+        if not _plain_route(route):
+            return error_response(UnknownRoute("this route is not guarded"), request_id)
+        if request.method in {"GET", "HEAD"} and _read_only(route) and not request.body:
+            return await self._pass_read_only(request, upstream, request_id)
+        endpoint = REGISTRY.endpoint(route, generic=engine.traffic.unknown_routes == "generic")
+        if endpoint is None:
+            return error_response(UnknownRoute("this route is not guarded"), request_id)
+        trail = Trail(self.runtime.auditor, self.runtime.identity, engine=engine,
+                      endpoint=endpoint, route=route, request_id=request_id,
+                      instance=self.runtime.settings.instance)
+        trail.open(request.headers)
+        try:
+            body = read_body(request, engine.traffic)
+            caller = await self.runtime.identity.identify(engine.auth, engine.version,
+                                                          request.headers)
+            ctx, subject = await self._contexts.build(
+                request_id=request_id, route=route, endpoint=endpoint, engine=engine,
+                caller=caller, headers=request.headers, body=body,
+            )
+            trail.context(ctx)
+            extracted = extract(endpoint, body)
+            ctx, rewritten, tokens = await self._protect(ctx, subject, extracted, trail)
+            forward = upstream_request(ctx, request, rewritten,
+                                       self.runtime.settings.upstream_api_key)
+            with trail.stage("upstream"):
+                response = await upstream(forward)
+            return await self._respond(ctx, tokens, response, trail)
+        except QorganError as exc:
+            trail.finish(status=exc.status, error=exc)
+            return error_response(exc, request_id, endpoint.provider)
+        except Exception as exc:  # noqa: BLE001 - a failure nobody planned for fails closed
+            log.error("request %s failed: %s", request_id, type(exc).__name__)
+            err = QorganError("internal error")
+            trail.finish(status=500, error=err)
+            return error_response(err, request_id, endpoint.provider)
+
+    async def _protect(
+        self, ctx: RequestContext, subject: str | None, extracted: Extracted, trail: Trail
+    ) -> tuple[RequestContext, Mapping[str, Any], Tokens | None]:
+        """The protective steps — consent, detect, decide, transform — and the policy's
+        ``on_error`` when one of them fails."""
+        runtime = self.runtime
+        body = extracted.body
+        try:
+            ctx = await self._contexts.with_consent(ctx, subject)
+            with trail.stage("detect"):
+                detected = await detect_request(runtime.detection,
+                                                ctx.engine.detection_config(), extracted)
+            with trail.stage("decide"):
+                decision = decide_request(ctx, detected)
+            trail.decided(decision)
+            blocked = refusal(decision)
+            if blocked is not None:
+                raise blocked
+            if decision.enforced:
+                with trail.stage("transform"):
+                    body = await transform_request(runtime.transformer, extracted, decision,
+                                                   ctx.scope)
+            tokens = await load_tokens(runtime.vault, ctx.scope)
+            return ctx, body, tokens
+        except _PROTECTIVE as exc:
+            if isinstance(exc, PolicyBlocked) or ctx.engine.on_error != "allow":
+                raise
+            # the policy chose availability over protection for failures: forward unchanged
+            log.warning("request %s: %s; forwarded unchanged (on_error: allow)",
+                        ctx.request_id, exc.code)
+            trail.degraded(exc)
+            return ctx, extracted.body, None
+
+    async def _respond(
+        self, ctx: RequestContext, tokens: Tokens | None, response: UpstreamResponse,
+        trail: Trail,
+    ) -> GuardResponse:
+        headers = [(k.lower(), v) for k, v in response.headers
+                   if k.lower() not in _DROP_RESPONSE_HEADERS and k.lower() != "content-type"]
+        content_type = next((v for k, v in response.headers if k.lower() == "content-type"), "")
+        label = ctx.engine.response
+        if label.label:
+            # Law 230-VIII Art. 21: output produced with AI carries a machine-readable mark
+            headers.append((label.label_header.lower(), label.label_value))
+        headers.append(("x-request-id", ctx.request_id))
+        scanner = ResponseScanner(ctx, detection=self.runtime.detection,
+                                  transformer=self.runtime.transformer, tokens=tokens,
+                                  stage=trail.stage)
+        trail.response(scanner.result)
+        if response.chunks is not None and media_type(content_type) == "text/event-stream":
+            headers.append(("content-type", content_type))
+
+            def done(status: int, error: QorganError | None) -> None:
+                trail.finish(status=status, error=error)
+
+            stream = scanner.stream(response.chunks, status=response.status, done=done)
+            return GuardResponse(response.status, headers, chunks=stream)
+        body = response.body
+        if body is None:
+            body = b"" if response.chunks is None else await _collect(
+                response.chunks, ctx.engine.traffic.max_body_bytes * _RESPONSE_FACTOR)
+        new_body = await scanner.body(body, content_type, status=response.status)
+        if content_type:
+            headers.append(("content-type", content_type))
+        trail.finish(status=response.status)
+        return GuardResponse(response.status, headers, new_body)
+
+    async def _pass_read_only(
+        self, request: GuardRequest, upstream: Upstream, request_id: str
+    ) -> GuardResponse:
+        # no personal data here, but the same identity and credential rules as any route:
+        # qorgan's own credential never reaches the upstream
+        engine = self.runtime.policy()
+        provider = REGISTRY.provider_for(request.headers)
+        try:
+            caller = await self.runtime.identity.identify(engine.auth, engine.version,
+                                                          request.headers)
+            headers = upstream_headers(engine, provider, request.headers,
+                                       consumed=caller.consumed_authorization,
+                                       upstream_key=self.runtime.settings.upstream_api_key)
+            response = await upstream(
+                UpstreamRequest(request.method, request.route.strip("/"), headers, b"", False,
+                                request.query)
+            )
+            body = response.body if response.body is not None else b""
+            if response.chunks is not None:
+                body = await _collect(response.chunks, 8 << 20)
+        except QorganError as exc:
+            return error_response(exc, request_id, provider)
+        out = [(k.lower(), v) for k, v in response.headers
+               if k.lower() not in _DROP_RESPONSE_HEADERS]
+        out.append(("x-request-id", request_id))
+        return GuardResponse(response.status, out, body)
+
+
+def _plain_route(route: str) -> bool:
+    """A route names exactly the upstream path it is forwarded to: no dot or empty segments
+    (the URL would be normalised to another path, even above the upstream's base), and none
+    of ``%?#\\`` or control characters (decoded once here, they would change meaning when
+    the URL is built again)."""
+    if any(ch in route for ch in "%?#\\") or any(ord(ch) < 0x20 or ord(ch) == 0x7F
+                                                 for ch in route):
+        return False
+    return route == "" or all(seg not in {"", ".", ".."} for seg in route.split("/"))
+
+
+def _read_only(route: str) -> bool:
+    return any(route == r or route.startswith(r + "/") for r in READ_ONLY_ROUTES)
+
+
+async def _collect(chunks: AsyncIterator[bytes], limit: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise UpstreamError("upstream response is too large", code="upstream_too_large")
+            parts.append(chunk)
+    finally:
+        await aclose(chunks)
+    return b"".join(parts)
+
+
+__all__ = ["READ_ONLY_ROUTES", "Guard"]

@@ -1,0 +1,261 @@
+"""The eighth step: the answer on its way back — the caller's own values restored, and what
+the model wrote scanned and treated by the rules, one segment at a time
+(``qorgan.streaming.split_segments``) whether the answer arrives whole or as a stream, so
+both paths give the same text.
+
+Each segment is scanned together with its left context (the raw text before it, see
+``qorgan.streaming.left_context``); only findings that reach into the segment count. A
+segment without a capitalised word that could be a name (in any supported language) is
+scanned by the pattern recognizers alone, without NER.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+
+from qorgan._aio import aclose
+from qorgan.decision import FindingDecision
+from qorgan.detection.gate import COMMON_FIRST_WORDS, LABELS, may_hold_name
+from qorgan.detection.recognizers.ru import gate_words
+from qorgan.detection.service import DetectionService
+from qorgan.errors import QorganError, UpstreamError
+from qorgan.pipeline.context import RequestContext
+from qorgan.pipeline.payload import dump_json, media_type
+from qorgan.pipeline.transform import Tokens
+from qorgan.protocols import apply_slots
+from qorgan.providers import GENERIC
+from qorgan.streaming import StreamRewriter, StreamStats, contexts, split_segments
+from qorgan.transform import PLACEHOLDER_RE, Transformer
+from qorgan.types import Action, Direction, Finding
+
+Stage = Callable[[str], AbstractContextManager[object]]
+#: called once when a streamed answer ends: its status and the error it ended in, if any
+StreamDone = Callable[[int, "QorganError | None"], None]
+
+
+@functools.lru_cache(maxsize=1)
+def _gate_words() -> tuple[frozenset[str], frozenset[str]]:
+    common, labels = gate_words()
+    return common | COMMON_FIRST_WORDS, labels | LABELS
+
+
+def needs_ner(segment: str, context: str) -> bool:
+    """Whether a segment of model output is scanned with NER, not patterns alone: whether it
+    holds a capitalised word that could be a name (``qorgan.detection.gate``) in English,
+    Russian or Kazakh. A common word or a label is exempt only where a sentence starts."""
+    if "%" in segment:
+        return True  # percent-encoded text is decoded before detection: its case says nothing
+    if segment.lower() == segment:
+        return False
+    before = context.rstrip()
+    first = not before or before[-1] in ".!?…" or "\n" in context[len(before):]
+    common, labels = _gate_words()
+    return may_hold_name(segment, common, labels, first=first)
+
+
+def within(findings: Sequence[Finding], offset: int) -> list[Finding]:
+    """Findings that reach past ``offset`` (the context's length), moved to the segment's
+    coordinates; one that starts in the context is cut at the segment's start."""
+    return [
+        replace(f, start=max(f.start - offset, 0), end=f.end - offset)
+        for f in findings
+        if f.end > offset
+    ]
+
+
+@dataclass(slots=True)
+class ResponseResult:
+    """What the response side found and read, for the audit: owned by the scanner."""
+
+    findings: list[FindingDecision] = field(default_factory=list)
+    usage: dict[str, int] | None = None
+    stream: StreamStats | None = None
+
+
+class ResponseScanner:
+    """Restore the caller's values and scan what the model wrote, one segment at a time.
+
+    ``tokens`` is None when a protective step failed under ``on_error: allow``: the answer
+    then passes as the model wrote it."""
+
+    def __init__(
+        self,
+        ctx: RequestContext,
+        *,
+        detection: DetectionService,
+        transformer: Transformer,
+        tokens: Tokens | None,
+        stage: Stage,
+    ) -> None:
+        self.ctx = ctx
+        self._detection = detection
+        self._transformer = transformer
+        self._tokens = tokens
+        self._stage = stage
+        self.result = ResponseResult()
+
+    async def segment(self, text: str, context: str = "") -> str:
+        return await self._segment(text, context, None, json_text=False)
+
+    async def json_segment(self, text: str, context: str = "") -> str:
+        return await self._segment(text, context, None, json_text=True)
+
+    async def _detect(self, pairs: Sequence[tuple[str, str]]) -> list[list[Finding]]:
+        """Findings in each ``(segment, context)`` pair, in the segment's coordinates."""
+        found: list[list[Finding]] = [[] for _ in pairs]
+        by_ner: dict[bool, list[int]] = {True: [], False: []}
+        for i, (segment, context) in enumerate(pairs):
+            by_ner[needs_ner(segment, context)].append(i)
+        groups = list(by_ner.items())
+        results = await self._detection.detect_many(self.ctx.engine.detection_config(), [
+            ([pairs[i][1] + pairs[i][0] for i in indices], ner) for ner, indices in groups
+        ], response=True)
+        for (_, indices), batch in zip(groups, results, strict=True):
+            for i, findings in zip(indices, batch, strict=True):
+                found[i] = within(findings, len(pairs[i][1]))
+        return found
+
+    async def _segment(
+        self, text: str, context: str, findings: Sequence[Finding] | None, *, json_text: bool
+    ) -> str:
+        if not text or self._tokens is None:
+            return text  # on_error: allow, and a protective step already failed
+        ctx = self.ctx
+        engine = ctx.engine
+        if findings is None:
+            findings = []
+            if engine.response.scan:
+                findings = (await self._detect([(text, context)]))[0]
+        # a placeholder is the caller's own value in disguise, never a new finding
+        marks = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
+        findings = [f for f in findings
+                    if not any(f.start < e and s < f.end for s, e in marks)]
+        decided: list[FindingDecision] = []
+        if findings:
+            decision = engine.decide([findings], ctx.decision_context(Direction.RESPONSE),
+                                     ctx.consent)
+            for fd in decision.findings:
+                # output already exists: a value a rule would block is redacted instead
+                if fd.action is Action.BLOCK:
+                    fd = replace(fd, action=Action.REDACT, reason="block in response: redacted")
+                decided.append(fd)
+            self.result.findings.extend(decided)
+        if engine.mode != "enforce":
+            return text
+        table = self._tokens.json if json_text else self._tokens.text
+        pieces: list[str] = []
+        cursor = 0
+        for fd in sorted(decided, key=lambda d: d.finding.start):
+            start, end = fd.finding.start, fd.finding.end
+            if start < cursor:
+                continue
+            pieces.append(table.restore(text[cursor:start], ctx.restore_allowed,
+                                        before=text[:cursor]))
+            shifted = replace(fd, finding=replace(fd.finding, start=0, end=end - start))
+            pieces.append(await self._transformer.apply(text[start:end], [shifted], ctx.scope))
+            cursor = end
+        pieces.append(table.restore(text[cursor:], ctx.restore_allowed, before=text[:cursor]))
+        return "".join(pieces)
+
+    async def texts(self, texts: Sequence[str]) -> list[str]:
+        """Whole texts (a non-streamed body): segments detected in one batch."""
+        segmented = [split_segments(t) for t in texts]
+        pairs = [pair for segs in segmented for pair in zip(segs, contexts(segs), strict=True)]
+        found: list[list[Finding]] = [[] for _ in pairs]
+        if pairs and self.ctx.engine.response.scan and self._tokens is not None:
+            with self._stage("detect_response"):
+                found = await self._detect(pairs)
+        out: list[str] = []
+        i = 0
+        for segs in segmented:
+            parts = []
+            for seg in segs:
+                parts.append(await self._segment(seg, pairs[i][1], found[i], json_text=False))
+                i += 1
+            out.append("".join(parts))
+        return out
+
+    async def body(self, raw: bytes, content_type: str, *, status: int) -> bytes:
+        if not raw:
+            return raw
+        mt = media_type(content_type)
+        if mt == "application/json" or mt.endswith("+json"):
+            try:
+                doc = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                raise UpstreamError("upstream returned invalid JSON",
+                                    code="invalid_upstream_response") from None
+            # an error body has no shape a provider fixes: every string in it is scanned
+            adapter = self.ctx.endpoint.adapter if status < 400 else GENERIC.adapter
+            try:
+                slots = adapter.response_slots(doc)
+            except QorganError:
+                slots = GENERIC.adapter.response_slots(doc)
+            if status < 400:
+                self.result.usage = adapter.usage(doc) or None
+            new_texts = await self.texts([s.text for s in slots])
+            out = apply_slots(doc, slots, new_texts)
+            response = self.ctx.engine.response
+            if response.label_notice and response.label and status < 400 and \
+                    isinstance(out, dict):
+                # Law 230-VIII Art. 21: a perceivable warning beside the machine-readable mark
+                out["ai_notice"] = response.label_notice
+            return dump_json(out)
+        if mt.startswith("text/"):
+            text = raw.decode("utf-8", errors="replace")
+            return (await self.texts([text]))[0].encode()
+        raise UpstreamError("upstream returned a body that cannot be inspected",
+                            code="uninspectable_upstream_response")
+
+    def stream(
+        self, chunks: AsyncIterator[bytes], *, status: int, done: StreamDone
+    ) -> AsyncIterator[bytes]:
+        handler = self.ctx.endpoint.stream
+        if handler is None:
+            raise UpstreamError("this route cannot be streamed through the guard",
+                                code="unsupported_stream")
+        rewriter = StreamRewriter(
+            handler,
+            lambda: self.segment,
+            json_processor_factory=lambda: self.json_segment,
+            on_event_fields=self.segment,
+        )
+        return self._run_stream(rewriter, chunks, status, done)
+
+    async def _run_stream(
+        self, rewriter: StreamRewriter, chunks: AsyncIterator[bytes], status: int,
+        done: StreamDone,
+    ) -> AsyncIterator[bytes]:
+        error: QorganError | None = None
+        response = self.ctx.engine.response
+        try:
+            if response.label and response.label_notice and status < 400:
+                # an SSE comment: clients show or ignore it, parsers never break on it
+                notice = " ".join(response.label_notice.split())
+                yield f": ai-notice: {notice}\n\n".encode()
+            # closed explicitly: a client that leaves must close the upstream response now,
+            # not whenever the generator is collected
+            events = rewriter.rewrite(chunks)
+            try:
+                async for out in events:
+                    yield out
+            finally:
+                await aclose(events)
+        except QorganError as exc:
+            error = exc
+            raise
+        finally:
+            stats = rewriter.stats
+            self.result.stream = stats
+            if error is None and stats.error is not None:
+                # the rewriter turned a failure into an SSE error event for the client; the
+                # audit record still says the request ended in error
+                error = QorganError("stream ended in error", code=stats.error)
+            done(status, error)
+
+
+__all__ = ["ResponseResult", "ResponseScanner", "needs_ner", "within"]

@@ -1,0 +1,158 @@
+"""One guarded request leaves one span (with stage children), metrics and one signed,
+chained decision-log record — and the trace context reaches the upstream."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from qorgan.audit.signing import generate_signing_key
+from qorgan.audit.verify import verify_log
+from qorgan.errors import UpstreamError
+from qorgan.pipeline import Guard, GuardRequest, Runtime, UpstreamRequest, UpstreamResponse
+from qorgan.settings import Settings
+
+pytestmark = pytest.mark.anyio
+
+VALUES = ("Aigerim Serikova", "901123300258", "aigerim.serikova@mail.kz")
+
+
+async def test_span_metrics_and_log_record_for_one_request(tmp_path: Path) -> None:
+    spans = InMemorySpanExporter()
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider(metric_readers=[reader])
+    key = generate_signing_key(tmp_path / "audit.key")
+    log_path = tmp_path / "decisions.jsonl"
+    settings = Settings(policy="builtin:default", master_key=secrets.token_bytes(32),
+                        audit_log=str(log_path), audit_key_file=str(tmp_path / "audit.key"))
+    runtime = Runtime.from_settings(settings, tracer_provider=tracer_provider,
+                                    meter_provider=meter_provider)
+    seen: list[UpstreamRequest] = []
+
+    async def upstream(request: UpstreamRequest) -> UpstreamResponse:
+        seen.append(request)
+        reply = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"},
+                              "finish_reason": "stop"}],
+                 "usage": {"prompt_tokens": 21, "completion_tokens": 1, "total_tokens": 22}}
+        return UpstreamResponse(200, [("content-type", "application/json")],
+                                body=json.dumps(reply).encode())
+
+    text = f"I am {VALUES[0]}, IIN {VALUES[1]}, mail {VALUES[2]}."
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": text}]}
+    response = await Guard(runtime).handle(GuardRequest(
+        "POST", "chat/completions", {"content-type": "application/json",
+                                     "x-qorgan-subject": "client-1",
+                                     "x-qorgan-purpose": "support"},
+        json.dumps(body).encode()), upstream)
+    await runtime.aclose()
+    assert response.status == 200
+
+    finished = {s.name: s for s in spans.get_finished_spans()}
+    root = finished["qorgan.guard chat"]
+    attrs = dict(root.attributes or {})
+    assert attrs["gen_ai.operation.name"] == "chat"
+    assert attrs["gen_ai.provider.name"] == "openai"
+    assert attrs["gen_ai.request.model"] == "gpt-4o"
+    assert attrs["gen_ai.usage.input_tokens"] == 21
+    assert attrs["qorgan.decision"] == "transform"
+    assert attrs["qorgan.policy.name"] == "default"
+    assert len(str(attrs["qorgan.policy.version"])) == 64
+    assert attrs["qorgan.entities.KZ_IIN"] == 1
+    assert attrs["qorgan.actions.pseudonymize"] == 3
+    assert "personal-data-pseudonymized" in tuple(attrs["qorgan.rule_ids"])  # type: ignore[arg-type]
+    for stage in ("qorgan.detect", "qorgan.decide", "qorgan.upstream"):
+        parent = finished[stage].parent
+        assert parent is not None
+        assert root.context is not None
+        assert parent.span_id == root.context.span_id
+
+    # the upstream call carries this trace
+    traceparent = seen[0].headers["traceparent"]
+    assert root.context is not None
+    assert format(root.context.trace_id, "032x") in traceparent
+
+    data = reader.get_metrics_data()
+    assert data is not None
+    names = {m.name for rm in data.resource_metrics for sm in rm.scope_metrics
+             for m in sm.metrics}
+    assert {"qorgan.requests", "qorgan.findings", "qorgan.stage.duration"} <= names
+
+    report = verify_log(log_path, public_key=key.public_key())
+    assert report.ok
+    assert report.records == 1
+    (line,) = log_path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["purpose"] == "support"
+    assert record["subject"] == runtime.hasher("client-1")
+    assert record["entities"] == {"EMAIL_ADDRESS": 1, "KZ_IIN": 1, "PERSON": 1}
+
+    exported = json.dumps([dict(s.attributes or {}) for s in finished.values()]) + line
+    for value in (*VALUES, "client-1"):
+        assert value not in exported
+
+
+def _sse(*texts: str, done: bool = True) -> list[bytes]:
+    events = [json.dumps({"choices": [{"index": 0, "delta": {"content": t}}]}) for t in texts]
+    frames = [f"data: {e}\n\n".encode() for e in events]
+    return [*frames, b"data: [DONE]\n\n"] if done else frames
+
+
+@pytest.mark.parametrize("fail", [False, True])
+async def test_a_stream_is_one_span_with_counts_and_its_failure_is_audited(
+    tmp_path: Path, fail: bool
+) -> None:
+    spans = InMemorySpanExporter()
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    log_path = tmp_path / "decisions.jsonl"
+    settings = Settings(policy="builtin:default", master_key=secrets.token_bytes(32),
+                        audit_log=str(log_path))
+    runtime = Runtime.from_settings(settings, tracer_provider=tracer_provider)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for frame in _sse("Hello, ", "your request ", "is noted.\n", done=not fail):
+            yield frame
+        if fail:
+            raise UpstreamError("connection reset")
+
+    async def upstream(request: UpstreamRequest) -> UpstreamResponse:
+        return UpstreamResponse(200, [("content-type", "text/event-stream")], chunks=chunks())
+
+    body = {"model": "gpt-4o", "stream": True,
+            "messages": [{"role": "user", "content": f"I am {VALUES[0]}."}]}
+    response = await Guard(runtime).handle(GuardRequest(
+        "POST", "chat/completions", {"content-type": "application/json"},
+        json.dumps(body).encode()), upstream)
+    assert response.chunks is not None
+    streamed = b"".join([c async for c in response.chunks]).decode()
+    await runtime.aclose()
+    content = "".join(
+        choice["delta"].get("content", "")
+        for line in streamed.splitlines()
+        if line.startswith("data: {") and '"choices"' in line
+        for choice in json.loads(line[6:])["choices"]
+    )
+    # held text is scanned and released before the error event
+    assert content == "Hello, your request is noted.\n"
+    assert ("event: error" in streamed) is fail
+
+    (root,) = [s for s in spans.get_finished_spans() if s.name == "qorgan.guard chat"]
+    attrs = dict(root.attributes or {})
+    assert attrs["qorgan.stream"] is True
+    assert attrs["qorgan.stream.events_in"] == (3 if fail else 4)
+    assert attrs["qorgan.stream.done"] is (not fail)
+    record = json.loads(log_path.read_text(encoding="utf-8").splitlines()[-1])
+    assert record["stream"] is True
+    assert record["error_code"] == ("upstream_error" if fail else None)
+    assert record["outcome"] == ("error" if fail else "transform")
