@@ -11,7 +11,7 @@ count only the types stock Presidio supports at all.
 
 ``qorgan-multi/output`` scores the same detector the way model output is scanned: cut into
 segments (``qorgan.streaming.split_segments``), each scanned with its left context, NER only
-for segments with a capitalised word that could be a name (``qorgan.scanner``), streamed
+for segments with a capitalised word that could be a name (``qorgan.pipeline.respond``), streamed
 or not.
 
 Speed is CPU time of this process (robust on a shared machine), the two engines

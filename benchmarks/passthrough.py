@@ -25,18 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from qorgan.payload import media_type, read_asgi_body
 
 from qorgan.edges.asgi import request_headers, send_json, send_response
+from qorgan.edges.bodies import read_asgi_body
 from qorgan.edges.upstream import HttpxUpstream
 from qorgan.errors import QorganError
-from qorgan.pipeline import (
-    _DROP_REQUEST_HEADERS,
-    _DROP_RESPONSE_HEADERS,
-    GuardResponse,
-    UpstreamRequest,
-    error_response,
-)
+from qorgan.pipeline import GuardResponse, UpstreamRequest, error_response
+from qorgan.pipeline.forward import _DROP_REQUEST_HEADERS
+from qorgan.pipeline.guard import _DROP_RESPONSE_HEADERS
+from qorgan.pipeline.payload import media_type
 from qorgan.types import Receive, Scope, Send
 
 log = logging.getLogger("benchmarks.passthrough")

@@ -263,13 +263,14 @@ def profile_guard(n: int, rng: random.Random) -> dict[str, Any]:
     app = ProxyApp(runtime, client=upstream, warm_up=False)
     runtime.warm_up()
 
-    async def inline(engine: Any, batches: list[tuple[list[str], bool]], *,
+    async def inline(config: Any, batches: list[tuple[list[str], bool]], *,
                      response: bool = False) -> Any:
         # worker threads are invisible to the sampling profiler: run detection in this one
-        return [runtime.detector(engine, ner=ner).analyze_batch(list(texts)) if texts else []
+        detection = runtime.detection
+        return [detection.detector(config, ner=ner).analyze_batch(list(texts)) if texts else []
                 for texts, ner in batches]
 
-    setattr(runtime, "detect_many", inline)  # noqa: B010 - the profile needs one thread
+    setattr(runtime.detection, "detect_many", inline)  # noqa: B010 - the profile needs one thread
     stages: list[dict[str, float]] = []
     finish = runtime.auditor.finish
 

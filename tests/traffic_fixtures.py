@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 
 from qorgan.demo.upstream import DemoUpstream, Recorded
@@ -159,3 +160,33 @@ def missing(text: str, values: Iterable[str] = VALUES) -> list[str]:
     """The values not found in ``text`` (the client must get its own values back)."""
     return [v for v in values if v not in text]
 
+
+@dataclass
+class ProxyClient:
+    """A client of one proxy on loopback, and the upstream that proxy forwards to."""
+
+    upstream: Any
+    url: str
+    client: httpx.Client
+
+    def post(self, route: str, body: Any, **headers: str) -> httpx.Response:
+        return self.client.post(self.url + "/v1/" + route, json=body,
+                                headers={k.replace("_", "-"): v for k, v in headers.items()})
+
+    def chat(self, text: str, **headers: str) -> httpx.Response:
+        return self.post("chat/completions", {
+            "model": "demo-echo", "messages": [{"role": "user", "content": text}]}, **headers)
+
+    def last(self) -> Any:
+        return self.upstream.received[-1]
+
+
+def answer(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text
+    content: str = response.json()["choices"][0]["message"]["content"]
+    return content
+
+
+def sent_text(record: Any) -> str:
+    body = record.json()
+    return str(body["messages"][-1]["content"])

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import socket
-import time
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -115,25 +115,27 @@ def test_unreachable_collector_never_delays_requests(
     port = request.getfixturevalue(f"{port_kind}_port")
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", protocol)
-    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "3")
+    # an exporter that would wait (nearly) forever on a silent collector
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "600")
     monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
     monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "10")  # export starts at once
     telemetry = build_from_env()
     assert telemetry.tracer_provider is not None
     record = make_record()
-    started = time.monotonic()
-    for _ in range(50):
-        with request_span(operation="chat", model="m", provider="openai", route="/v1/chat",
-                          tracer_provider=telemetry.tracer_provider) as span:
-            record_decision(span, record)
-        time.sleep(0.001)
-    request_path = time.monotonic() - started
-    started = time.monotonic()
-    telemetry.shutdown(0.3)
-    shutdown = time.monotonic() - started
-    # the exporter may wait 3 s per attempt; neither path may wait for it
-    assert request_path < 2.5
-    assert shutdown < 1.5
+
+    def requests() -> None:
+        for _ in range(50):
+            with request_span(operation="chat", model="m", provider="openai",
+                              route="/v1/chat", tracer_provider=telemetry.tracer_provider) as span:
+                record_decision(span, record)
+
+    # neither the request path nor the bounded shutdown waits for the exporter: each ends
+    # while the exporter is still stuck (a liveness check, not a timing one)
+    for step in (requests, lambda: telemetry.shutdown(0.3)):
+        worker = threading.Thread(target=step, daemon=True)
+        worker.start()
+        worker.join(60)
+        assert not worker.is_alive()
 
 
 def test_configure_disabled_is_a_no_op(monkeypatch: pytest.MonkeyPatch) -> None:

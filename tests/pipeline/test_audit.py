@@ -156,3 +156,39 @@ async def test_a_stream_is_one_span_with_counts_and_its_failure_is_audited(
     assert record["stream"] is True
     assert record["error_code"] == ("upstream_error" if fail else None)
     assert record["outcome"] == ("error" if fail else "transform")
+
+
+class FailingPropagator:
+    """A propagator that breaks on every call, as a misconfigured one would."""
+
+    fields: frozenset[str] = frozenset({"traceparent"})
+
+    def extract(self, carrier: object, context: object = None, getter: object = None) -> None:
+        raise RuntimeError("propagator broke")
+
+    def inject(self, carrier: object, context: object = None, setter: object = None) -> None:
+        raise RuntimeError("propagator broke")
+
+
+async def test_a_failing_propagator_never_fails_a_request() -> None:
+    from opentelemetry import propagate
+
+    previous = propagate.get_global_textmap()
+    propagate.set_global_textmap(FailingPropagator())  # type: ignore[arg-type]
+    try:
+        runtime = Runtime.from_settings(Settings(master_key=secrets.token_bytes(32)))
+
+        async def upstream(request: UpstreamRequest) -> UpstreamResponse:
+            reply = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}]}
+            return UpstreamResponse(200, [("content-type", "application/json")],
+                                    body=json.dumps(reply).encode())
+
+        body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hello"}]}
+        response = await Guard(runtime).handle(GuardRequest(
+            "POST", "chat/completions",
+            {"content-type": "application/json", "traceparent": "00-" + "1" * 32 + "-"
+             + "2" * 16 + "-01"}, json.dumps(body).encode()), upstream)
+        await runtime.aclose()
+    finally:
+        propagate.set_global_textmap(previous)
+    assert response.status == 200

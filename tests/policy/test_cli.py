@@ -56,7 +56,6 @@ def test_missing_tests_file_is_an_error(tmp_path: Path, capsys: pytest.CaptureFi
 def test_explain_names_rules_and_offsets_never_values(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("qorgan.detection.engine")
     body = {
         "model": "gpt-4o",
         "messages": [
@@ -82,7 +81,6 @@ def test_explain_names_rules_and_offsets_never_values(
 
 
 def test_explain_denied_purpose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("qorgan.detection.engine")
     request = tmp_path / "req.json"
     request.write_text(json.dumps({"model": "llama-3", "prompt": "Hello"}))
     argv = ["policy", "explain", "--policy", "builtin:kz-pdl", "--input", str(request)]

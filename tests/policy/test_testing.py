@@ -142,7 +142,6 @@ def test_undeclared_destination_is_an_error(policy: Path) -> None:
 
 
 def test_text_case_runs_the_detector(policy: Path) -> None:
-    pytest.importorskip("qorgan.detection.engine")
     tests = write_tests(
         policy,
         "cases:\n  - name: t\n    model: gpt-4o\n"

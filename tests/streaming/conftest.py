@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from qorgan.protocols.sse import SSEEvent, SSEParser
-from qorgan.streaming import TextProcessor
+from qorgan.providers import REGISTRY
+from qorgan.streaming import Handler, StreamRewriter, TextProcessor
 
 PERSONS = {
     "<PERSON_1>": "Айгерим Серикова",
@@ -171,8 +172,45 @@ def split_at(data: bytes, cuts: Iterable[int]) -> list[bytes]:
     return [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
 
 
+#: every streamable endpoint's handler, by the endpoint's name ("openai.chat", ...)
+PROTOCOLS: dict[str, type[Handler]] = {
+    endpoint.name: endpoint.stream for endpoint in REGISTRY.endpoints()
+    if endpoint.stream is not None
+}
+
+
+def rewriter_for(protocol: str, *args: Any, **kwargs: Any) -> StreamRewriter:
+    return StreamRewriter(PROTOCOLS[protocol], *args, **kwargs)
+
+
+async def run_rewriter(rewriter: StreamRewriter, chunks: list[bytes]) -> bytes:
+    return b"".join([c async for c in rewriter.rewrite(chunked(chunks))])
+
+
+def event_objects(events: list[SSEEvent]) -> list[dict[str, Any]]:
+    return [json.loads(e.data) for e in events if e.data and e.data != "[DONE]"]
+
+
+def chat_chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+    choice = {"index": 0, "delta": delta, "finish_reason": finish, **extra}
+    body = {
+        "id": "c1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [choice],
+    }
+    return f"data: {json.dumps(body)}\n\n".encode()
+
+
 class Streams:
     """The helpers above, handed to tests as a fixture (test modules cannot import conftest)."""
+
+    protocols = PROTOCOLS
+    rewriter = staticmethod(rewriter_for)
+    run = staticmethod(run_rewriter)
+    objects = staticmethod(event_objects)
+    chat_chunk = staticmethod(chat_chunk)
 
     build = staticmethod(build_stream)
     parse = staticmethod(parse_all)

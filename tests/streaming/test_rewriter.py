@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qorgan.errors import DetectionError, UpstreamTimeout
 from qorgan.protocols.sse import SSEComment, SSEEvent, SSEParser
 from qorgan.providers import REGISTRY
-from qorgan.streaming import Handler, StreamRewriter, process_text
+from qorgan.streaming import StreamRewriter, process_text
 
 _token = st.sampled_from(
     ["Hello", "my", "name", "is", "<PERSON_1>", "<PERSON_2>", "<PERSON_12>", "and", "phone",
@@ -26,15 +25,7 @@ TEXTS = st.lists(st.tuples(st.one_of(_token, _noise), _sep), min_size=1, max_siz
 )
 
 
-#: every streamable endpoint's handler, by the endpoint's name ("openai.chat", ...)
-PROTOCOLS: dict[str, type[Handler]] = {
-    endpoint.name: endpoint.stream for endpoint in REGISTRY.endpoints()
-    if endpoint.stream is not None
-}
-
-
-def rewriter_for(protocol: str, *args: Any, **kwargs: Any) -> StreamRewriter:
-    return StreamRewriter(PROTOCOLS[protocol], *args, **kwargs)
+STREAMABLE = sorted(e.name for e in REGISTRY.endpoints() if e.stream is not None)
 
 
 def split_text(text: str, cuts: list[int]) -> list[str]:
@@ -42,17 +33,9 @@ def split_text(text: str, cuts: list[int]) -> list[str]:
     return [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
 
 
-async def run(rewriter: StreamRewriter, chunks: list[bytes], streams: Any) -> bytes:
-    return b"".join([c async for c in rewriter.rewrite(streams.chunked(chunks))])
-
-
-def objects(events: list[SSEEvent]) -> list[dict[str, Any]]:
-    return [json.loads(e.data) for e in events if e.data and e.data != "[DONE]"]
-
-
 @settings(max_examples=150, deadline=None)
 @given(
-    protocol=st.sampled_from(sorted(PROTOCOLS)),
+    protocol=st.sampled_from(STREAMABLE),
     text=TEXTS,
     text_cuts=st.lists(st.integers(0, 800), max_size=30),
     byte_cuts=st.lists(st.integers(0, 20000), max_size=30),
@@ -62,8 +45,8 @@ async def test_streamed_text_equals_non_streamed_for_any_split(
     protocol: str, text: str, text_cuts: list[int], byte_cuts: list[int], streams: Any
 ) -> None:
     raw = streams.build(protocol, split_text(text, text_cuts))
-    rewriter = rewriter_for(protocol, streams.processor)
-    out = await run(rewriter, streams.split_at(raw, byte_cuts), streams)
+    rewriter = streams.rewriter(protocol, streams.processor)
+    out = await streams.run(rewriter, streams.split_at(raw, byte_cuts))
     events = streams.parse(out)
     pieces = streams.released(protocol, events)
     expected = await process_text(text, streams.processor())
@@ -75,11 +58,11 @@ async def test_streamed_text_equals_non_streamed_for_any_split(
                 assert all(value[:n] not in piece for piece in pieces)
                 assert value[:n].encode() not in out
     if protocol == "openai.responses":
-        done = [o for o in objects(events) if o["type"] == "response.output_text.done"]
-        completed = [o for o in objects(events) if o["type"] == "response.completed"]
+        done = [o for o in streams.objects(events) if o["type"] == "response.output_text.done"]
+        completed = [o for o in streams.objects(events) if o["type"] == "response.completed"]
         assert done[0]["text"] == expected
         assert completed[0]["response"]["output"][0]["content"][0]["text"] == expected
-        numbers = [o["sequence_number"] for o in objects(events)]
+        numbers = [o["sequence_number"] for o in streams.objects(events)]
         assert numbers == list(range(len(numbers)))
     assert rewriter.stats.error is None
 
@@ -96,11 +79,11 @@ async def test_recorded_stream_split_at_every_byte(protocol: str, streams: Any) 
     deltas = [RECORDED_TEXT[i : i + 11] for i in range(0, len(RECORDED_TEXT), 11)]
     raw = streams.build(protocol, deltas)
     expected = await process_text(RECORDED_TEXT, streams.processor())
-    reference = await run(rewriter_for(protocol, streams.processor), [raw], streams)
+    reference = await streams.run(streams.rewriter(protocol, streams.processor), [raw])
     assert "".join(streams.released(protocol, streams.parse(reference))) == expected
     for cut in range(1, len(raw)):
-        out = await run(
-            rewriter_for(protocol, streams.processor), [raw[:cut], raw[cut:]], streams
+        out = await streams.run(
+            streams.rewriter(protocol, streams.processor), [raw[:cut], raw[cut:]]
         )
         assert out == reference
 
@@ -108,18 +91,18 @@ async def test_recorded_stream_split_at_every_byte(protocol: str, streams: Any) 
 @pytest.mark.anyio
 async def test_non_text_events_pass_unchanged(streams: Any) -> None:
     raw = streams.build("openai.chat", ["Hello ", "there. ", "Bye."])
-    rewriter = rewriter_for("openai.chat", streams.processor)
-    out = await run(rewriter, [raw], streams)
+    rewriter = streams.rewriter("openai.chat", streams.processor)
+    out = await streams.run(rewriter, [raw])
     parser = SSEParser()
     items = parser.feed(out) + parser.close()
     assert SSEComment(" keep-alive") in items
     events = [i for i in items if isinstance(i, SSEEvent)]
     assert events[-1].data == "[DONE]"
-    usage = [o for o in objects(events) if o.get("usage")]
+    usage = [o for o in streams.objects(events) if o.get("usage")]
     counts = {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8}
     head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
     assert usage == [{**head, "choices": [], "usage": counts}]
-    assert objects(events)[0]["choices"][0]["delta"]["role"] == "assistant"
+    assert streams.objects(events)[0]["choices"][0]["delta"]["role"] == "assistant"
     stats = rewriter.stats
     assert (stats.events_in, stats.events_out, stats.comments) == (7, 7, 1)
     assert stats.done
@@ -129,24 +112,12 @@ async def test_non_text_events_pass_unchanged(streams: Any) -> None:
     assert stats.as_attributes()["qorgan.stream.events_in"] == 7
 
 
-def chat_chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
-    choice = {"index": 0, "delta": delta, "finish_reason": finish, **extra}
-    body = {
-        "id": "c1",
-        "object": "chat.completion.chunk",
-        "created": 1,
-        "model": "m",
-        "choices": [choice],
-    }
-    return f"data: {json.dumps(body)}\n\n".encode()
-
-
 @pytest.mark.anyio
 async def test_tool_call_arguments_are_a_channel(streams: Any) -> None:
     arguments = '{"name": "<PERSON_2>", "phone": "+7 701 234 56 78", "note": "call back"}'
     parts = [arguments[i : i + 4] for i in range(0, len(arguments), 4)]
     chunks = [
-        chat_chunk(
+        streams.chat_chunk(
             {
                 "role": "assistant",
                 "tool_calls": [
@@ -161,9 +132,10 @@ async def test_tool_call_arguments_are_a_channel(streams: Any) -> None:
         )
     ]
     chunks += [
-        chat_chunk({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}) for p in parts
+        streams.chat_chunk({"tool_calls": [{"index": 0, "function": {"arguments": p}}]})
+        for p in parts
     ]
-    chunks += [chat_chunk({}, "tool_calls"), b"data: [DONE]\n\n"]  # fmt: skip
+    chunks += [streams.chat_chunk({}, "tool_calls"), b"data: [DONE]\n\n"]  # fmt: skip
     json_calls: list[str] = []
 
     def json_factory() -> Any:
@@ -173,18 +145,19 @@ async def test_tool_call_arguments_are_a_channel(streams: Any) -> None:
 
         return process
 
-    rewriter = rewriter_for("openai.chat", streams.processor, json_processor_factory=json_factory)
-    events = streams.parse(await run(rewriter, chunks, streams))
+    rewriter = streams.rewriter("openai.chat", streams.processor,
+                                json_processor_factory=json_factory)
+    events = streams.parse(await streams.run(rewriter, chunks))
     got = "".join(
         call["function"].get("arguments", "")
-        for o in objects(events)
+        for o in streams.objects(events)
         for c in o["choices"]
         for call in c["delta"].get("tool_calls", [])
     )
     assert got == await process_text(arguments, streams.processor())
     assert json.loads(got) == {"name": "John Smith", "phone": "[NUMBER]", "note": "call back"}
     assert "".join(json_calls) == arguments
-    finish = objects(events)[-1]
+    finish = streams.objects(events)[-1]
     assert finish["choices"][0]["finish_reason"] == "tool_calls"
 
 
@@ -198,13 +171,13 @@ async def test_other_fields_go_through_the_scanner_and_logprobs_are_dropped(stre
 
     chunks = [
         b": note about Smith\n\n",
-        b"id: Smith-1\n" + chat_chunk({"role": "assistant", "content": "Hi John Smith. "},
+        b"id: Smith-1\n" + streams.chat_chunk({"role": "assistant", "content": "Hi John Smith. "},
                                       logprobs={"content": [{"token": "Smith"}]}),
-        chat_chunk({"content": "Bye."}, "stop"),
+        streams.chat_chunk({"content": "Bye."}, "stop"),
         b'data: {"id":"c1","choices":[],"usage":{"note":"Smith"}}\n\n',
     ]  # fmt: skip
-    rewriter = rewriter_for("openai.chat", streams.processor, on_event_fields=scanner)
-    out = (await run(rewriter, chunks, streams)).decode()
+    rewriter = streams.rewriter("openai.chat", streams.processor, on_event_fields=scanner)
+    out = (await streams.run(rewriter, chunks)).decode()
     assert "Smith" not in out.replace("John Smith. ", "")
     assert ": note about [PERSON]" in out
     assert "id: [PERSON]-1" in out
@@ -216,107 +189,16 @@ async def test_other_fields_go_through_the_scanner_and_logprobs_are_dropped(stre
 
 @pytest.mark.anyio
 async def test_end_without_done_flushes_into_an_extra_chunk(streams: Any) -> None:
-    chunks = [chat_chunk({"content": "Call +7 701 "}), chat_chunk({"content": "234 56 78 now"})]
-    rewriter = rewriter_for("openai.chat", streams.processor)
-    events = streams.parse(await run(rewriter, chunks, streams))
+    chunks = [streams.chat_chunk({"content": "Call +7 701 "}),
+              streams.chat_chunk({"content": "234 56 78 now"})]
+    rewriter = streams.rewriter("openai.chat", streams.processor)
+    events = streams.parse(await streams.run(rewriter, chunks))
     assert "".join(streams.released("openai.chat", events)) == "Call [NUMBER] now"
-    last = objects(events)[-1]
+    last = streams.objects(events)[-1]
     assert last["id"] == "c1"
     assert last["choices"][0]["finish_reason"] is None
     assert all(e.data != "[DONE]" for e in events)
     assert rewriter.stats.synthesized_events == 1
-
-
-async def failing_upstream(chunks: list[bytes], closed: list[bool]) -> AsyncIterator[bytes]:
-    try:
-        for chunk in chunks:
-            yield chunk
-        raise ConnectionResetError("peer went away with secret data 901123300258")
-    finally:
-        closed.append(True)
-
-
-@pytest.mark.anyio
-async def test_upstream_error_releases_held_text_then_an_error_event(streams: Any) -> None:
-    closed: list[bool] = []
-    chunks = [
-        chat_chunk({"content": "Hello <PERSON_1>, "}),
-        chat_chunk({"content": "phone 8 701 234"}),
-    ]
-    rewriter = rewriter_for("openai.chat", streams.processor)
-    out = b"".join([c async for c in rewriter.rewrite(failing_upstream(chunks, closed))])
-    events = streams.parse(out)
-    assert (
-        "".join(streams.released("openai.chat", events)) == "Hello Айгерим Серикова, phone [NUMBER]"
-    )
-    assert events[-1].event == "error"
-    error = json.loads(events[-1].data or "")["error"]
-    assert error["code"] == "upstream_error"
-    assert "901123" not in out.decode()
-    assert rewriter.stats.error == "upstream_error"
-    assert closed == [True]
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [b"data: {not json}\n\n", b"data: [1, 2]\n\n", b"data: \xff\xfe\n\n",
-     b'data: {"choices":[{"index":"zero","delta":{"content":"x"}}]}\n\n'],
-)  # fmt: skip
-@pytest.mark.anyio
-async def test_invalid_event_fails_closed(bad: bytes, streams: Any) -> None:
-    chunks = [
-        chat_chunk({"content": "Hello there. "}),
-        bad,
-        chat_chunk({"content": "LEAK 8 701 234 56 78"}),
-    ]
-    rewriter = rewriter_for("openai.chat", streams.processor)
-    out = await run(rewriter, chunks, streams)
-    events = streams.parse(out)
-    assert events[-1].event == "error"
-    assert json.loads(events[-1].data or "")["error"]["code"] == "invalid_upstream_stream"
-    assert b"LEAK" not in out
-    assert b"not json" not in out
-    assert "".join(streams.released("openai.chat", events)) == "Hello there. "
-
-
-@pytest.mark.anyio
-async def test_processor_failure_fails_closed_without_the_held_text(streams: Any) -> None:
-    def factory() -> Any:
-        async def process(segment: str, context: str) -> str:
-            if "Smith" in segment:
-                raise DetectionError("detector unavailable")
-            return segment
-
-        return process
-
-    texts = ["Hello there, my good friend. ", "Mr John Smith ", "is here. Next"]
-    chunks = [*(chat_chunk({"content": t}) for t in texts), chat_chunk({}, "stop")]
-    rewriter = rewriter_for("openai.chat", factory)
-    out = await run(rewriter, chunks, streams)
-    events = streams.parse(out)
-    assert "".join(streams.released("openai.chat", events)) == "Hello there, my good friend. "
-    assert b"Smith" not in out
-    assert json.loads(events[-1].data or "")["error"]["code"] == "detection_failed"
-
-
-@pytest.mark.anyio
-async def test_client_disconnect_closes_upstream(streams: Any) -> None:
-    closed: list[bool] = []
-
-    async def endless() -> AsyncIterator[bytes]:
-        try:
-            while True:
-                yield chat_chunk({"content": "more words here. "})
-        finally:
-            closed.append(True)
-
-    rewriter = rewriter_for("openai.chat", streams.processor)
-    stream = rewriter.rewrite(endless())
-    received = [await anext(stream) for _ in range(3)]
-    await stream.aclose()  # type: ignore[attr-defined]
-    assert closed == [True]
-    assert all(received)
-    assert rewriter.stats.max_held < 100
 
 
 @pytest.mark.anyio
@@ -343,9 +225,9 @@ async def test_anthropic_json_and_thinking_blocks(streams: Any) -> None:
         ev({"type": "content_block_stop", "index": 1}),
         ev({"type": "message_stop"}),
     ]  # fmt: skip
-    rewriter = rewriter_for("anthropic.messages", streams.processor)
-    out = await run(rewriter, chunks, streams)
-    objs = objects(streams.parse(out))
+    rewriter = streams.rewriter("anthropic.messages", streams.processor)
+    out = await streams.run(rewriter, chunks)
+    objs = streams.objects(streams.parse(out))
     thinking = "".join(
         o["delta"]["thinking"] for o in objs if o.get("delta", {}).get("type") == "thinking_delta"
     )
@@ -366,8 +248,8 @@ async def test_responses_done_without_deltas_is_processed_whole(streams: Any) ->
     body = {"type": "response.output_text.done", "output_index": 0, "content_index": 0,
             "text": "Mail a.b@mail.kz", "sequence_number": 0}  # fmt: skip
     chunks = [f"event: {body['type']}\ndata: {json.dumps(body)}\n\n".encode()]
-    out = await run(rewriter_for("openai.responses", streams.processor), chunks, streams)
-    assert objects(streams.parse(out))[0]["text"] == "Mail [EMAIL]"
+    out = await streams.run(streams.rewriter("openai.responses", streams.processor), chunks)
+    assert streams.objects(streams.parse(out))[0]["text"] == "Mail [EMAIL]"
 
 
 def test_what_is_not_a_stream_handler_is_rejected(streams: Any) -> None:
@@ -377,95 +259,34 @@ def test_what_is_not_a_stream_handler_is_rejected(streams: Any) -> None:
 
 @pytest.mark.anyio
 async def test_a_rewriter_serves_one_stream(streams: Any) -> None:
-    rewriter = rewriter_for("openai.chat", streams.processor)
-    await run(rewriter, [b"data: [DONE]\n\n"], streams)
+    rewriter = streams.rewriter("openai.chat", streams.processor)
+    await streams.run(rewriter, [b"data: [DONE]\n\n"])
     with pytest.raises(ValueError, match="one stream"):
-        await run(rewriter, [b"data: [DONE]\n\n"], streams)
-
-
-@pytest.mark.parametrize(
-    ("failure", "code"),
-    [
-        (DetectionError("detector unavailable"), "detection_failed"),
-        (KeyError("x"), "internal_error"),
-    ],
-)
-@pytest.mark.anyio
-async def test_field_scanner_failure_fails_closed(
-    failure: Exception, code: str, streams: Any
-) -> None:
-    async def scanner(value: str) -> str:
-        if value == "m":
-            raise failure
-        return value
-
-    chunks = [chat_chunk({"content": "Hello 8 701 234 56 78 "}), chat_chunk({}, "stop")]
-    rewriter = rewriter_for("openai.chat", streams.processor, on_event_fields=scanner)
-    out = await run(rewriter, chunks, streams)
-    events = streams.parse(out)
-    assert len(events) == 1
-    assert json.loads(events[0].data or "")["error"]["code"] == code
-    assert b"701" not in out
-    assert rewriter.stats.error == code
+        await streams.run(rewriter, [b"data: [DONE]\n\n"])
 
 
 @pytest.mark.anyio
 async def test_legacy_function_call_arguments_are_a_channel(streams: Any) -> None:
     arguments = '{"phone": "+7 701 234 56 78"}'
-    chunks = [chat_chunk({"function_call": {"name": "f", "arguments": ""}})]
+    chunks = [streams.chat_chunk({"function_call": {"name": "f", "arguments": ""}})]
     chunks += [
-        chat_chunk({"function_call": {"arguments": arguments[i : i + 3]}}) for i in range(0, 30, 3)
+        streams.chat_chunk({"function_call": {"arguments": arguments[i : i + 3]}})
+        for i in range(0, 30, 3)
     ]
-    chunks.append(chat_chunk({}, "function_call"))
+    chunks.append(streams.chat_chunk({}, "function_call"))
     events = streams.parse(
-        await run(rewriter_for("openai.chat", streams.processor), chunks, streams)
+        await streams.run(streams.rewriter("openai.chat", streams.processor), chunks)
     )
     got = "".join(
         c["delta"].get("function_call", {}).get("arguments", "")
-        for o in objects(events)
+        for o in streams.objects(events)
         for c in o["choices"]
     )
     assert json.loads(got) == {"phone": "[NUMBER]"}
 
 
-@pytest.mark.parametrize("protocol", ["anthropic.messages", "openai.chat"])
 @pytest.mark.anyio
-async def test_held_text_precedes_an_upstream_error_event(protocol: str, streams: Any) -> None:
-    raw = streams.build(protocol, ["Call me at ", "+7 701 234 ", "56 78"])
-    if protocol == "anthropic.messages":
-        head = raw.split(b"event: content_block_stop")[0]
-        error = b'event: error\ndata: {"type":"error","error":{"type":"overloaded_error"}}\n\n'
-    else:
-        head = raw.split(b'"delta": {}, "finish_reason": "stop"')[0].rsplit(b"data: ", 1)[0]
-        error = b'data: {"error":{"message":"overloaded","type":"server_error"}}\n\n'
-    events = streams.parse(
-        await run(rewriter_for(protocol, streams.processor), [head + error], streams)
-    )
-    assert "".join(streams.released(protocol, events)) == "Call me at [NUMBER]"
-    assert "error" in json.loads(events[-1].data or "")
-
-
-@pytest.mark.parametrize(
-    ("failure", "code"),
-    [(UpstreamTimeout("upstream read timed out"), "upstream_timeout"),
-     (OSError("connection reset"), "upstream_error")],
-)  # fmt: skip
-@pytest.mark.anyio
-async def test_upstream_failure_codes(failure: Exception, code: str, streams: Any) -> None:
-    async def upstream() -> AsyncIterator[bytes]:
-        yield chat_chunk({"content": "Hello there"})
-        raise failure
-
-    rewriter = rewriter_for("openai.chat", streams.processor)
-    out = b"".join([c async for c in rewriter.rewrite(upstream())])
-    events = streams.parse(out)
-    assert "".join(streams.released("openai.chat", events)) == "Hello there"
-    assert json.loads(events[-1].data or "")["error"]["code"] == code
-    assert b"connection reset" not in out
-
-
-@pytest.mark.anyio
-async def test_events_of_one_network_read_are_released_one_by_one() -> None:
+async def test_events_of_one_network_read_are_released_one_by_one(streams: Any) -> None:
     # A fast upstream delivers many events in one read: the first event's text goes out
     # before the later ones are processed, not after the whole read.
     processed: list[str] = []
@@ -478,12 +299,12 @@ async def test_events_of_one_network_read_are_released_one_by_one() -> None:
         return process
 
     words = ["first ", "second ", "third ", "fourth ", "fifth"]
-    read = b"".join(chat_chunk({"content": w}) for w in words)
+    read = b"".join(streams.chat_chunk({"content": w}) for w in words)
 
     async def one_read() -> AsyncIterator[bytes]:
         yield read
 
-    outputs = rewriter_for("openai.chat", factory).rewrite(one_read())
+    outputs = streams.rewriter("openai.chat", factory).rewrite(one_read())
     first = await anext(outputs)  # a word goes out with the space after it
     assert b'"content":"first "' in first
     assert processed == ["first "]  # the later events of the same read wait their turn

@@ -235,16 +235,39 @@ async def test_a_record_copied_into_another_scope_does_not_open(
 
 
 async def test_keys_expire(redis_url: str, prefix: str) -> None:
-    short = RedisVault(redis_url, RING, ttl=0.2, prefix=prefix)
+    short = RedisVault(redis_url, RING, ttl=30, prefix=prefix)
+    client = aioredis.Redis.from_url(redis_url)
     try:
         await short.pseudonym(A, "PERSON", "Aliya")
         assert await short.tokens(A) != {}
-        # reads refresh the TTL, so wait without touching the scope
-        await anyio.sleep(0.5)
+        keys = [k async for k in client.scan_iter(match=f"{prefix}*")]
+        assert keys
+        # every key of the scope carries the vault's TTL: Redis itself expires the scope
+        for key in keys:
+            assert 0 < await client.pttl(key) <= 30_000
+        # what the scope looks like once Redis has expired it: empty, numbering anew
+        await client.delete(*keys)
         assert await short.tokens(A) == {}
         assert await short.pseudonym(A, "PERSON", "Dana") == "<PERSON_1>"
     finally:
+        await client.aclose()
         await short.close()
+
+
+async def test_reads_refresh_the_ttl(redis_url: str, prefix: str) -> None:
+    vault = RedisVault(redis_url, RING, ttl=30, prefix=prefix)
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        await vault.pseudonym(A, "PERSON", "Aliya")
+        keys = [k async for k in client.scan_iter(match=f"{prefix}*")]
+        for key in keys:
+            await client.pexpire(key, 5_000)
+        assert await vault.tokens(A) != {}
+        for key in keys:
+            assert await client.pttl(key) > 5_000
+    finally:
+        await client.aclose()
+        await vault.close()
 
 
 async def test_a_batch_is_one_round_trip_and_equals_one_by_one(

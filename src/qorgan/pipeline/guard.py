@@ -45,7 +45,8 @@ from qorgan.pipeline.payload import media_type, read_body
 from qorgan.pipeline.respond import ResponseScanner
 from qorgan.pipeline.runtime import Runtime
 from qorgan.pipeline.transform import Tokens, load_tokens, transform_request
-from qorgan.providers import REGISTRY
+from qorgan.policy.engine import PolicyEngine
+from qorgan.providers import REGISTRY, Endpoint, Registry
 
 log = logging.getLogger("qorgan.guard")
 
@@ -67,8 +68,10 @@ class Guard:
     """Runs the request path over a :class:`~qorgan.pipeline.runtime.Runtime`, built once
     and shared by every request; nothing per request lives on the Guard."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, registry: Registry = REGISTRY) -> None:
+        """``registry`` says which provider endpoint serves which route."""
         self.runtime = runtime
+        self.registry = registry
         self._contexts = ContextBuilder(runtime.identity, runtime.hasher, runtime.consent)
 
     async def handle(self, request: GuardRequest, upstream: Upstream) -> GuardResponse:
@@ -77,11 +80,20 @@ class Guard:
         route = request.route.strip("/")
         if not _plain_route(route):
             return error_response(UnknownRoute("this route is not guarded"), request_id)
-        if request.method in {"GET", "HEAD"} and _read_only(route) and not request.body:
+        read_only = request.method in {"GET", "HEAD"} and _read_only(route) and not request.body
+        endpoint = None if read_only else self.registry.endpoint(
+            route, generic=engine.traffic.unknown_routes == "generic")
+        if endpoint is not None:
+            return await self._guarded(request, upstream, engine, endpoint, route, request_id)
+        if read_only:
             return await self._pass_read_only(request, upstream, request_id)
-        endpoint = REGISTRY.endpoint(route, generic=engine.traffic.unknown_routes == "generic")
-        if endpoint is None:
-            return error_response(UnknownRoute("this route is not guarded"), request_id)
+        return error_response(UnknownRoute("this route is not guarded"), request_id)
+
+    async def _guarded(
+        self, request: GuardRequest, upstream: Upstream, engine: PolicyEngine,
+        endpoint: Endpoint, route: str, request_id: str,
+    ) -> GuardResponse:
+        """The path of a guarded request, step by step."""
         trail = Trail(self.runtime.auditor, self.runtime.identity, engine=engine,
                       endpoint=endpoint, route=route, request_id=request_id,
                       instance=self.runtime.settings.instance)
@@ -184,7 +196,7 @@ class Guard:
         # no personal data here, but the same identity and credential rules as any route:
         # qorgan's own credential never reaches the upstream
         engine = self.runtime.policy()
-        provider = REGISTRY.provider_for(request.headers)
+        provider = self.registry.provider_for(request.headers)
         try:
             caller = await self.runtime.identity.identify(engine.auth, engine.version,
                                                           request.headers)

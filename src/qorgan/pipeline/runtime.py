@@ -33,7 +33,8 @@ from qorgan.policy.engine import PolicyEngine
 from qorgan.policy.loader import load_policy
 from qorgan.policy.reload import PolicyHolder
 from qorgan.settings import Settings
-from qorgan.transform import Keyring, MemoryVault, RedisVault, Transformer, Vault
+from qorgan.transform import Keyring, Transformer, Vault
+from qorgan.transform.backends import open_vault
 
 
 class Runtime:
@@ -83,12 +84,8 @@ class Runtime:
         if settings.master_key is None:
             raise ConfigError("the master key is required")
         holder = PolicyHolder(settings.policy)
-        keyring = Keyring(settings.master_key)
-        vault: Vault
-        if settings.vault_url == "memory":
-            vault = MemoryVault(ttl=settings.vault_ttl)
-        else:
-            vault = RedisVault(settings.vault_url, keyring, ttl=settings.vault_ttl)
+        vault = open_vault(settings.vault_url, Keyring(settings.master_key),
+                           ttl=settings.vault_ttl)
         consent: ConsentRegistry | None = None
         if settings.consent_url:
             consent = CachedRegistry(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -98,6 +98,49 @@ def decrypt_token(keyring: Keyring, tenant: str, token: str) -> tuple[str, str]:
         raise VaultError("encrypted token does not verify for this tenant") from exc
 
 
+#: an operator that needs no vault: ``(keyring, tenant, entity type, value, the rule's
+#: params) -> replacement``
+Operator = Callable[[Keyring, str, str, str, Mapping[str, Any]], str]
+
+
+def _allow(keyring: Keyring, tenant: str, entity: str, value: str,
+           params: Mapping[str, Any]) -> str:
+    return value
+
+
+def _redact(keyring: Keyring, tenant: str, entity: str, value: str,
+            params: Mapping[str, Any]) -> str:
+    return redact(entity, params)
+
+
+def _mask(keyring: Keyring, tenant: str, entity: str, value: str,
+          params: Mapping[str, Any]) -> str:
+    return mask(value, params)
+
+
+def _hash(keyring: Keyring, tenant: str, entity: str, value: str,
+          params: Mapping[str, Any]) -> str:
+    return hash_token(keyring, tenant, entity, value, int(params.get("length", HASH_HEX_CHARS)))
+
+
+def _encrypt(keyring: Keyring, tenant: str, entity: str, value: str,
+             params: Mapping[str, Any]) -> str:
+    return encrypt_token(keyring, tenant, entity, value)
+
+
+#: the operators by action; a new one is a function here, its entry, an ``Action`` value
+#: (``qorgan.types``) and its parameters in the policy schema
+OPERATORS: dict[Action, Operator] = {
+    Action.ALLOW: _allow,
+    Action.REDACT: _redact,
+    Action.MASK: _mask,
+    Action.HASH: _hash,
+    Action.ENCRYPT: _encrypt,
+}
+#: operators whose token the vault issues (pseudonyms, realistic fakes)
+VAULT_OPERATORS = frozenset({Action.PSEUDONYMIZE, Action.SYNTHESIZE})
+
+
 def select(decisions: Sequence[FindingDecision], length: int) -> list[FindingDecision]:
     """Decisions in text order without overlaps (the earliest, then longest, span wins).
 
@@ -153,7 +196,7 @@ class Transformer:
         requests: list[TokenRequest] = []
         for t, (text, fds) in enumerate(zip(texts, chosen, strict=True)):
             for k, fd in enumerate(fds):
-                if fd.action in (Action.PSEUDONYMIZE, Action.SYNTHESIZE):
+                if fd.action in VAULT_OPERATORS:
                     wanted.append((t, k))
                     requests.append(TokenRequest(
                         check_entity_type(fd.finding.entity_type),
@@ -182,17 +225,8 @@ class Transformer:
 
     def _replace(self, value: str, fd: FindingDecision, scope: VaultScope) -> str:
         """The operators that need no vault."""
+        operator = OPERATORS.get(fd.action)
+        if operator is None:
+            raise ValueError(f"{fd.action.value} is a verdict, not an operator")
         entity = check_entity_type(fd.finding.entity_type)
-        action = fd.action
-        if action is Action.ALLOW:
-            return value
-        if action is Action.REDACT:
-            return redact(entity, fd.params)
-        if action is Action.MASK:
-            return mask(value, fd.params)
-        if action is Action.HASH:
-            length = fd.params.get("length", HASH_HEX_CHARS)
-            return hash_token(self.keyring, scope.tenant, entity, value, int(length))
-        if action is Action.ENCRYPT:
-            return encrypt_token(self.keyring, scope.tenant, entity, value)
-        raise ValueError(f"{action.value} is a verdict, not an operator")
+        return operator(self.keyring, scope.tenant, entity, value, fd.params)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qorgan.pipeline.junctions import WINDOW, junctions, split_findings
+from qorgan.pipeline.detect import WINDOW, junctions, split_findings
 from qorgan.types import Finding
 
 
