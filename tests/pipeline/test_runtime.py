@@ -1,11 +1,9 @@
-"""Runtime: detectors built once per detection configuration and run off the event loop
-under a timeout (failing closed), keyed identifiers, readiness, authenticators."""
+"""Runtime: what outlives a request, built from settings — readiness of its vault and
+consent registry, a runtime for a policy given directly, its vault shared by concurrent
+turns of one conversation, and the kind of span it opens."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,53 +12,20 @@ import pytest
 
 import traffic_fixtures as tf
 from qorgan.audit.auditor import Auditor
-from qorgan.detection.config import DetectionConfig
-from qorgan.errors import DetectionError, QorganError
+from qorgan.errors import QorganError
 from qorgan.pipeline import Runtime
 from qorgan.policy.reload import PolicyHolder
 from qorgan.settings import Settings
 from qorgan.transform import Keyring, MemoryVault, RedisVault
-from qorgan.types import Finding
 
 KEY = bytes(range(32))
 SECRET_TEXT = "Aigerim Serikova 901123300258"
 
 
-class FakeDetector:
-    def __init__(self, behaviour: str = "ok") -> None:
-        self.behaviour = behaviour
-        self.calls = 0
-        self.threads: list[int] = []
-
-    def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
-        self.calls += 1
-        self.threads.append(threading.get_ident())
-        if self.behaviour == "slow":
-            time.sleep(0.5)
-        if self.behaviour == "crash":
-            raise RuntimeError(f"cannot analyse {texts[0]}")
-        if self.behaviour == "qorgan":
-            raise DetectionError("model missing", code="model_missing")
-        return [[Finding("PERSON", 0, 5, 0.9, "fake")] for _ in texts]
-
-
-def make(behaviour: str = "ok", **settings: Any) -> tuple[Runtime, list[FakeDetector]]:
-    made: list[FakeDetector] = []
-
-    def factory(config: DetectionConfig) -> Any:
-        made.append(FakeDetector(behaviour))
-        return made[-1]
-
-    settings.setdefault("master_key", KEY)
-    runtime = Runtime(Settings(**settings),
-                      policy=PolicyHolder("builtin:default"), vault=MemoryVault(),
-                      consent=None, auditor=Auditor(), detector_factory=factory)
-    return runtime, made
-
-
 @pytest.mark.anyio
 async def test_readiness_memory_vault() -> None:
-    runtime, _ = make()
+    runtime = Runtime(Settings(master_key=KEY), policy=PolicyHolder("builtin:default"),
+                      vault=MemoryVault(), consent=None, auditor=Auditor())
     assert await runtime.readiness() == {"policy": "ok", "vault": "ok"}
     await runtime.aclose()
 

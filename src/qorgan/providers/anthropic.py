@@ -11,28 +11,16 @@ from typing import Any
 
 from qorgan.errors import QorganError
 from qorgan.protocols.anthropic import MessagesAdapter
-from qorgan.providers.base import Provider, qorgan_error_fields
+from qorgan.providers.base import Provider, error_type, qorgan_error_fields
 from qorgan.streaming import AnthropicHandler
 
-#: Anthropic's error ``type`` by HTTP status
-_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "permission_error",
-    404: "not_found_error",
-    408: "timeout_error",
-    413: "request_too_large",
-    415: "invalid_request_error",
-    422: "invalid_request_error",
-    429: "rate_limit_error",
-    529: "overloaded_error",
-}
+#: where Anthropic's error ``type`` differs from the common one
+_TYPES = {413: "request_too_large", 529: "overloaded_error"}
 
 
 def anthropic_error(exc: QorganError, request_id: str | None) -> dict[str, Any]:
     error = qorgan_error_fields(exc, request_id)
-    error["type"] = _TYPES.get(exc.status, "api_error" if exc.status >= 500
-                               else "invalid_request_error")
+    error["type"] = error_type(exc.status, server="api_error", overrides=_TYPES)
     body: dict[str, Any] = {"type": "error", "error": error}
     if request_id:
         body["request_id"] = request_id

@@ -19,6 +19,30 @@ from qorgan.streaming import Handler
 ErrorEnvelope = Callable[[QorganError, "str | None"], dict[str, Any]]
 
 
+#: error ``type`` by HTTP status in the OpenAI and Anthropic envelopes alike; a provider
+#: passes the few it names differently to :func:`error_type`
+ERROR_TYPES: Mapping[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    408: "timeout_error",
+    413: "invalid_request_error",
+    415: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+}
+
+
+def error_type(status: int, *, server: str, overrides: Mapping[int, str] | None = None) -> str:
+    """The envelope's error ``type`` for ``status``; ``server`` names every 5xx not listed."""
+    if overrides and status in overrides:
+        return overrides[status]
+    if status in ERROR_TYPES:
+        return ERROR_TYPES[status]
+    return server if status >= 500 else "invalid_request_error"
+
+
 def qorgan_error_fields(exc: QorganError, request_id: str | None) -> dict[str, Any]:
     """The fields every envelope carries: qorgan's stable code, its message, the details
     the error was raised with (rule ids, categories, the offending field's path) and the
@@ -82,4 +106,5 @@ class Provider:
         return any(name in headers for name in self.marker_headers)
 
 
-__all__ = ["Endpoint", "ErrorEnvelope", "Provider", "qorgan_error_fields"]
+__all__ = ["ERROR_TYPES", "Endpoint", "ErrorEnvelope", "Provider", "error_type",
+           "qorgan_error_fields"]

@@ -13,28 +13,14 @@ from typing import Any
 from qorgan.errors import QorganError
 from qorgan.protocols.openai import ChatAdapter, CompletionsAdapter, EmbeddingsAdapter
 from qorgan.protocols.openai_responses import ResponsesAdapter
-from qorgan.providers.base import Provider, qorgan_error_fields
+from qorgan.providers.base import Provider, error_type, qorgan_error_fields
 from qorgan.streaming import ChatHandler, CompletionsHandler, ResponsesHandler
-
-#: OpenAI's error ``type`` by HTTP status
-_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "permission_error",
-    404: "not_found_error",
-    408: "timeout_error",
-    409: "conflict_error",
-    413: "invalid_request_error",
-    415: "invalid_request_error",
-    422: "invalid_request_error",
-    429: "rate_limit_error",
-}
 
 
 def openai_error(exc: QorganError, request_id: str | None) -> dict[str, Any]:
     error = qorgan_error_fields(exc, request_id)
-    error["type"] = _TYPES.get(exc.status, "server_error" if exc.status >= 500
-                               else "invalid_request_error")
+    error["type"] = error_type(exc.status, server="server_error",
+                               overrides={409: "conflict_error"})
     error["param"] = exc.details.get("field")
     return {"error": error}
 
