@@ -19,6 +19,7 @@ import numpy as np
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from qorgan.detection.gate import LABELS, name_segments
+from qorgan.detection.recognizers.latin import split_at_breaks
 from qorgan.detection.recognizers.lexicon import natasha_data_dir, read_lines
 from qorgan.detection.recognizers.names import NameLexicon
 from qorgan.detection.recognizers.spans import clean_span
@@ -160,8 +161,11 @@ class RussianNer:
             if entity is None or entity not in self.entities:
                 continue
             cleaned = clean_span(text, entity, start, stop, self._lexicon)
-            if cleaned is not None:
-                findings.append(Finding(entity, *cleaned, self.score, self.name))
+            if cleaned is None:
+                continue
+            # the model reads a few sentences at once; a name never runs across their ends
+            for piece in split_at_breaks(text, *cleaned):
+                findings.append(Finding(entity, *piece, self.score, self.name))
         return findings
 
 
