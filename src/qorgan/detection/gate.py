@@ -22,7 +22,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
 # A full stop after an initial or a title ("A. Serikova", "Mr. Petrov") ends no sentence.
-_NOT_AN_END = re.compile(r"(?:\b\w|\b(?i:mr|mrs|ms|dr|prof|st|jr|sr|vs|no|mt|gen|col|lt|sgt|rev|г-н|г-жа|гн|тов))\.$")
+_NOT_AN_END = re.compile(
+    r"(?:\b\w|\b(?i:mr|mrs|ms|dr|prof|st|jr|sr|vs|no|mt|gen|col|lt|sgt|rev|г-н|г-жа|гн|тов))\.$"
+)
 _WORD = re.compile(r"\w+")
 
 

@@ -20,7 +20,8 @@ from typing import Any
 
 import thinc.backends as thinc_backends
 
-from qorgan.detection.gate import name_sentences
+from qorgan.detection.gate import name_segments, name_sentences, sentence_spans
+from qorgan.detection.language import detect_languages
 from qorgan.detection.recognizers.gazetteer import gazetteer
 from qorgan.detection.recognizers.latin import LatinLayers
 from qorgan.errors import DetectionError
@@ -76,11 +77,13 @@ class EnglishNerBackend:
         batch_size: int = 32,
         gate: bool = True,
         layers: bool = True,
+        sentences: bool = True,
     ) -> None:
         self._nlp = nlp if nlp is not None else load_nlp()
         self._ops = thinc_backends.get_current_ops()
         self._batch_size = batch_size
         self._gate = gate
+        self._windows = name_sentences if sentences else name_segments
         self._layers = LatinLayers(gazetteer()) if layers else None
         # the layers report a lower-case name only where a cue or the name lists vouch for it
         self.finds_lower_case = layers
@@ -99,8 +102,12 @@ class EnglishNerBackend:
         pieces: list[tuple[int, int]] = []  # (text index, offset of the segment)
         segments: list[str] = []
         for i, text in enumerate(texts):
-            spans = name_sentences(text) if self._gate else [(0, len(text))]
+            spans = self._windows(text) if self._gate else [(0, len(text))]
             for start, end in spans:
+                # a Russian or Kazakh sentence inside a long English text is not the
+                # model's to read, just as it would not be alone
+                if self._gate and "en" not in detect_languages(text[start:end]):
+                    continue
                 pieces.append((i, start))
                 segments.append(_readable(text[start:end]))
         model: list[list[tuple[str, int, int]]] = [[] for _ in texts]
@@ -116,12 +123,21 @@ class EnglishNerBackend:
                 spans4 = [(e, s, t, NER_SCORE) for e, s, t in model[i]]
             else:
                 spans4 = self._layers.analyze(text, model[i])
+                if self._gate and not _latin_only(text):
+                    english = [(s, e) for s, e in sentence_spans(text)
+                               if "en" in detect_languages(text[s:e])]
+                    spans4 = [f for f in spans4
+                              if any(s <= f[1] and f[2] <= e for s, e in english)]
             for entity, start, end, score in spans4:
                 # the English model reads Cyrillic as noise; Russian and Kazakh spans belong
                 # to their own backends
                 if not _CYRILLIC.search(text, start, end):
                     results[i].append(Finding(entity, start, end, score, self.name))
         return results
+
+
+def _latin_only(text: str) -> bool:
+    return _CYRILLIC.search(text) is None
 
 
 def _readable(sentence: str) -> str:

@@ -93,21 +93,44 @@ def _alternatives(block: str) -> str:
 def _build() -> list[tuple[str, re.Pattern[str]]]:
     word_start = r"(?<![\w@.\-])"
     return [
-        ("title", re.compile(
-            rf"{word_start}(?:{_alternatives(_TITLES + _RU_KK_TITLES)})(?:\.|\b)[ \t]*", re.I)),
-        ("line", re.compile(
-            rf"{word_start}(?:{_alternatives(_SIGN_OFFS + _RU_KK_SIGN_OFFS)})\b[ \t]*[,.!]?"
-            r"[ \t]*\r?\n[ \t]*(?:[-–—][ \t]*)?", re.I)),
-        ("greeting", re.compile(
-            rf"{word_start}(?:{_alternatives(_GREETINGS + _RU_KK_GREETINGS)})\b[ \t]*,?[ \t]*",
-            re.I)),
-        ("field", re.compile(
-            rf"{word_start}(?:{_alternatives(_FIELDS + _RU_KK_FIELDS)})[ \t]*:[ \t]*", re.I)),
-        ("intro", re.compile(
-            rf"{word_start}(?:{_alternatives(_INTRODUCTIONS)})\b[ \t]*:?[ \t]*", re.I)),
-        ("command", re.compile(
-            rf"{word_start}(?:{_alternatives(_COMMANDS + _RU_KK_COMMANDS)})\b[ \t]*:?[ \t]*",
-            re.I)),
+        (
+            "title",
+            re.compile(
+                rf"{word_start}(?:{_alternatives(_TITLES + _RU_KK_TITLES)})(?:\.|\b)[ \t]*", re.I
+            ),
+        ),
+        (
+            "line",
+            re.compile(
+                rf"{word_start}(?:{_alternatives(_SIGN_OFFS + _RU_KK_SIGN_OFFS)})\b[ \t]*[,.!]?"
+                r"[ \t]*\r?\n[ \t]*(?:[-–—][ \t]*)?",
+                re.I,
+            ),
+        ),
+        (
+            "greeting",
+            re.compile(
+                rf"{word_start}(?:{_alternatives(_GREETINGS + _RU_KK_GREETINGS)})\b[ \t]*,?[ \t]*",
+                re.I,
+            ),
+        ),
+        (
+            "field",
+            re.compile(
+                rf"{word_start}(?:{_alternatives(_FIELDS + _RU_KK_FIELDS)})[ \t]*:[ \t]*", re.I
+            ),
+        ),
+        (
+            "intro",
+            re.compile(rf"{word_start}(?:{_alternatives(_INTRODUCTIONS)})\b[ \t]*:?[ \t]*", re.I),
+        ),
+        (
+            "command",
+            re.compile(
+                rf"{word_start}(?:{_alternatives(_COMMANDS + _RU_KK_COMMANDS)})\b[ \t]*:?[ \t]*",
+                re.I,
+            ),
+        ),
     ]
 
 

@@ -31,6 +31,9 @@ __all__ = ["NAME_DOMINANCE", "Gazetteer", "Place", "ascii_fold", "gazetteer", "t
 NAME_DOMINANCE = 10.0
 #: English words at least this frequent (share of tokens) can be common words
 _MIN_COMMON = 1e-6
+# A Russian or Kazakh given name the US lists lack (Dmitry, Nurlan) has no name count to
+# weigh against its frequency; below this one it is the name, not an English word.
+_FOREIGN_NAME = 1e-5
 # Russian and Kazakh surnames and patronymics in Latin letters (Petrov, Serikova,
 # Nurpeisov, Kasymova, Dostoevsky, Shevchenko, Bolatuly, Serikkyzy).
 _SURNAME_SHAPE = re.compile(
@@ -91,13 +94,17 @@ class Gazetteer:
         return _counts("en_surnames.tsv")
 
     @cached_property
-    def given(self) -> frozenset[str]:
-        """Given names, lower-case: English and transliterated Russian and Kazakh ones."""
+    def transliterated(self) -> frozenset[str]:
+        """Russian and Kazakh given names in Latin letters (Aigerim, Yerzhan, Dmitry)."""
         cyrillic = (natasha_names("first") | read_words("kk_first_names.txt")) - natasha_names(
             "maybe_first"
         )
-        latin = {v for name in cyrillic for v in transliterate(name)}
-        return frozenset(self.given_counts) | frozenset(latin)
+        return frozenset(v for name in cyrillic for v in transliterate(name))
+
+    @cached_property
+    def given(self) -> frozenset[str]:
+        """Given names, lower-case: English and transliterated Russian and Kazakh ones."""
+        return frozenset(self.given_counts) | self.transliterated
 
     @cached_property
     def surnames(self) -> frozenset[str]:
@@ -110,9 +117,10 @@ class Gazetteer:
         given, surnames = self.given_counts, self.surname_counts
         total_given = sum(given.values()) or 1
         total_surnames = sum(surnames.values()) or 1
+        foreign = self.transliterated
         common: set[str] = set()
         for word, share in frequencies.items():
-            if share < _MIN_COMMON:
+            if share < _MIN_COMMON or (word in foreign and share < _FOREIGN_NAME):
                 continue
             as_name = max(given.get(word, 0) / total_given, surnames.get(word, 0) / total_surnames)
             if as_name < NAME_DOMINANCE * share:

@@ -21,12 +21,14 @@ Spans never cross a line break or a sentence end.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qorgan.detection.recognizers.cues import cue_positions
-from qorgan.detection.recognizers.gazetteer import Gazetteer, ascii_fold
+from qorgan.detection.recognizers.gazetteer import Gazetteer, Place, ascii_fold
 from qorgan.detection.recognizers.names import Token, tokenize
 
 __all__ = ["LatinLayers", "Span", "split_at_breaks"]
@@ -34,23 +36,94 @@ __all__ = ["LatinLayers", "Span", "split_at_breaks"]
 Span = tuple[str, int, int, float]  # entity, start, end, score
 
 _PLACE_PREPOSITIONS = frozenset(
-    "in at from to near around outside inside via into toward towards across through "
-    "visit visiting visited visits leave leaving left reach reached".split()
+    [
+        "in",
+        "at",
+        "from",
+        "to",
+        "near",
+        "around",
+        "outside",
+        "inside",
+        "via",
+        "into",
+        "toward",
+        "towards",
+        "across",
+        "through",
+        "visit",
+        "visiting",
+        "visited",
+        "visits",
+        "leave",
+        "leaving",
+        "left",
+        "reach",
+        "reached",
+    ]
 )
 _REGION_WORDS = frozenset(
-    "region oblast oblysy province district city county state raion".split()
+    ["region", "oblast", "oblysy", "province", "district", "city", "county", "state", "raion"]
 )
 _ORG_WORDS = frozenset(
-    "inc ltd llc llp plc corp co company group bank partners holdings university "
-    "college school institute foundation ministry agency association airlines airways "
-    "club team labs technologies systems solutions services".split()
+    [
+        "inc",
+        "ltd",
+        "llc",
+        "llp",
+        "plc",
+        "corp",
+        "co",
+        "company",
+        "group",
+        "bank",
+        "partners",
+        "holdings",
+        "university",
+        "college",
+        "school",
+        "institute",
+        "foundation",
+        "ministry",
+        "agency",
+        "association",
+        "airlines",
+        "airways",
+        "club",
+        "team",
+        "labs",
+        "technologies",
+        "systems",
+        "solutions",
+        "services",
+    ]
 )
 _BIG_CITY = 1_000_000
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 # A sentence ends at . ! ? followed by space, unless the word before is an initial or a
 # title; a line break always ends one.
 _BREAK = re.compile(r"[.!?…]+(?=\s)|\n")
-_NO_BREAK_BEFORE = frozenset("mr mrs ms dr prof st jr sr vs no mt ft gen col lt sgt rev".split())
+_NO_BREAK_BEFORE = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "no",
+        "mt",
+        "ft",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rev",
+    ]
+)
 
 SCORE_CUED = 0.85
 SCORE_LISTED = 0.8
@@ -128,21 +201,7 @@ class LatinLayers:
     # -- words ----------------------------------------------------------------------------
 
     def _word(self, token: Token) -> _Word:
-        key = ascii_fold(token.text.rstrip("."))
-        if key.endswith("'s"):
-            key = key[:-2]
-        text = token.text
-        caps = len(text) > 1 and text.isupper()
-        gz = self._gz
-        return _Word(
-            token=token,
-            key=key,
-            title=text[0].isupper() and not caps,
-            caps=caps,
-            given=key in gz.given,
-            surname=gz.is_surname(key),
-            common=key in gz.common,
-        )
+        return _Word(token, *_word_facts(self._gz, token.text))
 
     # -- 1. the model's spans -------------------------------------------------------------
 
@@ -174,8 +233,8 @@ class LatinLayers:
                 continue  # the model alone does not vouch for a word in lower case
             s, e = inside[0].token.start, inside[-1].token.end
             label = self._relabel(text, tokens, words, entity, inside)
-            if label == "PERSON" and len(names) == 1 and (names[0].common or names[0].caps
-                                                           and not names[0].listed):
+            lone = names[0] if len(names) == 1 else None
+            if label == "PERSON" and lone and (lone.common or (lone.caps and not lone.listed)):
                 continue
             out.append((label, s, e, 0.85))
         return out
@@ -215,31 +274,36 @@ class LatinLayers:
 
     # -- 2. places ------------------------------------------------------------------------
 
-    def _places(
-        self, text: str, tokens: Sequence[Token], words: Sequence[_Word]
-    ) -> list[Span]:
+    def _places(self, text: str, tokens: Sequence[Token], words: Sequence[_Word]) -> list[Span]:
         found: list[Span] = []
         i = 0
         while i < len(words):
             word = words[i]
+            if word.key not in self._gz.places or not _LATIN_LETTER.match(word.token.text):
+                i += 1
+                continue
             place = self._gz.match_place(w.key for w in words[i : i + 5])
-            if place is None or not _LATIN_LETTER.match(word.token.text):
+            if place is None:
                 i += 1
                 continue
             n = len(place.words)
             run = words[i : i + n]
-            if not all(_joined(text, a.token, b.token) for a, b in zip(run, run[1:], strict=False)):
+            if not all(_joined(text, a.token, b.token) for a, b in itertools.pairwise(run)):
                 i += 1
                 continue
-            after_preposition = i > 0 and words[i - 1].key in _PLACE_PREPOSITIONS and _joined(
-                text, tokens[i - 1], word.token
+            after_preposition = (
+                i > 0
+                and words[i - 1].key in _PLACE_PREPOSITIONS
+                and _joined(text, tokens[i - 1], word.token)
             )
-            if not self._place_ok(place.country, place.population, run, after_preposition, words, i):
+            if not self._place_ok(place, run, after_preposition, words, i):
                 i += 1
                 continue
             end = run[-1].token.end
-            if i + n < len(words) and words[i + n].key in _REGION_WORDS and _joined(
-                text, run[-1].token, words[i + n].token
+            if (
+                i + n < len(words)
+                and words[i + n].key in _REGION_WORDS
+                and _joined(text, run[-1].token, words[i + n].token)
             ):
                 end = words[i + n].token.end
                 n += 1
@@ -249,13 +313,13 @@ class LatinLayers:
 
     def _place_ok(
         self,
-        country: str,
-        population: int,
+        place: Place,
         run: Sequence[_Word],
         after_preposition: bool,
         words: Sequence[_Word],
         i: int,
     ) -> bool:
+        country, population = place.country, place.population
         head = run[0]
         common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
         if not (head.title or head.caps):
@@ -270,8 +334,13 @@ class LatinLayers:
             return after_preposition
         # a place followed by a surname is a person's first name ("Paris Hilton")
         nxt = words[i + len(run)] if i + len(run) < len(words) else None
-        return not (nxt is not None and nxt.title and nxt.surname and not after_preposition
-                    and country != "KZ")
+        return not (
+            nxt is not None
+            and nxt.title
+            and nxt.surname
+            and not after_preposition
+            and country != "KZ"
+        )
 
     # -- 3-5. people ----------------------------------------------------------------------
 
@@ -308,7 +377,7 @@ class LatinLayers:
         if word.token.initial:
             return False
         if word.title:
-            return titled or word.listed and not word.common or cued and not word.common
+            return titled or ((word.listed or cued) and not word.common)
         # lower case or all caps: only a listed name that is no common word
         return word.listed and not word.common
 
@@ -336,8 +405,11 @@ class LatinLayers:
         self, text: str, words: Sequence[_Word], free: Sequence[bool], i: int
     ) -> tuple[int, float] | None:
         j = i
-        while j < len(words) and free[j] and words[j].token.initial and (
-            j == i or _joined(text, words[j - 1].token, words[j].token)
+        while (
+            j < len(words)
+            and free[j]
+            and words[j].token.initial
+            and (j == i or _joined(text, words[j - 1].token, words[j].token))
         ):
             j += 1
         if i < j < len(words) and free[j] and _joined(text, words[j - 1].token, words[j].token):
@@ -350,8 +422,11 @@ class LatinLayers:
             # "Petrov I.I.": a surname, then initials
             word = words[i]
             k = i + 1
-            while k < len(words) and free[k] and words[k].token.initial and _joined(
-                text, words[k - 1].token, words[k].token
+            while (
+                k < len(words)
+                and free[k]
+                and words[k].token.initial
+                and _joined(text, words[k - 1].token, words[k].token)
             ):
                 k += 1
             if k > i + 1 and word.title and word.surname and not word.common:
@@ -375,6 +450,24 @@ class LatinLayers:
         if first.title and first.key in self._gz.rare and not first.token.sentence_initial:
             return i + 1, SCORE_LOWER
         return None
+
+
+@lru_cache(maxsize=65536)
+def _word_facts(gz: Gazetteer, text: str) -> tuple[str, bool, bool, bool, bool, bool]:
+    """key, title, caps, given, surname, common of a word as written (cached: chat text
+    repeats its words, and this runs on every word of every text)."""
+    key = ascii_fold(text.rstrip("."))
+    if key.endswith("'s"):
+        key = key[:-2]
+    caps = len(text) > 1 and text.isupper()
+    return (
+        key,
+        text[0].isupper() and not caps,
+        caps,
+        key in gz.given,
+        gz.is_surname(key),
+        key in gz.common,
+    )
 
 
 def _is_cue_word(word: _Word, cues: dict[int, str], text: str) -> bool:
