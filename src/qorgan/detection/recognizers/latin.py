@@ -395,10 +395,8 @@ class LatinLayers:
             if not self._name_part(word, cued=True, titled=kind == "title" and j == i):
                 break
             j += 1
-        while j > i and words[j - 1].token.initial:
-            j -= 1
-        if j == i:
-            return None
+        if all(w.token.initial for w in words[i:j]):
+            return None  # initials alone ("Call A.") are no name
         return j, SCORE_CUED
 
     def _initials(
