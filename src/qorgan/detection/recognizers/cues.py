@@ -84,69 +84,68 @@ class Cue:
     kind: str
 
 
-def _alternatives(block: str) -> str:
-    # "_" joins the words of a phrase; any run of spaces may stand between them in text
-    phrases = sorted(block.split(), key=len, reverse=True)
-    return "|".join(re.escape(p).replace("_", r"\s+") for p in phrases)
-
-
-def _build() -> list[tuple[str, re.Pattern[str]]]:
-    word_start = r"(?<![\w@.\-])"
-    return [
-        (
-            "title",
-            re.compile(
-                rf"{word_start}(?:{_alternatives(_TITLES + _RU_KK_TITLES)})(?:\.|\b)[ \t]*", re.I
-            ),
-        ),
-        (
-            "line",
-            re.compile(
-                rf"{word_start}(?:{_alternatives(_SIGN_OFFS + _RU_KK_SIGN_OFFS)})\b[ \t]*[,.!]?"
-                r"[ \t]*\r?\n[ \t]*(?:[-–—][ \t]*)?",
-                re.I,
-            ),
-        ),
-        (
-            "greeting",
-            re.compile(
-                rf"{word_start}(?:{_alternatives(_GREETINGS + _RU_KK_GREETINGS)})\b[ \t]*,?[ \t]*",
-                re.I,
-            ),
-        ),
-        (
-            "field",
-            re.compile(
-                rf"{word_start}(?:{_alternatives(_FIELDS + _RU_KK_FIELDS)})[ \t]*:[ \t]*", re.I
-            ),
-        ),
-        (
-            "intro",
-            re.compile(rf"{word_start}(?:{_alternatives(_INTRODUCTIONS)})\b[ \t]*:?[ \t]*", re.I),
-        ),
-        (
-            "command",
-            re.compile(
-                rf"{word_start}(?:{_alternatives(_COMMANDS + _RU_KK_COMMANDS)})\b[ \t]*:?[ \t]*",
-                re.I,
-            ),
-        ),
-    ]
+_SEPARATOR = {
+    "title": r"(?:\.|\b)[ \t]*",
+    "line": r"\b[ \t]*[,.!]?[ \t]*\r?\n[ \t]*(?:[-–—][ \t]*)?",
+    "greeting": r"\b[ \t]*,?[ \t]*",
+    "field": r"[ \t]*:[ \t]*",
+    "intro": r"\b[ \t]*:?[ \t]*",
+    "command": r"\b[ \t]*:?[ \t]*",
+}
+_BLOCKS = {
+    "title": _TITLES + _RU_KK_TITLES,
+    "line": _SIGN_OFFS + _RU_KK_SIGN_OFFS,
+    "greeting": _GREETINGS + _RU_KK_GREETINGS,
+    "field": _FIELDS + _RU_KK_FIELDS,
+    "intro": _INTRODUCTIONS,
+    "command": _COMMANDS + _RU_KK_COMMANDS,
+}
+# Every word start is looked up by its first word; only the phrases that begin with that
+# word are tried there (one regex over all phrases tried at every offset was 20x slower).
+_WORD_START = re.compile(r"(?<![\w@.\-])[^\W\d_][\w'’.\-]*")
+_FIRST = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    return _build()
+def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """First word of a phrase (lower case) -> (kind, the phrase anchored with its ending)."""
+    grouped: dict[str, dict[str, list[str]]] = {}
+    for kind, block in _BLOCKS.items():
+        for phrase in block.split():
+            first = _FIRST.match(phrase.lower())
+            if first is not None:
+                grouped.setdefault(first.group(), {}).setdefault(kind, []).append(phrase)
+    index: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for first, kinds in grouped.items():
+        for kind in CUE_KINDS:
+            phrases = sorted(kinds.get(kind, ()), key=len, reverse=True)
+            if phrases:
+                alternatives = "|".join(re.escape(p).replace("_", r"\s+") for p in phrases)
+                pattern = re.compile(f"(?:{alternatives}){_SEPARATOR[kind]}", re.I)
+                index.setdefault(first, []).append((kind, pattern))
+    return index
+
+
+def _matches(text: str) -> list[tuple[int, str]]:
+    """``(end, kind)`` of every cue in ``text``, strongest kind first at each offset."""
+    index = _index()
+    out: list[tuple[int, str]] = []
+    for word in _WORD_START.finditer(text):
+        first = _FIRST.match(word.group())
+        options = index.get(first.group().lower()) if first else None
+        for kind, pattern in options or ():
+            match = pattern.match(text, word.start())
+            if match is not None:
+                out.append((match.end(), kind))
+    return out
 
 
 def cue_positions(text: str) -> dict[int, str]:
     """Offsets where a cued name may start, with the strongest cue kind for each."""
     found: dict[int, str] = {}
-    for kind, pattern in _patterns():
-        for match in pattern.finditer(text):
-            end = match.end()
-            if end < len(text) and end > match.start():
-                found.setdefault(end, kind)
+    for end, kind in _matches(text):
+        if end < len(text):
+            found.setdefault(end, kind)
     return found
 
 
@@ -155,6 +154,4 @@ def ends_with_cue(context: str) -> bool:
     """Whether ``context`` ends with a cue, so the text after it may open with a name."""
     # a stand-in first letter of the next word lets the patterns' word boundaries match
     tail = context[-40:] + "x"
-    return any(
-        m.end() == len(tail) - 1 for _, pattern in _patterns() for m in pattern.finditer(tail)
-    )
+    return any(end == len(tail) - 1 for end, _ in _matches(tail))

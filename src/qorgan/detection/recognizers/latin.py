@@ -21,6 +21,7 @@ Spans never cross a line break or a sentence end.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -183,15 +184,15 @@ class LatinLayers:
             return []
         tokens = tokenize(text)
         words = [self._word(t) for t in tokens]
+        cues = cue_positions(text)
         spans: list[Span] = []
         for entity, start, end in ner:
-            spans.extend(self._repair(text, tokens, words, entity, start, end))
+            spans.extend(self._repair(text, tokens, words, cues, entity, start, end))
         claimed = [(s, e) for entity, s, e, _ in spans if entity != "PERSON"]
         places = [
             p for p in self._places(text, tokens, words) if not _overlaps((p[1], p[2]), claimed)
         ]
         claimed += [(s, e) for _, s, e, _ in places]
-        cues = cue_positions(text)
         people = self._people(text, tokens, words, cues, claimed)
         # a cued name outranks a model span of another type over the same words ("Call
         # Jordan"), and joins a model person span it overlaps ("A." + "Serikova")
@@ -210,22 +211,22 @@ class LatinLayers:
         text: str,
         tokens: Sequence[Token],
         words: Sequence[_Word],
+        cues: dict[int, str],
         entity: str,
         start: int,
         end: int,
     ) -> list[Span]:
         out: list[Span] = []
-        cues = None
+        starts = [t.start for t in tokens]
         for s, e in split_at_breaks(text, start, end):
-            inside = [w for w in words if w.token.start >= s and w.token.end <= e]
+            first = bisect.bisect_left(starts, s)
+            inside = [w for w in words[first : bisect.bisect_left(starts, e)] if w.token.end <= e]
             if entity == "PERSON":
                 while inside and (inside[0].common or not inside[0].token.capitalized):
                     inside.pop(0)
                 while inside and (inside[-1].common or not inside[-1].token.capitalized):
                     inside.pop()
             else:
-                if cues is None:
-                    cues = cue_positions(text)
                 while inside and inside[0].common and _is_cue_word(inside[0], cues, text):
                     inside.pop(0)
             names = [w for w in inside if not w.token.initial]
