@@ -4,8 +4,6 @@ of these values, and common words the model echoes back must reach the client un
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -13,10 +11,10 @@ import traffic_fixtures as tf
 
 
 @pytest.fixture(scope="module")
-def proxy_url() -> Iterator[str]:
+def proxy_url() -> str:
     tf.demo()
     _, server = tf.proxy("builtin:default")
-    yield server.url
+    return server.url
 
 
 def _chat(url: str, content: str) -> tuple[list[str], str]:

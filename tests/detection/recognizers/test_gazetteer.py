@@ -39,7 +39,8 @@ def test_transliteration(cyrillic: str, latin: str) -> None:
 )
 def test_places(words: list[str], country: str) -> None:
     place = gazetteer().match_place(words)
-    assert place is not None and place.country == country
+    assert place is not None
+    assert place.country == country
 
 
 def test_no_place_for_an_everyday_word() -> None:
