@@ -112,9 +112,9 @@ def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     grouped: dict[str, dict[str, list[str]]] = {}
     for kind, block in _BLOCKS.items():
         for phrase in block.split():
-            first = _FIRST.match(phrase.lower())
-            if first is not None:
-                grouped.setdefault(first.group(), {}).setdefault(kind, []).append(phrase)
+            head = _FIRST.match(phrase.lower())
+            if head is not None:
+                grouped.setdefault(head.group(), {}).setdefault(kind, []).append(phrase)
     index: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for first, kinds in grouped.items():
         for kind in CUE_KINDS:
