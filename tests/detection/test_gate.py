@@ -5,7 +5,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from qorgan.detection.gate import may_hold_name, name_segments
+from qorgan.detection.gate import (
+    may_hold_name,
+    name_segments,
+    name_sentences,
+    needs_ner,
+    sentence_spans,
+)
 from qorgan.detection.nlp import EnglishNerBackend
 
 
@@ -96,3 +102,39 @@ def test_backend_without_gate_sees_whole_texts() -> None:
     nlp = _FakeNlp()
     EnglishNerBackend(nlp, gate=False).analyze_batch(["the end. Aigerim Bekova"])
     assert nlp.seen == ["the end. Aigerim Bekova"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Ask Mr. Petrov. He knows.", ["Ask Mr. Petrov.", "He knows."]),
+        ("A. Serikova signed\nJohn Smith", ["A. Serikova signed", "John Smith"]),
+        ("", []),
+    ],
+)
+def test_sentence_spans(text: str, sentences: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == sentences
+
+
+def test_name_sentences_keep_only_sentences_with_a_name() -> None:
+    text = "The IIN 901123300259 failed. Ask Aigerim Bekova today. She lives in Almaty."
+    assert [text[s:e] for s, e in name_sentences(text)] == [
+        "Ask Aigerim Bekova today.", "She lives in Almaty."]
+
+
+@pytest.mark.parametrize(
+    ("segment", "context", "expected"),
+    [
+        ("ivan ", "Please call ", True),  # after a cue, in lower case
+        ("aigerim ", "the file is from ", True),  # a listed name in lower case
+        ("IVAN ", "", True),
+        ("ивану ", "позвони ", True),
+        ("the ", "Please read ", False),
+        ("report ", "summarize the ", False),
+        ("Aigerim ", "thanks ", True),
+        ("Please ", "", False),  # a common first word
+        ("aigerim%40mail.kz", "", True),
+    ],
+)
+def test_needs_ner(segment: str, context: str, expected: bool) -> None:
+    assert needs_ner(segment, context) is expected

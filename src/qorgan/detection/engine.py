@@ -30,7 +30,7 @@ from qorgan.types import Finding
 __all__ = ["Detector", "NerBackend", "default_router", "resolve_overlaps"]
 
 #: bumped when recognizer behaviour changes, so cached results of older code are not reused
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 # A name or place has a capital letter and no @ or run of digits; small NER models
 # sometimes tag "config" or an e-mail address all the same.
@@ -136,8 +136,10 @@ class Detector:
                 raise DetectionError(f"NER backend {backend.name} failed") from exc
             if len(found) != len(chosen):
                 raise DetectionError(f"NER backend {backend.name} returned a wrong batch size")
+            # a backend that vouches for lower-case names (a cue, a name list) says so
+            cased = getattr(backend, "finds_lower_case", False)
             for i, per_text in zip(chosen, found, strict=True):
-                candidates[i].extend(f for f in per_text if _plausible(texts[i], f))
+                candidates[i].extend(f for f in per_text if _plausible(texts[i], f, cased))
         return [self._finish(text, found) for text, found in zip(texts, candidates, strict=True)]
 
     def _route(self, text: str) -> frozenset[str]:
@@ -180,10 +182,13 @@ class Detector:
         return tuple(resolve_overlaps(kept))
 
 
-def _plausible(text: str, finding: Finding) -> bool:
+def _plausible(text: str, finding: Finding, lower_case: bool = False) -> bool:
     if finding.entity_type not in NER_ENTITIES:
         return True
-    return _NOT_A_NAME.search(text[finding.start : finding.end]) is None
+    value = text[finding.start : finding.end]
+    if lower_case and any(ch.isalpha() for ch in value):
+        value = value.title()
+    return _NOT_A_NAME.search(value) is None
 
 
 def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:

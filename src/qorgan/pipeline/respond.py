@@ -5,13 +5,13 @@ both paths give the same text.
 
 Each segment is scanned together with its left context (the raw text before it, see
 ``qorgan.streaming.left_context``); only findings that reach into the segment count. A
-segment without a capitalised word that could be a name (in any supported language) is
-scanned by the pattern recognizers alone, without NER.
+segment with no evidence of a name (``qorgan.detection.gate.needs_ner``: a capitalised word
+that could be one, a cue just before it, a listed name in any case) is scanned by the
+pattern recognizers alone, without NER.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractContextManager
@@ -19,8 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from qorgan._aio import aclose
 from qorgan.decision import FindingDecision
-from qorgan.detection.gate import COMMON_FIRST_WORDS, LABELS, may_hold_name
-from qorgan.detection.recognizers.ru import gate_words
+from qorgan.detection.gate import needs_ner
 from qorgan.detection.service import DetectionService
 from qorgan.errors import QorganError, UpstreamError
 from qorgan.pipeline.context import RequestContext
@@ -35,26 +34,6 @@ from qorgan.types import Action, Direction, Finding
 Stage = Callable[[str], AbstractContextManager[object]]
 #: called once when a streamed answer ends: its status and the error it ended in, if any
 StreamDone = Callable[[int, "QorganError | None"], None]
-
-
-@functools.lru_cache(maxsize=1)
-def _gate_words() -> tuple[frozenset[str], frozenset[str]]:
-    common, labels = gate_words()
-    return common | COMMON_FIRST_WORDS, labels | LABELS
-
-
-def needs_ner(segment: str, context: str) -> bool:
-    """Whether a segment of model output is scanned with NER, not patterns alone: whether it
-    holds a capitalised word that could be a name (``qorgan.detection.gate``) in English,
-    Russian or Kazakh. A common word or a label is exempt only where a sentence starts."""
-    if "%" in segment:
-        return True  # percent-encoded text is decoded before detection: its case says nothing
-    if segment.lower() == segment:
-        return False
-    before = context.rstrip()
-    first = not before or before[-1] in ".!?…" or "\n" in context[len(before):]
-    common, labels = _gate_words()
-    return may_hold_name(segment, common, labels, first=first)
 
 
 def within(findings: Sequence[Finding], offset: int) -> list[Finding]:

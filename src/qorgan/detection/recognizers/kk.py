@@ -88,6 +88,8 @@ class KazakhNameRecognizer:
 
     name = "kk-lexicon"
     entities: frozenset[str] = ENTITIES
+    #: a given name in lower case is reported only where a cue announces it
+    finds_lower_case = True
 
     def __init__(
         self,
@@ -136,7 +138,9 @@ class KazakhNameRecognizer:
         blocked = [range(k, k + 1) for k in _covered_tokens(tokens, claimed)]
         findings: list[Finding] = []
         if "ORGANIZATION" in self.entities:
-            findings += [Finding("ORGANIZATION", s, e, score, self.name) for s, e, score in orgs]
+            # a list entry in lower case ("kaspi bank") may be a product or a domain
+            findings += [Finding("ORGANIZATION", s, e, score, self.name)
+                         for s, e, score in orgs if _has_capital(text, s, e)]
         if "LOCATION" in self.entities:
             findings += [Finding("LOCATION", s, e, 0.8, self.name) for s, e in places]
         if "PERSON" in self.entities:
@@ -180,6 +184,10 @@ class KazakhNameRecognizer:
             spans.append((tokens[i].start, end))
             i += n
         return spans
+
+
+def _has_capital(text: str, start: int, end: int) -> bool:
+    return any(ch.isupper() for ch in text[start:end])
 
 
 def _surname_like(token: Token) -> bool:

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from qorgan.detection.gate import LABELS, name_segments
+from qorgan.detection.gate import LABELS, name_sentences
+from qorgan.detection.language import detect_languages
+from qorgan.detection.recognizers.latin import split_at_breaks
 from qorgan.detection.recognizers.lexicon import natasha_data_dir, read_lines
 from qorgan.detection.recognizers.names import NameLexicon
 from qorgan.detection.recognizers.spans import clean_span
@@ -128,16 +130,20 @@ class RussianNer:
     def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         results: list[list[Finding]] = [[] for _ in texts]
         # only the sentences that can hold a name go to the model (detection/gate.py): much
-        # of a chat prompt is instructions, and the model is most of the cost. (Cutting the
-        # kept text into one sequence per sentence was measured slower: padding and the
-        # per-batch overhead outweigh the shorter CRF decoding.)
+        # of a chat prompt is instructions, and the model is most of the cost. One sequence
+        # a sentence: a name never runs across a sentence end, and a long text is read the
+        # way its sentences are read alone.
         pieces: list[tuple[int, int]] = []
         segments: list[str] = []
         common, labels = gate_words()
         for i, text in enumerate(texts):
             if not _has_letters(text):
                 continue
-            for start, end in name_segments(text, common, labels):
+            for start, end in name_sentences(text, common, labels):
+                # each sentence in its own language: a Kazakh or English sentence inside a
+                # long Russian text is not the model's to read, just as it would not be alone
+                if "ru" not in detect_languages(text[start:end]):
+                    continue
                 pieces.append((i, start))
                 segments.append(text[start:end])
         if not segments:
@@ -160,8 +166,11 @@ class RussianNer:
             if entity is None or entity not in self.entities:
                 continue
             cleaned = clean_span(text, entity, start, stop, self._lexicon)
-            if cleaned is not None:
-                findings.append(Finding(entity, *cleaned, self.score, self.name))
+            if cleaned is None:
+                continue
+            # the model reads a few sentences at once; a name never runs across their ends
+            for piece in split_at_breaks(text, *cleaned):
+                findings.append(Finding(entity, *piece, self.score, self.name))
         return findings
 
 

@@ -1,0 +1,212 @@
+"""Given names, surnames and places for Latin-script text, and the common-word filter.
+
+Sources (see ``data/SOURCES.md``): US Social Security baby names and 2010 US Census
+surnames (public domain), the Russian and Kazakh given names of the natasha wheel and
+``kk_first_names.txt`` transliterated to Latin letters, GeoNames cities and countries
+(CC BY 4.0) and ``kz_places_latin.txt``.
+
+**Common words.** A word is *common* when it is among the ~29,000 most frequent English
+words (``wordfreq``'s small list, frequency 1e-6 and up) and is not mainly a name: a word
+whose share among given names (or surnames) is at least :data:`NAME_DOMINANCE` times its
+share of English text is a name first ("john", "lydia", "smith") and is not common, while
+"will", "summer", "call", "email" and "summarize" are. Name lists tell a word *can* be a
+name; this filter tells whether it usually is not.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from qorgan.detection.recognizers.lexicon import natasha_names, read_lines, read_words
+from qorgan.errors import DetectionError
+
+__all__ = ["NAME_DOMINANCE", "Gazetteer", "Place", "ascii_fold", "gazetteer", "transliterate"]
+
+#: how many times more frequent among names than in text a word must be to count as a name
+NAME_DOMINANCE = 10.0
+#: English words at least this frequent (share of tokens) can be common words
+_MIN_COMMON = 1e-6
+# A Russian or Kazakh given name the US lists lack (Dmitry, Nurlan) has no name count to
+# weigh against its frequency; below this one it is the name, not an English word.
+_FOREIGN_NAME = 1e-5
+# Russian and Kazakh surnames and patronymics in Latin letters (Petrov, Serikova,
+# Nurpeisov, Kasymova, Dostoevsky, Shevchenko, Bolatuly, Serikkyzy).
+_SURNAME_SHAPE = re.compile(
+    r"[a-z]{2,}(?:ov|ova|ev|eva|yev|yeva|iev|ieva|in|ina|yn|yna|sky|skiy|skii|skaya|ska|"
+    r"enko|uk|yuk|chuk|uly|uli|ulu|kyzy|qyzy|kizi|ovich|evich|ovna|evna|ichna|bekov|bayev)$"
+)
+_TRANSLIT: dict[str, tuple[str, ...]] = {
+    "а": ("a",), "б": ("b",), "в": ("v",), "г": ("g",), "д": ("d",), "е": ("e", "ye"),
+    "ё": ("yo", "e"), "ж": ("zh", "j"), "з": ("z",), "и": ("i",), "й": ("y", "i"),
+    "к": ("k",), "л": ("l",), "м": ("m",), "н": ("n",), "о": ("o",), "п": ("p",),
+    "р": ("r",), "с": ("s",), "т": ("t",), "у": ("u",), "ф": ("f",), "х": ("kh", "h"),
+    "ц": ("ts",), "ч": ("ch",), "ш": ("sh",), "щ": ("shch", "sch"), "ъ": ("",),
+    "ы": ("y", "i"), "ь": ("",), "э": ("e",), "ю": ("yu", "iu"), "я": ("ya", "ia"),
+    "ә": ("a", "ae"), "ғ": ("g", "gh"), "қ": ("k", "q"), "ң": ("n", "ng"), "ө": ("o", "oe"),
+    "ұ": ("u",), "ү": ("u", "ue"), "һ": ("h",), "і": ("i",),
+}  # fmt: skip
+_MAX_VARIANTS = 8
+_PLACE_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def ascii_fold(word: str) -> str:
+    """Lower-cased, accents removed: "Öskemen" and "oskemen" are one key."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def transliterate(word: str) -> tuple[str, ...]:
+    """Latin spellings of a Cyrillic word (at most a few): "ержан" -> "erzhan", "yerzhan"."""
+    options: list[tuple[str, ...]] = []
+    for i, ch in enumerate(word.lower()):
+        choices = _TRANSLIT.get(ch, (ch,))
+        # "ye" for е only opens a word (Yerlan, Yevgeny); inside it "e" is the spelling
+        options.append(choices if ch != "е" or i == 0 else ("e",))
+    out = ["".join(p) for p in itertools.islice(itertools.product(*options), _MAX_VARIANTS)]
+    # the usual English endings of -ий and -ия names: Dmitry, Valery, Maria
+    out += [v[:-2] + "y" for v in out if v.endswith(("iy", "ii"))]
+    out += [v[:-3] + "ia" for v in out if v.endswith("iya")]
+    return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    words: tuple[str, ...]  # ascii-folded
+    kind: str  # city, country, region
+    country: str
+    population: int
+
+
+class Gazetteer:
+    """The lists, loaded on first use and shared (:func:`gazetteer`)."""
+
+    @cached_property
+    def given_counts(self) -> dict[str, int]:
+        return _counts("en_given_names.tsv")
+
+    @cached_property
+    def surname_counts(self) -> dict[str, int]:
+        return _counts("en_surnames.tsv")
+
+    @cached_property
+    def transliterated(self) -> frozenset[str]:
+        """Russian and Kazakh given names in Latin letters (Aigerim, Yerzhan, Dmitry)."""
+        cyrillic = (natasha_names("first") | read_words("kk_first_names.txt")) - natasha_names(
+            "maybe_first"
+        )
+        return frozenset(v for name in cyrillic for v in transliterate(name))
+
+    @cached_property
+    def given(self) -> frozenset[str]:
+        """Given names, lower-case: English and transliterated Russian and Kazakh ones."""
+        return frozenset(self.given_counts) | self.transliterated
+
+    @cached_property
+    def surnames(self) -> frozenset[str]:
+        return frozenset(self.surname_counts)
+
+    @cached_property
+    def common(self) -> frozenset[str]:
+        """Frequent English words that are not mainly names (module docstring)."""
+        frequencies = _english_frequencies()
+        given, surnames = self.given_counts, self.surname_counts
+        total_given = sum(given.values()) or 1
+        total_surnames = sum(surnames.values()) or 1
+        foreign = self.transliterated
+        common: set[str] = set()
+        for word, share in frequencies.items():
+            if share < _MIN_COMMON or (word in foreign and share < _FOREIGN_NAME):
+                continue
+            as_name = max(given.get(word, 0) / total_given, surnames.get(word, 0) / total_surnames)
+            if as_name < NAME_DOMINANCE * share:
+                common.add(word)
+        return frozenset(common)
+
+    @cached_property
+    def rare(self) -> frozenset[str]:
+        """Given names that are no English word at all (Aigerim, Nurlan, Priya)."""
+        frequencies = _english_frequencies()
+        return frozenset(n for n in self.given if frequencies.get(n, 0.0) < _MIN_COMMON)
+
+    @cached_property
+    def places(self) -> dict[str, list[Place]]:
+        """Places by the ascii-folded first word, longest entry first."""
+        index: dict[str, list[Place]] = {}
+        for place in _places():
+            index.setdefault(place.words[0], []).append(place)
+        for options in index.values():
+            options.sort(key=lambda p: (-len(p.words), -p.population))
+        return index
+
+    def load(self) -> None:
+        _ = self.given, self.surnames, self.common, self.rare, self.places
+
+    def is_common(self, word: str) -> bool:
+        return ascii_fold(word) in self.common
+
+    def is_given(self, word: str) -> bool:
+        return ascii_fold(word) in self.given
+
+    def is_surname(self, word: str) -> bool:
+        key = ascii_fold(word)
+        return key in self.surnames or _SURNAME_SHAPE.fullmatch(key) is not None
+
+    def match_place(self, words: Iterable[str]) -> Place | None:
+        """The longest place whose words open ``words`` (already ascii-folded)."""
+        seq = list(words)
+        if not seq:
+            return None
+        for place in self.places.get(seq[0], ()):
+            n = len(place.words)
+            if n <= len(seq) and tuple(seq[:n]) == place.words:
+                return place
+        return None
+
+
+def _counts(name: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in read_lines(name):
+        word, _, count = line.partition("\t")
+        try:
+            out[word] = int(count)
+        except ValueError as exc:
+            raise DetectionError(f"detection data file malformed: {name}") from exc
+    return out
+
+
+@lru_cache(maxsize=1)
+def _english_frequencies() -> dict[str, float]:
+    try:
+        from wordfreq import get_frequency_dict
+
+        return dict(get_frequency_dict("en", wordlist="small"))
+    except (ImportError, OSError, ValueError) as exc:
+        raise DetectionError("the English word frequency list could not be loaded") from exc
+
+
+def _places() -> list[Place]:
+    places: list[Place] = []
+    for line in read_lines("world_places.tsv"):
+        fields = line.split("\t")
+        if len(fields) != 4:
+            raise DetectionError("detection data file malformed: world_places.tsv")
+        name, kind, country, population = fields
+        words = tuple(ascii_fold(w) for w in _PLACE_WORD.findall(name))
+        if words:
+            places.append(Place(words, kind, country, int(population)))
+    for line in read_lines("kz_places_latin.txt"):
+        words = tuple(ascii_fold(w) for w in _PLACE_WORD.findall(line))
+        if words:
+            places.append(Place(words, "city", "KZ", 0))
+    return places
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer."""
+    return Gazetteer()

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from qorgan.detection.recognizers.cues import cue_positions, ends_with_cue
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "next_word"),
+    [
+        ("Dear Lydia Aguilar,", "greeting", "Lydia"),
+        ("Call Ivan Petrov", "command", "Ivan"),
+        ("Mr. Petrov asked", "title", "Petrov"),
+        ("Regards,\nMaria", "line", "Maria"),
+        ("From: Peter <p@example.com>", "field", "Peter"),
+        ("my name is dmitry", "intro", "dmitry"),
+        ("PLEASE FORWARD THIS TO AIGERIM", "command", "AIGERIM"),
+        ("Позвоните Ивану", "command", "Ивану"),
+        ("Г-н Петров", "title", "Петров"),
+        ("Құрметті Айгерім", "greeting", "Айгерім"),
+    ],
+)
+def test_cues(text: str, kind: str, next_word: str) -> None:
+    positions = cue_positions(text)
+    at = text.index(next_word)
+    assert positions.get(at) == kind
+
+
+@pytest.mark.parametrize("text", ["You wrote: Summarize", "recall the facts", "emailing it"])
+def test_no_cue(text: str) -> None:
+    assert cue_positions(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [("Please call ", True), ("Dear ", True), ("Please recall ", False), ("The end. ", False)],
+)
+def test_ends_with_cue(context: str, expected: bool) -> None:
+    assert ends_with_cue(context) is expected

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer, transliterate
+
+
+@pytest.mark.parametrize("word", ["summarize", "email", "call", "dear", "will", "summer",
+                                  "support", "today", "reading", "london"])
+def test_common_words(word: str) -> None:
+    assert gazetteer().is_common(word)
+
+
+@pytest.mark.parametrize("word", ["john", "lydia", "smith", "ivan", "aigerim", "nurlan",
+                                  "dmitry", "yerzhan", "serikova", "petrov"])
+def test_names_are_not_common(word: str) -> None:
+    gz = gazetteer()
+    assert not gz.is_common(word)
+    assert gz.is_given(word) or gz.is_surname(word)
+
+
+@pytest.mark.parametrize("word", ["summarize", "email", "table", "quickly"])
+def test_everyday_words_are_no_given_names(word: str) -> None:
+    assert not gazetteer().is_given(word)
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [("ержан", "yerzhan"), ("айгерим", "aigerim"), ("дмитрий", "dmitry"), ("ақнұр", "aknur")],
+)
+def test_transliteration(cyrillic: str, latin: str) -> None:
+    assert latin in transliterate(cyrillic)
+
+
+@pytest.mark.parametrize(
+    ("words", "country"),
+    [(["kostanay"], "KZ"), (["ust", "kamenogorsk"], "KZ"), (["oskemen"], "KZ"),
+     (["lisbon"], "PT"), (["new", "york"], "US")],
+)
+def test_places(words: list[str], country: str) -> None:
+    place = gazetteer().match_place(words)
+    assert place is not None
+    assert place.country == country
+
+
+def test_no_place_for_an_everyday_word() -> None:
+    assert gazetteer().match_place(["summarize"]) is None
+
+
+def test_ascii_fold() -> None:
+    assert ascii_fold("Öskemen") == "oskemen"

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+
+from qorgan.detection.recognizers.gazetteer import gazetteer
+from qorgan.detection.recognizers.latin import LatinLayers, split_at_breaks
+
+
+@pytest.fixture(scope="module")
+def layers() -> LatinLayers:
+    return LatinLayers(gazetteer())
+
+
+def _found(layers: LatinLayers, text: str, ner: list[tuple[str, str]] | None = None
+           ) -> set[tuple[str, str]]:
+    spans = []
+    for entity, value in ner or []:
+        at = text.index(value)
+        spans.append((entity, at, at + len(value)))
+    return {(e, text[s:t]) for e, s, t, _ in layers.analyze(text, spans)}
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Dear Aigerim, the documents are ready.", "Aigerim"),
+        ("Call ivan petrov tomorrow.", "ivan petrov"),
+        ("PLEASE CALL AIDANA BEKOVA", "AIDANA BEKOVA"),
+        ("Mr. Brown asked for it.", "Brown"),
+        ("A. Serikova signed the form.", "A. Serikova"),
+        ("The contract was signed by Petrov I.I. yesterday.", "Petrov I.I."),
+        ("Regards,\nYerlan Dzhaksybekov", "Yerlan Dzhaksybekov"),
+        ("I talked to aigerim serikova about it", "aigerim serikova"),
+        ("The file came from Nurlan yesterday.", "Nurlan"),
+    ],
+)
+def test_people_without_the_model(layers: LatinLayers, text: str, person: str) -> None:
+    assert ("PERSON", person) in _found(layers, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Summarize the text below.",
+        "Call center hours are nine to five.",
+        "Email support if it fails.",
+        "Tell me a joke.",
+        "Will the build pass?",
+        "Hope you are well. Thanks for the update.",
+        "Section A. Introduction",
+        "Dear team, the deadline is Friday.",
+        "May I ask a question?",
+    ],
+)
+def test_no_person_in_common_words(layers: LatinLayers, text: str) -> None:
+    assert not {f for f in _found(layers, text) if f[0] == "PERSON"}
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "expected"),
+    [
+        ("Email John Smith about it.", [("PERSON", "Email John Smith")], ("PERSON", "John Smith")),
+        ("Dear Lydia Aguilar, hi.", [("ORGANIZATION", "Dear Lydia Aguilar")],
+         ("PERSON", "Lydia Aguilar")),
+        ("We met in Oskemen.", [("PERSON", "Oskemen")], ("LOCATION", "Oskemen")),
+        ("Ask Nurlan Abenov\nSummarize it.", [("PERSON", "Nurlan Abenov\nSummarize")],
+         ("PERSON", "Nurlan Abenov")),
+    ],
+)
+def test_model_spans_repaired(
+    layers: LatinLayers, text: str, ner: list[tuple[str, str]], expected: tuple[str, str]
+) -> None:
+    assert expected in _found(layers, text, ner)
+
+
+@pytest.mark.parametrize(
+    ("text", "ner"),
+    [("You wrote: Summarize the notes.", [("PERSON", "Summarize")]),
+     ("Thanks for the update", [("PERSON", "Thanks")])],
+)
+def test_a_lone_common_word_is_no_person(
+    layers: LatinLayers, text: str, ner: list[tuple[str, str]]
+) -> None:
+    assert _found(layers, text, ner) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("She moved from Kostanay last year.", "Kostanay"),
+        ("Our warehouse is in Aktobe.", "Aktobe"),
+        ("Flights to Ust-Kamenogorsk are cheap.", "Ust-Kamenogorsk"),
+        ("The branch in Almaty Region closed.", "Almaty Region"),
+        ("He lives near Curitiba.", "Curitiba"),
+        ("i live in kazan now", "kazan"),
+    ],
+)
+def test_places(layers: LatinLayers, text: str, place: str) -> None:
+    assert ("LOCATION", place) in _found(layers, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mobile users see a blank page.", "Nice work!", "Reading the report took an hour.",
+     "Bath time is at eight.", "I moved to mobile development."],
+)
+def test_no_place_in_common_words(layers: LatinLayers, text: str) -> None:
+    assert not {f for f in _found(layers, text) if f[0] == "LOCATION"}
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Aigerim\nSerikova", ["Aigerim", "Serikova"]),
+        ("John. Smith", ["John.", "Smith"]),
+        ("Mr. Petrov", ["Mr. Petrov"]),
+        ("A. Serikova", ["A. Serikova"]),
+    ],
+)
+def test_split_at_breaks(text: str, pieces: list[str]) -> None:
+    assert [text[s:e] for s, e in split_at_breaks(text, 0, len(text))] == pieces

