@@ -13,7 +13,7 @@ Variables read here (others, such as ``OTEL_EXPORTER_OTLP_ENDPOINT``, ``*_HEADER
   The default is ``otlp`` when an OTLP endpoint variable is set, else ``none``: a sidecar
   without a collector should not spend its time failing to reach one.
 - ``OTEL_EXPORTER_OTLP_PROTOCOL`` (or the ``_TRACES_``/``_METRICS_`` variants):
-  ``http/protobuf`` (default) or ``grpc``.
+  ``http/protobuf`` (default) or ``grpc`` (the ``qorgan[otlp-grpc]`` extra).
 
 Exporting never happens on the request path: spans go to a bounded queue
 (``BatchSpanProcessor``, dropped when full) and a background thread exports them with a
@@ -42,6 +42,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 
 from qorgan.errors import ConfigError
+from qorgan.extras import requires
 
 #: Bounds used when the matching OTEL_BSP_* / OTEL_METRIC_* / *_TIMEOUT variable is unset.
 QUEUE_SIZE = 2048
@@ -50,6 +51,7 @@ SCHEDULE_DELAY_MS = 2000
 EXPORT_TIMEOUT_MS = 5000
 EXPORTER_TIMEOUT_S = 5.0
 _PROTOCOLS = ("http/protobuf", "grpc")
+_GRPC_CONFIGURED = "OTEL_EXPORTER_OTLP_PROTOCOL is grpc"
 
 
 @dataclass
@@ -118,9 +120,10 @@ def _span_exporters(env: Mapping[str, str]) -> list[SpanExporter]:
         if name == "otlp":
             timeout = _timeout(env, "TRACES")
             if _protocol(env, "TRACES") == "grpc":
-                from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
-                    OTLPSpanExporter as GrpcSpanExporter,
-                )
+                with requires("otlp-grpc", _GRPC_CONFIGURED):
+                    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
+                        OTLPSpanExporter as GrpcSpanExporter,
+                    )
 
                 exporters.append(GrpcSpanExporter(timeout=timeout))
             else:
@@ -142,9 +145,10 @@ def _metric_exporters(env: Mapping[str, str]) -> list[MetricExporter]:
         if name == "otlp":
             timeout = _timeout(env, "METRICS")
             if _protocol(env, "METRICS") == "grpc":
-                from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import (
-                    OTLPMetricExporter as GrpcMetricExporter,
-                )
+                with requires("otlp-grpc", _GRPC_CONFIGURED):
+                    from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import (
+                        OTLPMetricExporter as GrpcMetricExporter,
+                    )
 
                 exporters.append(GrpcMetricExporter(timeout=timeout))
             else:
