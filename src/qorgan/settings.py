@@ -74,7 +74,7 @@ class Settings:
     detect_workers: int = 0  # 0: one per core
     #: seconds a stopping server lets requests under way finish before cancelling them
     #: (uvicorn's graceful shutdown; SIGTERM starts it)
-    shutdown_grace: float = 30.0
+    shutdown_grace: int = 30
     metrics: bool = False
     instance: str = field(default_factory=lambda: "qorgan-" + secrets.token_hex(4))
     log_level: str = "info"

@@ -19,14 +19,14 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 @pytest.mark.parametrize(
     ("argv", "env", "grace"),
     [
-        ([], {}, 30.0),
-        (["--shutdown-grace", "7.5"], {}, 7.5),
-        ([], {"QORGAN_SHUTDOWN_GRACE": "55"}, 55.0),
-        (["--shutdown-grace", "12"], {"QORGAN_SHUTDOWN_GRACE": "55"}, 12.0),  # the flag wins
+        ([], {}, 30),
+        (["--shutdown-grace", "7"], {}, 7),
+        ([], {"QORGAN_SHUTDOWN_GRACE": "55"}, 55),
+        (["--shutdown-grace", "12"], {"QORGAN_SHUTDOWN_GRACE": "55"}, 12),  # the flag wins
     ],
 )
 def test_shutdown_grace_from_flag_or_environment(
-    argv: list[str], env: dict[str, str], grace: float, monkeypatch: pytest.MonkeyPatch
+    argv: list[str], env: dict[str, str], grace: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("QORGAN_SHUTDOWN_GRACE", raising=False)
     for name, value in env.items():

@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--audit-log", help="decision log path (QORGAN_AUDIT_LOG)")
     p.add_argument("--audit-key-file", help="Ed25519 key signing the decision log "
                                             "(QORGAN_AUDIT_KEY_FILE)")
-    p.add_argument("--shutdown-grace", type=float,
+    p.add_argument("--shutdown-grace", type=int,
                    help="seconds requests under way may take to finish once SIGTERM arrives, "
                         "then they are cancelled (QORGAN_SHUTDOWN_GRACE; default 30)")
     p.add_argument("--metrics", action="store_true", default=None,
