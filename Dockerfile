@@ -5,6 +5,8 @@
 #   docker run --rm -p 8080:8080 --read-only --tmpfs /tmp \
 #     -e QORGAN_UPSTREAM=https://api.openai.com/v1 -e QORGAN_MASTER_KEY=<64 hex> qorgan:0.1.0
 #
+# Needs BuildKit (Docker's default builder since 23.0) for RUN --network=none.
+#
 # Runs as an unprivileged numeric user (Kubernetes can check runAsNonRoot against it); the
 # root filesystem can be read-only: nothing is written outside /tmp and /var/lib/qorgan (the
 # decision log). The models are inside the image and load with the network switched off.
