@@ -68,3 +68,11 @@ def test_the_lock_is_resolved_for_the_python_of_the_image() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert f"--python-version {base.group(1)}" in makefile
     assert "--generate-hashes" in makefile
+
+
+def test_make_audit_deps_audits_the_lock_file() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\naudit-deps:", 1)[1].split("\n\n", 1)[0]
+    assert "pip-audit" in recipe
+    assert "-r requirements.lock" in recipe
+    assert "--strict" in recipe  # a package it cannot look up fails the run
