@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint demo bench bench-quick fuzz audit-deps gazetteers clean
+.PHONY: install test lint demo bench bench-quick fuzz lock audit-deps gazetteers clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,8 +42,19 @@ gazetteers: $(STAMP)
 	$(BIN)/python -m pip install --quiet '.[gazetteers]'
 	$(BIN)/python tools/gazetteers.py
 
+# requirements.lock: what the image installs (qorgan[all] and the build backend), every
+# package pinned with its hashes, for the image's Python on any platform. Run after changing
+# a dependency in pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'uv>=0.5,<1'
+	$(BIN)/uv pip compile pyproject.toml deploy/docker/build.in --extra all --universal \
+	  --python-version 3.11 --generate-hashes --quiet --custom-compile-command "make lock" \
+	  -o requirements.lock
+
+# audits what ships: every pinned package of requirements.lock
 audit-deps: $(STAMP)
-	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements.lock \
+	  --progress-spinner off
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

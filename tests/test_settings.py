@@ -41,6 +41,8 @@ def test_parse_key_refuses_short_or_garbled_keys(raw: str) -> None:
         ({"QORGAN_VAULT_URL": "redis://127.0.0.1:6379/15"}, "vault_url",
          "redis://127.0.0.1:6379/15"),
         ({"QORGAN_POLICY": "builtin:kz-pdl"}, "policy", "builtin:kz-pdl"),
+        ({"QORGAN_SHUTDOWN_GRACE": "45"}, "shutdown_grace", 45),
+        ({}, "shutdown_grace", 30),
     ],
 )
 def test_from_env(env: dict[str, str], field: str, expected: Any) -> None:
@@ -59,6 +61,7 @@ def test_flags_win_over_env_and_none_flags_do_not() -> None:
         ({"QORGAN_PORT": "eighty"}, "QORGAN_PORT must be an integer"),
         ({"QORGAN_UPSTREAM_TIMEOUT": "soon"}, "QORGAN_UPSTREAM_TIMEOUT must be a number"),
         ({"QORGAN_METRICS": "maybe"}, "QORGAN_METRICS must be true or false"),
+        ({"QORGAN_SHUTDOWN_GRACE": "later"}, "QORGAN_SHUTDOWN_GRACE must be an integer"),
         ({"QORGAN_MASTER_KEY": "short"}, "QORGAN_MASTER_KEY must be at least 16 bytes"),
     ],
 )
@@ -78,6 +81,7 @@ def test_from_env_errors_name_the_variable(env: dict[str, str], message: str) ->
         ({"api_prefix": "v1"}, "api_prefix must start with"),
         ({"upstream_timeout": 0}, "upstream_timeout must be positive"),
         ({"vault_ttl": -1}, "vault_ttl must be positive"),
+        ({"shutdown_grace": 0}, "shutdown_grace must be positive"),
         ({"vault_url": "postgres://x"}, "vault_url must be"),
     ],
 )

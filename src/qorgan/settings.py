@@ -72,6 +72,9 @@ class Settings:
     connect_timeout: float = 5.0
     detect_timeout: float = 10.0
     detect_workers: int = 0  # 0: one per core
+    #: seconds a stopping server lets requests under way finish before cancelling them
+    #: (uvicorn's graceful shutdown; SIGTERM starts it)
+    shutdown_grace: int = 30
     metrics: bool = False
     instance: str = field(default_factory=lambda: "qorgan-" + secrets.token_hex(4))
     log_level: str = "info"
@@ -87,7 +90,8 @@ class Settings:
             raise ConfigError("workers must be at least 1")
         if not self.api_prefix.startswith("/"):
             raise ConfigError("api_prefix must start with '/'")
-        for name in ("upstream_timeout", "connect_timeout", "detect_timeout", "vault_ttl"):
+        for name in ("upstream_timeout", "connect_timeout", "detect_timeout", "vault_ttl",
+                     "shutdown_grace"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
         if self.vault_url != "memory" and urlsplit(self.vault_url).scheme not in {

@@ -137,3 +137,82 @@ def test_sighup_from_a_worker_thread_is_a_config_error(path: Path) -> None:
     worker.join()
     assert len(errors) == 1
     assert "main thread" in str(errors[0])
+
+
+# -- a mounted ConfigMap ----------------------------------------------------------------------
+# The kubelet writes each version of a ConfigMap into a new hidden timestamped directory,
+# then swaps the ``..data`` symlink to it in one rename; the visible file is a symlink through
+# ``..data``, so the path never changes and the bytes behind it change at once.
+
+SAME_SIZE = "version: 1\nname: six\nrules:\n  - {id: r, action: redact}\n"  # V1's length
+
+
+class ConfigMapDir:
+    """The directory layout the kubelet gives a ConfigMap volume."""
+
+    def __init__(self, root: Path, text: str) -> None:
+        self.root = root
+        self._n = 0
+        self._current = self._version(text)
+        (root / "..data").symlink_to(self._current.name)
+        (root / "policy.yaml").symlink_to("..data/policy.yaml")
+
+    @property
+    def path(self) -> Path:
+        return self.root / "policy.yaml"
+
+    def _version(self, text: str) -> Path:
+        self._n += 1
+        folder = self.root / f"..2026_01_0{self._n}_10_00_00.{self._n:09d}"
+        folder.mkdir()
+        (folder / "policy.yaml").write_text(text)
+        return folder
+
+    def update(self, text: str, *, like_before: bool, remove_old: bool) -> None:
+        """Publish ``text`` as the kubelet does; ``like_before`` gives the new file the old
+        one's mtime (an edit of the same length, within one timestamp tick)."""
+        old = self._current
+        new = self._version(text)
+        if like_before:
+            st = (old / "policy.yaml").stat()
+            os.utime(new / "policy.yaml", ns=(st.st_atime_ns, st.st_mtime_ns))
+        tmp = self.root / "..data_tmp"
+        tmp.symlink_to(new.name)
+        os.replace(tmp, self.root / "..data")  # the atomic swap
+        self._current = new
+        if remove_old:
+            for child in old.iterdir():
+                child.unlink()
+            old.rmdir()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("like_before", [False, True])
+@pytest.mark.parametrize("remove_old", [False, True])
+async def test_watch_sees_a_configmap_symlink_swap(
+    tmp_path: Path, like_before: bool, remove_old: bool
+) -> None:
+    volume = ConfigMapDir(tmp_path, V1)
+    reloaded = anyio.Event()
+    holder = PolicyHolder(volume.path, on_reload=lambda _: reloaded.set())
+    assert holder.current.name == "one"
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(holder.watch, 0.01)
+        volume.update(SAME_SIZE if like_before else V2, like_before=like_before,
+                      remove_old=remove_old)
+        with anyio.fail_after(5):
+            await reloaded.wait()
+        tg.cancel_scope.cancel()
+    assert holder.current.name == ("six" if like_before else "two")
+    assert not holder.changed()
+
+
+def test_a_configmap_swap_to_the_same_bytes_is_not_a_new_version(tmp_path: Path) -> None:
+    volume = ConfigMapDir(tmp_path, V1)
+    seen: list[PolicyEngine] = []
+    holder = PolicyHolder(volume.path, on_reload=seen.append)
+    volume.update(V1, like_before=False, remove_old=True)
+    assert holder.changed()
+    assert holder.reload() is False
+    assert seen == []
+    assert not holder.changed()

@@ -13,7 +13,7 @@ Variables read here (others, such as ``OTEL_EXPORTER_OTLP_ENDPOINT``, ``*_HEADER
   The default is ``otlp`` when an OTLP endpoint variable is set, else ``none``: a sidecar
   without a collector should not spend its time failing to reach one.
 - ``OTEL_EXPORTER_OTLP_PROTOCOL`` (or the ``_TRACES_``/``_METRICS_`` variants):
-  ``http/protobuf`` (default) or ``grpc``.
+  ``http/protobuf`` (default) or ``grpc`` (the ``qorgan[otlp-grpc]`` extra).
 
 Exporting never happens on the request path: spans go to a bounded queue
 (``BatchSpanProcessor``, dropped when full) and a background thread exports them with a
@@ -22,6 +22,7 @@ timeout. The returned shutdown function is bounded too.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import threading
@@ -44,6 +45,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExport
 
 from qorgan._version import __version__
 from qorgan.errors import ConfigError
+from qorgan.extras import requires
 
 #: Bounds used when the matching OTEL_BSP_* / OTEL_METRIC_* / *_TIMEOUT variable is unset.
 QUEUE_SIZE = 2048
@@ -52,6 +54,7 @@ SCHEDULE_DELAY_MS = 2000
 EXPORT_TIMEOUT_MS = 5000
 EXPORTER_TIMEOUT_S = 5.0
 _PROTOCOLS = ("http/protobuf", "grpc")
+_GRPC_CONFIGURED = "OTEL_EXPORTER_OTLP_PROTOCOL is grpc"
 
 
 @dataclass
@@ -145,8 +148,12 @@ def _exporters(env: Mapping[str, str], signal: str) -> list[Any]:
     exporters: list[Any] = []
     for name in _env_list(env, variable, _default_exporter(env, signal)):
         if name == "otlp":
-            module, cls = otlp[_protocol(env, signal)]
-            exporter_type = getattr(importlib.import_module(module), cls)
+            protocol = _protocol(env, signal)
+            module, cls = otlp[protocol]
+            extra = (requires("otlp-grpc", _GRPC_CONFIGURED) if protocol == "grpc"
+                     else contextlib.nullcontext())
+            with extra:
+                exporter_type = getattr(importlib.import_module(module), cls)
             exporters.append(exporter_type(timeout=_timeout(env, signal)))
         elif name == "console":
             exporters.append(console())

@@ -35,6 +35,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--audit-log", help="decision log path (QORGAN_AUDIT_LOG)")
     p.add_argument("--audit-key-file", help="Ed25519 key signing the decision log "
                                             "(QORGAN_AUDIT_KEY_FILE)")
+    p.add_argument("--shutdown-grace", type=int,
+                   help="seconds requests under way may take to finish once SIGTERM arrives, "
+                        "then they are cancelled (QORGAN_SHUTDOWN_GRACE; default 30)")
     p.add_argument("--metrics", action="store_true", default=None,
                    help="serve Prometheus metrics on /metrics (QORGAN_METRICS)")
     p.add_argument("--log-level", default=None, help="debug, info, warning (QORGAN_LOG_LEVEL)")
@@ -46,7 +49,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         policy=args.policy, upstream=args.upstream, host=args.host, port=args.port,
         workers=args.workers, vault_url=args.vault_url, consent_url=args.consent_url,
         audit_log=args.audit_log, audit_key_file=args.audit_key_file, metrics=args.metrics,
-        log_level=args.log_level,
+        log_level=args.log_level, shutdown_grace=args.shutdown_grace,
     )
 
 
@@ -72,10 +75,12 @@ def run(args: argparse.Namespace) -> int:
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
         uvicorn.run("qorgan.cli.serve:worker_app", factory=True, host=settings.host,
                     port=settings.port, workers=settings.workers, lifespan="on",
-                    log_level=settings.log_level, access_log=False)
+                    log_level=settings.log_level, access_log=False,
+                    timeout_graceful_shutdown=settings.shutdown_grace)
         return 0
     uvicorn.run(build_app(settings), host=settings.host, port=settings.port, lifespan="on",
-                log_level=settings.log_level, access_log=False)
+                log_level=settings.log_level, access_log=False,
+                timeout_graceful_shutdown=settings.shutdown_grace)
     return 0
 
 

@@ -12,13 +12,17 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import anyio
-import psycopg
-from psycopg import sql
-from psycopg_pool import AsyncConnectionPool
 
 from qorgan.consent.base import GrantRequest, as_utc, check_limit, utcnow
 from qorgan.consent.model import ConsentRecord
 from qorgan.errors import ConsentError
+from qorgan.extras import requires
+
+# Imported only for a postgresql:// registry (open_registry imports this module then).
+with requires("postgres", "QORGAN_CONSENT_URL is postgresql://..."):
+    import psycopg
+    from psycopg import sql
+    from psycopg_pool import AsyncConnectionPool
 
 T = TypeVar("T")
 

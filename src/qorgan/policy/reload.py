@@ -2,8 +2,9 @@
 
 ``PolicyHolder.current`` is read once per request, so a request sees one policy from start
 to end even when a reload happens meanwhile. Changes are found by polling the file's
-mtime and size (cheap), confirmed by its sha256 (an editor that rewrites the same bytes is
-not a change), or on SIGHUP.
+inode, mtime and size (cheap; the inode catches a Kubernetes ConfigMap update, an atomic
+swap of the ``..data`` symlink), confirmed by its sha256 (an editor that rewrites the same
+bytes is not a change), or on SIGHUP.
 """
 
 from __future__ import annotations
@@ -54,14 +55,16 @@ class PolicyHolder:
     def path(self) -> str | Path:
         return self._path
 
-    def _stat(self) -> tuple[int, int] | None:
+    def _stat(self) -> tuple[int, int, int, int] | None:
         if str(self._path).startswith(BUILTIN_PREFIX):
             return None  # bundled policies change only with the package
         try:
-            st = os.stat(self._path)
+            st = os.stat(self._path)  # follows symlinks: the file behind the path
         except OSError:
             return None
-        return st.st_mtime_ns, st.st_size
+        # The inode too: a mounted ConfigMap changes by swapping a symlink to a new file,
+        # which can have the old one's size and, within one timestamp tick, its mtime.
+        return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size
 
     def reload(self) -> bool:
         """Load the file again; True when a new version is now in force."""

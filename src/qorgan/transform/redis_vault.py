@@ -29,12 +29,11 @@ import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-import redis.asyncio as aioredis
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from redis.exceptions import RedisError, ResponseError
 
 from qorgan.errors import VaultError
+from qorgan.extras import is_missing, missing_extra
 from qorgan.transform.keyring import Keyring
 from qorgan.transform.placeholders import check_entity_type, is_placeholder, normalize_value
 from qorgan.transform.synth import synthesize as make_fake
@@ -48,6 +47,16 @@ from qorgan.transform.vault import (
     VaultScope,
     fake_is_acceptable,
 )
+
+try:
+    import redis.asyncio as aioredis
+    from redis.exceptions import RedisError, ResponseError
+except ModuleNotFoundError as exc:  # the module imports without the extra; RedisVault() says so
+    if not is_missing(exc, "redis"):
+        raise
+    _REDIS_INSTALLED = False
+else:
+    _REDIS_INSTALLED = True
 
 _NONCE = 12
 _SCOPE_MEMO = 4096
@@ -125,6 +134,8 @@ class RedisVault:
         connect_timeout: float = 2.0,
         timeout: float = 5.0,
     ) -> None:
+        if not _REDIS_INSTALLED:
+            raise missing_extra("redis", "QORGAN_VAULT_URL is redis://...")
         if ttl <= 0:
             raise ValueError("ttl must be positive")
         self._keyring = keyring
