@@ -73,6 +73,10 @@ class Settings:
     detect_timeout: float = 10.0
     detect_workers: int = 0  # 0: one per core
     metrics: bool = False
+    #: Presidio's analyzer and anonymizer REST contract under /presidio
+    presidio_api: bool = False
+    #: the policy playground page at /qorgan/ui
+    ui: bool = False
     instance: str = field(default_factory=lambda: "qorgan-" + secrets.token_hex(4))
     log_level: str = "info"
 
