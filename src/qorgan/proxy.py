@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import logging
-from typing import Any
 
 import anyio
 import httpx

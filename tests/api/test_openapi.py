@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-import traffic_fixtures as tf
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+import traffic_fixtures as tf
 from qorgan.identity import hash_api_key
 from qorgan.policy.loader import read_source
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from json_compare import canonical
 
 pytestmark = pytest.mark.anyio

@@ -9,7 +9,7 @@ configured at all.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -32,7 +32,9 @@ def caller(runtime: Runtime) -> Any:
     """A dependency: the principal, required when the policy says ``auth.required``."""
 
     async def principal(
-        request: Request, _key: Any = Depends(API_KEY), _bearer: Any = Depends(BEARER),
+        request: Request,
+        _key: Annotated[Any, Depends(API_KEY)],
+        _bearer: Annotated[Any, Depends(BEARER)],
     ) -> Principal:
         found = await authenticate(runtime, request.headers)
         if found is None:
@@ -48,7 +50,9 @@ def admin_when_auth(runtime: Runtime, what: str) -> Any:
     """A dependency: with authentication configured, the admin role; without, anyone."""
 
     async def principal(
-        request: Request, _key: Any = Depends(API_KEY), _bearer: Any = Depends(BEARER),
+        request: Request,
+        _key: Annotated[Any, Depends(API_KEY)],
+        _bearer: Annotated[Any, Depends(BEARER)],
     ) -> Principal:
         if runtime.authenticator(runtime.policy()) is None:
             return Principal.anonymous()

@@ -21,7 +21,13 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from qorgan.errors import AuthError, PayloadError, PayloadTooLarge, QorganError, UnsupportedMediaType
+from qorgan.errors import (
+    AuthError,
+    PayloadError,
+    PayloadTooLarge,
+    QorganError,
+    UnsupportedMediaType,
+)
 
 log = logging.getLogger("qorgan.api")
 

@@ -127,13 +127,13 @@ class _Analysis:
                                                                       result.end))):
                 score = boosted(original)
             given = result.analysis_explanation
-            results.append(_Found(result.entity_type, result.start, result.end, score,
-                                  _explanation(
-                recognizer=recognizer.name, original=original, score=score, word=word,
-                pattern_name=getattr(given, "pattern_name", None),
+            explanation = _explanation(
+                recognizer=str(getattr(recognizer, "name", "")), original=original,
+                score=score, word=word, pattern_name=getattr(given, "pattern_name", None),
                 pattern=getattr(given, "pattern", None),
-                text=getattr(given, "textual_explanation", None),
-                flags=self.req.regex_flags)))
+                text=getattr(given, "textual_explanation", None), flags=self.req.regex_flags)
+            results.append(_Found(result.entity_type, result.start, result.end, score,
+                                  explanation))
         return results
 
     def _wanted(self, text: str, found: _Found) -> bool:
@@ -162,18 +162,19 @@ def _explanation(*, recognizer: str, original: float, score: float, word: str,
 
 
 def _pattern_recognizer(spec: AdHocRecognizer) -> PatternRecognizer:
-    return PatternRecognizer(
-        supported_entity=spec.supported_entity,
-        name=spec.name or f"{spec.supported_entity} ad-hoc recognizer",
-        supported_language=spec.supported_language,
-        patterns=[Pattern(p.name, p.regex, p.score) for p in spec.patterns] or None,
-        deny_list=spec.deny_list or None,
-        # context is applied here, with qorgan's matcher, not by the recognizer
-        context=None,
-        deny_list_score=spec.deny_list_score,
-        **({"global_regex_flags": spec.global_regex_flags}
-           if spec.global_regex_flags is not None else {}),
-    )
+    options: dict[str, Any] = {
+        "supported_entity": spec.supported_entity,
+        "name": spec.name or f"{spec.supported_entity} ad-hoc recognizer",
+        "supported_language": spec.supported_language,
+        "patterns": [Pattern(p.name, p.regex, p.score) for p in spec.patterns] or None,
+        "deny_list": spec.deny_list or None,
+        # context is applied with qorgan's matcher (_Analysis._ad_hoc), not by the recognizer
+        "context": None,
+        "deny_list_score": spec.deny_list_score,
+    }
+    if spec.global_regex_flags is not None:
+        options["global_regex_flags"] = spec.global_regex_flags
+    return PatternRecognizer(**options)
 
 
 def _parse(raw: bytes, model: type[BaseModel]) -> Any:

@@ -19,7 +19,7 @@ appear in qorgan's OpenAPI document (``qorgan.api.app``).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.security import APIKeyHeader, HTTPBearer
@@ -95,8 +95,8 @@ def admin_dependency(authenticate: Authenticate, admin_role: str, what: str) -> 
 
     async def require_admin(
         request: Request,
-        _key: Any = Depends(API_KEY),
-        _bearer: Any = Depends(BEARER),
+        _key: Annotated[Any, Depends(API_KEY)],
+        _bearer: Annotated[Any, Depends(BEARER)],
     ) -> Principal:
         principal = await authenticate(request.headers)
         if principal is None:
