@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import traffic_fixtures as tf
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+import traffic_fixtures as tf
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
                                         if Path("/usr/bin/chromium").exists() else None)
