@@ -1,0 +1,37 @@
+"""``qorgan serve`` flags for qorgan's HTTP API: --presidio-api and --ui, each with its
+QORGAN_* variable."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from qorgan.cli.serve import add_parser, settings_from_args
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["serve", *argv])
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "presidio", "ui"),
+    [
+        ([], {}, False, False),
+        (["--presidio-api"], {}, True, False),
+        (["--ui"], {}, False, True),
+        (["--presidio-api", "--ui"], {}, True, True),
+        ([], {"QORGAN_PRESIDIO_API": "true", "QORGAN_UI": "yes"}, True, True),
+        (["--ui"], {"QORGAN_UI": "false"}, False, True),
+    ],
+)
+def test_flags_and_variables(monkeypatch: pytest.MonkeyPatch, argv: list[str],
+                             env: dict[str, str], presidio: bool, ui: bool) -> None:
+    for name in ("QORGAN_PRESIDIO_API", "QORGAN_UI"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = settings_from_args(parse(["--upstream", "http://127.0.0.1:9/v1", *argv]))
+    assert (settings.presidio_api, settings.ui) == (presidio, ui)
