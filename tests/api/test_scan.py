@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-import traffic_fixtures as tf
 
+import traffic_fixtures as tf
 from qorgan.identity import hash_api_key
 from qorgan.policy.loader import read_source
 

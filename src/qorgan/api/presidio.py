@@ -9,7 +9,7 @@ qorgan's envelope (docs/presidio.md lists how they and the findings differ).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,8 @@ from qorgan.runtime import Runtime
 from qorgan.types import Finding
 
 HEALTH = "qorgan Presidio-compatible analyzer and anonymizer are up"
+#: seconds an allow-list pattern (the caller's regex) may run on one finding
+ALLOW_LIST_TIMEOUT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,9 @@ def _context_word(request_words: Sequence[str], recognizer_context: Sequence[str
 class _Analysis:
     """One ``/analyze`` call's work, run in a worker thread."""
 
-    def __init__(self, req: AnalyzeRequest, language: str, detector: Detector | None,
-                 threshold: float, entities: frozenset[str] | None) -> None:
+    def __init__(self, req: AnalyzeRequest, language: str,
+                 detector: Callable[[], Detector] | None, threshold: float,
+                 entities: frozenset[str] | None) -> None:
         self.req = req
         self.language = language
         self.detector = detector
@@ -87,7 +90,8 @@ class _Analysis:
                        if r.supported_language == language]
 
     def run(self, texts: list[str]) -> list[list[dict[str, Any]]]:
-        found = (self.detector.analyze_batch(texts) if self.detector is not None
+        # the detector is fetched here, in the worker thread: a first build loads recognizers
+        found = (self.detector().analyze_batch(texts) if self.detector is not None
                  else [[] for _ in texts])
         recognizers = [_pattern_recognizer(spec) for spec in self.ad_hoc]
         explain = bool(self.req.return_decision_process)
@@ -147,7 +151,11 @@ class _Analysis:
         word = text[found.start:found.end]
         if self.req.allow_list_match == "exact":
             return word not in allow
-        return regex.search("|".join(allow), word, flags=self.req.regex_flags) is None
+        try:
+            return regex.search("|".join(allow), word, flags=self.req.regex_flags,
+                                timeout=ALLOW_LIST_TIMEOUT) is None
+        except TimeoutError:
+            return True  # a runaway allow-list pattern allows nothing: the finding stays
 
 
 def _explanation(*, recognizer: str, original: float, score: float, word: str,
@@ -224,7 +232,8 @@ def presidio_router(runtime: Runtime, pool: DetectorPool) -> APIRouter:
         wanted = frozenset(req.entities) if req.entities else None
         entities = sorted((wanted & known) if wanted is not None else
                           set(base.entities) | {c.entity for c in base.custom})
-        detector = pool.get(base, req.language, entities) if entities else None
+        language = req.language
+        detector = (lambda: pool.get(base, language, entities)) if entities else None
         threshold = req.score_threshold if req.score_threshold is not None else base.threshold
         work = _Analysis(req, req.language, detector, threshold, wanted)
         texts = req.text if isinstance(req.text, list) else [req.text]

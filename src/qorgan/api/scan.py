@@ -218,9 +218,10 @@ async def _detect(runtime: Runtime, pool: DetectorPool, engine: PolicyEngine,
         sorted(set(base.entities) | {c.entity for c in base.custom})
     if not entities:
         return [[] for _ in texts]
-    detector = pool.get(base, language, entities)
     threshold = base.threshold
-    found = await run_detection(runtime, lambda: detector.analyze_batch(texts))
+    # built (the first time) in the worker thread, off the event loop
+    found = await run_detection(
+        runtime, lambda: pool.get(base, language, entities).analyze_batch(texts))
     return [[f for f in fs if f.score >= threshold] for fs in found]
 
 
