@@ -58,7 +58,7 @@ def playground(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
 
 def test_decide_a_prompt(playground: tuple[Page, list[str]]) -> None:
     page, requests = playground
-    page.fill("#text", PROMPT)
+    page.locator("#text").press_sequentially(PROMPT)  # typed, key by key
     page.select_option("#policy", "current")
     page.fill("#purpose", "support")
     page.fill("#roles", "support-agent")
