@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from qorgan.identity import hash_api_key
+from qorgan.policy.loader import read_source
+
 import traffic_fixtures as tf
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
@@ -134,3 +137,27 @@ def test_nothing_pasted_is_kept_by_the_page(playground: tuple[Page, list[str]]) 
     assert stored == [0, 0, ""]
     # the prompt only ever travels in POST bodies, never in a URL
     assert not any("901123300258" in url or "Serikova" in url for url in requests)
+
+
+def test_with_auth_the_page_asks_for_the_admin_key(browser: Browser, tmp_path: Path) -> None:
+    key = "qk_playground_admin"
+    policy = tf.write_policy(tmp_path / "auth.yaml", read_source("builtin:default")[0].decode()
+                             + "\nauth:\n  api_keys:\n"
+                             f"    - {{id: ops, sha256: {hash_api_key(key)}, roles: [admin]}}\n")
+    _, server = tf.proxy(policy, ui=True)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/qorgan/ui")
+        expect(page.locator("#auth")).to_be_visible()
+        expect(page.locator("#try-error")).to_contain_text("unauthenticated")
+        page.fill("#key", key)
+        page.press("#key", "Enter")
+        page.locator("#policy option").nth(1).wait_for(state="attached")
+        expect(page.locator("#try-error")).to_be_hidden()
+        page.locator("#text").press_sequentially("IIN 901123300258")
+        page.click("#run")
+        expect(page.locator("#rewritten")).to_have_text("IIN <KZ_IIN_1>")
+    finally:
+        context.close()
+        server.stop()
