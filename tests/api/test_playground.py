@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+import traffic_fixtures as tf
 from qorgan.identity import hash_api_key
 from qorgan.policy.loader import read_source
-
-import traffic_fixtures as tf
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
                                         if Path("/usr/bin/chromium").exists() else None)
