@@ -32,7 +32,7 @@ from qorgan.errors import (
 from qorgan.types import Action, ConsentStatus, Direction, Finding, Principal, TextSlot
 
 if TYPE_CHECKING:
-    from qorgan.decision import Decision, FindingDecision
+    from qorgan.decision import Decision, FindingDecision, MonitoredRule
     from qorgan.detection.config import DetectionConfig
     from qorgan.detection.default import build_detector
     from qorgan.detection.engine import Detector
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Decision": "qorgan.decision",
     "FindingDecision": "qorgan.decision",
+    "MonitoredRule": "qorgan.decision",
     "DetectionConfig": "qorgan.detection.config",
     "Detector": "qorgan.detection.engine",
     "build_detector": "qorgan.detection.default",
@@ -81,6 +82,7 @@ __all__ = [
     "GuardRequest",
     "GuardResponse",
     "GuardTransport",
+    "MonitoredRule",
     "PayloadError",
     "PayloadTooLarge",
     "PolicyBlocked",

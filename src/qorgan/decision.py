@@ -15,6 +15,15 @@ from qorgan.types import Action, ConsentStatus, Direction, Finding
 
 
 @dataclass(frozen=True, slots=True)
+class MonitoredRule:
+    """A rule in ``mode: monitor`` that matched a finding: what it would have done."""
+
+    rule_id: str
+    action: Action
+    consent: ConsentStatus = ConsentStatus.NOT_REQUIRED
+
+
+@dataclass(frozen=True, slots=True)
 class FindingDecision:
     """The action for one finding in one text slot (``slot`` indexes the request's slots)."""
 
@@ -28,6 +37,8 @@ class FindingDecision:
     reason: str = ""
     #: operator parameters from the rule (mask: ``{"keep": 4, "char": "*"}``)
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: rules in ``mode: monitor`` that matched before the deciding rule, in policy order
+    monitored: tuple[MonitoredRule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +77,18 @@ class Decision:
         for rid in self.block_rules:
             seen.setdefault(rid, None)
         return tuple(seen)
+
+    def monitor_rule_ids(self) -> tuple[str, ...]:
+        """Ids of the monitor-mode rules that matched (first appearance order)."""
+        seen: dict[str, None] = {}
+        for fd in self.findings:
+            for m in fd.monitored:
+                seen.setdefault(m.rule_id, None)
+        return tuple(seen)
+
+    def monitor_actions(self) -> dict[str, int]:
+        """What the monitor-mode rules would have done: counts by action."""
+        return dict(Counter(m.action.value for fd in self.findings for m in fd.monitored))
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Counts by entity type, category, action and consent status: safe to log."""

@@ -76,6 +76,10 @@ class Settings:
     #: (uvicorn's graceful shutdown; SIGTERM starts it)
     shutdown_grace: int = 30
     metrics: bool = False
+    #: Presidio's analyzer and anonymizer REST contract under /presidio
+    presidio_api: bool = False
+    #: the policy playground page at /qorgan/ui
+    ui: bool = False
     instance: str = field(default_factory=lambda: "qorgan-" + secrets.token_hex(4))
     log_level: str = "info"
 

@@ -22,6 +22,7 @@ SOURCES = [
     *sorted((SRC / "protocols").glob("*.py")),
     *sorted((SRC / "streaming").glob("*.py")),
     SRC / "consent" / "api.py",
+    *sorted((SRC / "api").glob("*.py")),
 ]
 
 

@@ -92,6 +92,9 @@ class AuditRecord:
     rules: tuple[str, ...] = ()
     block_rules: tuple[str, ...] = ()
     cites: tuple[str, ...] = ()
+    #: rules in ``mode: monitor`` that matched, and what they would have done (counts)
+    monitor_rules: tuple[str, ...] = ()
+    monitor_actions: Mapping[str, int] = field(default_factory=dict)
     categories: Mapping[str, int] = field(default_factory=dict)
     entities: Mapping[str, int] = field(default_factory=dict)
     actions: Mapping[str, int] = field(default_factory=dict)
@@ -145,7 +148,12 @@ class AuditRecord:
         rules: dict[str, None] = {}
         block_rules: dict[str, None] = {}
         cites: dict[str, None] = {}
+        monitor_rules: dict[str, None] = {}
+        monitor_actions: dict[str, int] = {}
         for d in decisions:
+            monitor_rules.update(dict.fromkeys(d.monitor_rule_ids()))
+            for action, count in d.monitor_actions().items():
+                monitor_actions[action] = monitor_actions.get(action, 0) + count
             rules.update(dict.fromkeys(d.rule_ids()))
             block_rules.update(dict.fromkeys(d.block_rules))
             cites.update(dict.fromkeys(fd.cite for fd in d.findings if fd.cite))
@@ -176,6 +184,8 @@ class AuditRecord:
             rules=tuple(_policy_text(r) for r in rules),
             block_rules=tuple(_policy_text(r) for r in block_rules),
             cites=tuple(_policy_text(c) for c in cites),
+            monitor_rules=tuple(_policy_text(r) for r in monitor_rules),
+            monitor_actions=_counts(monitor_actions),
             categories=_counts(req.get("categories", {})),
             entities=_counts(req.get("entities", {})),
             actions=_counts(req.get("actions", {})),
@@ -194,9 +204,9 @@ class AuditRecord:
         # Field by field: dataclasses.asdict deep-copies and is the slowest step of a log
         # append.
         data = {name: getattr(self, name) for name in RECORD_FIELDS}
-        for key in ("rules", "block_rules", "cites"):
+        for key in ("rules", "block_rules", "cites", "monitor_rules"):
             data[key] = list(data[key])
-        for key in ("categories", "entities", "actions", "consent", "usage"):
+        for key in ("categories", "entities", "actions", "consent", "usage", "monitor_actions"):
             if data[key] is not None:
                 data[key] = dict(data[key])
         if self.response is not None:

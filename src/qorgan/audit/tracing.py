@@ -146,6 +146,7 @@ def record_decision(span: Span, record: AuditRecord) -> None:
         "qorgan.mode": record.mode,
         "qorgan.rule_ids": list(record.rules),
         "qorgan.block_rule_ids": list(record.block_rules),
+        "qorgan.monitor_rule_ids": list(record.monitor_rules),
         "qorgan.entity_types": sorted(record.entities),
         "qorgan.principal": record.principal,
         "qorgan.tenant": record.tenant,

@@ -32,6 +32,16 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     test.add_argument("--tests", metavar="TESTS", help="tests file (default: FILE.tests.yaml)")
     test.set_defaults(func=_test)
 
+    schema = commands.add_parser(
+        "schema",
+        help="write the policy file's JSON Schema (for editors and the YAML language server)",
+        description="Writes the JSON Schema of a policy file, generated from qorgan's policy "
+        "models. Point the YAML language server at it with a first line "
+        "'# yaml-language-server: $schema=qorgan-policy.schema.json' (docs/policy.md).",
+    )
+    schema.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    schema.set_defaults(func=_schema)
+
     hash_key = commands.add_parser(
         "hash-key",
         help="print the sha256 of an API key (read from stdin) for auth.api_keys",
@@ -126,6 +136,18 @@ def _explain(args: argparse.Namespace) -> int:
     )
     for line in render(explain(engine, findings, ctx, _consent(args)), [p for p, _ in texts]):
         print(line)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from qorgan.policy.jsonschema import policy_json_schema
+
+    text = json.dumps(policy_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -40,6 +40,11 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
                         "then they are cancelled (QORGAN_SHUTDOWN_GRACE; default 30)")
     p.add_argument("--metrics", action="store_true", default=None,
                    help="serve Prometheus metrics on /metrics (QORGAN_METRICS)")
+    p.add_argument("--presidio-api", action="store_true", default=None,
+                   help="serve Presidio's analyzer and anonymizer REST API under /presidio "
+                        "(QORGAN_PRESIDIO_API)")
+    p.add_argument("--ui", action="store_true", default=None,
+                   help="serve the policy playground at /qorgan/ui (QORGAN_UI)")
     p.add_argument("--log-level", default=None, help="debug, info, warning (QORGAN_LOG_LEVEL)")
     p.set_defaults(func=run)
 
@@ -50,6 +55,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         workers=args.workers, vault_url=args.vault_url, consent_url=args.consent_url,
         audit_log=args.audit_log, audit_key_file=args.audit_key_file, metrics=args.metrics,
         log_level=args.log_level, shutdown_grace=args.shutdown_grace,
+        presidio_api=args.presidio_api, ui=args.ui,
     )
 
 

@@ -12,32 +12,25 @@ input; a bad body has code ``invalid_json``, ``not_an_object``, ``unknown_field`
 ``missing_field`` or ``invalid_value`` (with ``field`` when it names a known field).
 
 Records show the subject key only. The header is the better way to name a subject when
-listing: query strings end up in access logs.
+listing: query strings end up in access logs. The routes are a FastAPI router, so they
+appear in qorgan's OpenAPI document (``qorgan.api.app``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi.security import APIKeyHeader, HTTPBearer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
+from qorgan.api.body import error_responses, install_error_handlers, json_body, read_json
 from qorgan.consent.base import MAX_LIST_LIMIT, ConsentRegistry, GrantRequest, utcnow
 from qorgan.consent.registry import SubjectHasher
 from qorgan.consent.serialize import record_to_dict
-from qorgan.errors import (
-    AuthError,
-    ForbiddenError,
-    PayloadError,
-    PayloadTooLarge,
-    QorganError,
-    UnsupportedMediaType,
-)
+from qorgan.errors import AuthError, ForbiddenError, PayloadError
 from qorgan.types import ASGIApp, Principal
 
 Authenticate = Callable[[Mapping[str, str]], Awaitable[Principal | None]]
@@ -46,101 +39,95 @@ Authenticate = Callable[[Mapping[str, str]], Awaitable[Principal | None]]
 MAX_BODY = 64 * 1024
 SUBJECT_HEADER = "x-qorgan-subject"
 
+#: how a caller presents credentials (declared for the OpenAPI document; checked by the
+#: policy's authenticators)
+API_KEY = APIKeyHeader(name="X-Qorgan-Key", auto_error=False,
+                       description="an API key listed in the policy's auth.api_keys")
+BEARER = HTTPBearer(auto_error=False, description="an API key or a JWT the policy accepts")
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class GrantBody(_Body):
-    subject: str = Field(min_length=1, max_length=256)
+    subject: str = Field(min_length=1, max_length=256,
+                         description="the data subject's id; stored only as a keyed hash")
     purpose: str = Field(min_length=1, max_length=128)
     categories: list[str] = Field(default_factory=list, max_length=64)
     cross_border: bool = False
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
-    evidence: str | None = Field(default=None, max_length=512)
+    evidence: str | None = Field(default=None, max_length=512,
+                                 description="a reference to the signed form or record")
 
 
 class WithdrawBody(_Body):
     subject: str = Field(min_length=1, max_length=256)
-    purpose: str | None = Field(default=None, min_length=1, max_length=128)
+    purpose: str | None = Field(default=None, min_length=1, max_length=128,
+                                description="omitted: every purpose")
     at: AwareDatetime | None = None
 
 
-def _validation_error(exc: ValidationError, model: type[_Body]) -> PayloadError:
-    """A 400 naming the field and what is wrong, never the value (or an unknown key)."""
-    first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
-    kind, loc = first["type"], first["loc"]
-    if kind == "json_invalid":
-        return PayloadError("request body is not valid JSON", code="invalid_json")
-    if kind == "model_type" or not loc:
-        return PayloadError("request body must be a JSON object", code="not_an_object")
-    if kind == "extra_forbidden":
-        return PayloadError(
-            "request body has an unknown field",
-            code="unknown_field",
-            fields=sorted(model.model_fields),
-        )
-    field = loc[0] if isinstance(loc[0], str) and loc[0] in model.model_fields else None
-    if kind == "missing":
-        return PayloadError("a required field is missing", code="missing_field", field=field)
-    return PayloadError("a field has an invalid value", code="invalid_value", field=field)
+class ConsentRecordOut(BaseModel):
+    id: str
+    subject_key: str
+    purpose: str
+    categories: list[str]
+    cross_border: bool
+    valid_from: str
+    valid_until: str | None
+    withdrawn_at: str | None
+    evidence: str | None
+    created_at: str | None = None
+    status: Literal["active", "withdrawn", "expired", "not_yet_valid"]
 
 
-async def _read_json(request: Request, model: type[_Body]) -> Any:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "application/json":
-        raise UnsupportedMediaType("request body must be application/json")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise PayloadTooLarge(f"request body exceeds {MAX_BODY} bytes")
-        chunks.append(chunk)
-    try:
-        return model.model_validate_json(b"".join(chunks))
-    except ValidationError as exc:
-        raise _validation_error(exc, model) from None
+class ConsentList(BaseModel):
+    records: list[ConsentRecordOut]
 
 
-def _error(exc: QorganError) -> JSONResponse:
-    headers = {"www-authenticate": "Bearer"} if type(exc) is AuthError else None
-    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+class Withdrawn(BaseModel):
+    withdrawn: int = Field(description="how many consents were withdrawn")
 
 
-def consent_admin_app(
+def admin_dependency(authenticate: Authenticate, admin_role: str, what: str) -> Any:
+    """A FastAPI dependency: the caller must authenticate and hold ``admin_role``."""
+
+    async def require_admin(
+        request: Request,
+        _key: Annotated[Any, Depends(API_KEY)],
+        _bearer: Annotated[Any, Depends(BEARER)],
+    ) -> Principal:
+        principal = await authenticate(request.headers)
+        if principal is None:
+            raise AuthError("authentication required")
+        if admin_role not in principal.roles:
+            raise ForbiddenError(f"the {what} needs the {admin_role} role")
+        return principal
+
+    return Depends(require_admin)
+
+
+def consent_router(
     registry: ConsentRegistry,
     hasher: SubjectHasher,
     authenticate: Authenticate,
     *,
     admin_role: str = "admin",
-) -> ASGIApp:
+) -> APIRouter:
     """The admin routes over ``registry``; ``authenticate`` maps headers to a principal."""
     if not admin_role:
         raise ValueError("admin_role must not be empty")
+    router = APIRouter(tags=["consent"],
+                       dependencies=[admin_dependency(authenticate, admin_role, "consent API")],
+                       responses=error_responses(401, 403, 503))
 
-    async def authorize(request: Request) -> None:
-        principal = await authenticate(request.headers)
-        if principal is None:
-            raise AuthError("authentication required")
-        if admin_role not in principal.roles:
-            raise ForbiddenError("the consent API needs the admin role")
-
-    def endpoint(
-        handler: Callable[[Request], Awaitable[Response]],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def run(request: Request) -> Response:
-            try:
-                await authorize(request)
-                return await handler(request)
-            except QorganError as exc:
-                return _error(exc)
-
-        return run
-
+    @router.post("/", status_code=201, response_model=ConsentRecordOut,
+                 summary="Grant a consent", operation_id="grantConsent",
+                 openapi_extra=json_body(GrantBody), responses=error_responses(400, 413, 415))
     async def grant(request: Request) -> Response:
-        body: GrantBody = await _read_json(request, GrantBody)
+        body = await read_json(request, GrantBody, MAX_BODY)
         record = await registry.grant(GrantRequest(
             subject_key=hasher(body.subject),
             purpose=body.purpose,
@@ -152,43 +139,53 @@ def consent_admin_app(
         ))
         return JSONResponse(record_to_dict(record, utcnow()), status_code=201)
 
+    @router.post("/withdraw", response_model=Withdrawn, summary="Withdraw consents",
+                 operation_id="withdrawConsent", openapi_extra=json_body(WithdrawBody),
+                 responses=error_responses(400, 413, 415))
     async def withdraw(request: Request) -> Response:
-        body: WithdrawBody = await _read_json(request, WithdrawBody)
+        body = await read_json(request, WithdrawBody, MAX_BODY)
         count = await registry.withdraw(
             subject_key=hasher(body.subject), purpose=body.purpose, at=body.at
         )
         return JSONResponse({"withdrawn": count})
 
-    async def list_records(request: Request) -> Response:
-        query = request.query_params
-        subject = request.headers.get(SUBJECT_HEADER) or query.get("subject")
-        subject_key = hasher(subject) if subject else query.get("subject_key") or None
-        raw_limit = query.get("limit", "100")
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIST_LIMIT:
+    @router.get("/", response_model=ConsentList, summary="List consents",
+                operation_id="listConsents", responses=error_responses(400))
+    async def list_records(
+        x_qorgan_subject: str | None = Header(
+            None, description="the data subject (better than ?subject=: query strings are "
+                              "logged)"),
+        subject: str | None = Query(None),
+        subject_key: str | None = Query(None, description="the subject's keyed hash"),
+        purpose: str | None = Query(None),
+        limit: str = Query("100", description=f"1 to {MAX_LIST_LIMIT}"),
+    ) -> Response:
+        named = x_qorgan_subject or subject
+        key = hasher(named) if named else subject_key or None
+        if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIST_LIMIT:
             raise PayloadError(
                 f"limit must be an integer between 1 and {MAX_LIST_LIMIT}",
                 code="invalid_value",
                 field="limit",
             )
-        records = await registry.list(
-            subject_key=subject_key, purpose=query.get("purpose") or None, limit=int(raw_limit)
-        )
+        records = await registry.list(subject_key=key, purpose=purpose or None,
+                                      limit=int(limit))
         now = utcnow()
         return JSONResponse({"records": [record_to_dict(r, now) for r in records]})
 
-    async def http_error(request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, HTTPException) else 500
-        code = {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error")
-        return JSONResponse(
-            {"error": {"code": code, "message": "no such consent route or method"}},
-            status_code=status,
-        )
+    return router
 
-    return Starlette(
-        routes=[
-            Route("/", endpoint(grant), methods=["POST"]),
-            Route("/", endpoint(list_records), methods=["GET"]),
-            Route("/withdraw", endpoint(withdraw), methods=["POST"]),
-        ],
-        exception_handlers={HTTPException: http_error},
-    )
+
+def consent_admin_app(
+    registry: ConsentRegistry,
+    hasher: SubjectHasher,
+    authenticate: Authenticate,
+    *,
+    admin_role: str = "admin",
+) -> ASGIApp:
+    """The admin routes as an application of their own (mounted at any prefix)."""
+    router = consent_router(registry, hasher, authenticate, admin_role=admin_role)
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
+    app.include_router(router)
+    install_error_handlers(app, what="consent route")
+    return app

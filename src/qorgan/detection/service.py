@@ -12,6 +12,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import anyio
 
@@ -24,6 +25,7 @@ from qorgan.types import Finding
 log = logging.getLogger("qorgan.detection")
 
 DetectorFactory = Callable[[DetectionConfig], Detector]
+T = TypeVar("T")
 
 #: ``(texts, ner)``: a batch of texts, scanned with NER or by the pattern recognizers alone
 Batch = tuple[Sequence[str], bool]
@@ -81,10 +83,16 @@ class DetectionService:
         jobs = [(self.detector(config, ner=ner) if texts else None, list(texts))
                 for texts, ner in batches]
 
-        def run() -> list[list[list[Finding]]]:
+        def work() -> list[list[list[Finding]]]:
             return [detector.analyze_batch(texts) if detector is not None else []
                     for detector, texts in jobs]
 
+        return await self.run(work, response=response)
+
+    async def run(self, work: Callable[[], T], *, response: bool = False) -> T:
+        """``work`` (synchronous detection) in a worker thread, in a detection slot of the
+        lane it belongs to, under the timeout; any failure is a DetectionError, so the
+        caller fails closed."""
         try:
             # Waiting for a detection slot is queueing under load, not a detector fault: the
             # timeout starts once this request's detection runs.
@@ -93,7 +101,7 @@ class DetectionService:
                     # a thread cannot be stopped: without abandoning it, the timeout would
                     # wait for a hung detector and never fire. The request fails closed; the
                     # thread finishes (or hangs) on its own.
-                    return await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
+                    return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
         except TimeoutError:
             raise DetectionError("detection timed out", code="detection_timeout") from None
         except QorganError:

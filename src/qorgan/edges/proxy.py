@@ -3,18 +3,19 @@
 Clients use ``http://HOST:PORT/v1`` as their base URL; ``/v1/<route>`` is forwarded to
 ``<upstream>/<route>``, where the upstream is set by configuration only. One pooled httpx
 client serves every request. Besides the API prefix it serves ``/healthz``, ``/readyz``,
-``/metrics`` (when enabled) and the consent administration API under ``/qorgan/consents``.
+``/metrics`` (when enabled) and qorgan's own HTTP API (``qorgan.api``: ``/qorgan/...``, the
+consent administration API among it, and ``/presidio/...``).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import anyio
 import httpx
 from opentelemetry.trace import SpanKind
 
+from qorgan.api.app import build_api_app
 from qorgan.edges.asgi import request_headers, send_json, send_response
 from qorgan.edges.bodies import read_asgi_body
 from qorgan.edges.upstream import HttpxUpstream, upstream_client
@@ -24,8 +25,6 @@ from qorgan.settings import Settings
 from qorgan.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger("qorgan.proxy")
-
-CONSENT_PREFIX = "/qorgan/consents"
 
 
 class ProxyApp:
@@ -46,24 +45,12 @@ class ProxyApp:
         self.client = client or upstream_client(settings)
         self.upstream = HttpxUpstream(settings.upstream, self.client)
         self._warm_up = warm_up
-        self._consent_app: ASGIApp | None = None
         self._metrics_app: ASGIApp | None = None
-        if runtime.consent is not None:
-            from qorgan.consent.api import consent_admin_app
-
-            self._consent_app = consent_admin_app(runtime.consent, runtime.hasher,
-                                                  self._admin_principal)
+        self._api = build_api_app(runtime)  # /qorgan/... and /presidio/... (qorgan.api)
         if settings.metrics:
             from qorgan.audit.metrics import prometheus_asgi_app
 
             self._metrics_app = prometheus_asgi_app(runtime.auditor.metrics)
-
-    async def _admin_principal(self, headers: Any) -> Any:
-        engine = self.runtime.policy()
-        authenticator = self.runtime.identity.authenticator(engine.auth, engine.version)
-        if authenticator is None:
-            return None
-        return await authenticator.authenticate(headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -81,13 +68,8 @@ class ProxyApp:
                             {"status": "ready" if ok else "unavailable", "checks": checks})
         elif path == "/metrics" and self._metrics_app is not None:
             await self._metrics_app(scope, receive, send)
-        elif self._consent_app is not None and (
-            path == CONSENT_PREFIX or path.startswith(CONSENT_PREFIX + "/")
-        ):
-            sub = dict(scope)
-            sub["root_path"] = scope.get("root_path", "") + CONSENT_PREFIX
-            sub["path"] = path[len(CONSENT_PREFIX):] or "/"
-            await self._consent_app(sub, receive, send)
+        elif self._api.handles(path):
+            await self._api(scope, receive, send)
         elif path.startswith(self.prefix + "/"):
             await self._guarded(scope, receive, send, path[len(self.prefix) + 1:])
         else:

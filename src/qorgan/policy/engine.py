@@ -1,6 +1,8 @@
 """The decision engine: ordered rules over principal x purpose x consent x destination.
 
-For each finding the first rule that matches decides. A rule matches when every matcher it
+For each finding the first rule that matches decides. A rule in ``mode: monitor`` (a shadow
+rule) that matches is recorded with what it would have done, and matching goes on below it:
+it is decided and audited, and changes nothing. A rule matches when every matcher it
 sets matches (omitted matchers match anything) and its ``when`` condition is true. When no
 rule matches, the engine applies a safe implicit default, ``redact``, under the rule id
 ``implicit-default``: a policy that forgets a catch-all never lets data through by accident.
@@ -24,7 +26,7 @@ from types import MappingProxyType
 from typing import Any
 
 from qorgan.consent.model import ConsentView
-from qorgan.decision import Decision, FindingDecision
+from qorgan.decision import Decision, FindingDecision, MonitoredRule
 from qorgan.detection.config import DetectionConfig
 from qorgan.errors import PolicyError
 from qorgan.policy.cel import Condition, ConditionError
@@ -47,7 +49,9 @@ IMPLICIT_DEFAULT = "implicit-default"
 UNKNOWN_REGION = "UNKNOWN"
 
 _IMPLICIT_PARAMS: Mapping[str, Any] = MappingProxyType(ACTION_PARAMS[Action.REDACT]().model_dump())
-_Outcome = tuple[Action, str, str | None, ConsentStatus, str, Mapping[str, Any]]
+_Outcome = tuple[
+    Action, str, str | None, ConsentStatus, str, Mapping[str, Any], tuple[MonitoredRule, ...]
+]
 
 
 class PolicyEngine:
@@ -218,7 +222,8 @@ class PolicyEngine:
         block_rules: dict[str, None] = {}
         for slot, slot_findings in enumerate(findings):
             for finding in slot_findings:
-                action, rule_id, category, status, reason, params = run.outcome(finding)
+                action, rule_id, category, status, reason, params, monitored = run.outcome(
+                    finding)
                 if action is Action.BLOCK:
                     block_rules.setdefault(rule_id, None)
                 decided.append(
@@ -232,6 +237,7 @@ class PolicyEngine:
                         consent=status,
                         reason=reason,
                         params=params,
+                        monitored=monitored,
                     )
                 )
         if run.failed:
@@ -326,6 +332,7 @@ class _Run:
         engine = self.engine
         entity = finding.entity_type
         category = engine.category(entity)
+        monitored: list[MonitoredRule] = []
         for rule in self.candidates:
             if rule.categories is not None and category not in rule.categories:
                 continue
@@ -337,21 +344,20 @@ class _Run:
                 continue
             spec = rule.spec
             if not spec.require_consent:
-                return (
-                    spec.action,
-                    rule.id,
-                    category,
-                    ConsentStatus.NOT_REQUIRED,
-                    f"rule {rule.id}",
-                    engine.params(rule, spec.action),
-                )
-            status = self.status(category)
-            if status is ConsentStatus.GRANTED:
-                action, reason = spec.action, f"rule {rule.id}: consent granted"
+                action, status, reason = spec.action, ConsentStatus.NOT_REQUIRED, f"rule {rule.id}"
             else:
-                action = spec.consent_fallback
-                reason = f"rule {rule.id}: consent {status.value}, fallback {action.value}"
-            return action, rule.id, category, status, reason, engine.params(rule, action)
+                status = self.status(category)
+                if status is ConsentStatus.GRANTED:
+                    action, reason = spec.action, f"rule {rule.id}: consent granted"
+                else:
+                    action = spec.consent_fallback
+                    reason = f"rule {rule.id}: consent {status.value}, fallback {action.value}"
+            if spec.mode == "monitor":
+                # a shadow rule: what it would do is recorded, the rules below decide
+                monitored.append(MonitoredRule(rule.id, action, status))
+                continue
+            return (action, rule.id, category, status, reason, engine.params(rule, action),
+                    tuple(monitored))
         return (
             Action.REDACT,
             IMPLICIT_DEFAULT,
@@ -359,4 +365,5 @@ class _Run:
             ConsentStatus.NOT_REQUIRED,
             "no rule matched: implicit default",
             _IMPLICIT_PARAMS,
+            tuple(monitored),
         )

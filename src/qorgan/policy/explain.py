@@ -75,10 +75,11 @@ def trace_rule(
                 return RuleTrace(rule.id, False, f"when is false: {rule.condition.source}")
         except ConditionError as exc:
             return RuleTrace(rule.id, False, f"when failed: {exc}")
+    shadow = "; monitor mode: recorded, decides nothing" if rule.spec.mode == "monitor" else ""
     if rule.spec.require_consent:
         status = engine.consent_status(consent, category, cross_border=cross_border)
-        return RuleTrace(rule.id, True, f"matches; consent {status.value}")
-    return RuleTrace(rule.id, True, "matches")
+        return RuleTrace(rule.id, True, f"matches; consent {status.value}{shadow}")
+    return RuleTrace(rule.id, True, f"matches{shadow}")
 
 
 def explain(
@@ -94,7 +95,7 @@ def explain(
         for rule in engine.rules:
             trace = trace_rule(engine, rule, fd.finding, ctx, consent)
             rules.append(trace)
-            if trace.matched:
+            if trace.matched and rule.spec.mode != "monitor":
                 break
         traces.append(FindingTrace(fd, tuple(rules)))
     return Explanation(
@@ -134,6 +135,8 @@ def render(expl: Explanation, slot_names: Sequence[str] = ()) -> Iterator[str]:
             yield f"  + {IMPLICIT_DEFAULT}: no rule matched"
         cite = f" ({fd.cite})" if fd.cite else ""
         yield f"  => {fd.action.value} by {fd.rule_id}{cite}; {fd.reason}"
+        for shadow in fd.monitored:
+            yield f"  ~ {shadow.rule_id} (monitor) would {shadow.action.value}"
     yield ""
     if d.block_rules:
         yield f"blocked by: {', '.join(d.block_rules)}"

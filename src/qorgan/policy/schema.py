@@ -260,6 +260,9 @@ class RuleSpec(_Model):
     require_consent: bool = False
     consent_fallback: Action = Action.BLOCK
     cite: str | None = None
+    #: ``monitor``: the rule is decided and audited but changes nothing; the finding goes on
+    #: to the rules below it, as if this rule were not there (a shadow rule)
+    mode: Literal["enforce", "monitor"] = "enforce"
 
     @field_validator("id")
     @classmethod

@@ -81,6 +81,8 @@ class Expect(_Model):
     denied: bool | None = None
     actions: dict[str, Action] | list[Action] | None = None
     rules: list[str] | None = None
+    #: ids of the monitor-mode rules that matched (first appearance order)
+    monitored: list[str] | None = None
     consent: dict[str, str] | None = None
 
 
@@ -270,6 +272,8 @@ def _compare(expect: Expect, decision: Decision) -> list[str]:
             got = sorted({f.action.value for f in of(entity)})
             check(f"actions.{entity}", [action.value], got)
     check("rules", expect.rules, list(decision.rule_ids()) if expect.rules is not None else None)
+    check("monitored", expect.monitored,
+          list(decision.monitor_rule_ids()) if expect.monitored is not None else None)
     for entity, status in (expect.consent or {}).items():
         check(f"consent.{entity}", [status], sorted({f.consent.value for f in of(entity)}))
     return diff

@@ -119,3 +119,17 @@ def test_no_place_in_common_words(layers: LatinLayers, text: str) -> None:
 )
 def test_split_at_breaks(text: str, pieces: list[str]) -> None:
     assert [text[s:e] for s, e in split_at_breaks(text, 0, len(text))] == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Mr. John Smith's drivers license", "John Smith"),
+     ("the office in Almaty's centre", "Almaty"),
+     ("Aigerim Serikova’s ticket", "Aigerim Serikova")],
+)
+def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
+    from qorgan.detection.config import DetectionConfig
+    from qorgan.detection.default import build_detector
+
+    found = build_detector(DetectionConfig(), cache_size=0).analyze(text)
+    assert value in [text[f.start:f.end] for f in found]

@@ -147,6 +147,14 @@ class _Word:
         return self.given or self.surname
 
 
+def _without_possessive(text: str, span: Span) -> Span:
+    """A name or place without the English possessive its last word carries ("Smith's")."""
+    label, start, end, score = span
+    if end - start > 2 and text[end - 2 : end].lower() in ("'s", "’s"):
+        end -= 2
+    return label, start, end, score
+
+
 def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``[start, end)`` cut where a line or a sentence ends inside it, pieces stripped."""
     pieces: list[tuple[int, int]] = []
@@ -196,8 +204,7 @@ class LatinLayers:
         people = self._people(text, tokens, words, cues, claimed)
         # a cued name outranks a model span of another type over the same words ("Call
         # Jordan"), and joins a model person span it overlaps ("A." + "Serikova")
-        merged = _merge(spans + places, people)
-        return merged
+        return [_without_possessive(text, span) for span in _merge(spans + places, people)]
 
     # -- words ----------------------------------------------------------------------------
 
