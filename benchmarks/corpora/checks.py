@@ -67,7 +67,8 @@ def iban_ok(value: str) -> bool:
 
 def phone_ok(value: str) -> bool:
     """Valid by libphonenumber: as written with ``+``, else in one of PHONE_REGIONS."""
-    regions: tuple[str | None, ...] = (None,) if value.lstrip("(").startswith("+") else PHONE_REGIONS
+    plus = value.lstrip("(").startswith("+")
+    regions: tuple[str | None, ...] = (None,) if plus else PHONE_REGIONS
     for region in regions:
         try:
             number = phonenumbers.parse(value, region)

@@ -46,14 +46,6 @@ def write(split: str, rows: Sequence[dict[str, Any]]) -> None:
         raise SystemExit(f"families without a corpus file: {sorted(stray)}")
 
 
-def existing_texts(split: str) -> set[str]:
-    texts: set[str] = set()
-    for path in (DATA / split).glob("*.jsonl"):
-        with path.open(encoding="utf-8") as fh:
-            texts.update(json.loads(line)["text"] for line in fh if line.strip())
-    return texts
-
-
 def dev_templates() -> list[Template]:
     from benchmarks.corpora import dev_documents, dev_more, dev_negatives, dev_targeted
 
@@ -72,20 +64,31 @@ def summary(split: str, rows: Sequence[dict[str, Any]]) -> str:
     return f"{split}: {len(rows)} texts, {negatives} negative; spans {dict(sorted(types.items()))}"
 
 
-def main() -> None:
+LEGACY = ("en_kz", "ru_kk")
+
+
+def read(split: str, name: str) -> list[dict[str, Any]]:
+    with (DATA / split / f"{name}.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def build() -> dict[str, list[dict[str, Any]]]:
+    """The generated rows of both splits, as ``main`` writes them."""
     from benchmarks.corpora.sources_dev import DevSource
     from benchmarks.corpora.sources_test import TestSource
 
-    legacy = {"en_kz", "ru_kk"}
-    dev_seen = {t for p in (DATA / "dev").glob("*.jsonl") if p.stem in legacy
-                for t in (json.loads(line)["text"] for line in p.read_text("utf-8").splitlines())}
-    dev_rows = generate(dev_templates(), DevSource(), DEV_SEED, seen=dev_seen)
-    write("dev", dev_rows)
-    test_rows = generate(test_templates(), TestSource(TEST_SEED), TEST_SEED,
-                         seen=existing_texts("dev"))
-    write("test", test_rows)
-    print(summary("dev (generated)", dev_rows))
-    print(summary("test", test_rows))
+    legacy = {row["text"] for name in LEGACY for row in read("dev", name)}
+    dev_rows = generate(dev_templates(), DevSource(), DEV_SEED, seen=legacy)
+    seen = legacy | {row["text"] for row in dev_rows}
+    test_rows = generate(test_templates(), TestSource(TEST_SEED), TEST_SEED, seen=seen)
+    return {"dev": dev_rows, "test": test_rows}
+
+
+def main() -> None:
+    rows = build()
+    for split, chosen in rows.items():
+        write(split, chosen)
+        print(summary(split, chosen))
 
 
 if __name__ == "__main__":

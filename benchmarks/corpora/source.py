@@ -13,9 +13,13 @@ import string
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 
 from benchmarks.corpora import values as v
 from benchmarks.corpora.build import Draw, decline
+from benchmarks.corpora.values import words
+
+__all__ = ["BaseSource", "Name", "translit", "words"]
 
 _TRANSLIT = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
@@ -50,7 +54,7 @@ class BaseSource:
     iin_styles: tuple[str, ...] = ("plain",)
     card_styles: tuple[str, ...] = ("space",)
     card_brands: tuple[str, ...] = ("visa",)
-    dob_styles: dict[str, tuple[str, ...]] = {"en": ("iso",), "ru": ("dmy_dot",),
+    dob_styles: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("iso",), "ru": ("dmy_dot",),
                                               "kk": ("dmy_dot",), "mixed": ("dmy_dot",)}
     obfuscations: tuple[tuple[str, str], ...] = (("(at)", "."),)
     idn_domains: tuple[str, ...] = ("почта.рф",)

@@ -6,43 +6,44 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import ClassVar
 
 from benchmarks.corpora import values as v
-from benchmarks.corpora.source import BaseSource, Name, translit
+from benchmarks.corpora.source import BaseSource, Name, translit, words
 
 _DATA = Path(__file__).parents[2] / "src" / "qorgan" / "data"
 
-EN_FIRST_M = "James Michael David Daniel Robert Thomas Kevin Brian Steven Andrew Paul George".split()
-EN_FIRST_F = "Emily Sarah Jessica Laura Olivia Hannah Lydia Rachel Megan Natalie Karen Susan".split()
-EN_LAST = ("Smith Johnson Garcia Miller Wilson Moore Taylor Anderson Aguilar Thompson Harris "
-           "Clark Lewis Walker Hall Allen Wright Lopez Scott Adams Nelson Carter").split()
-KZ_LAT_M = "Nurlan Daniyar Yerlan Askar Timur Bauyrzhan Arman Dauren Serik Marat Azamat Yerzhan".split()
-KZ_LAT_F = "Aigerim Aruzhan Saule Dana Madina Assel Gulnara Dinara Zhanar Aliya Kamila Ainur".split()
-KZ_LAT_LAST = ("Bekov Abenov Tulegenov Omarov Zhaksylykov Nurpeisov Kassymov Akhmetov Sadykov "
-               "Serikov Iskakov Zhumabaev Sultanbekov Kenzhebaev Abdrakhmanov Baimukhanov").split()
+EN_FIRST_M = words("James Michael David Daniel Robert Thomas Kevin Brian Steven Andrew Paul George")
+EN_FIRST_F = words("Emily Sarah Jessica Laura Olivia Hannah Lydia Rachel Megan Natalie Karen Susan")
+EN_LAST = words("Smith Johnson Garcia Miller Wilson Moore Taylor Anderson Aguilar Thompson Harris "
+           "Clark Lewis Walker Hall Allen Wright Lopez Scott Adams Nelson Carter")
+KZ_LAT_M = words("Nurlan Daniyar Yerlan Askar Timur Bauyrzhan Arman Dauren Serik Marat Azamat Yerzhan")
+KZ_LAT_F = words("Aigerim Aruzhan Saule Dana Madina Assel Gulnara Dinara Zhanar Aliya Kamila Ainur")
+KZ_LAT_LAST = words("Bekov Abenov Tulegenov Omarov Zhaksylykov Nurpeisov Kassymov Akhmetov Sadykov "
+               "Serikov Iskakov Zhumabaev Sultanbekov Kenzhebaev Abdrakhmanov Baimukhanov")
 RU_LAT = [("Ivan", "Petrov"), ("Sergey", "Smirnov"), ("Dmitry", "Volkov"), ("Alexei", "Morozov"),
           ("Olga", "Ivanova"), ("Natalia", "Kuznetsova"), ("Elena", "Sokolova"),
           ("Anna", "Lebedeva"), ("Pavel", "Novikov"), ("Irina", "Popova")]
 COMMON_WORD = [("Rose", "f"), ("Hope", "f"), ("Bill", "m"), ("Mark", "m"), ("Iman", "f"),
                ("Nur", "m"), ("Grace", "f"), ("Will", "m"), ("Amber", "f"), ("Joy", "f"),
                ("Frank", "m"), ("Victor", "m")]
-COMMON_LAST = "Baker Cook Hill Stone King Young Rich Hunter Fox Brown Long Little".split()
+COMMON_LAST = words("Baker Cook Hill Stone King Young Rich Hunter Fox Brown Long Little")
 
-RU_FIRST_M = "Иван Сергей Дмитрий Алексей Андрей Михаил Николай Павел Игорь Олег".split()
-RU_FIRST_F = "Ольга Наталья Елена Мария Анна Татьяна Ирина Светлана Екатерина Юлия".split()
-RU_LAST = "Петров Иванов Смирнов Кузнецов Попов Соколов Лебедев Новиков Морозов Волков".split()
-RU_PATR = "Петрович Иванович Сергеевич Николаевич Александрович Викторович Андреевич".split()
-KZ_CYR_M = "Нурлан Данияр Ерлан Асхат Бауыржан Арман Дәурен Серік Марат Азамат Ержан Қайрат".split()
-KZ_CYR_F = "Айгерим Аружан Сәуле Мадина Әсел Гүлнар Динара Жанар Әлия Камила Айнұр Жұлдыз".split()
-KZ_CYR_LAST = ("Беков Әбенов Төлегенов Омаров Жақсылықов Нұрпейісов Қасымов Ахметов Садықов "
-               "Серіков Исқақов Жұмабаев Сұлтанбеков Кенжебаев").split()
-KZ_FATHER = "Нұрлан Серік Марат Ерлан Асхат Бақыт Қайрат Болат".split()
+RU_FIRST_M = words("Иван Сергей Дмитрий Алексей Андрей Михаил Николай Павел Игорь Олег")
+RU_FIRST_F = words("Ольга Наталья Елена Мария Анна Татьяна Ирина Светлана Екатерина Юлия")
+RU_LAST = words("Петров Иванов Смирнов Кузнецов Попов Соколов Лебедев Новиков Морозов Волков")
+RU_PATR = words("Петрович Иванович Сергеевич Николаевич Александрович Викторович Андреевич")
+KZ_CYR_M = words("Нурлан Данияр Ерлан Асхат Бауыржан Арман Дәурен Серік Марат Азамат Ержан Қайрат")
+KZ_CYR_F = words("Айгерим Аружан Сәуле Мадина Әсел Гүлнар Динара Жанар Әлия Камила Айнұр Жұлдыз")
+KZ_CYR_LAST = words("Беков Әбенов Төлегенов Омаров Жақсылықов Нұрпейісов Қасымов Ахметов Садықов "
+               "Серіков Исқақов Жұмабаев Сұлтанбеков Кенжебаев")
+KZ_FATHER = words("Нұрлан Серік Марат Ерлан Асхат Бақыт Қайрат Болат")
 COMMON_CYR = [("Вера", "f"), ("Надежда", "f"), ("Любовь", "f"), ("Роман", "m"), ("Лев", "m"),
               ("Арман", "m"), ("Бақыт", "m"), ("Жұлдыз", "f"), ("Шолпан", "f"), ("Нур", "m")]
 
-KZ_CITIES_LAT = ("Almaty Astana Shymkent Karaganda Aktobe Taraz Pavlodar Oskemen Semey Atyrau "
+KZ_CITIES_LAT = words("Almaty Astana Shymkent Karaganda Aktobe Taraz Pavlodar Oskemen Semey Atyrau "
                  "Kostanay Kyzylorda Oral Petropavl Aktau Turkistan Ekibastuz Taldykorgan "
-                 "Kokshetau Temirtau Zhezkazgan").split()
+                 "Kokshetau Temirtau Zhezkazgan")
 WORLD_LAT = ["London", "Paris", "Berlin", "Istanbul", "Moscow", "Tashkent", "Bishkek", "Dubai",
              "Seoul", "Tokyo", "New York", "Toronto", "Madrid", "Rome", "Prague", "Warsaw",
              "Beijing", "Singapore", "Amsterdam", "Frankfurt", "Los Angeles", "San Francisco"]
@@ -93,7 +94,7 @@ class DevSource(BaseSource):
     iin_styles = ("plain", "plain", "plain", "space", "slash", "underscore")
     card_styles = ("plain", "space", "dash", "dot")
     card_brands = ("visa", "mastercard", "mir", "amex")
-    dob_styles = {"en": ("en_long", "en_us", "iso", "mdy_slash"),
+    dob_styles: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("en_long", "en_us", "iso", "mdy_slash"),
                   "ru": ("dmy_dot", "ru_long"), "kk": ("dmy_dot", "kk_long"),
                   "mixed": ("dmy_dot", "iso")}
     obfuscations = (("(at)", "."), ("[at]", "."), (" at ", " dot "))

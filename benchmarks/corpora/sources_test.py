@@ -7,32 +7,33 @@ from __future__ import annotations
 
 import random
 import re
+from typing import ClassVar
 
 import faker
 from stdnum import iban
 
 from benchmarks.corpora.checks import iban_ok
-from benchmarks.corpora.source import BaseSource, Name, translit
+from benchmarks.corpora.source import BaseSource, Name, translit, words
 
 _LOCALES = {"en": "en_US", "gb": "en_GB", "ru": "ru_RU", "de": "de_DE", "fr": "fr_FR",
             "tr": "tr_TR", "cn": "zh_CN", "uz": "uz_UZ", "uk": "uk_UA"}
 
-KZ_LAT_M = ("Yerbol Olzhas Zhandos Kanat Ruslan Nursultan Alibek Berik Dias Sanzhar Galym "
-            "Rustem Adilet Miras").split()
-KZ_LAT_F = ("Akmaral Zarina Meruyert Togzhan Botagoz Aizhan Zhansaya Indira Perizat Moldir "
-            "Gaukhar Symbat Aliya").split()
-KZ_LAT_LAST = ("Mukanov Zhunusov Bekmukhambetov Tokhtarov Yessenov Suleimenov Kairatov "
+KZ_LAT_M = words("Yerbol Olzhas Zhandos Kanat Ruslan Nursultan Alibek Berik Dias Sanzhar Galym "
+            "Rustem Adilet Miras")
+KZ_LAT_F = words("Akmaral Zarina Meruyert Togzhan Botagoz Aizhan Zhansaya Indira Perizat Moldir "
+            "Gaukhar Symbat Aliya")
+KZ_LAT_LAST = words("Mukanov Zhunusov Bekmukhambetov Tokhtarov Yessenov Suleimenov Kairatov "
                "Utepov Baimagambetov Dzhaksybekov Rakhimov Sarsenbaev Alimzhanov Kuanyshev "
-               "Yergaliyev Temirkhanov").split()
-KZ_CYR_M = "Ербол Олжас Жандос Қанат Руслан Әлібек Берік Диас Санжар Ғалым Рүстем Әділет Мирас".split()
-KZ_CYR_F = ("Ақмарал Зарина Меруерт Тоғжан Ботагөз Айжан Жансая Индира Перизат Мөлдір "
-            "Гаухар Сымбат").split()
-KZ_CYR_LAST = ("Мұқанов Жүнісов Бекмұхамбетов Тохтаров Есенов Сүлейменов Қайратов Өтепов "
-               "Баймағамбетов Рахымов Сәрсенбаев Әлімжанов Қуанышев Темірханов").split()
+               "Yergaliyev Temirkhanov")
+KZ_CYR_M = words("Ербол Олжас Жандос Қанат Руслан Әлібек Берік Диас Санжар Ғалым Рүстем Әділет Мирас")
+KZ_CYR_F = words("Ақмарал Зарина Меруерт Тоғжан Ботагөз Айжан Жансая Индира Перизат Мөлдір "
+            "Гаухар Сымбат")
+KZ_CYR_LAST = words("Мұқанов Жүнісов Бекмұхамбетов Тохтаров Есенов Сүлейменов Қайратов Өтепов "
+               "Баймағамбетов Рахымов Сәрсенбаев Әлімжанов Қуанышев Темірханов")
 COMMON_WORD = [("Faith", "f"), ("Joy", "f"), ("June", "f"), ("Hunter", "m"), ("Iman", "f"),
                ("Nur", "m"), ("Hope", "f"), ("Mark", "m"), ("Rose", "f"), ("Bill", "m"),
                ("Summer", "f"), ("Sunny", "f"), ("Gene", "m"), ("Art", "m"), ("Pat", "f")]
-COMMON_LAST = "Miller Fisher Carpenter Mason Gold Field Wood Hart Price Bell Golden Banks".split()
+COMMON_LAST = words("Miller Fisher Carpenter Mason Gold Field Wood Hart Price Bell Golden Banks")
 COMMON_CYR = [("Роза", "f"), ("Лилия", "f"), ("Мир", "m"), ("Слава", "m"), ("Ая", "f"),
               ("Айгүл", "f"), ("Ақерке", "f"), ("Мейір", "m"), ("Бота", "f"), ("Самал", "f"),
               ("Ару", "f"), ("Айбек", "m")]
@@ -68,7 +69,7 @@ class TestSource(BaseSource):
     iin_styles = ("plain", "plain", "space4", "slash", "underscore", "dash")
     card_styles = ("space", "plain", "dot", "dash")
     card_brands = ("visa", "mastercard", "unionpay", "amex", "mir")
-    dob_styles = {"en": ("en_short", "dmy_slash", "iso", "en_long"),
+    dob_styles: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("en_short", "dmy_slash", "iso", "en_long"),
                   "ru": ("ru_long", "dmy_dot", "iso"), "kk": ("kk_short", "kk_long", "dmy_dot"),
                   "mixed": ("dmy_dot", "en_short")}
     obfuscations = (("[at]", "[dot]"), ("(at)", "(dot)"), (" at ", " dot "), (" [at] ", "."))

@@ -21,6 +21,11 @@ ALNUM = string.ascii_letters + string.digits
 B64 = ALNUM + "+/"
 
 
+def words(text: str) -> tuple[str, ...]:
+    """A list written as one string of words (a name, a city or a month each)."""
+    return tuple(text.split())
+
+
 def pick(rng: random.Random, alphabet: str, n: int) -> str:
     return "".join(rng.choice(alphabet) for _ in range(n))
 
@@ -212,7 +217,8 @@ def jwt(rng: random.Random) -> str:
         return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
     header = seg(b'{"alg":"HS256","typ":"JWT"}')
-    payload = seg(f'{{"sub":"{rng.randint(10**6, 10**7)}","iat":{rng.randint(1.6e9, 1.8e9)}}}'.encode())
+    issued = rng.randint(1_600_000_000, 1_800_000_000)
+    payload = seg(f'{{"sub":"{rng.randint(10**6, 10**7)}","iat":{issued}}}'.encode())
     return f"{header}.{payload}.{pick(rng, ALNUM + '-_', 43)}"
 
 
@@ -235,7 +241,8 @@ def secret(rng: random.Random, kind: str) -> str:
     if kind == "hf":
         return "hf_" + pick(rng, ALNUM, 34)
     if kind == "slack":
-        return f"xoxb-{rng.randint(10**10, 10**11)}-{rng.randint(10**11, 10**12)}-{pick(rng, ALNUM, 24)}"
+        team, bot = rng.randint(10**10, 10**11), rng.randint(10**11, 10**12)
+        return f"xoxb-{team}-{bot}-{pick(rng, ALNUM, 24)}"
     if kind == "google":
         return "AIza" + pick(rng, ALNUM + "-_", 35)
     if kind == "openai":
@@ -253,12 +260,12 @@ def secret(rng: random.Random, kind: str) -> str:
 
 # --- dates of birth -----------------------------------------------------------------------
 
-MONTHS_EN = ("January February March April May June July August September October "
-             "November December").split()
-MONTHS_RU = ("января февраля марта апреля мая июня июля августа сентября октября ноября "
-             "декабря").split()
-MONTHS_KK = ("қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша "
-             "желтоқсан").split()
+MONTHS_EN = words("January February March April May June July August September October "
+             "November December")
+MONTHS_RU = words("января февраля марта апреля мая июня июля августа сентября октября ноября "
+             "декабря")
+MONTHS_KK = words("қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша "
+             "желтоқсан")
 
 
 def birth_date(rng: random.Random) -> dt.date:
