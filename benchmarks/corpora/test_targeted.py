@@ -62,7 +62,7 @@ PHONE_INTL = [
     T("phone_intl", "en", "⟨PHONE_NUMBER:us⟩ or ⟨EMAIL_ADDRESS⟩, either is fine", 4),
     T("phone_intl", "en", "my cell: ⟨PHONE_NUMBER:us.dots⟩", 3),
     T("phone_intl", "en", "⟨PHONE_NUMBER:us.paren⟩ (leave a voicemail)", 3),
-    T("phone_intl", "en", "UK number ⟨PHONE_NUMBER:gb⟩, German number ⟨PHONE_NUMBER:de⟩", 3),
+    T("phone_intl", "en", "⟦UK|LOCATION⟧ number ⟨PHONE_NUMBER:gb⟩, German number ⟨PHONE_NUMBER:de⟩", 3),
     T("phone_intl", "en", "The hotel gave us ⟨PHONE_NUMBER:fr⟩ and ⟨PHONE_NUMBER:tr⟩ as contacts", 3),
     T("phone_intl", "en", "supplier contact ⟨PHONE_NUMBER:cn⟩; backup ⟨PHONE_NUMBER:uz⟩", 3),
     T("phone_intl", "en", "⟨PHONE_NUMBER:kg⟩ — the driver's number", 3),
