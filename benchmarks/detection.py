@@ -203,6 +203,12 @@ def quality(engines: Engines, corpora: dict[str, dict[str, list[dict[str, Any]]]
                 for engine, spans in pred_all.items()
             },
         }
+        families = sorted({r["family"] for r in rows_all})
+        splits[split]["families"] = {
+            family: score([gold_all[i] for i in idx], [pred_all["qorgan-multi"][i] for i in idx])
+            for family in families
+            if (idx := [i for i, r in enumerate(rows_all) if r["family"] == family])
+        }
         long_short[split]["short"] = score(alone_gold, alone_pred)
         long_short[split]["long"] = score(joined_gold, joined_pred)
     return {"quality": per_corpus, "splits": splits, "long_vs_short": long_short}
