@@ -1,5 +1,5 @@
 """Development split: chat prompts and the document families (e-mail, CRM, logs, code,
-tickets, addresses, medical and HR notes). Held-out templates live in ``test_*.py`` and
+tickets, addresses, medical and HR notes). Held-out templates live in ``heldout_*.py`` and
 are written separately; nothing here is copied there."""
 
 from __future__ import annotations

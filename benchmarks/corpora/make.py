@@ -52,10 +52,16 @@ def dev_templates() -> list[Template]:
     return [*dev_documents.ALL, *dev_targeted.ALL, *dev_more.ALL, *dev_negatives.ALL]
 
 
-def test_templates() -> list[Template]:
-    from benchmarks.corpora import test_documents, test_more, test_negatives, test_targeted
+def heldout_templates() -> list[Template]:
+    from benchmarks.corpora import (
+        heldout_documents,
+        heldout_more,
+        heldout_negatives,
+        heldout_targeted,
+    )
 
-    return [*test_documents.ALL, *test_targeted.ALL, *test_more.ALL, *test_negatives.ALL]
+    return [*heldout_documents.ALL, *heldout_targeted.ALL, *heldout_more.ALL,
+            *heldout_negatives.ALL]
 
 
 def summary(split: str, rows: Sequence[dict[str, Any]]) -> str:
@@ -80,7 +86,7 @@ def build() -> dict[str, list[dict[str, Any]]]:
     legacy = {row["text"] for name in LEGACY for row in read("dev", name)}
     dev_rows = generate(dev_templates(), DevSource(), DEV_SEED, seen=legacy)
     seen = legacy | {row["text"] for row in dev_rows}
-    test_rows = generate(test_templates(), TestSource(TEST_SEED), TEST_SEED, seen=seen)
+    test_rows = generate(heldout_templates(), TestSource(TEST_SEED), TEST_SEED, seen=seen)
     return {"dev": dev_rows, "test": test_rows}
 
 
