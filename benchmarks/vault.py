@@ -2,8 +2,8 @@
 
 For each vault (in memory, and Redis on 127.0.0.1:6379) a fresh conversation gets the 70
 values of a typical 4 KB prompt with personal data (the labelled spans of
-``benchmarks/data/en_kz.jsonl``), either in one ``pseudonyms`` call (what the Guard does) or
-in one ``pseudonym`` call per value (the baseline), alternating, median wall time. Then the
+``benchmarks/data/dev/en_kz.jsonl``), either in one ``pseudonyms`` call (what the Guard
+does) or in one ``pseudonym`` call per value (the baseline), alternating, median wall time. Then the
 Guard's own time on such prompts with each vault: each body is sent twice and the second
 is timed, so detection is cached and what remains is the Guard's work, vault included.
 Without a Redis server the Redis row says so.
@@ -29,8 +29,8 @@ REDIS = "redis://127.0.0.1:6379/0"
 
 
 def _values(count: int) -> list[TokenRequest]:
-    rows = [json.loads(line) for line in (DATA / "en_kz.jsonl").read_text("utf-8").splitlines()
-            if line.strip()]
+    lines = (DATA / "dev" / "en_kz.jsonl").read_text("utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
     spans = [(s["entity_type"], row["text"][s["start"]:s["end"]])
              for row in rows for s in row["spans"]]
     return [TokenRequest(entity, value) for entity, value in spans[:count]]

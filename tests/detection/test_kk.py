@@ -15,7 +15,7 @@ from qorgan.detection.recognizers.lexicon import fold, lemma_candidates
 from qorgan.detection.recognizers.ru import RussianNer
 from qorgan.types import Finding
 
-CORPUS = Path(__file__).parents[2] / "benchmarks" / "data" / "ru_kk.jsonl"
+CORPUS = Path(__file__).parents[2] / "benchmarks" / "data" / "dev" / "ru_kk.jsonl"
 NER_TYPES = ("PERSON", "LOCATION", "ORGANIZATION")
 
 

@@ -25,7 +25,6 @@ from qorgan.detection.registry import DEFAULT_RECOGNIZERS, PATTERN_ENTITIES
 from qorgan.errors import PayloadError
 from qorgan.pipeline import Runtime
 
-
 T = TypeVar("T")
 
 #: NER backend names per language (``qorgan.detection.default.ner_backends``)
