@@ -7,7 +7,8 @@
     ├── PayloadError                 400 invalid_payload
     │   ├── PayloadTooLarge          413 payload_too_large
     │   ├── UnsupportedMediaType     415 unsupported_media_type
-    │   └── UnknownRoute             404 unknown_route
+    │   ├── UnknownRoute             404 unknown_route
+    │   └── RequestTimeout           408 request_timeout (the body did not arrive in time)
     ├── AuthError                    401 unauthenticated
     │   └── ForbiddenError           403 forbidden
     ├── ConsentError                 503 consent_unavailable (registry down)
@@ -74,6 +75,11 @@ class UnsupportedMediaType(PayloadError):
 class UnknownRoute(PayloadError):
     status = 404
     code = "unknown_route"
+
+
+class RequestTimeout(PayloadError):
+    status = 408
+    code = "request_timeout"
 
 
 class AuthError(QorganError):

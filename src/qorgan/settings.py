@@ -71,6 +71,8 @@ class Settings:
     upstream_timeout: float = 120.0
     connect_timeout: float = 5.0
     detect_timeout: float = 10.0
+    #: seconds a client may take to send a request body (a slow body is answered 408)
+    body_timeout: float = 30.0
     detect_workers: int = 0  # 0: one per core
     #: seconds a stopping server lets requests under way finish before cancelling them
     #: (uvicorn's graceful shutdown; SIGTERM starts it)
@@ -95,7 +97,7 @@ class Settings:
         if not self.api_prefix.startswith("/"):
             raise ConfigError("api_prefix must start with '/'")
         for name in ("upstream_timeout", "connect_timeout", "detect_timeout", "vault_ttl",
-                     "shutdown_grace"):
+                     "shutdown_grace", "body_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
         if self.vault_url != "memory" and urlsplit(self.vault_url).scheme not in {

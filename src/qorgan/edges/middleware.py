@@ -21,7 +21,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from opentelemetry import trace
 
 from qorgan.edges.asgi import request_headers, send_response
-from qorgan.edges.bodies import read_asgi_body
+from qorgan.edges.bodies import check_framing, read_asgi_body
 from qorgan.errors import QorganError, UpstreamError
 from qorgan.identity import Resolver
 from qorgan.pipeline import (
@@ -84,7 +84,9 @@ class GuardMiddleware:
             return
         limit = self.runtime.policy().traffic.max_body_bytes
         try:
-            body = await read_asgi_body(receive, limit)
+            check_framing(scope)
+            body = await read_asgi_body(receive, limit,
+                                        within=self.runtime.settings.body_timeout)
         except QorganError as exc:
             if exc.code != "client_disconnected":
                 await send_response(send, error_response(exc))

@@ -17,7 +17,7 @@ from opentelemetry.trace import SpanKind
 
 from qorgan.api.app import build_api_app
 from qorgan.edges.asgi import request_headers, send_json, send_response
-from qorgan.edges.bodies import read_asgi_body
+from qorgan.edges.bodies import check_framing, read_asgi_body
 from qorgan.edges.upstream import HttpxUpstream, upstream_client
 from qorgan.errors import ConfigError, QorganError
 from qorgan.pipeline import Guard, GuardRequest, Runtime, error_response
@@ -79,7 +79,9 @@ class ProxyApp:
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, route: str) -> None:
         limit = self.runtime.policy().traffic.max_body_bytes
         try:
-            body = await read_asgi_body(receive, limit)
+            check_framing(scope)
+            body = await read_asgi_body(receive, limit,
+                                        within=self.runtime.settings.body_timeout)
         except QorganError as exc:
             if exc.code == "client_disconnected":
                 return

@@ -9,6 +9,8 @@ enforces it again on the inflated size.)
 from __future__ import annotations
 
 import json
+import math
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -107,8 +109,37 @@ def _reject_constant(name: str) -> Any:
     raise PayloadError("JSON contains a non-standard constant", code="invalid_json")
 
 
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        # 1e999 parses to infinity, which the body would be re-sent as: not JSON
+        raise PayloadError("JSON number is out of range", code="invalid_number")
+    return value
+
+
+#: a \uD800-\uDFFF escape: paired ones become one character, a lone one stays a surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(doc: Any) -> None:
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                raise PayloadError("JSON string holds a lone surrogate (not Unicode text)",
+                                   code="invalid_unicode")
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def parse_json(raw: bytes, limits: Limits) -> Any:
-    """Strict JSON: UTF-8, no duplicate keys, no NaN, bounded depth and array length."""
+    """Strict JSON: UTF-8, no duplicate keys, no NaN or infinite numbers, no lone surrogates,
+    bounded integers, depth and array length."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -117,7 +148,8 @@ def parse_json(raw: bytes, limits: Limits) -> Any:
         text = text[1:]
     try:
         doc = json.loads(
-            text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant
+            text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant,
+            parse_float=_finite,
         )
     except RecursionError:
         raise PayloadError("JSON nesting is too deep", code="too_deep") from None
@@ -126,7 +158,12 @@ def parse_json(raw: bytes, limits: Limits) -> Any:
             f"body is not valid JSON (line {exc.lineno}, column {exc.colno})",
             code="invalid_json",
         ) from None
+    except ValueError:
+        # an integer past the interpreter's digit limit (4300): no model API takes one
+        raise PayloadError("JSON number is out of range", code="invalid_number") from None
     check_shape(doc, limits)
+    if _SURROGATE_ESCAPE.search(text):
+        _no_lone_surrogates(doc)
     return doc
 
 
