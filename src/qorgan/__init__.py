@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from qorgan._version import __version__
 from qorgan.errors import (
     AuthError,
+    CapacityError,
     ConfigError,
     ConsentError,
     DetectionError,
@@ -24,6 +25,7 @@ from qorgan.errors import (
     PolicyError,
     QorganError,
     RequestTimeout,
+    TenantFull,
     UnknownRoute,
     UnsupportedMediaType,
     UpstreamError,
@@ -67,6 +69,7 @@ _LAZY = {
 __all__ = [
     "Action",
     "AuthError",
+    "CapacityError",
     "ConfigError",
     "ConsentError",
     "ConsentStatus",
@@ -95,6 +98,7 @@ __all__ = [
     "RequestTimeout",
     "Runtime",
     "Settings",
+    "TenantFull",
     "TextSlot",
     "UnknownRoute",
     "UnsupportedMediaType",

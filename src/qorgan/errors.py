@@ -8,7 +8,9 @@
     │   ├── PayloadTooLarge          413 payload_too_large
     │   ├── UnsupportedMediaType     415 unsupported_media_type
     │   ├── UnknownRoute             404 unknown_route
-    │   └── RequestTimeout           408 request_timeout (the body did not arrive in time)
+    │   ├── RequestTimeout           408 request_timeout (the body did not arrive in time)
+    │   └── CapacityError            413 conversation_full (a conversation holds its most)
+    │       └── TenantFull           429 tenant_full (a tenant holds its most conversations)
     ├── AuthError                    401 unauthenticated
     │   └── ForbiddenError           403 forbidden
     ├── ConsentError                 503 consent_unavailable (registry down)
@@ -80,6 +82,16 @@ class UnknownRoute(PayloadError):
 class RequestTimeout(PayloadError):
     status = 408
     code = "request_timeout"
+
+
+class CapacityError(PayloadError):
+    status = 413
+    code = "conversation_full"
+
+
+class TenantFull(CapacityError):
+    status = 429
+    code = "tenant_full"
 
 
 class AuthError(QorganError):

@@ -63,6 +63,9 @@ class Settings:
     subject_key: bytes | None = field(default=None, repr=False)
     vault_url: str = "memory"
     vault_ttl: float = 3600.0
+    #: the most conversations one tenant keeps in the vault at once (new ones beyond it
+    #: are refused, 429 tenant_full, until some expire)
+    vault_max_conversations: int = 100_000
     consent_url: str | None = None
     consent_cache_ttl: float = 5.0
     audit_log: str | None = None
@@ -94,6 +97,8 @@ class Settings:
             raise ConfigError("port must be between 1 and 65535")
         if self.workers < 1:
             raise ConfigError("workers must be at least 1")
+        if self.vault_max_conversations < 1:
+            raise ConfigError("vault_max_conversations must be at least 1")
         if not self.api_prefix.startswith("/"):
             raise ConfigError("api_prefix must start with '/'")
         for name in ("upstream_timeout", "connect_timeout", "detect_timeout", "vault_ttl",

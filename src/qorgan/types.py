@@ -80,17 +80,30 @@ class ConsentStatus(enum.StrEnum):
     NOT_YET_VALID = "not_yet_valid"
     NO_CROSS_BORDER = "no_cross_border"
     UNAVAILABLE = "unavailable"
+    #: the finding is not one of the data subject's identifiers: a third person's data,
+    #: which no consent of the subject's covers
+    THIRD_PARTY = "third_party"
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling. ``id`` is a stable identifier, never a credential."""
+    """Who is calling. ``id`` is a stable identifier, never a credential.
+
+    ``namespace`` says who vouches for ``id`` — ``api-key``, ``jwt:<issuer>``, ``app`` (the
+    application's own resolver), ``anonymous`` — so an API key and a token subject that
+    happen to share an id are two callers, never one.
+    """
 
     id: str
     roles: frozenset[str] = frozenset()
     tenant: str = "default"
     attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    namespace: str = "app"
 
     @classmethod
     def anonymous(cls, tenant: str = "default") -> Principal:
-        return cls(id="anonymous", roles=frozenset(), tenant=tenant)
+        return cls(id="anonymous", roles=frozenset(), tenant=tenant, namespace="anonymous")
+
+    @property
+    def authenticated(self) -> bool:
+        return self.namespace != "anonymous"

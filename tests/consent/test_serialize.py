@@ -56,4 +56,5 @@ def test_record_to_dict() -> None:
         "evidence": "form-1",
         "created_at": None,
         "status": "active",
+        "identifiers": 0,
     }

@@ -367,7 +367,7 @@ def test_consent_withdrawn_on_one_replica_is_refused_by_the_other(cluster: Clust
 
     grant = cluster.a.client.post("/qorgan/consents", headers=admin, json={
         "subject": subject, "purpose": "support", "categories": ["national_id"],
-        "cross_border": True, "evidence": "signed form 17"})
+        "cross_border": True, "evidence": "signed form 17", "identifiers": [IIN]})
     assert grant.status_code == 201, grant.text
     _poll(cluster, cluster.b, subject, 200)
     assert IIN in _answer(_national_id_request(cluster, cluster.b, subject))

@@ -51,7 +51,8 @@ async def test_readiness_fails_when_the_redis_vault_is_down() -> None:
         assert ready.json()["checks"]["vault"] != "ok"
         # and a guarded request fails closed instead of forwarding
         response = await client.post("/v1/chat/completions", json={
-            "model": "demo-echo", "messages": [{"role": "user", "content": tf.MESSAGE}]})
+            "model": "demo-echo", "messages": [{"role": "user", "content": tf.MESSAGE}]},
+            headers={"x-qorgan-conversation": "new"})  # kept in the vault that is down
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "vault_unavailable"
         assert tf.leaked([response.text]) == []

@@ -105,7 +105,7 @@ async def test_no_personal_value_reaches_telemetry_logs_or_audit(
                           detector_factory=flaky) as stack:
         for i in range(N):
             who = {"x-qorgan-subject": SUBJECTS[i], "x-qorgan-purpose": "support",
-                   "x-qorgan-conversation": f"conv-{i}"}
+                   "x-qorgan-conversation": "new"}
             text = f"I am {EMAILS[i]}, phone {PHONES[i]}, IIN {IINS[i]}."
             cases = {
                 "plain": stack.post("chat/completions", chat(text), headers=who),

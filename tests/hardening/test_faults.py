@@ -147,7 +147,9 @@ async def test_redis_vault_down_fails_closed(make_stack: Any, error_of: Any, kin
     vault = RedisVault("redis://127.0.0.1:1/15", Keyring(b"k" * 32), connect_timeout=0.5,
                        timeout=0.5, prefix="qorgan:hardening:")
     async with make_stack(kind, vault=vault) as stack:
-        response = await stack.post("chat/completions", CHAT)
+        # a conversation is kept in the configured vault (a one-shot request needs none)
+        response = await stack.post("chat/completions", CHAT,
+                                    headers={"x-qorgan-conversation": "new"})
         assert response.status_code == 503
         assert error_of(response)[0] == "vault_unavailable"
         assert stack.forwarded == []

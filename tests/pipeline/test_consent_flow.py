@@ -17,6 +17,7 @@ import pytest
 from qorgan.audit.auditor import Auditor
 from qorgan.consent.base import GrantRequest
 from qorgan.consent.cache import CachedRegistry
+from qorgan.consent.identifiers import identifier_keys
 from qorgan.consent.registry import ConsentRegistry, open_registry
 from qorgan.pipeline import Guard, GuardRequest, Runtime, UpstreamRequest, UpstreamResponse
 from qorgan.policy.reload import PolicyHolder
@@ -83,9 +84,15 @@ def _guard(registry: ConsentRegistry) -> Guard:
     return Guard(runtime)
 
 
-def _request(model: str) -> GuardRequest:
-    body = {"model": model, "messages": [
-        {"role": "user", "content": f"Customer {NAME}, IIN {IIN}, asks about her card."}]}
+def _own(guard: Guard, *values: str) -> frozenset[str]:
+    """The keyed hashes a consent records for the subject's own identifiers."""
+    return frozenset(key for value in values
+                     for key in identifier_keys(guard.runtime.hasher, value))
+
+
+def _request(model: str, text: str = f"Customer {NAME}, IIN {IIN}, asks about her card.",
+             ) -> GuardRequest:
+    body = {"model": model, "messages": [{"role": "user", "content": text}]}
     return GuardRequest(method="POST", route="chat/completions", headers={
         "content-type": "application/json", "x-qorgan-purpose": "support",
         "x-qorgan-subject": SUBJECT}, body=json.dumps(body).encode())
@@ -104,8 +111,9 @@ async def test_grant_and_withdraw_flip_the_next_cross_border_decision(
     assert json.loads(response.body or b"")["error"]["rules"] == ["national-id-abroad"]
     assert upstream.bodies == []
 
-    await registry.grant(GrantRequest(subject_key=subject_key, purpose="support", cross_border=True,
-                         categories=frozenset({"identity", "national_id"})))
+    await registry.grant(GrantRequest(subject_key=subject_key, purpose="support",
+                                      cross_border=True, identifiers=_own(guard, NAME, IIN),
+                                      categories=frozenset({"identity", "national_id"})))
     response = await guard.handle(_request("gpt-4o"), upstream)
     assert response.status == 200
     (sent,) = upstream.bodies
@@ -133,7 +141,8 @@ async def test_consent_at_home_allows_clear_text_and_withdrawal_pseudonymizes(
     assert NAME not in upstream.bodies[-1]
     assert IIN not in upstream.bodies[-1]
 
-    await registry.grant(GrantRequest(subject_key=subject_key, purpose="support"))
+    await registry.grant(GrantRequest(subject_key=subject_key, purpose="support",
+                                      identifiers=_own(guard, NAME, IIN)))
     await guard.handle(_request("llama-3-70b"), upstream)
     assert NAME in upstream.bodies[-1]
     assert IIN in upstream.bodies[-1]
@@ -156,3 +165,38 @@ async def test_a_denied_purpose_is_403_before_anything_is_forwarded(
     assert response.status == 403
     assert upstream.bodies == []
     assert SUBJECT not in (response.body or b"").decode()
+
+
+async def test_the_subjects_consent_never_releases_a_third_persons_data(
+    registry: ConsentRegistry,
+) -> None:
+    guard = _guard(registry)
+    upstream = Recorder()
+    await registry.grant(GrantRequest(subject_key=guard.runtime.hasher(SUBJECT),
+                                      purpose="support", identifiers=_own(guard, NAME, IIN)))
+    other_name, other_iin = "Dana Ospanova", "850101300124"
+    text = (f"Customer {NAME}, IIN {IIN}, wants to add her sister {other_name}, "
+            f"IIN {other_iin}, to the card.")
+    response = await guard.handle(_request("llama-3-70b", text), upstream)
+    assert response.status == 200
+    sent = upstream.bodies[-1]
+    assert NAME in sent  # the subject's own data, under her consent
+    assert IIN in sent
+    assert other_name not in sent  # a third person's: no consent of the subject covers it
+    assert other_iin not in sent
+    answer = json.loads(response.body or b"")["choices"][0]["message"]["content"]
+    assert other_name in answer  # the caller still gets the value back
+
+
+async def test_the_subject_id_is_its_own_identifier(registry: ConsentRegistry) -> None:
+    """A subject named by its IIN needs no identifiers recorded for the IIN itself."""
+    guard = _guard(registry)
+    upstream = Recorder()
+    await registry.grant(GrantRequest(subject_key=guard.runtime.hasher(IIN), purpose="support"))
+    request = _request("llama-3-70b", f"Customer {NAME}, IIN {IIN}.")
+    headers = {**request.headers, "x-qorgan-subject": IIN}
+    await guard.handle(GuardRequest(request.method, request.route, headers, request.body),
+                       upstream)
+    sent = upstream.bodies[-1]
+    assert IIN in sent  # the subject's id, consented
+    assert NAME not in sent  # not recorded as hers: treated as a third person's

@@ -90,9 +90,11 @@ def test_consent_grant_and_withdraw_flip_the_decision(consent_proxy: tf.ProxyCli
 
     assert tf.leaked([forwarded()], (NAME, EMAIL)) == []  # no consent: pseudonymized
     grant = p.client.post(p.url + "/qorgan/consents/", headers=admin, json={
-        "subject": "subject-1", "purpose": "support"})
+        "subject": "subject-1", "purpose": "support", "identifiers": [NAME, EMAIL]})
     assert grant.status_code == 201
     assert "subject-1" not in grant.text
+    assert NAME not in grant.text
+    assert grant.json()["identifiers"] > 0
     assert tf.leaked([forwarded()], (NAME, EMAIL)) == [NAME, EMAIL]  # consent: in the clear
     withdraw = p.client.post(p.url + "/qorgan/consents/withdraw", headers=admin, json={
         "subject": "subject-1", "purpose": "support"})

@@ -72,16 +72,15 @@ def test_runtime_for_policy_fails_on_a_broken_policy(tmp_path: Path) -> None:
 @pytest.mark.parametrize("vault", ["memory", pytest.param("redis", marks=pytest.mark.redis)])
 async def test_concurrent_turns_of_one_conversation(vault: str,
                                                     request: pytest.FixtureRequest) -> None:
-    import secrets
-
     import httpx
 
     options: dict[str, Any] = {"vault_ttl": 60.0}
     if vault == "redis":
         options["vault_url"] = request.getfixturevalue("redis_url")
     upstream, _ = tf.demo()
-    _, server = tf.proxy(**options)
-    conversation = "conv-" + secrets.token_hex(8)
+    app, server = tf.proxy(**options)
+    # an anonymous caller continues only a conversation the guard issued to it
+    conversation = app.runtime.identity.issue_conversation()
     emails = [f"user{i}.name@mail.kz" for i in range(10)]
     answers: dict[str, str] = {}
 

@@ -62,7 +62,8 @@ async def test_streamed_equals_whole_for_random_splits(answer: str, absent: list
     runtime = Runtime.from_settings(
         Settings(policy="builtin:default", master_key=secrets.token_bytes(32)))
     guard = Guard(runtime)
-    headers = {"content-type": "application/json", "x-qorgan-conversation": "c-1"}
+    headers = {"content-type": "application/json",
+               "x-qorgan-conversation": runtime.identity.issue_conversation()}
     rng = random.Random(answer)
 
     async def ask(stream: bool, parts: list[str]) -> bytes:

@@ -212,7 +212,10 @@ rules:
 )
 def test_require_consent_for_every_status(status: ConsentStatus) -> None:
     engine = make(CONSENT_RULES)
-    decision = engine.decide([[f("KZ_IIN")]], ctx("gpt-4o", engine=engine), _status_view(status))
+    third_party = status is ConsentStatus.THIRD_PARTY
+    view = _status_view(ConsentStatus.GRANTED if third_party else status)
+    decision = engine.decide([[f("KZ_IIN")]], ctx("gpt-4o", engine=engine), view,
+                             lambda slot, finding: not third_party)
     (fd,) = decision.findings
     assert fd.consent is status
     granted = status is ConsentStatus.GRANTED
@@ -221,6 +224,23 @@ def test_require_consent_for_every_status(status: ConsentStatus) -> None:
     assert fd.cite == "Law 94-V Art. 16"
     assert status.value in fd.reason
     assert engine.needs_consent
+
+
+@pytest.mark.parametrize(("attribution", "own", "status"), [
+    ("subject", True, ConsentStatus.GRANTED),
+    ("subject", False, ConsentStatus.THIRD_PARTY),
+    ("request", False, ConsentStatus.GRANTED),
+])
+def test_consent_covers_the_subjects_own_data_unless_the_policy_says_the_request(
+    attribution: str, own: bool, status: ConsentStatus,
+) -> None:
+    engine = make(f"consent: {{attribution: {attribution}}}\n" + CONSENT_RULES)
+    decision = engine.decide([[f("KZ_IIN"), f("KZ_IIN", 9)]], ctx("gpt-4o", engine=engine),
+                             _status_view(ConsentStatus.GRANTED),
+                             lambda slot, finding: own or finding.start == 0)
+    first, second = decision.findings
+    assert first.consent is ConsentStatus.GRANTED  # the subject's own identifier
+    assert second.consent is status
 
 
 def test_blocks_aggregate_per_rule_and_slots_are_kept() -> None:

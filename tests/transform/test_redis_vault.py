@@ -7,7 +7,7 @@ import anyio
 import pytest
 import redis.asyncio as aioredis
 
-from qorgan.errors import VaultError
+from qorgan.errors import CapacityError, TenantFull, VaultError
 from qorgan.transform import Keyring, RedisVault, TokenRequest, VaultScope, redis_vault, restore
 from qorgan.transform.placeholders import is_placeholder
 
@@ -55,6 +55,8 @@ async def _raw_dump(redis_url: str, prefix: str) -> tuple[list[bytes], list[byte
                     blobs += [_b(field), _b(value)]
             elif kind == b"set":
                 blobs += [_b(m) for m in await client.smembers(name)]
+            elif kind == b"zset":
+                blobs += [_b(m) for m in await client.zrange(name, 0, -1)]
         return [_b(n) for n in names], blobs
     finally:
         await client.aclose()
@@ -101,7 +103,7 @@ async def test_nothing_personal_is_stored_in_clear_and_every_key_expires(
     fake = await vault.pseudonym(A, "PHONE_NUMBER", SECRET_VALUES[2], synthesize=True)
     await vault.reserve(A, ["<PERSON_7>"])
     names, blobs = await _raw_dump(redis_url, prefix)
-    assert len(names) == 4
+    assert len(names) == 5  # the scope's four keys and its tenant's set of live scopes
     everything = b"\n".join([*names, *blobs])
     for needle in (*SECRET_VALUES, "87012345678", fake, A.conversation, A.tenant):
         assert needle.encode() not in everything
@@ -259,7 +261,7 @@ async def test_reads_refresh_the_ttl(redis_url: str, prefix: str) -> None:
     client = aioredis.Redis.from_url(redis_url)
     try:
         await vault.pseudonym(A, "PERSON", "Aliya")
-        keys = [k async for k in client.scan_iter(match=f"{prefix}*")]
+        keys = [k async for k in client.scan_iter(match=f"{prefix}{{*")]
         for key in keys:
             await client.pexpire(key, 5_000)
         assert await vault.tokens(A) != {}
@@ -282,9 +284,13 @@ async def test_a_batch_is_one_round_trip_and_equals_one_by_one(
         sent.append(str(args[0]))
         return await execute(self, *args, **options)
 
+    await vault.reserve(A, ["<SECRET_900>"])  # the scope is counted among its tenant's
     monkeypatch.setattr(aioredis.Redis, "execute_command", counted)
     batch = await vault.pseudonyms(A, [TokenRequest(e, v) for e, v in values])
     assert sent == ["EVALSHA"]  # one round trip for the whole request
+    sent.clear()
+    await vault.pseudonyms(VaultScope("acme", "a-new-one"), [TokenRequest("PERSON", "Dana")])
+    assert sent == ["EVALSHA", "EVALSHA"]  # a new scope's first write also counts it
     monkeypatch.undo()
     single = RedisVault(redis_url, RING, ttl=120, prefix=prefix + "single:")
     try:
@@ -306,5 +312,36 @@ async def test_a_batch_with_fakes_and_a_full_scope(
     assert placeholder == "<PERSON_1>"
     assert await vault.lookup(A, fake) == ("PERSON", "Aliya Omarova")
     monkeypatch.setattr(redis_vault, "MAX_TOKENS_PER_SCOPE", 3)
-    with pytest.raises(VaultError, match="too many pseudonyms"):
+    with pytest.raises(CapacityError, match="most values"):
         await vault.pseudonyms(A, [TokenRequest("PERSON", f"Person Number{i}") for i in range(5)])
+
+
+async def test_a_full_tenant_refuses_new_conversations(redis_url: str, prefix: str) -> None:
+    vault = RedisVault(redis_url, RING, ttl=60, prefix=prefix, max_scopes=2)
+    try:
+        scopes = [VaultScope("acme", f"tenant-bound-{n}") for n in range(3)]
+        await vault.pseudonym(scopes[0], "PERSON", "Aliya")
+        await vault.reserve(scopes[1], ["<PERSON_1>"])
+        with pytest.raises(TenantFull):
+            await vault.pseudonym(scopes[2], "PERSON", "Arman")
+        # the conversations already there go on; another tenant is not affected
+        assert await vault.pseudonym(scopes[0], "PERSON", "Dana") == "<PERSON_2>"
+        assert await vault.pseudonym(VaultScope("other", "c"), "PERSON", "Arman") == "<PERSON_1>"
+        # a forgotten conversation makes room
+        await vault.forget(scopes[0])
+        assert await vault.tokens(scopes[0]) == {}
+        assert await vault.pseudonym(scopes[2], "PERSON", "Arman") == "<PERSON_1>"
+    finally:
+        await vault.close()
+
+
+async def test_forget_leaves_no_key(redis_url: str, prefix: str, vault: RedisVault) -> None:
+    await vault.pseudonym(A, "PERSON", "Aliya")
+    await vault.reserve(A, ["<PERSON_9>"])
+    await vault.forget(A)
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        left = [k async for k in client.scan_iter(match=f"{prefix}{{*")]
+    finally:
+        await client.aclose()
+    assert left == []

@@ -5,7 +5,7 @@ import random
 import anyio
 import pytest
 
-from qorgan.errors import VaultError
+from qorgan.errors import CapacityError, TenantFull
 from qorgan.transform import MemoryVault, TokenRequest, VaultScope, restore
 from qorgan.transform.placeholders import is_placeholder
 from qorgan.transform.vault import MAX_RESERVED_PER_SCOPE
@@ -75,7 +75,7 @@ async def test_reserved_literals_are_skipped_and_persist_across_turns() -> None:
 @pytest.mark.anyio
 async def test_reservations_are_bounded() -> None:
     vault = MemoryVault()
-    with pytest.raises(VaultError, match="too many"):
+    with pytest.raises(CapacityError, match="most placeholder-shaped literals"):
         await vault.reserve(A, [f"<X_{n}>" for n in range(1, MAX_RESERVED_PER_SCOPE + 2)])
 
 
@@ -95,16 +95,25 @@ async def test_ttl_expires_scopes_and_use_refreshes_them() -> None:
 
 
 @pytest.mark.anyio
-async def test_scope_count_is_bounded_least_recently_used_first() -> None:
-    vault = MemoryVault(max_scopes=2)
+async def test_a_full_tenant_refuses_new_conversations_and_keeps_its_own() -> None:
+    clock = Clock()
+    vault = MemoryVault(ttl=60, max_scopes=2, clock=clock)
     scopes = [VaultScope("acme", f"c{n}") for n in range(3)]
     await vault.pseudonym(scopes[0], "PERSON", "Aliya")
     await vault.pseudonym(scopes[1], "PERSON", "Dana")
-    await vault.lookup(scopes[0], "<PERSON_1>")  # c0 is now the most recent
-    await vault.pseudonym(scopes[2], "PERSON", "Arman")
-    assert len(vault) == 2
-    assert await vault.tokens(scopes[1]) == {}
+    with pytest.raises(TenantFull):
+        await vault.pseudonym(scopes[2], "PERSON", "Arman")
+    # nobody's conversation was dropped to make room, and other tenants are not affected
     assert await vault.tokens(scopes[0]) == {"<PERSON_1>": ("PERSON", "Aliya")}
+    assert await vault.tokens(scopes[1]) == {"<PERSON_1>": ("PERSON", "Dana")}
+    assert await vault.pseudonym(VaultScope("other", "c0"), "PERSON", "Arman") == "<PERSON_1>"
+    # a forgotten or expired conversation makes room again
+    await vault.forget(scopes[0])
+    assert await vault.tokens(scopes[0]) == {}
+    assert await vault.pseudonym(scopes[2], "PERSON", "Arman") == "<PERSON_1>"
+    clock.now += 61
+    assert await vault.pseudonym(VaultScope("acme", "c3"), "PERSON", "Bota") == "<PERSON_1>"
+    assert len(vault) == 1
 
 
 @pytest.mark.anyio

@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 
 from qorgan.api.body import error_responses, install_error_handlers, json_body, read_json
 from qorgan.consent.base import MAX_LIST_LIMIT, ConsentRegistry, GrantRequest, utcnow
+from qorgan.consent.identifiers import identifier_keys
 from qorgan.consent.registry import SubjectHasher
 from qorgan.consent.serialize import record_to_dict
 from qorgan.errors import AuthError, ForbiddenError, PayloadError
@@ -60,6 +61,11 @@ class GrantBody(_Body):
     valid_until: AwareDatetime | None = None
     evidence: str | None = Field(default=None, max_length=512,
                                  description="a reference to the signed form or record")
+    identifiers: list[Annotated[str, Field(min_length=1, max_length=256)]] = Field(
+        default_factory=list, max_length=256,
+        description="the subject's own identifiers (name, e-mail, phone, IIN, ...), stored "
+                    "only as keyed hashes: the personal data this consent covers besides "
+                    "the subject id; anything else in a request is a third person's")
 
 
 class WithdrawBody(_Body):
@@ -78,6 +84,7 @@ class ConsentRecordOut(BaseModel):
     valid_from: str
     valid_until: str | None
     withdrawn_at: str | None
+    identifiers: int = Field(description="how many identifier hashes the consent records")
     evidence: str | None
     created_at: str | None = None
     status: Literal["active", "withdrawn", "expired", "not_yet_valid"]
@@ -136,6 +143,8 @@ def consent_router(
             valid_from=body.valid_from,
             valid_until=body.valid_until,
             evidence=body.evidence,
+            identifiers=frozenset(key for value in body.identifiers
+                                  for key in identifier_keys(hasher, value)),
         ))
         return JSONResponse(record_to_dict(record, utcnow()), status_code=201)
 

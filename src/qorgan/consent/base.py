@@ -26,6 +26,8 @@ _PURPOSE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 _CATEGORY_RE = _PURPOSE_RE
 _SUBJECT_KEY_RE = re.compile(r"[0-9a-f]{64}")
 MAX_EVIDENCE = 512
+#: keyed hashes one consent may record (a subject's name, e-mail, phones, documents, ...)
+MAX_IDENTIFIERS = 1024
 MAX_LIST_LIMIT = 10_000
 
 
@@ -54,6 +56,8 @@ class GrantRequest:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     evidence: str | None = None
+    #: keyed hashes of the subject's identifiers (``consent.identifiers.identifier_keys``)
+    identifiers: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         check_subject_key(self.subject_key)
@@ -66,6 +70,15 @@ class GrantRequest:
                 raise PayloadError("invalid category name", code="invalid_value")
         object.__setattr__(self, "categories", frozenset(categories))
         object.__setattr__(self, "cross_border", bool(self.cross_border))
+        identifiers: Any = self.identifiers
+        if isinstance(identifiers, str):
+            raise PayloadError("identifiers must be a collection", code="invalid_value")
+        if len(identifiers) > MAX_IDENTIFIERS or not all(
+            isinstance(key, str) and _SUBJECT_KEY_RE.fullmatch(key) for key in identifiers
+        ):
+            raise PayloadError(f"identifiers must be at most {MAX_IDENTIFIERS} keyed hashes",
+                               code="invalid_value")
+        object.__setattr__(self, "identifiers", frozenset(identifiers))
         evidence = self.evidence
         if evidence is not None and (not evidence or len(evidence) > MAX_EVIDENCE):
             raise PayloadError(
@@ -97,6 +110,7 @@ class GrantRequest:
             withdrawn_at=None,
             evidence=self.evidence,
             created_at=at,
+            identifiers=self.identifiers,
         )
 
 

@@ -25,6 +25,9 @@ class ConsentRecord:
     withdrawn_at: datetime | None = None
     evidence: str | None = None  # reference to the signed form, ticket, ... never the form
     created_at: datetime | None = None
+    #: keyed hashes of the subject's own identifiers (``consent.identifiers``): the values
+    #: this consent covers besides the subject id itself
+    identifiers: frozenset[str] = frozenset()
 
     def covers(self, category: str | None) -> bool:
         return not self.categories or (category is not None and category in self.categories)

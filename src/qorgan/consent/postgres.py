@@ -26,13 +26,14 @@ with requires("postgres", "QORGAN_CONSENT_URL is postgresql://..."):
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+#: 2 added ``identifiers`` (keyed hashes of the subject's identifiers)
+SCHEMA_VERSION = 2
 # Arbitrary constant: the advisory lock that serialises schema creation across replicas.
 _DDL_LOCK_ID = 0x716F7267616E  # "qorgan"
 
 _COLUMNS = sql.SQL(
     "id, subject_key, purpose, categories, cross_border, valid_from, valid_until, "
-    "withdrawn_at, evidence, created_at"
+    "withdrawn_at, evidence, created_at, identifiers"
 )
 
 _DDL = (
@@ -56,6 +57,11 @@ _DDL = (
         ON {schema}.qorgan_consent (subject_key, purpose)""",
     """CREATE INDEX IF NOT EXISTS qorgan_consent_purpose_created
         ON {schema}.qorgan_consent (purpose, created_at)""",
+    # version 2
+    """ALTER TABLE {schema}.qorgan_consent
+        ADD COLUMN IF NOT EXISTS identifiers text[] NOT NULL DEFAULT '{{}}'""",
+    """UPDATE {schema}.qorgan_schema_version SET version = 2
+        WHERE component = 'consent' AND version < 2""",
 )
 
 
@@ -82,6 +88,7 @@ def _row_to_record(row: Sequence[Any]) -> ConsentRecord:
         withdrawn_at=_aware(row[7]),
         evidence=row[8],
         created_at=_aware(row[9]),
+        identifiers=frozenset(row[10] or ()),
     )
 
 
@@ -192,7 +199,8 @@ class PostgresRegistry:
         now = utcnow()
         record = request.new_record(now)
         query = sql.SQL(
-            "INSERT INTO {} ({}) VALUES (%s, %s, %s, %s::text[], %s, %s, %s, NULL, %s, %s)"
+            "INSERT INTO {} ({}) "
+            "VALUES (%s, %s, %s, %s::text[], %s, %s, %s, NULL, %s, %s, %s::text[])"
         ).format(self._table, _COLUMNS)
         params = (
             record.id,
@@ -204,6 +212,7 @@ class PostgresRegistry:
             record.valid_until,
             record.evidence,
             now,
+            sorted(record.identifiers),
         )
 
         async def insert(conn: Conn) -> None:

@@ -32,6 +32,12 @@ class SubjectHasher:
             raise PayloadError("subject id must not be empty", code="invalid_value")
         return keyed_hash(self._key, subject_id, domain="subject")
 
+    def identifier(self, form: str) -> str:
+        """The keyed hash of one normalized form of a subject's identifier."""
+        if not form:
+            raise PayloadError("identifier must not be empty", code="invalid_value")
+        return keyed_hash(self._key, form, domain="identifier")
+
     def __repr__(self) -> str:
         return "SubjectHasher(key=<hidden>)"
 

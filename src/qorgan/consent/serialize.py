@@ -39,4 +39,5 @@ def record_to_dict(record: ConsentRecord, now: datetime) -> dict[str, Any]:
         "evidence": record.evidence,
         "created_at": _iso(record.created_at),
         "status": record_state(record, now),
+        "identifiers": len(record.identifiers),
     }

@@ -28,7 +28,8 @@ from qorgan.errors import ConsentError
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+#: 2 added ``identifiers`` (keyed hashes of the subject's identifiers)
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS qorgan_schema_version (
@@ -46,7 +47,8 @@ CREATE TABLE IF NOT EXISTS qorgan_consent (
     valid_until TEXT,
     withdrawn_at TEXT,
     evidence TEXT,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    identifiers TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS qorgan_consent_subject_purpose
     ON qorgan_consent (subject_key, purpose);
@@ -56,7 +58,7 @@ CREATE INDEX IF NOT EXISTS qorgan_consent_purpose_created
 
 _COLUMNS = (
     "id, subject_key, purpose, categories, cross_border, valid_from, valid_until, "
-    "withdrawn_at, evidence, created_at"
+    "withdrawn_at, evidence, created_at, identifiers"
 )
 
 # Fixed width with microseconds so text order is time order.
@@ -90,7 +92,19 @@ def _row_to_record(row: sqlite3.Row) -> ConsentRecord:
         withdrawn_at=_parse_ts(row["withdrawn_at"]),
         evidence=row["evidence"],
         created_at=_parse_ts(row["created_at"]),
+        identifiers=decode_categories(row["identifiers"]),
     )
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Bring a registry of an earlier schema version up to this one (idempotent)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(qorgan_consent)")}
+    if "identifiers" not in columns:
+        conn.execute(
+            "ALTER TABLE qorgan_consent ADD COLUMN identifiers TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("UPDATE qorgan_schema_version SET version = ? "
+                 "WHERE component = 'consent' AND version < ?",
+                 (SCHEMA_VERSION, SCHEMA_VERSION))
 
 
 class SqliteRegistry:
@@ -125,6 +139,7 @@ class SqliteRegistry:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_SCHEMA)
+            _upgrade(conn)
             row = conn.execute(
                 "SELECT version FROM qorgan_schema_version WHERE component = 'consent'"
             ).fetchone()
@@ -167,11 +182,12 @@ class SqliteRegistry:
             None,
             record.evidence,
             _ts(now),
+            encode_categories(record.identifiers),
         )
 
         def insert(conn: sqlite3.Connection) -> None:
             conn.execute(
-                f"INSERT INTO qorgan_consent ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
+                f"INSERT INTO qorgan_consent ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
                 params,
             )
 

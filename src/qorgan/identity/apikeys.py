@@ -108,4 +108,5 @@ class ApiKeyAuthenticator:
             roles=match.roles,
             tenant=match.tenant,
             attributes={"auth": "api_key"},
+            namespace="api-key",
         )

@@ -236,4 +236,5 @@ class JwtAuthenticator:
             roles=_roles(_claim(claims, cfg.roles_claim)),
             tenant=tenant,
             attributes=attributes,
+            namespace=f"jwt:{cfg.issuer}",
         )

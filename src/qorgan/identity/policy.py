@@ -8,6 +8,10 @@ telemetry.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,6 +22,7 @@ from qorgan.identity.base import (
     ChainAuthenticator,
     Resolver,
     ResolverAuthenticator,
+    looks_like_jwt,
 )
 from qorgan.identity.jwt_auth import JwtAuthenticator, JwtConfig, secret_from_env
 from qorgan.keys import keyed_hash
@@ -27,11 +32,11 @@ from qorgan.types import Principal
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The identified caller, and whether the ``Authorization`` header carried qorgan's own
-    credential (which is then never forwarded upstream)."""
+    """The identified caller, and the request headers that carry qorgan's own credentials
+    (never forwarded upstream, on any route)."""
 
     principal: Principal
-    consumed_authorization: bool = False
+    credential_headers: frozenset[str] = frozenset()
 
 
 def build_authenticator(auth: AuthSpec, resolver: Resolver | None = None) -> Authenticator | None:
@@ -59,6 +64,10 @@ def build_authenticator(auth: AuthSpec, resolver: Resolver | None = None) -> Aut
     return chain[0] if len(chain) == 1 else ChainAuthenticator(chain)
 
 
+#: what every conversation id this guard issues starts with
+ISSUED_PREFIX = "qc1."
+
+
 class Identity:
     """Authenticates callers under the policy in force and names them by keyed hash."""
 
@@ -82,32 +91,71 @@ class Identity:
         principal = None
         if authenticator is not None:
             principal = await authenticator.authenticate(headers)
-        authenticated = principal is not None
         if principal is None:
             if auth.required:
                 raise AuthError("credentials are required")
             principal = Principal.anonymous()
-        # Authorization carried qorgan's own credential only when a key or token configured
-        # in the policy authenticated the caller; a resolver's caller, or an anonymous one,
-        # may be sending the provider's key there, which passes through
-        own_scheme = bool(auth.api_keys) or (
-            auth.jwt is not None and auth.jwt.header.lower() == "authorization")
-        consumed = (authenticated and own_scheme and "x-qorgan-key" not in headers
-                    and "authorization" in headers)
-        return Caller(principal, consumed)
+        return Caller(principal, own_credentials(auth, headers))
 
     def principal_id(self, principal: Principal) -> str:
         """What records and spans carry for a caller: a keyed hash, never the id."""
-        if principal.id == "anonymous":
+        if not principal.authenticated:
             return "anonymous"
-        return keyed_hash(self._key, f"{principal.tenant}\x00{principal.id}",
-                          domain="principal")
+        return keyed_hash(self._key, _caller(principal), domain="principal")
 
     def conversation_key(self, principal: Principal, conversation: str) -> str:
         """A conversation's pseudonym scope: the caller's, so another caller naming the
         same conversation id never reaches this caller's values."""
-        return keyed_hash(self._key, f"{principal.tenant}\x00{principal.id}\x00"
-                          f"{conversation}", domain="conversation")[:32]
+        return keyed_hash(self._key, f"{_caller(principal)}\x00{conversation}",
+                          domain="conversation")[:32]
+
+    # -- conversations of callers nobody authenticated -------------------------------------
+
+    def issue_conversation(self) -> str:
+        """A new conversation id for an anonymous caller: random, and signed so that only
+        ids this guard issued are ever accepted from anonymous callers."""
+        nonce = base64.urlsafe_b64encode(secrets.token_bytes(16)).rstrip(b"=").decode()
+        return f"{ISSUED_PREFIX}{nonce}.{self._sign(nonce)}"
+
+    def issued(self, conversation: str) -> bool:
+        """Whether ``conversation`` is an id :meth:`issue_conversation` made."""
+        if not conversation.startswith(ISSUED_PREFIX):
+            return False
+        nonce, dot, mac = conversation[len(ISSUED_PREFIX):].partition(".")
+        return bool(dot and nonce) and hmac.compare_digest(mac, self._sign(nonce))
+
+    def _sign(self, nonce: str) -> str:
+        digest = hmac.new(self._key, b"qorgan-conversation\x00" + nonce.encode(),
+                          hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
 
 
-__all__ = ["Caller", "Identity", "build_authenticator"]
+def _caller(principal: Principal) -> str:
+    return f"{principal.tenant}\x00{principal.namespace}\x00{principal.id}"
+
+
+def own_credentials(auth: AuthSpec, headers: Mapping[str, str]) -> frozenset[str]:
+    """The headers of this request that carry a credential of qorgan's own, whether or not
+    it was the one that authenticated the caller: ``X-Qorgan-Key``, the JWT header, and
+    ``Authorization`` when it holds a bearer token qorgan reads (a JWT where tokens are
+    read from it, or any bearer where API keys are read from it and no ``X-Qorgan-Key``
+    took their place). What is left may be the provider's key (passed through only when
+    the policy says ``traffic.credentials: passthrough``)."""
+    own: set[str] = set()
+    if auth.api_keys and "x-qorgan-key" in headers:
+        own.add("x-qorgan-key")
+    jwt_header = auth.jwt.header.lower() if auth.jwt is not None else None
+    if jwt_header is not None and jwt_header != "authorization" and jwt_header in headers:
+        own.add(jwt_header)
+    value = headers.get("authorization")
+    if value is not None:
+        scheme, _, token = value.strip().partition(" ")
+        bearer = scheme.lower() == "bearer" and bool(token.strip())
+        as_jwt = jwt_header == "authorization" and bearer and looks_like_jwt(token.strip())
+        as_key = bool(auth.api_keys) and bearer and "x-qorgan-key" not in headers
+        if as_jwt or as_key:
+            own.add("authorization")
+    return frozenset(own)
+
+
+__all__ = ["ISSUED_PREFIX", "Caller", "Identity", "build_authenticator", "own_credentials"]

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from qorgan.consent.base import ConsentRegistry
+from qorgan.consent.identifiers import identifier_keys
 from qorgan.consent.model import ConsentView
 from qorgan.consent.registry import SubjectHasher, consent_view
-from qorgan.errors import ConsentError, PayloadError
+from qorgan.errors import ConsentError, ForbiddenError, PayloadError
 from qorgan.identity import Caller, Identity
 from qorgan.policy.context import DecisionContext, Destination
 from qorgan.policy.engine import PolicyEngine
@@ -26,6 +27,8 @@ from qorgan.types import Direction, Principal
 
 #: longest conversation id a caller may name
 MAX_CONVERSATION_ID = 256
+#: the conversation header's value that asks the guard to start a conversation
+NEW_CONVERSATION = "new"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,14 +38,21 @@ class RequestContext:
     endpoint: Endpoint
     engine: PolicyEngine  #: the policy version this request runs under, start to end
     principal: Principal
-    consumed_authorization: bool
+    #: request headers that carry qorgan's own credentials: never forwarded
+    own_credentials: frozenset[str]
     purpose: str | None
     subject_key: str | None
     model: str | None
     destination: Destination
     scope: VaultScope
+    #: the request named no conversation: its pseudonyms live as long as it and its answer
+    one_shot: bool
     stream: bool
+    #: a conversation id this guard issued for the request (the caller asked for a new one)
+    issued_conversation: str | None = None
     consent: ConsentView | None = None
+    #: whether a value is one of the data subject's own identifiers (consent attribution)
+    subject_match: SubjectMatch | None = None
 
     def decision_context(self, direction: Direction) -> DecisionContext:
         return DecisionContext(self.principal, self.purpose, self.destination, direction,
@@ -64,6 +74,38 @@ class RequestContext:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _context_value(
+    name: str, header: str | None, principal: Principal, allowed: set[str]
+) -> str | None:
+    """``name`` (purpose, subject) of a request: what the verified identity says wins; a
+    header only fills in what it does not say, where the policy allows it, and a header
+    that contradicts it is refused."""
+    claimed = _str(principal.attributes.get(name))
+    if header is not None and name not in allowed:
+        raise PayloadError(f"the policy does not take the {name} from a header",
+                           code="header_not_allowed")
+    if claimed is not None:
+        if header and header != claimed:
+            raise ForbiddenError(f"the {name} header contradicts the verified identity",
+                                 code="claim_conflict")
+        return claimed
+    return header or None
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectMatch:
+    """The data subject's identifiers, as keyed hashes: the id the request names and those
+    recorded with its consents. A value that hashes into them is the subject's own; any
+    other personal data in the request is a third person's (no consent of the subject's
+    covers it)."""
+
+    keys: frozenset[str]
+    hasher: SubjectHasher
+
+    def __call__(self, value: str) -> bool:
+        return bool(identifier_keys(self.hasher, value) & self.keys)
 
 
 class ContextBuilder:
@@ -91,18 +133,17 @@ class ContextBuilder:
         :meth:`with_consent` only; never stored)."""
         names = engine.context
         principal = caller.principal
-        attrs = principal.attributes
-        purpose = headers.get(names.purpose_header.lower()) or _str(attrs.get("purpose"))
-        subject = headers.get(names.subject_header.lower()) or _str(attrs.get("subject"))
-        conversation = headers.get(names.conversation_header.lower())
-        if not conversation:
+        allowed: set[str] = set(names.from_headers)
+        purpose = _context_value("purpose", headers.get(names.purpose_header.lower()),
+                                 principal, allowed)
+        subject = _context_value("subject", headers.get(names.subject_header.lower()),
+                                 principal, allowed)
+        conversation, issued = self._conversation(
+            headers.get(names.conversation_header.lower()), principal, allowed)
+        one_shot = conversation is None
+        if conversation is None:
             # no conversation named: pseudonyms live for this request and its response only
             conversation = "request:" + secrets.token_hex(16)
-        elif len(conversation) > MAX_CONVERSATION_ID:
-            raise PayloadError(
-                f"conversation id is longer than {MAX_CONVERSATION_ID} characters",
-                code="invalid_header",
-            )
         model = endpoint.adapter.model(body)
         context = RequestContext(
             request_id=request_id,
@@ -110,7 +151,7 @@ class ContextBuilder:
             endpoint=endpoint,
             engine=engine,
             principal=principal,
-            consumed_authorization=caller.consumed_authorization,
+            own_credentials=caller.credential_headers,
             purpose=purpose,
             subject_key=self._hasher(subject) if subject is not None else None,
             model=model,
@@ -119,9 +160,40 @@ class ContextBuilder:
                 tenant=principal.tenant,
                 conversation=self._identity.conversation_key(principal, conversation),
             ),
+            one_shot=one_shot,
             stream=endpoint.adapter.is_stream(body),
+            issued_conversation=issued,
         )
         return context, subject
+
+    def _conversation(
+        self, named: str | None, principal: Principal, allowed: set[str]
+    ) -> tuple[str | None, str | None]:
+        """The conversation a request continues, and the id issued when it starts one.
+
+        An authenticated caller names its own ids (scoped to it). An anonymous caller has
+        no identity to scope by, so it may only continue a conversation this guard issued
+        to it (``new`` asks for one): a guessed or shared id reaches nothing."""
+        if not named:
+            return None, None
+        if "conversation" not in allowed:
+            raise PayloadError("the policy does not take the conversation from a header",
+                               code="header_not_allowed")
+        if len(named) > MAX_CONVERSATION_ID:
+            raise PayloadError(
+                f"conversation id is longer than {MAX_CONVERSATION_ID} characters",
+                code="invalid_header",
+            )
+        if named == NEW_CONVERSATION:
+            issued = self._identity.issue_conversation()
+            return issued, issued
+        if not principal.authenticated and not self._identity.issued(named):
+            raise PayloadError(
+                "an unauthenticated caller continues only a conversation this guard issued "
+                f"(send '{NEW_CONVERSATION}' to start one)",
+                code="conversation_not_issued",
+            )
+        return named, None
 
     async def with_consent(self, context: RequestContext, subject: str | None) -> RequestContext:
         """The context with the subject's consents for the request's purpose, when the
@@ -136,7 +208,14 @@ class ContextBuilder:
             raise
         except Exception as exc:
             raise ConsentError("consent registry is unavailable") from exc
-        return replace(context, consent=view)
+        match = None
+        if subject is not None and engine.consent.attribution == "subject":
+            keys = set(identifier_keys(self._hasher, subject))
+            for record in view.records:
+                keys |= record.identifiers
+            match = SubjectMatch(frozenset(keys), self._hasher)
+        return replace(context, consent=view, subject_match=match)
 
 
-__all__ = ["MAX_CONVERSATION_ID", "ContextBuilder", "RequestContext"]
+__all__ = ["MAX_CONVERSATION_ID", "NEW_CONVERSATION", "ContextBuilder", "RequestContext",
+           "SubjectMatch"]

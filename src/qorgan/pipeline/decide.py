@@ -3,21 +3,31 @@ denial, or personal data in a JSON key stops the request here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qorgan.decision import Decision
 from qorgan.errors import PayloadError, PolicyBlocked
 from qorgan.pipeline.context import RequestContext
 from qorgan.pipeline.detect import Detected
-from qorgan.types import Direction
+from qorgan.types import Direction, Finding
 
 
-def decide_request(ctx: RequestContext, detected: Detected) -> Decision:
+def decide_request(ctx: RequestContext, texts: Sequence[str], detected: Detected) -> Decision:
+    """``texts`` are the request's texts (``Extracted.texts``), in the order of the
+    findings: a finding is the data subject's own when its value is one of the subject's
+    identifiers (``RequestContext.subject_match``)."""
     engine = ctx.engine
     if engine.mode == "enforce" and detected.in_keys:
         # a key cannot be rewritten without breaking what reads it: refuse instead
         raise PayloadError("a JSON object key holds personal data; move it into a value",
                            code="personal_data_in_key")
+    match = ctx.subject_match
+
+    def subject_of(slot: int, finding: Finding) -> bool:
+        return match is not None and match(texts[slot][finding.start:finding.end])
+
     return engine.decide(detected.findings, ctx.decision_context(Direction.REQUEST),
-                         ctx.consent)
+                         ctx.consent, subject_of)
 
 
 def refusal(decision: Decision) -> PolicyBlocked | None:

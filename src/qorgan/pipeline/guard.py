@@ -12,6 +12,7 @@ is forwarded (503 with a code) unless the policy's ``on_error: allow`` says othe
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -20,6 +21,7 @@ from qorgan._aio import aclose
 from qorgan.errors import (
     ConsentError,
     DetectionError,
+    PayloadError,
     PolicyBlocked,
     PolicyError,
     QorganError,
@@ -31,7 +33,7 @@ from qorgan.pipeline.audit import Trail
 from qorgan.pipeline.context import ContextBuilder, RequestContext
 from qorgan.pipeline.decide import decide_request, refusal
 from qorgan.pipeline.detect import detect_request
-from qorgan.pipeline.extract import Extracted, extract
+from qorgan.pipeline.extract import Extracted, extract, parse_query
 from qorgan.pipeline.forward import upstream_headers, upstream_request
 from qorgan.pipeline.messages import (
     GuardRequest,
@@ -62,6 +64,8 @@ _DROP_RESPONSE_HEADERS = frozenset(
 _PROTECTIVE = (DetectionError, ConsentError, VaultError, PolicyError)
 #: the largest whole (non-streamed) answer read, as a multiple of the request limit
 _RESPONSE_FACTOR = 16
+#: a read-only route's query values: ids, cursors, numbers
+_QUERY_VALUE = re.compile(r"[A-Za-z0-9_.:\-]{0,128}")
 
 
 class Guard:
@@ -98,6 +102,8 @@ class Guard:
                       endpoint=endpoint, route=route, request_id=request_id,
                       instance=self.runtime.settings.instance)
         trail.open(request.headers)
+        ctx: RequestContext | None = None
+        streaming = False
         try:
             body = read_body(request, engine.traffic)
             caller = await self.runtime.identity.identify(engine.auth, engine.version,
@@ -107,13 +113,15 @@ class Guard:
                 caller=caller, headers=request.headers, body=body,
             )
             trail.context(ctx)
-            extracted = extract(endpoint, body)
-            ctx, rewritten, tokens = await self._protect(ctx, subject, extracted, trail)
-            forward = upstream_request(ctx, request, rewritten,
+            extracted = extract(endpoint, body, request.query)
+            ctx, rewritten, query, tokens = await self._protect(ctx, subject, extracted, trail)
+            forward = upstream_request(ctx, request, rewritten, query,
                                        self.runtime.settings.upstream_api_key)
             with trail.stage("upstream"):
                 response = await upstream(forward)
-            return await self._respond(ctx, tokens, response, trail)
+            answer = await self._respond(ctx, tokens, response, trail)
+            streaming = answer.chunks is not None
+            return answer
         except QorganError as exc:
             trail.finish(status=exc.status, error=exc)
             return error_response(exc, request_id, endpoint.provider)
@@ -122,31 +130,46 @@ class Guard:
             err = QorganError("internal error")
             trail.finish(status=500, error=err)
             return error_response(err, request_id, endpoint.provider)
+        finally:
+            if ctx is not None and not streaming:
+                await self._release(ctx)
+
+    async def _release(self, ctx: RequestContext) -> None:
+        """A one-shot request's pseudonyms are forgotten once its answer is out."""
+        if not ctx.one_shot:
+            return
+        vault, _ = self.runtime.vault_for(one_shot=True)
+        try:
+            await vault.forget(ctx.scope)
+        except QorganError as exc:  # the scope expires with its TTL all the same
+            log.warning("request %s: one-shot scope not forgotten: %s", ctx.request_id,
+                        exc.code)
 
     async def _protect(
         self, ctx: RequestContext, subject: str | None, extracted: Extracted, trail: Trail
-    ) -> tuple[RequestContext, Mapping[str, Any], Tokens | None]:
+    ) -> tuple[RequestContext, Mapping[str, Any], str, Tokens | None]:
         """The protective steps — consent, detect, decide, transform — and the policy's
         ``on_error`` when one of them fails."""
         runtime = self.runtime
-        body = extracted.body
+        body, query = extracted.body, extracted.raw_query
+        vault, transformer = runtime.vault_for(ctx.one_shot)
         try:
             ctx = await self._contexts.with_consent(ctx, subject)
             with trail.stage("detect"):
                 detected = await detect_request(runtime.detection,
                                                 ctx.engine.detection_config(), extracted)
             with trail.stage("decide"):
-                decision = decide_request(ctx, detected)
+                decision = decide_request(ctx, extracted.texts, detected)
             trail.decided(decision)
             blocked = refusal(decision)
             if blocked is not None:
                 raise blocked
             if decision.enforced:
                 with trail.stage("transform"):
-                    body = await transform_request(runtime.transformer, extracted, decision,
-                                                   ctx.scope)
-            tokens = await load_tokens(runtime.vault, ctx.scope)
-            return ctx, body, tokens
+                    body, query = await transform_request(transformer, extracted, decision,
+                                                          ctx.scope)
+            tokens = await load_tokens(vault, ctx.scope)
+            return ctx, body, query, tokens
         except _PROTECTIVE as exc:
             if isinstance(exc, PolicyBlocked) or ctx.engine.on_error != "allow":
                 raise
@@ -154,7 +177,7 @@ class Guard:
             log.warning("request %s: %s; forwarded unchanged (on_error: allow)",
                         ctx.request_id, exc.code)
             trail.degraded(exc)
-            return ctx, extracted.body, None
+            return ctx, extracted.body, extracted.raw_query, None
 
     async def _respond(
         self, ctx: RequestContext, tokens: Tokens | None, response: UpstreamResponse,
@@ -168,15 +191,20 @@ class Guard:
             # Law 230-VIII Art. 21: output produced with AI carries a machine-readable mark
             headers.append((label.label_header.lower(), label.label_value))
         headers.append(("x-request-id", ctx.request_id))
+        if ctx.issued_conversation is not None:
+            # the conversation this request started: the caller continues it with this id
+            headers.append((ctx.engine.context.conversation_header.lower(),
+                            ctx.issued_conversation))
+        _, transformer = self.runtime.vault_for(ctx.one_shot)
         scanner = ResponseScanner(ctx, detection=self.runtime.detection,
-                                  transformer=self.runtime.transformer, tokens=tokens,
-                                  stage=trail.stage)
+                                  transformer=transformer, tokens=tokens, stage=trail.stage)
         trail.response(scanner.result)
         if response.chunks is not None and media_type(content_type) == "text/event-stream":
             headers.append(("content-type", content_type))
 
-            def done(status: int, error: QorganError | None) -> None:
+            async def done(status: int, error: QorganError | None) -> None:
                 trail.finish(status=status, error=error)
+                await self._release(ctx)
 
             stream = scanner.stream(response.chunks, status=response.status, done=done)
             return GuardResponse(response.status, headers, chunks=stream)
@@ -200,8 +228,13 @@ class Guard:
         try:
             caller = await self.runtime.identity.identify(engine.auth, engine.version,
                                                           request.headers)
+            for _, value in parse_query(request.query):
+                # a listing reads ids and cursors, never text: nothing else goes upstream
+                if not _QUERY_VALUE.fullmatch(value):
+                    raise PayloadError("a query parameter of this route is not an identifier",
+                                       code="invalid_query")
             headers = upstream_headers(engine, provider, request.headers,
-                                       consumed=caller.consumed_authorization,
+                                       own_credentials=caller.credential_headers,
                                        upstream_key=self.runtime.settings.upstream_api_key)
             response = await upstream(
                 UpstreamRequest(request.method, request.route.strip("/"), headers, b"", False,

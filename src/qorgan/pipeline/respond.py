@@ -13,7 +13,7 @@ pattern recognizers alone, without NER.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
@@ -33,7 +33,7 @@ from qorgan.types import Action, Direction, Finding
 
 Stage = Callable[[str], AbstractContextManager[object]]
 #: called once when a streamed answer ends: its status and the error it ended in, if any
-StreamDone = Callable[[int, "QorganError | None"], None]
+StreamDone = Callable[[int, "QorganError | None"], Awaitable[None]]
 
 
 def within(findings: Sequence[Finding], offset: int) -> list[Finding]:
@@ -115,8 +115,13 @@ class ResponseScanner:
                     if not any(f.start < e and s < f.end for s, e in marks)]
         decided: list[FindingDecision] = []
         if findings:
+            match = ctx.subject_match
+
+            def subject_of(slot: int, finding: Finding) -> bool:
+                return match is not None and match(text[finding.start:finding.end])
+
             decision = engine.decide([findings], ctx.decision_context(Direction.RESPONSE),
-                                     ctx.consent)
+                                     ctx.consent, subject_of)
             for fd in decision.findings:
                 # output already exists: a value a rule would block is redacted instead
                 if fd.action is Action.BLOCK:
@@ -234,7 +239,7 @@ class ResponseScanner:
                 # the rewriter turned a failure into an SSE error event for the client; the
                 # audit record still says the request ended in error
                 error = QorganError("stream ended in error", code=stats.error)
-            done(status, error)
+            await done(status, error)
 
 
 __all__ = ["ResponseResult", "ResponseScanner", "needs_ner", "within"]

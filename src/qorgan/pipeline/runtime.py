@@ -33,7 +33,7 @@ from qorgan.policy.engine import PolicyEngine
 from qorgan.policy.loader import load_policy
 from qorgan.policy.reload import PolicyHolder
 from qorgan.settings import Settings
-from qorgan.transform import Keyring, Transformer, Vault
+from qorgan.transform import Keyring, MemoryVault, Transformer, Vault
 from qorgan.transform.backends import open_vault
 
 
@@ -59,6 +59,12 @@ class Runtime:
         self.auditor = auditor
         self.keyring = Keyring(settings.master_key)
         self.transformer = Transformer(vault, self.keyring)
+        # A request that names no conversation keeps its pseudonyms here, in this process,
+        # for as long as it and its answer take: nothing else ever reads them, and they are
+        # forgotten when the answer ends (``Guard``), wherever conversations are kept.
+        self.oneshot_vault = MemoryVault(ttl=settings.vault_ttl,
+                                         max_scopes=settings.vault_max_conversations)
+        self.oneshot_transformer = Transformer(self.oneshot_vault, self.keyring)
         self.hasher = SubjectHasher(settings.subject_key)
         self.identity = Identity(settings.subject_key, resolver=resolver)
         self.detection = DetectionService(
@@ -85,7 +91,7 @@ class Runtime:
             raise ConfigError("the master key is required")
         holder = PolicyHolder(settings.policy)
         vault = open_vault(settings.vault_url, Keyring(settings.master_key),
-                           ttl=settings.vault_ttl)
+                           ttl=settings.vault_ttl, max_scopes=settings.vault_max_conversations)
         consent: ConsentRegistry | None = None
         if settings.consent_url:
             consent = CachedRegistry(
@@ -120,6 +126,13 @@ class Runtime:
 
     def policy(self) -> PolicyEngine:
         return self.holder.current
+
+    def vault_for(self, one_shot: bool) -> tuple[Vault, Transformer]:
+        """Where a request's pseudonyms live: its own process for a one-shot request, the
+        configured vault for a conversation."""
+        if one_shot:
+            return self.oneshot_vault, self.oneshot_transformer
+        return self.vault, self.transformer
 
     def warm_up(self) -> None:
         """Load models now rather than on the first request."""

@@ -4,6 +4,7 @@ the conversation's scope), and the scope's tokens loaded for restoring the answe
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,19 +26,26 @@ class Tokens:
 
 async def transform_request(
     transformer: Transformer, extracted: Extracted, decision: Decision, scope: VaultScope
-) -> Mapping[str, Any]:
-    """The body with every slot's text transformed; the same object when nothing changed."""
-    slots = extracted.slots
-    per_slot: list[list[FindingDecision]] = [[] for _ in slots]
+) -> tuple[Mapping[str, Any], str]:
+    """The body and the query string with every text transformed; each the same as it came
+    when nothing in it changed."""
+    texts = extracted.texts
+    per_text: list[list[FindingDecision]] = [[] for _ in texts]
     for fd in decision.findings:
-        per_slot[fd.slot].append(fd)
-    # every slot goes through the transformer, findings or not: placeholder-shaped text the
+        per_text[fd.slot].append(fd)
+    # every text goes through the transformer, findings or not: placeholder-shaped text the
     # caller wrote anywhere is reserved so the vault never issues it
-    texts = await transformer.apply_many([slot.text for slot in slots], per_slot, scope)
-    if all(new == slot.text for new, slot in zip(texts, slots, strict=True)):
-        return extracted.body
-    rewritten: Mapping[str, Any] = apply_slots(extracted.body, slots, texts)
-    return rewritten
+    new = await transformer.apply_many(texts, per_text, scope)
+    slots = extracted.slots
+    n = len(slots)
+    body = extracted.body
+    if new[:n] != texts[:n]:
+        body = apply_slots(extracted.body, slots, new[:n])
+    query = extracted.raw_query
+    if new[n:] != texts[n:]:
+        query = urllib.parse.urlencode(
+            [(name, value) for (name, _), value in zip(extracted.query, new[n:], strict=True)])
+    return body, query
 
 
 async def load_tokens(vault: Vault, scope: VaultScope) -> Tokens:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import fnmatch
 import logging
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -36,6 +37,7 @@ from qorgan.policy.rules import CompiledRule
 from qorgan.policy.schema import (
     ACTION_PARAMS,
     AuthSpec,
+    ConsentSpec,
     ContextSpec,
     ResponseSpec,
     TrafficSpec,
@@ -68,6 +70,8 @@ class PolicyEngine:
                     rule.spec.operator_params(action)
                 )
         self._detection = policy.detection.to_config()
+        self._forward_headers = {name: re.compile(pattern) for name, pattern
+                                 in policy.traffic.forward_headers.items()}
         self.condition_errors = 0
 
     # -- what the rest of qorgan reads ------------------------------------------------------
@@ -111,6 +115,15 @@ class PolicyEngine:
     @property
     def traffic(self) -> TrafficSpec:
         return self._loaded.policy.traffic
+
+    @property
+    def forward_headers(self) -> Mapping[str, re.Pattern[str]]:
+        """The policy's own additions to the forwarded headers, compiled."""
+        return self._forward_headers
+
+    @property
+    def consent(self) -> ConsentSpec:
+        return self._loaded.policy.consent
 
     @property
     def auth(self) -> AuthSpec:
@@ -215,15 +228,24 @@ class PolicyEngine:
         findings: Sequence[Sequence[Finding]],
         ctx: DecisionContext,
         consent: ConsentView | None = None,
+        subject_of: Callable[[int, Finding], bool] | None = None,
     ) -> Decision:
-        """Decide every finding (``findings[i]`` are the findings of text slot ``i``)."""
+        """Decide every finding (``findings[i]`` are the findings of text slot ``i``).
+
+        ``subject_of(slot, finding)`` says whether a finding is the data subject's own
+        identifier; under ``consent.attribution: subject`` only those get the subject's
+        consent, every other one is ``third_party`` (no consent of the subject's covers
+        it). Without ``subject_of`` (a policy test, an explanation) every finding counts as
+        the subject's."""
         run = _Run(self, ctx, consent)
+        attribute = self.consent.attribution == "subject"
         decided: list[FindingDecision] = []
         block_rules: dict[str, None] = {}
         for slot, slot_findings in enumerate(findings):
             for finding in slot_findings:
+                own = not attribute or subject_of is None or subject_of(slot, finding)
                 action, rule_id, category, status, reason, params, monitored = run.outcome(
-                    finding)
+                    finding, own)
                 if action is Action.BLOCK:
                     block_rules.setdefault(rule_id, None)
                 decided.append(
@@ -271,7 +293,7 @@ class _Run:
         self._activation: dict[str, Any] | None = None
         self._ctx = ctx
         self._statuses: dict[str | None, ConsentStatus] = {}
-        self._memo: dict[tuple[str, float | None], _Outcome] = {}
+        self._memo: dict[tuple[str, float | None, bool], _Outcome] = {}
         candidates: list[CompiledRule] = []
         for rule in engine.rules:
             if rule.request_mismatch(ctx, purpose) is not None:
@@ -290,7 +312,15 @@ class _Run:
             self._activation = self.engine.activation(self._ctx)
         return self._activation
 
-    def status(self, category: str | None) -> ConsentStatus:
+    def status(self, category: str | None, own: bool = True) -> ConsentStatus:
+        """The consent status of a finding of ``category``; ``own``: the finding is the data
+        subject's (else no consent of the subject's covers it)."""
+        if not own:
+            if self.consent is None:
+                return ConsentStatus.UNAVAILABLE
+            if not self.consent.subject_present:
+                return ConsentStatus.MISSING_SUBJECT
+            return ConsentStatus.THIRD_PARTY
         status = self._statuses.get(category)
         if status is None:
             status = self.engine.consent_status(
@@ -300,7 +330,8 @@ class _Run:
         return status
 
     def _check(
-        self, rule: CompiledRule, cond: Condition, finding: Finding | None, category: str | None
+        self, rule: CompiledRule, cond: Condition, finding: Finding | None, category: str | None,
+        own: bool = True,
     ) -> bool:
         variables = self.activation()
         if finding is not None:
@@ -313,22 +344,22 @@ class _Run:
                 },
             }
             if "consent" in cond.variables:
-                variables["consent"] = self.status(category).value
+                variables["consent"] = self.status(category, own).value
         try:
             return cond.evaluate(variables)
         except ConditionError:
             self.failed.add(rule.id)
             return False
 
-    def outcome(self, finding: Finding) -> _Outcome:
-        key = (finding.entity_type, finding.score if self._by_score else None)
+    def outcome(self, finding: Finding, own: bool = True) -> _Outcome:
+        key = (finding.entity_type, finding.score if self._by_score else None, own)
         cached = self._memo.get(key)
         if cached is None:
-            cached = self._decide(finding)
+            cached = self._decide(finding, own)
             self._memo[key] = cached
         return cached
 
-    def _decide(self, finding: Finding) -> _Outcome:
+    def _decide(self, finding: Finding, own: bool) -> _Outcome:
         engine = self.engine
         entity = finding.entity_type
         category = engine.category(entity)
@@ -339,14 +370,15 @@ class _Run:
             if rule.entities is not None and entity not in rule.entities:
                 continue
             cond = rule.condition
-            ok = cond is None or not cond.per_finding or self._check(rule, cond, finding, category)
+            ok = cond is None or not cond.per_finding or self._check(rule, cond, finding,
+                                                                      category, own)
             if not ok:
                 continue
             spec = rule.spec
             if not spec.require_consent:
                 action, status, reason = spec.action, ConsentStatus.NOT_REQUIRED, f"rule {rule.id}"
             else:
-                status = self.status(category)
+                status = self.status(category, own)
                 if status is ConsentStatus.GRANTED:
                     action, reason = spec.action, f"rule {rule.id}: consent granted"
                 else:

@@ -195,6 +195,10 @@ class ContextSpec(_Model):
     subject_header: str = "X-Qorgan-Subject"
     purpose_header: str = "X-Qorgan-Purpose"
     conversation_header: str = "X-Qorgan-Conversation"
+    #: what a request header may say at all; a verified identity's own claim always wins,
+    #: and a header that contradicts it is refused
+    from_headers: tuple[Literal["purpose", "subject", "conversation"], ...] = (
+        "purpose", "subject", "conversation")
 
     @field_validator("subject_header", "purpose_header", "conversation_header")
     @classmethod
@@ -204,12 +208,50 @@ class ContextSpec(_Model):
         return value
 
 
+#: headers no policy can forward: hop-by-hop, framing, credentials and qorgan's own
+_NEVER_FORWARDED = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+    "transfer-encoding", "upgrade", "host", "content-length", "content-encoding",
+    "accept-encoding", "content-type", "cookie", "forwarded", "authorization", "x-api-key",
+    "api-key", "traceparent", "tracestate", "baggage",
+})
+
+
 class TrafficSpec(_Model):
     unknown_routes: Literal["deny", "generic"] = "deny"
     credentials: Literal["passthrough", "configured"] = "passthrough"
+    #: request headers forwarded besides the built-in ones (``accept``, the provider's
+    #: documented headers), each with the regular expression its whole value must match
+    forward_headers: dict[str, str] = Field(default_factory=dict)
     max_body_bytes: int = Field(default=1 << 20, gt=0)
     max_json_depth: int = Field(default=64, gt=0, le=1024)
     max_array_length: int = Field(default=10_000, gt=0)
+
+
+    @field_validator("forward_headers")
+    @classmethod
+    def _forward_headers(cls, value: dict[str, str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, pattern in value.items():
+            lower = name.lower()
+            if not _HEADER.fullmatch(name):
+                raise ValueError("a header name is letters, digits and '-'")
+            if lower in _NEVER_FORWARDED or lower.startswith(("x-qorgan-", "x-forwarded-")):
+                raise ValueError(f"header {name} is never forwarded")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"the pattern for header {name} does not compile: {exc}")\
+                    from exc
+            out[lower] = pattern
+        return out
+
+
+class ConsentSpec(_Model):
+    #: whose data a subject's consent covers: ``subject`` — only values that are the
+    #: subject's own identifiers (the id the request names, and those recorded with the
+    #: consent); ``request`` — everything in the request
+    attribution: Literal["subject", "request"] = "subject"
 
 
 class _MaskParams(_Model):
@@ -336,6 +378,7 @@ class Policy(_Model):
     default_purpose: str | None = None
     auth: AuthSpec = AuthSpec()
     context: ContextSpec = ContextSpec()
+    consent: ConsentSpec = ConsentSpec()
     traffic: TrafficSpec = TrafficSpec()
     rules: tuple[RuleSpec, ...] = Field(min_length=1)
     response: ResponseSpec = ResponseSpec()

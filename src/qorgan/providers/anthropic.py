@@ -7,6 +7,7 @@ code is ``error.code``. The configured upstream key goes in ``x-api-key``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from qorgan.errors import QorganError
@@ -33,6 +34,10 @@ ANTHROPIC = Provider(
     errors=anthropic_error,
     credential="x-api-key",
     marker_headers=("anthropic-version",),
+    headers={
+        "anthropic-version": re.compile(r"\d{4}-\d{2}-\d{2}"),
+        "anthropic-beta": re.compile(r"[a-z0-9_.,-]{1,512}"),
+    },
     routes=(("messages", MessagesAdapter(), AnthropicHandler),),
 )
 

@@ -7,6 +7,7 @@ path asks the registry for the :class:`Endpoint` of a route and never names a pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,9 @@ class Provider:
     errors: ErrorEnvelope
     credential: str = "bearer"
     marker_headers: tuple[str, ...] = ()
+    #: the request headers this provider documents for its clients, each with the shape
+    #: its value must have to be forwarded (``qorgan.pipeline.forward``)
+    headers: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
     routes: tuple[tuple[str, Adapter, type[Handler] | None], ...] = ()
     endpoints: tuple[Endpoint, ...] = field(default=(), init=False)
 

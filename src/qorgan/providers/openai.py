@@ -8,6 +8,7 @@ the OpenAI SDKs raise as the exception class of the HTTP status (``BadRequestErr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from qorgan.errors import QorganError
@@ -29,6 +30,11 @@ OPENAI = Provider(
     name="openai",
     genai_name="openai",
     errors=openai_error,
+    headers={
+        "openai-organization": re.compile(r"org-[A-Za-z0-9]{1,64}"),
+        "openai-project": re.compile(r"proj_[A-Za-z0-9]{1,64}"),
+        "openai-beta": re.compile(r"[a-z0-9_.=,-]{1,128}"),
+    },
     routes=(
         ("chat/completions", ChatAdapter(), ChatHandler),
         ("completions", CompletionsAdapter(), CompletionsHandler),

@@ -12,11 +12,12 @@ from qorgan.transform.redis_vault import RedisVault
 from qorgan.transform.vault import MemoryVault, Vault
 
 
-def open_vault(url: str, keyring: Keyring, *, ttl: float) -> Vault:
+def open_vault(url: str, keyring: Keyring, *, ttl: float, max_scopes: int = 100_000) -> Vault:
+    """``max_scopes``: the most conversations one tenant holds at once."""
     if url == "memory":
-        return MemoryVault(ttl=ttl)
+        return MemoryVault(ttl=ttl, max_scopes=max_scopes)
     if urlsplit(url).scheme in {"redis", "rediss"}:
-        return RedisVault(url, keyring, ttl=ttl)
+        return RedisVault(url, keyring, ttl=ttl, max_scopes=max_scopes)
     raise ConfigError("the vault URL must be 'memory' or a redis:// URL")
 
 

@@ -26,13 +26,14 @@ import json
 import os
 import random
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from qorgan.errors import VaultError
+from qorgan.errors import CapacityError, TenantFull, VaultError
 from qorgan.extras import is_missing, missing_extra
 from qorgan.transform.keyring import Keyring
 from qorgan.transform.placeholders import check_entity_type, is_placeholder, normalize_value
@@ -119,9 +120,28 @@ for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
 return {ARGV[2], ARGV[3]}
 """
 
+# KEYS: the tenant's set of live scopes   ARGV: now ms, expiry ms, max scopes, scope id, ttl ms
+# A scope already counted renews its place; a new one is admitted only below the bound.
+_ADMIT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if not redis.call('ZSCORE', KEYS[1], ARGV[4])
+   and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
+
 
 class RedisVault:
-    """A vault in Redis at ``url``; values sealed under ``keyring``'s per-tenant vault key."""
+    """A vault in Redis at ``url``; values sealed under ``keyring``'s per-tenant vault key.
+
+    One tenant holds at most ``max_scopes`` live scopes: a new one beyond that is refused
+    (``TenantFull``). The count is kept in a sorted set per tenant, renewed when a process
+    first writes to a scope and then every half TTL, so it can lag a scope kept alive by
+    reads alone: the bound may be passed by the scopes admitted in that lag, never more.
+    """
 
     def __init__(
         self,
@@ -133,11 +153,18 @@ class RedisVault:
         rng: random.Random | None = None,
         connect_timeout: float = 2.0,
         timeout: float = 5.0,
+        max_scopes: int = 100_000,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not _REDIS_INSTALLED:
             raise missing_extra("redis", "QORGAN_VAULT_URL is redis://...")
         if ttl <= 0:
             raise ValueError("ttl must be positive")
+        if max_scopes < 1:
+            raise ValueError("max_scopes must be at least 1")
+        self._max_scopes = max_scopes
+        self._clock = clock
+        self._admitted: dict[VaultScope, float] = {}
         self._keyring = keyring
         self._ttl_ms = max(1, int(ttl * 1000))
         self._prefix = prefix
@@ -148,6 +175,7 @@ class RedisVault:
         self._issue = self._client.register_script(_ISSUE)
         self._scope_keys: dict[VaultScope, list[str]] = {}
         self._claim = self._client.register_script(_CLAIM)
+        self._admit_script = self._client.register_script(_ADMIT)
 
     def __repr__(self) -> str:
         return f"RedisVault(prefix={self._prefix!r})"
@@ -170,6 +198,30 @@ class RedisVault:
                 self._scope_keys.clear()
             self._scope_keys[scope] = keys
         return list(keys)
+
+    def _tenant_entry(self, scope: VaultScope) -> tuple[str, str]:
+        """The key of the tenant's set of live scopes, and this scope's member in it."""
+        tenant_key = f"{self._prefix}tenant:{self._mac(scope.tenant, 'tenant', scope.tenant)}"
+        return tenant_key, self._keys(scope)[0].rsplit(":", 1)[0]
+
+    async def _admit(self, scope: VaultScope) -> None:
+        """Count ``scope`` among its tenant's live scopes before writing to it."""
+        now = self._clock()
+        if self._admitted.get(scope, 0.0) > now:
+            return
+        now_ms = int(now * 1000)
+        tenant_key, sid = self._tenant_entry(scope)
+        with _backend_errors():
+            admitted = await self._admit_script(
+                keys=[tenant_key],
+                args=[now_ms, now_ms + self._ttl_ms, self._max_scopes, sid, self._ttl_ms],
+            )
+        if not admitted:
+            raise TenantFull("the tenant holds the most conversations it may; retry when "
+                             "some have expired")
+        if len(self._admitted) >= _SCOPE_MEMO:
+            self._admitted.clear()
+        self._admitted[scope] = now + self._ttl_ms / 2000
 
     def _forward(self, scope: VaultScope, mode: str, entity_type: str, value: str) -> str:
         return self._mac(scope.tenant, "fwd", mode, entity_type, value)
@@ -219,6 +271,8 @@ class RedisVault:
         twice gets one token, and the scope's capacity is checked before anything is
         written); fakes one by one, since a drawn fake may be taken and is drawn again."""
         out: list[str] = [""] * len(requests)
+        if requests:
+            await self._admit(scope)
         keys = self._keys(scope)
         plain: list[int] = []
         items: list[tuple[str, str, str]] = []
@@ -318,6 +372,7 @@ class RedisVault:
         wanted = [t for t in dict.fromkeys(literals) if is_placeholder(t)]
         if not wanted:
             return
+        await self._admit(scope)
         keys = self._keys(scope)
         with _backend_errors():
             async with self._client.pipeline(transaction=True) as pipe:
@@ -327,7 +382,18 @@ class RedisVault:
                     pipe.pexpire(key, self._ttl_ms)
                 results = await pipe.execute()
         if int(results[1]) > MAX_RESERVED_PER_SCOPE:
-            raise VaultError("too many placeholder-shaped literals in one conversation")
+            raise CapacityError(
+                "the conversation holds the most placeholder-shaped literals it may")
+
+    async def forget(self, scope: VaultScope) -> None:
+        keys = self._keys(scope)
+        tenant_key, sid = self._tenant_entry(scope)
+        self._admitted.pop(scope, None)
+        with _backend_errors():
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.delete(*keys)
+                pipe.zrem(tenant_key, sid)
+                await pipe.execute()
 
     async def ping(self) -> None:
         with _backend_errors():
@@ -346,7 +412,8 @@ def _backend_errors() -> Iterator[None]:
         yield
     except ResponseError as exc:
         if "QORGAN_SCOPE_FULL" in str(exc):
-            raise VaultError("too many pseudonyms in one conversation") from exc
+            raise CapacityError(
+                "the conversation holds the most values it may; start a new one") from exc
         raise VaultError("vault backend unavailable") from exc
     except (RedisError, OSError) as exc:
         raise VaultError("vault backend unavailable") from exc

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from qorgan.errors import VaultError
+from qorgan.errors import CapacityError, TenantFull
 from qorgan.transform.placeholders import (
     PLACEHOLDER_RE,
     check_entity_type,
@@ -95,6 +95,10 @@ class Vault(Protocol):
         """Mark placeholder-shaped literals of the caller's text as never to be issued."""
         ...
 
+    async def forget(self, scope: VaultScope) -> None:
+        """Drop a scope and everything in it (a one-shot request's, once it has answered)."""
+        ...
+
     async def ping(self) -> None: ...
 
     async def close(self) -> None: ...
@@ -121,8 +125,10 @@ class _Scope:
 class MemoryVault:
     """An in-process vault: for one replica, tests and the demo.
 
-    A scope expires ``ttl`` seconds after its last use; at most ``max_scopes`` scopes are
-    kept (least recently used evicted first). ``clock`` is injectable for tests.
+    A scope expires ``ttl`` seconds after its last use. One tenant holds at most
+    ``max_scopes`` scopes at once: a new one beyond that is refused (``TenantFull``), never
+    made room for by dropping another caller's conversation. ``clock`` is injectable for
+    tests.
     """
 
     def __init__(
@@ -139,6 +145,7 @@ class MemoryVault:
             raise ValueError("max_scopes must be at least 1")
         self._ttl = ttl
         self._max_scopes = max_scopes
+        self._per_tenant: dict[str, int] = {}
         self._clock = clock
         self._rng = rng or secrets.SystemRandom()
         self._scopes: OrderedDict[VaultScope, _Scope] = OrderedDict()
@@ -155,8 +162,16 @@ class MemoryVault:
             oldest_key, oldest = next(iter(self._scopes.items()))
             if oldest.expires > now:
                 break
-            del self._scopes[oldest_key]
+            self._drop(oldest_key)
         return now
+
+    def _drop(self, scope: VaultScope) -> None:
+        if self._scopes.pop(scope, None) is not None:
+            left = self._per_tenant.get(scope.tenant, 1) - 1
+            if left:
+                self._per_tenant[scope.tenant] = left
+            else:
+                self._per_tenant.pop(scope.tenant, None)
 
     def _get(self, scope: VaultScope) -> _Scope | None:
         now = self._expire()
@@ -169,10 +184,12 @@ class MemoryVault:
     def _get_or_create(self, scope: VaultScope) -> _Scope:
         state = self._get(scope)
         if state is None:
+            if self._per_tenant.get(scope.tenant, 0) >= self._max_scopes:
+                raise TenantFull("the tenant holds the most conversations it may; retry "
+                                 "when some have expired")
             state = _Scope(expires=self._clock() + self._ttl)
             self._scopes[scope] = state
-            while len(self._scopes) > self._max_scopes:
-                self._scopes.popitem(last=False)
+            self._per_tenant[scope.tenant] = self._per_tenant.get(scope.tenant, 0) + 1
         return state
 
     async def pseudonym(
@@ -199,7 +216,7 @@ class MemoryVault:
         if found is not None:
             return found
         if len(state.reverse) >= MAX_TOKENS_PER_SCOPE:
-            raise VaultError("too many pseudonyms in one conversation")
+            raise CapacityError("the conversation holds the most values it may; start a new one")
         token = self._fake(state, entity_type, value) if request.synthesize else None
         if token is None:
             token = self._next_placeholder(state, entity_type)
@@ -253,8 +270,13 @@ class MemoryVault:
                 if token in state.reverse or token in state.reserved:
                     continue
                 if len(state.reserved) >= MAX_RESERVED_PER_SCOPE:
-                    raise VaultError("too many placeholder-shaped literals in one conversation")
+                    raise CapacityError(
+                        "the conversation holds the most placeholder-shaped literals it may")
                 state.reserved.add(token)
+
+    async def forget(self, scope: VaultScope) -> None:
+        with self._lock:
+            self._drop(scope)
 
     async def ping(self) -> None:
         return None
@@ -262,3 +284,4 @@ class MemoryVault:
     async def close(self) -> None:
         with self._lock:
             self._scopes.clear()
+            self._per_tenant.clear()
