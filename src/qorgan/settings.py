@@ -76,6 +76,8 @@ class Settings:
     detect_timeout: float = 10.0
     #: seconds a client may take to send a request body (a slow body is answered 408)
     body_timeout: float = 30.0
+    #: seconds a changed policy file must stay unchanged before it is loaded
+    policy_settle: float = 2.0
     detect_workers: int = 0  # 0: one per core
     #: seconds a stopping server lets requests under way finish before cancelling them
     #: (uvicorn's graceful shutdown; SIGTERM starts it)
@@ -97,6 +99,8 @@ class Settings:
             raise ConfigError("port must be between 1 and 65535")
         if self.workers < 1:
             raise ConfigError("workers must be at least 1")
+        if self.policy_settle < 0:
+            raise ConfigError("policy_settle must not be negative")
         if self.vault_max_conversations < 1:
             raise ConfigError("vault_max_conversations must be at least 1")
         if not self.api_prefix.startswith("/"):

@@ -11,6 +11,7 @@ import pytest
 
 from qorgan.errors import ConfigError, PolicyError
 from qorgan.policy.engine import PolicyEngine
+from qorgan.policy.loader import parse_policy
 from qorgan.policy.reload import PolicyHolder
 
 V1 = "version: 1\nname: one\nrules:\n  - {id: r, action: redact}\n"
@@ -77,7 +78,7 @@ def test_invalid_initial_file_raises(tmp_path: Path) -> None:
 @pytest.mark.anyio
 async def test_watch_picks_up_changes(path: Path) -> None:
     reloaded = anyio.Event()
-    holder = PolicyHolder(path, on_reload=lambda _: reloaded.set())
+    holder = PolicyHolder(path, on_reload=lambda _: reloaded.set(), settle=0.05)
     async with anyio.create_task_group() as tg:
         tg.start_soon(holder.watch, 0.01)
         bump(path, V2)
@@ -194,7 +195,7 @@ async def test_watch_sees_a_configmap_symlink_swap(
 ) -> None:
     volume = ConfigMapDir(tmp_path, V1)
     reloaded = anyio.Event()
-    holder = PolicyHolder(volume.path, on_reload=lambda _: reloaded.set())
+    holder = PolicyHolder(volume.path, on_reload=lambda _: reloaded.set(), settle=0.05)
     assert holder.current.name == "one"
     async with anyio.create_task_group() as tg:
         tg.start_soon(holder.watch, 0.01)
@@ -216,3 +217,75 @@ def test_a_configmap_swap_to_the_same_bytes_is_not_a_new_version(tmp_path: Path)
     assert holder.reload() is False
     assert seen == []
     assert not holder.changed()
+
+
+AUTH_POLICY = """version: 1
+name: guarded
+rules:
+  - {id: r, action: redact}
+auth:
+  required: true
+  api_keys:
+    - {id: agent, sha256: "0000000000000000000000000000000000000000000000000000000000000000"}
+"""
+
+
+def test_a_half_written_file_is_never_loaded(path: Path) -> None:
+    """An editor truncates, writes the first part and pauses, then writes the rest: the part
+    (a valid policy without its auth section) must never be in force."""
+    path.write_text(AUTH_POLICY)
+    holder = PolicyHolder(path, settle=2.0)
+    assert holder.current.auth.required
+    cut = AUTH_POLICY.index("auth:")
+    with path.open("w") as fh:  # truncate, then the first part only
+        fh.write(AUTH_POLICY[:cut])
+    half = path.read_bytes()
+    # the half alone is a valid policy, and a weaker one
+    assert not PolicyEngine(parse_policy(half, "half.yaml")).auth.required
+    assert holder.settled(now=100.0) is False  # changed, not settled yet
+    assert holder.settled(now=101.5) is False  # a pause shorter than the settle time
+    with path.open("a") as fh:  # the rest arrives
+        fh.write(AUTH_POLICY[cut:])
+    assert path.read_bytes() != half
+    assert holder.settled(now=102.0) is False  # changed again: the wait starts over
+    assert holder.settled(now=103.9) is False
+    assert holder.settled(now=104.1) is True
+    assert holder.reload() is False  # the whole file is back: the same version as before
+    assert holder.current.auth.required
+
+
+def test_a_changed_file_settles_before_it_is_loaded(path: Path) -> None:
+    holder = PolicyHolder(path, settle=2.0)
+    assert holder.settled(now=0.0) is False  # nothing changed
+    bump(path, V2)
+    assert holder.settled(now=10.0) is False
+    assert holder.settled(now=12.5) is True
+    assert holder.reload() is True
+    assert holder.current.name == "two"
+    assert holder.settled(now=13.0) is False  # loaded: nothing pending
+
+
+@pytest.mark.anyio
+async def test_watch_waits_for_a_partial_write_to_settle(tmp_path: Path) -> None:
+    path = tmp_path / "guarded.yaml"
+    path.write_bytes(AUTH_POLICY.encode())
+    versions: list[bool] = []
+    reloaded = anyio.Event()
+
+    def seen(engine: PolicyEngine) -> None:
+        versions.append(engine.auth.required)
+        reloaded.set()
+
+    holder = PolicyHolder(path, on_reload=seen, settle=2.0)
+    cut = AUTH_POLICY.index("auth:")
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(holder.watch, 0.02)
+        with path.open("w") as fh:
+            fh.write(AUTH_POLICY[:cut])
+        await anyio.sleep(0.1)  # the pause, far shorter than the settle time
+        with path.open("a") as fh:
+            fh.write(AUTH_POLICY[cut:] + "\n# edited\n")
+        with anyio.fail_after(10):
+            await reloaded.wait()
+        tg.cancel_scope.cancel()
+    assert versions == [True]  # only the whole file was ever loaded

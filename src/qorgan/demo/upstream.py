@@ -32,6 +32,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    query: str = ""
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -67,7 +68,8 @@ class DemoUpstream:
                      "body": r.body.decode("utf-8", "replace")} for r in self.received])
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        self.received.append(Recorded(method, path, headers, body))
+        query = scope.get("query_string", b"").decode("latin-1")
+        self.received.append(Recorded(method, path, headers, body, query))
         del self.received[:-self.max_records]
         if path.endswith("/models") and method in {"GET", "HEAD"}:
             await _json(send, 200, {"object": "list", "data": [

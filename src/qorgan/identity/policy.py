@@ -15,6 +15,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import jwt as pyjwt
+
 from qorgan.errors import AuthError
 from qorgan.identity.apikeys import ApiKeyAuthenticator, ApiKeyEntry
 from qorgan.identity.base import (
@@ -24,7 +26,12 @@ from qorgan.identity.base import (
     ResolverAuthenticator,
     looks_like_jwt,
 )
-from qorgan.identity.jwt_auth import JwtAuthenticator, JwtConfig, secret_from_env
+from qorgan.identity.jwt_auth import (
+    MAX_TOKEN_LENGTH,
+    JwtAuthenticator,
+    JwtConfig,
+    secret_from_env,
+)
 from qorgan.keys import keyed_hash
 from qorgan.policy.schema import AuthSpec
 from qorgan.types import Principal
@@ -150,12 +157,27 @@ def own_credentials(auth: AuthSpec, headers: Mapping[str, str]) -> frozenset[str
     value = headers.get("authorization")
     if value is not None:
         scheme, _, token = value.strip().partition(" ")
-        bearer = scheme.lower() == "bearer" and bool(token.strip())
-        as_jwt = jwt_header == "authorization" and bearer and looks_like_jwt(token.strip())
+        token = token.strip()
+        bearer = scheme.lower() == "bearer" and bool(token)
+        jwt_shaped = bearer and looks_like_jwt(token)
+        as_jwt = jwt_shaped and (jwt_header == "authorization"
+                                 or (auth.jwt is not None and _issued_by(token, auth.jwt.issuer)))
         as_key = bool(auth.api_keys) and bearer and "x-qorgan-key" not in headers
         if as_jwt or as_key:
             own.add("authorization")
     return frozenset(own)
+
+
+def _issued_by(token: str, issuer: str) -> bool:
+    """Whether a token names qorgan's configured issuer (read, not verified: a token of
+    qorgan's issuer is qorgan's credential wherever it is sent)."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        return False
+    try:
+        claims = pyjwt.decode(token, options={"verify_signature": False})
+    except pyjwt.PyJWTError:
+        return False
+    return isinstance(claims, dict) and claims.get("iss") == issuer
 
 
 __all__ = ["ISSUED_PREFIX", "Caller", "Identity", "build_authenticator", "own_credentials"]

@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 
 from opentelemetry import context as otel_context
-from opentelemetry import propagate, trace
+from opentelemetry import trace
 from opentelemetry.trace import Span
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from qorgan.audit.auditor import Auditor
 from qorgan.audit.record import AuditRecord, ident
@@ -29,6 +30,7 @@ from qorgan.providers import Endpoint
 from qorgan.types import Direction
 
 log = logging.getLogger("qorgan.guard")
+_TRACE_CONTEXT = TraceContextTextMapPropagator()
 
 
 class Trail:
@@ -59,8 +61,11 @@ class Trail:
         """Start the request span; without a current trace, the caller's ``traceparent``
         (``carrier``) is its parent, so the trace continues to the upstream."""
         try:
-            if not trace.get_current_span().get_span_context().is_valid:
-                token = otel_context.attach(propagate.extract(carrier))
+            parent = carrier.get("traceparent")
+            if parent and not trace.get_current_span().get_span_context().is_valid:
+                # the caller's trace id and span id only: its tracestate and baggage are the
+                # caller's text, and would reach spans and the upstream from the context
+                token = otel_context.attach(_TRACE_CONTEXT.extract({"traceparent": parent}))
                 self._stack.callback(otel_context.detach, token)
             self._span = self._stack.enter_context(self._auditor.span(
                 operation=self._endpoint.adapter.operation, model=None,

@@ -38,7 +38,9 @@ async def detect_request(
     keys = extracted.keys
     # the joints between neighbouring texts are scanned too: a value cut in two across
     # messages or content parts is whole again there
-    joints = junctions(texts)
+    # only the body's texts run into each other for the model; a query value is a field
+    # of its own
+    joints = junctions(texts[:len(extracted.slots)])
     # identifiers and addresses are what gets cut in two; names across a joint would not
     # read as names, so the joints skip NER
     found, at_joints = await detection.detect_many(config, [

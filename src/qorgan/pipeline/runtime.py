@@ -89,7 +89,7 @@ class Runtime:
         settings = settings.with_keys()
         if settings.master_key is None:
             raise ConfigError("the master key is required")
-        holder = PolicyHolder(settings.policy)
+        holder = PolicyHolder(settings.policy, settle=settings.policy_settle)
         vault = open_vault(settings.vault_url, Keyring(settings.master_key),
                            ttl=settings.vault_ttl, max_scopes=settings.vault_max_conversations)
         consent: ConsentRegistry | None = None

@@ -5,6 +5,13 @@ to end even when a reload happens meanwhile. Changes are found by polling the fi
 inode, mtime and size (cheap; the inode catches a Kubernetes ConfigMap update, an atomic
 swap of the ``..data`` symlink), confirmed by its sha256 (an editor that rewrites the same
 bytes is not a change), or on SIGHUP.
+
+A changed file is loaded only once it has *settled*: its inode, mtime, size and sha256 the
+same for ``settle`` seconds. An editor that truncates the file, writes part of it and
+pauses never puts the half-written policy in force (a policy cut before its ``auth:``
+section is still valid YAML, and weaker). Replacing the file atomically (write a new file,
+then rename it over the old; what a ConfigMap update does) is what deployments should do;
+the settle time covers editors that write in place. SIGHUP reloads at once.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import hashlib
 import logging
 import os
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -38,11 +46,19 @@ class PolicyHolder:
         path: str | Path,
         on_reload: OnReload | None = None,
         on_error: OnError | None = None,
+        *,
+        settle: float = 2.0,
     ) -> None:
+        if settle < 0:
+            raise ValueError("settle must not be negative")
         self._path = path
         self._on_reload = on_reload
         self._on_error = on_error
+        self._settle = settle
         self._stamp = self._stat()
+        #: the changed file as last seen (stat, sha256) and since when it looks so
+        self._seen: tuple[tuple[int, int, int, int] | None, str | None] | None = None
+        self._seen_since = 0.0
         self._current = PolicyEngine(load_policy(path))
         self._previous_handler: Callable[[int, FrameType | None], Any] | int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -104,15 +120,35 @@ class PolicyHolder:
         """Whether the file's mtime or size differ from the last load."""
         return self._stat() != self._stamp
 
-    async def watch(self, interval: float = 1.0) -> None:
-        """Poll for changes until cancelled.
+    def settled(self, now: float) -> bool:
+        """Whether the file changed since the last load and has since stayed the same for
+        ``settle`` seconds (``now`` on a monotonic clock)."""
+        if not self.changed():
+            self._seen = None
+            return False
+        looks = (self._stat(), self._digest())
+        if looks != self._seen:
+            self._seen, self._seen_since = looks, now
+        return now - self._seen_since >= self._settle
 
-        Parsing runs in a worker thread so requests keep flowing; the swap and the callbacks
-        run on the event loop.
+    def _digest(self) -> str | None:
+        try:
+            raw, _ = read_source(self._path)
+        except PolicyError:
+            return None
+        return hashlib.sha256(raw).hexdigest()
+
+    async def watch(self, interval: float = 1.0) -> None:
+        """Poll for changes until cancelled; reload a changed file once it has settled.
+
+        Reading and parsing run in a worker thread so requests keep flowing; the swap and
+        the callbacks run on the event loop.
         """
         while True:
             await anyio.sleep(interval)
-            if self.changed():
+            if self.changed() and await anyio.to_thread.run_sync(
+                    self.settled, time.monotonic()):
+                self._seen = None
                 self._swap(await anyio.to_thread.run_sync(self._build))
 
     def install_sighup(self) -> None:
