@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import pytest
 import tldextract
 
-from qorgan.detection.recognizers import emails
 from qorgan.detection.config import CustomPattern, DetectionConfig
 from qorgan.detection.engine import Detector, resolve_overlaps
+from qorgan.detection.recognizers import emails
 from qorgan.errors import ConfigError, DetectionError
 from qorgan.types import Finding
 
