@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+
 import traffic_fixtures as tf
 
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

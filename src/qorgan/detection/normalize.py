@@ -12,9 +12,10 @@ What is undone, and why:
   (``аdmin@example.com`` with a Cyrillic ``а``); ordinary Russian and Kazakh words are left
   alone so names still read as names, and so is an internationalised address
   (``айгерим@почта.рф``), whose words have letters that look like no Latin one;
-* twelve digits split by spaces, dots, dashes, slashes or underscores
+* twelve digits split evenly by spaces, dots, dashes, slashes or underscores
   (``9 0 1 1 2 3 3 0 0 2 5 8``, ``901.123.300.258``, ``9011/2330/0258``): joined, so the
-  IIN/BIN recognizers see one number.
+  IIN/BIN recognizers see one number. Uneven groups are left as they are: that is how
+  phone numbers are written (``0151 23456789``).
 
 Most text needs none of this: runs of characters NFKC keeps are copied whole, and a text
 with nothing to change is returned as it is, without an offset map.

@@ -50,13 +50,19 @@ _DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _SSN_SHAPE = re.compile(r"\d{3}-\d\d-\d{4}")
 # a label right before the number, optionally followed by "number"/"no."/"№"/"#"
 _LABEL_BEFORE = re.compile(
-    r"(?i)(?:\b(?:order|invoice|ticket|ref|reference|tracking|code|id|no|sku|part|serial|"
+    r"(?i)\b(?:order|invoice|ticket|ref|reference|tracking|code|id|sku|part|serial|"
     r"model|article|item|batch|lot|case|claim|booking|reservation|confirmation|"
     r"transaction|receipt|account|acct|contract|policy|isbn|issn|doi|version|build|"
     r"заказ\w*|счет\w*|счёт\w*|фактур\w*|накладн\w*|артикул\w*|договор\w*|квитанц\w*|"
     r"заявк\w*|билет\w*|тикет\w*|чек\w*|тапсырыс\w*|шот\w*|түбіртек\w*|келісімшарт\w*)"
-    r"|№|#)"
     r"(?:\W{0,3}(?:number|num|no|nr|номер|нөмірі|№|#))?\W{0,3}$"
+)
+# "no.", "№" (NFKC: "No") or "#" alone label a number too, unless a phone word comes before
+# them: "Phone no. 212-504-7577", "тел. № 8 701 ..." are phones
+_NUMBER_SIGN_BEFORE = re.compile(r"(?i)(?:\bno\.?|№|#)\W{0,3}$")
+_PHONE_WORD_BEFORE = re.compile(
+    r"(?i)(?:phone|tel|mobile|mob|cell|fax|whatsapp|contact|телефон|тел|моб|факс|нөмір|"
+    r"ұялы)\w*\W{0,3}$"
 )
 _LABEL_WINDOW = 40
 
@@ -124,7 +130,11 @@ class IntlPhoneRecognizer(ScanRecognizer):
 
 def labelled(text: str, start: int) -> bool:
     """Whether a label such as "order" or "номер заказа" ends right before ``start``."""
-    return _LABEL_BEFORE.search(text, max(0, start - _LABEL_WINDOW), start) is not None
+    window = max(0, start - _LABEL_WINDOW)
+    if _LABEL_BEFORE.search(text, window, start) is not None:
+        return True
+    sign = _NUMBER_SIGN_BEFORE.search(text, window, start)
+    return sign is not None and _PHONE_WORD_BEFORE.search(text, window, sign.start()) is None
 
 
 def _parse(chunk: str, region: str | None) -> phonenumbers.PhoneNumber | None:
