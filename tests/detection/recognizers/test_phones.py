@@ -95,6 +95,8 @@ NEGATIVES = [
     "The years 1941-1945",
     "Sizes 42-44-46-48",
     "Population 19 000 000",
+    "weights [ 0.3955571 ,  0.11600914, -0.35206917]",
+    "precision = 0.982492",
     # IINs, bare or split, are not phones
     "ИИН 901123300258",
     "ИИН 901 123 300 258",

@@ -177,6 +177,8 @@ NEGATIVES = [
     (UrlPasswordRecognizer, "postgres://user:${DB_PASSWORD}@localhost/db"),
     (UrlPasswordRecognizer, "redis://:<password>@cache:6379"),
     (UrlPasswordRecognizer, "mysql://root:****@localhost/shop"),
+    (UrlPasswordRecognizer, "s3://access_key_id:secret_access_key@bucket/key"),
+    (UrlPasswordRecognizer, "amqp://user:your-pass@mq/vhost"),
     (UrlPasswordRecognizer, "see http://example.com/a:b@c for the syntax"),
     (UrlPasswordRecognizer, "mailto:aigerim@mail.kz"),
 ]

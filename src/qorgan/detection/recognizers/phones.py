@@ -15,9 +15,9 @@ How a number is written decides its score, not a context word:
 
 libphonenumber's own matcher checks the grouping and that a national prefix is written
 where its plan wants one (``Leniency.STRICT_GROUPING``), which is what keeps year ranges
-("2019-2023" is a valid German number without its leading 0) out. Dates, dotted quads, the
-dashed SSN shape, the tail of a code ("TCK-2024-001234") and runs of twelve or more bare
-digits (IINs, cards) are never phones.
+("2019-2023" is a valid German number without its leading 0) out. Dates, decimals, dotted
+quads, the dashed SSN shape, the tail of a code ("TCK-2024-001234") and runs of twelve or
+more bare digits (IINs, cards) are never phones.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ _DATE = re.compile(
     r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})"
 )
 _DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# one dot and nothing else between the digits: a decimal number ("0.3955571")
+_DECIMAL = re.compile(r"\+?\d+\.\d+")
 # the dashed US social security number shape; some plans (DE) would read it as a number
 _SSN_SHAPE = re.compile(r"\d{3}-\d\d-\d{4}")
 # a label right before the number, optionally followed by "number"/"no."/"№"/"#"
@@ -90,7 +92,12 @@ class IntlPhoneRecognizer(ScanRecognizer):
             # E.164 numbers have at most 15 digits; long bare runs are IINs, cards, accounts
             if not 7 <= digits <= 15 or (chunk.isdigit() and digits >= 12):
                 continue
-            if _DATE.fullmatch(chunk) or _SSN_SHAPE.fullmatch(chunk) or _is_dotted_quad(chunk):
+            if (
+                _DATE.fullmatch(chunk)
+                or _SSN_SHAPE.fullmatch(chunk)
+                or _DECIMAL.fullmatch(chunk)
+                or _is_dotted_quad(chunk)
+            ):
                 continue
             verdict = self._verdict(chunk)
             if verdict is None:
@@ -114,16 +121,22 @@ class IntlPhoneRecognizer(ScanRecognizer):
             number = _parse(chunk, None)
             if number is None or not phonenumbers.is_valid_number(number):
                 return None
-            # the "+" and the country code are the shape: any grouping is fine
-            return phonenumbers.region_code_for_number(number) or "international", True
+            # the "+" and the country code are the shape: any grouping is fine. The main
+            # region of the code names it (RU for +7): which of a code's regions the number
+            # belongs to would cost a second validation and changes nothing
+            return phonenumbers.region_code_for_country_code(number.country_code), True
+        # bare digits have no grouping to check: only validity and the national prefix
+        bare = chunk.isdigit()
         weak: str | None = None
         for region in self.regions:
             number = _parse(chunk, region)
             if number is None or not phonenumbers.is_valid_number(number):
                 continue
-            if _whole(chunk, region, Leniency.STRICT_GROUPING):
+            if not bare and _whole(chunk, region, Leniency.STRICT_GROUPING):
                 return region, True
             if weak is None and _whole(chunk, region, Leniency.VALID):
+                if bare:
+                    return region, False
                 weak = region
         return (weak, False) if weak is not None else None
 

@@ -199,8 +199,8 @@ class BearerTokenRecognizer(PatternRecognizer):
 class UrlPasswordRecognizer(ScanRecognizer):
     """The password of ``scheme://user:password@host`` (postgres, mysql, redis, amqp,
     mongodb+srv, https...): only the password is the secret, the rest stays readable.
-    Placeholders ("password", ``${DB_PASSWORD}``, ``<password>``, ``****``) are not
-    reported."""
+    Placeholders ("password", ``${DB_PASSWORD}``, ``<password>``, ``****``, a name such as
+    ``secret_access_key``) are not reported."""
 
     ENTITY = "SECRET"
     CONTEXT = tuple(_SECRET_CONTEXT)
@@ -223,8 +223,16 @@ _PLACEHOLDERS = frozenset(
 )
 
 
+_NAMED_PLACEHOLDER = re.compile(
+    r"(?i)[a-z]*(?:_[a-z]+)+|[a-z_\-]*(?:pass|secret|pwd|key|token)[a-z_\-]*"
+)
+
+
 def _placeholder(value: str) -> bool:
     if value[0] in "$%<{[(" or value.lower() in _PLACEHOLDERS:
+        return True
+    # a name standing for a password in documentation ("secret_access_key", "your-pass")
+    if _NAMED_PLACEHOLDER.fullmatch(value):
         return True
     # "****", "xxxx", "...": a masked or elided password
     return len(set(value.lower())) == 1
