@@ -124,7 +124,7 @@ class IntlPhoneRecognizer(ScanRecognizer):
             # the "+" and the country code are the shape: any grouping is fine. The main
             # region of the code names it (RU for +7): which of a code's regions the number
             # belongs to would cost a second validation and changes nothing
-            return phonenumbers.region_code_for_country_code(number.country_code), True
+            return phonenumbers.region_code_for_country_code(number.country_code or 0), True
         # bare digits have no grouping to check: only validity and the national prefix
         bare = chunk.isdigit()
         weak: str | None = None
