@@ -97,12 +97,14 @@ _LOCAL = r"[^\W_](?:[\w.%+\-]{0,63}[^\W_])?"
 _LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
 _ANY_DOT = rf"(?:\.|{_BRACKET_DOT}|{_BARE_DOT})"
 _OBFUSCATED = re.compile(
-    rf"(?i)(?<![\w.%+\-])(?P<local>{_LOCAL}(?:{_BRACKET_DOT}{_LABEL})*)"
-    rf"(?:(?P<strong>{_BRACKET_AT}|{_SPACED_AT})(?P<domain>{_LABEL}(?:{_ANY_DOT}{_LABEL})+)"
-    rf"|(?P<weak>{_BARE_AT})(?P<bare>{_LABEL}(?:{_ANY_DOT}{_LABEL})*"
-    rf"(?:{_BRACKET_DOT}|{_BARE_DOT}){_LABEL}(?:{_ANY_DOT}{_LABEL})*))"
+    rf"(?i)(?<![\w.%+\-])(?P<local>{_LOCAL}(?:{_BRACKET_DOT}{_LABEL}){{0,4}})"
+    rf"(?:(?P<strong>{_BRACKET_AT}|{_SPACED_AT})(?P<domain>{_LABEL}(?:{_ANY_DOT}{_LABEL}){{1,6}})"
+    rf"|(?P<weak>{_BARE_AT})(?P<bare>{_LABEL}(?:{_ANY_DOT}{_LABEL}){{0,4}}"
+    rf"(?:{_BRACKET_DOT}|{_BARE_DOT}){_LABEL}(?:{_ANY_DOT}{_LABEL}){{0,4}}))"
     r"(?![\w\-]|\.[^\W_])"
 )
+# repetitions are bounded (a local part of five dotted words, a domain of seven labels):
+# unbounded, a long run of "a (dot) a (dot) ..." is tried again from every word in it
 _DOTS = re.compile(rf"(?i){_BRACKET_DOT}|{_BARE_DOT}")
 
 #: "(at)", "[at]", "{at}", " @ ": written so on purpose, reported on their own
