@@ -22,6 +22,20 @@ from qorgan.detection.normalize import normalize
         ("card 4111 1111 1111 1111", "card 4111 1111 1111 1111"),  # 16 digits: not an id
         ("date 2024-01-15", "date 2024-01-15"),
         ("mixed 9.011-2330 0258", "mixed 9.011-2330 0258"),  # separators must agree
+        ("IIN 9011/2330/0258", "IIN 901123300258"),
+        ("IIN 901123_300258", "IIN 901123300258"),
+        ("ИИН:901 123 300 258", "ИИН:901123300258"),  # letters may touch the run
+        ("ref_901123_300258", "ref_901123_300258"),  # part of an identifier
+        ("mobil 0151 23456789", "mobil 0151 23456789"),  # uneven groups: a phone
+        ("+44 20 7946 0958", "+44 20 7946 0958"),
+        ("date 12/05/2024", "date 12/05/2024"),
+        # internationalised addresses keep their letters; mixed-script words fold
+        ("айгерим@почта.рф", "айгерим@почта.рф"),
+        ("aigerim@почта.рф", "aigerim@почта.рф"),
+        ("ivan@мail.ru", "ivan@mail.ru"),
+        ("асе@сосо.сом", "ace@coco.com"),  # an address in look-alikes only
+        ("Wi-Fi роутер", "Wi-Fi роутер"),  # a Russian word beside a Latin one
+        ("№ 5 … 50\u00a0000", "No 5 ... 50 000"),
     ],
 )
 def test_normalized_text(text: str, expected: str) -> None:
@@ -36,6 +50,8 @@ def test_normalized_text(text: str, expected: str) -> None:
         ("x 9 0 1 1 2 3 3 0 0 2 5 8 y", "9 0 1 1 2 3 3 0 0 2 5 8"),
         ("Ж 901.123.300.258 ж", "901.123.300.258"),
         ("to аdmin@ехаmple.com.", "аdmin@ехаmple.com"),
+        ("ИИН 9011/2330/0258 ок", "9011/2330/0258"),
+        ("Сумма 50\u00a0000 тенге, ИИН 901 123 300 258", "901 123 300 258"),
     ],
 )
 def test_spans_map_back_to_the_original(text: str, value: str) -> None:

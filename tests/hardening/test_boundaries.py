@@ -46,7 +46,7 @@ traffic:
   forward_headers: {{x-tenant-region: "[a-z]{{2}}-[a-z]+"}}
 rules:
   - {{id: default, action: pseudonymize}}
-"""  # noqa: E501
+"""
 
 
 def token(sub: str = "svc", **claims: Any) -> str:
@@ -318,7 +318,7 @@ def test_a_one_shot_scope_is_freed_when_its_answer_ends(stream: bool) -> None:
 def test_one_shot_requests_write_nothing_in_a_shared_vault(redis_url: str) -> None:
     import redis
 
-    app, server = tf.proxy(vault_url=redis_url)
+    _, server = tf.proxy(vault_url=redis_url)
     client = redis.Redis.from_url(redis_url)
     try:
         before = set(client.scan_iter(match="qorgan:vault:*"))

@@ -29,7 +29,7 @@ def test_validate_ok_and_first_error(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["policy", "test", "builtin:kz-pdl"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1] == "14 passed, 0 failed"
+    assert out.splitlines()[-1] == "19 passed, 0 failed"
     policy = tmp_path / "good.yaml"
     policy.write_text(GOOD)
     tests = tmp_path / "other.yaml"

@@ -88,6 +88,14 @@ def parse(extra: str) -> None:
             "s.yaml:5:12: detection.custom[0]: custom regex for X_ID does not compile",
         ),
         (
+            "detection: {phone_regions: [KZ, UK]}\n",
+            "s.yaml:4:12: detection: unknown phone regions ['UK']",
+        ),
+        (
+            "detection: {phone_regions: KZ}\n",
+            "s.yaml:4:28: detection.phone_regions: ",
+        ),
+        (
             "categories: {a: [PERSON], b: [PERSON]}\n",
             "s.yaml:4:31: categories.b[0]: entity 'PERSON' is already in category 'a'",
         ),
@@ -98,6 +106,17 @@ def test_section_errors(extra: str, prefix: str) -> None:
     with pytest.raises(PolicyError) as info:
         parse(extra)
     assert info.value.message.startswith(prefix), info.value.message
+
+
+def test_phone_regions_reach_the_detector_configuration() -> None:
+    from qorgan.detection.config import DEFAULT_PHONE_REGIONS
+
+    loaded = parse_policy(HEAD + "detection: {phone_regions: [KZ, TR]}\n", "s.yaml")
+    assert loaded.policy.detection.to_config().phone_regions == ("KZ", "TR")
+    default = parse_policy(HEAD, "s.yaml").policy.detection.to_config()
+    assert default.phone_regions == DEFAULT_PHONE_REGIONS
+    assert set(DEFAULT_PHONE_REGIONS) == {"KZ", "RU", "US", "GB", "DE", "FR", "TR", "CN", "UZ",
+                                          "KG"}
 
 
 def test_alias_bomb_is_refused() -> None:

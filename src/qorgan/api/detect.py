@@ -62,9 +62,10 @@ def supported_entities(config: DetectionConfig, language: str | None) -> list[st
 def pattern_recognizers() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Pattern recognizer name -> (entity, context words), from the registry."""
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    config = DetectionConfig()
     for entity, factories in DEFAULT_RECOGNIZERS.items():
         for factory, _trigger in factories:
-            recognizer = factory()
+            recognizer = factory(config)
             out[type(recognizer).__name__] = (entity, tuple(recognizer.context or ()))
     return out
 

@@ -21,7 +21,16 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
     "KZ_BIN",
     "SECRET",
     "US_SSN",
+    "DATE_OF_BIRTH",
+    "KZ_PASSPORT",
+    "KZ_ID_CARD",
+    "STREET_ADDRESS",
 )
+
+#: regions whose national numbering plans phone numbers written without ``+`` are read in
+DEFAULT_PHONE_REGIONS: tuple[str, ...] = (
+    "KZ", "RU", "US", "GB", "DE", "FR", "TR", "CN", "UZ", "KG",
+)  # fmt: skip
 
 SUPPORTED_LANGUAGES: frozenset[str] = frozenset({"en", "ru", "kk"})
 
@@ -54,6 +63,8 @@ class DetectionConfig:
     #: exact strings never reported (case-insensitive), e.g. a company's own name
     allow: tuple[str, ...] = ()
     custom: tuple[CustomPattern, ...] = field(default=())
+    #: ISO 3166 regions (libphonenumber's codes) for numbers written in national format
+    phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -65,11 +76,26 @@ class DetectionConfig:
             )
         if not self.languages:
             raise ValueError("at least one language is required")
+        _check_phone_regions(self.phone_regions)
 
     @property
     def fingerprint(self) -> str:
         """Stable hash of the configuration: part of every detection-cache key."""
         return _fingerprint(self)
+
+
+def _check_phone_regions(regions: tuple[str, ...]) -> None:
+    # libphonenumber's metadata loads lazily; importing it here costs no start-up time
+    import phonenumbers
+
+    unknown = sorted(set(regions) - set(phonenumbers.SUPPORTED_REGIONS))
+    if unknown:
+        raise ValueError(
+            f"unknown phone regions {unknown}: use libphonenumber's two-letter region codes "
+            "(GB, not UK)"
+        )
+    if len(set(regions)) != len(regions):
+        raise ValueError("phone regions are listed twice")
 
 
 @functools.lru_cache(maxsize=256)

@@ -8,11 +8,17 @@ What is undone, and why:
 * NFKC, so full-width digits and letters (``９０１１…``) match ASCII patterns;
 * zero-width characters and soft hyphens, which hide a value from a regex but not from a
   human reader;
-* Cyrillic letters that look like Latin ones, inside tokens that are clearly e-mail
-  addresses or mixed-script identifiers (``аdmin@example.com`` with a Cyrillic ``а``);
-  ordinary Russian and Kazakh words are left alone so names still read as names;
-* twelve digits split by spaces, dots or dashes (``9 0 1 1 2 3 3 0 0 2 5 8``,
-  ``901.123.300.258``): joined, so the IIN/BIN recognizers see one number.
+* Cyrillic letters that look like Latin ones, inside mixed-script tokens
+  (``аdmin@example.com`` with a Cyrillic ``а``); ordinary Russian and Kazakh words are left
+  alone so names still read as names, and so is an internationalised address
+  (``айгерим@почта.рф``), whose words have letters that look like no Latin one;
+* twelve digits split evenly by spaces, dots, dashes, slashes or underscores
+  (``9 0 1 1 2 3 3 0 0 2 5 8``, ``901.123.300.258``, ``9011/2330/0258``): joined, so the
+  IIN/BIN recognizers see one number. Uneven groups are left as they are: that is how
+  phone numbers are written (``0151 23456789``).
+
+Most text needs none of this: runs of characters NFKC keeps are copied whole, and a text
+with nothing to change is returned as it is, without an offset map.
 """
 
 from __future__ import annotations
@@ -40,9 +46,17 @@ _HOMOGLYPHS: dict[str, str] = {
 
 _TOKEN = re.compile(r"\S+")
 _LATIN = re.compile(r"[A-Za-z]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _FOLDABLE = re.compile("[" + "".join(_HOMOGLYPHS) + "]")
+# Characters NFKC keeps as they are and that hide nothing: ASCII, Latin-1 letters, Cyrillic
+# (Kazakh letters included) and common typographic punctuation. Runs of them are copied as
+# they are; only the rest is looked at one by one.
+_SPECIAL = re.compile("[^\x00-\x7f\u00c0-\u00ff\u0400-\u04ff«»–—‘’“”„€₸]")
 # Twelve digits in groups joined by one kind of separator; the groups may be single digits.
-_SPLIT_DIGITS = re.compile(r"(?<![\w.\-])\d+(?P<sep>[ .\-])\d+(?:(?P=sep)\d+)*(?!\w|[.\-]\d)")
+# Letters may touch the run ("ИИН:9011/2330/0258"), digits and separators may not.
+_SPLIT_DIGITS = re.compile(
+    r"(?<![\d.\-/_])\d+(?P<sep>[ .\-/_])\d+(?:(?P=sep)\d+)*(?![\d_]|[.\-/]\d)"
+)
 _ID_DIGITS = 12
 
 
@@ -71,6 +85,8 @@ class Normalized:
 
 
 class _Builder:
+    """The normalized text in pieces, with the original span of every code point."""
+
     __slots__ = ("ends", "starts", "text")
 
     def __init__(self) -> None:
@@ -79,31 +95,38 @@ class _Builder:
         self.ends: list[int] = []
 
     def add(self, chunk: str, start: int, end: int) -> None:
-        for ch in chunk:
-            self.text.append(ch)
-            self.starts.append(start)
-            self.ends.append(end)
+        """``chunk`` stands for the original ``[start, end)``."""
+        self.text.append(chunk)
+        self.starts.extend([start] * len(chunk))
+        self.ends.extend([end] * len(chunk))
+
+    def copy(self, text: str, start: int, end: int) -> None:
+        """``text[start:end]`` unchanged, each code point standing for itself."""
+        self.text.append(text[start:end])
+        self.starts.extend(range(start, end))
+        self.ends.extend(range(start + 1, end + 1))
+
+    def build(self, original: str) -> Normalized:
+        text = "".join(self.text)
+        if text == original:
+            return Normalized(original, original)
+        return Normalized(original, text, tuple(self.starts), tuple(self.ends))
 
 
 def normalize(text: str) -> Normalized:
     """Normalize ``text`` for pattern matching; see the module docstring for what changes."""
-    if text.isascii():
-        if not _has_split_id(text):
-            return Normalized(text, text)
-        first = Normalized(text, text, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
-    else:
-        first = _fold_characters(text)
+    first = Normalized(text, text) if text.isascii() else _fold_characters(text)
     return _join_split_digits(first)
-
-
-def _has_split_id(text: str) -> bool:
-    return any(_is_split_id(m) for m in _SPLIT_DIGITS.finditer(text))
 
 
 def _is_split_id(match: re.Match[str]) -> bool:
     value = match.group()
     digits = sum(ch.isdigit() for ch in value)
     if digits != _ID_DIGITS:
+        return False
+    # an identifier is written in even groups (3-3-3-3, 4-4-4, 6-6, or digit by digit);
+    # uneven ones are phone numbers ("0151 23456789") and stay as written
+    if len({len(group) for group in value.split(match.group("sep"))}) != 1:
         return False
     if match.group("sep") == ".":
         # A dotted quad is an IP address, not an identifier written with dots.
@@ -116,33 +139,38 @@ def _is_split_id(match: re.Match[str]) -> bool:
 
 
 def _fold_characters(text: str) -> Normalized:
-    fold_spans = _homoglyph_spans(text)
+    folded = _homoglyph_positions(text)
+    touched = sorted(folded.union(m.start() for m in _SPECIAL.finditer(text)))
+    if not touched:
+        return Normalized(text, text)
     out = _Builder()
-    fold_index = 0
-    for i, ch in enumerate(text):
+    pos = 0
+    for i in touched:
+        if i > pos:
+            out.copy(text, pos, i)
+        ch = text[i]
         if ch in _INVISIBLE:
-            continue
-        while fold_index < len(fold_spans) and fold_spans[fold_index][1] <= i:
-            fold_index += 1
-        folding = fold_index < len(fold_spans) and fold_spans[fold_index][0] <= i
-        if folding and ch in _HOMOGLYPHS:
+            pass
+        elif i in folded and ch in _HOMOGLYPHS:
             out.add(_HOMOGLYPHS[ch], i, i + 1)
-        elif ch.isascii():
-            out.add(ch, i, i + 1)
         else:
-            compat = "".join(c for c in unicodedata.normalize("NFKC", ch)
-                             if c not in _INVISIBLE)
-            if folding:
+            compat = "".join(c for c in unicodedata.normalize("NFKC", ch) if c not in _INVISIBLE)
+            if i in folded:
                 compat = "".join(_HOMOGLYPHS.get(c, c) for c in compat)
             out.add(compat, i, i + 1)
-    if len(out.text) == len(text) and "".join(out.text) == text:
-        return Normalized(text, text)
-    return Normalized(text, "".join(out.text), tuple(out.starts), tuple(out.ends))
+        pos = i + 1
+    if pos < len(text):
+        out.copy(text, pos, len(text))
+    return out.build(text)
 
 
-def _homoglyph_spans(text: str) -> list[tuple[int, int]]:
-    """Tokens where look-alike letters are folded: e-mail-like or mixed-script ones."""
-    spans: list[tuple[int, int]] = []
+def _homoglyph_positions(text: str) -> set[int]:
+    """Where look-alike letters are folded: in letter runs that mix Latin with look-alikes
+    (``ехаmple``), or that are all look-alikes inside a token with Latin letters elsewhere
+    (``КZ86`` ... ``сом`` after ``admin@``), or in an address written in look-alikes only.
+    A run with a letter that looks like no Latin one (``почта``, ``айгерим``) is a word of
+    its own script, so an internationalised address such as ``айгерим@почта.рф`` is kept."""
+    positions: set[int] = set()
     for token in _TOKEN.finditer(text):
         value = token.group()
         # judged on the NFKC form: full-width Latin letters and "＠" make a token as
@@ -151,26 +179,55 @@ def _homoglyph_spans(text: str) -> list[tuple[int, int]]:
         probe = value if value.isascii() else unicodedata.normalize("NFKC", value)
         if not _FOLDABLE.search(probe):
             continue
-        if "@" in probe or _LATIN.search(probe):
-            spans.append(token.span())
-    return spans
+        runs = [(m, _letters_kind(m.group())) for m in _LETTERS.finditer(value)]
+        token_latin = _LATIN.search(probe) is not None
+        lookalike_address = "@" in probe and all(kind != "own" for _, kind in runs)
+        for run, kind in runs:
+            if kind == "mixed" or (kind == "lookalike" and (token_latin or lookalike_address)):
+                positions.update(range(token.start() + run.start(), token.start() + run.end()))
+    return positions
+
+
+def _letters_kind(run: str) -> str:
+    """``mixed`` (Latin and look-alikes), ``lookalike`` (look-alikes only), ``own`` (a letter
+    that resembles no Latin one), or ``latin``."""
+    probe = run if run.isascii() else unicodedata.normalize("NFKC", run)
+    lookalike = latin = False
+    for ch in probe:
+        if ch in _INVISIBLE:
+            continue  # a filler that is a letter to Unicode is dropped, not read
+        if ch in _HOMOGLYPHS:
+            lookalike = True
+        elif "a" <= ch.lower() <= "z" and ch.isascii():
+            latin = True
+        elif ch.isalpha():
+            return "own"
+    if lookalike:
+        return "mixed" if latin else "lookalike"
+    return "latin"
 
 
 def _join_split_digits(norm: Normalized) -> Normalized:
     matches = [m for m in _SPLIT_DIGITS.finditer(norm.text) if _is_split_id(m)]
     if not matches:
         return norm
-    starts = norm.starts if norm.starts is not None else tuple(range(len(norm.text)))
-    ends = norm.ends if norm.ends is not None else tuple(range(1, len(norm.text) + 1))
-    out = _Builder()
+    starts = norm.starts if norm.starts is not None else range(len(norm.text))
+    ends = norm.ends if norm.ends is not None else range(1, len(norm.text) + 1)
+    pieces: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
     pos = 0
     for match in matches:
-        for i in range(pos, match.start()):
-            out.add(norm.text[i], starts[i], ends[i])
+        pieces.append(norm.text[pos : match.start()])
+        new_starts.extend(starts[pos : match.start()])
+        new_ends.extend(ends[pos : match.start()])
         for i in range(match.start(), match.end()):
             if norm.text[i].isdigit():
-                out.add(norm.text[i], starts[i], ends[i])
+                pieces.append(norm.text[i])
+                new_starts.append(starts[i])
+                new_ends.append(ends[i])
         pos = match.end()
-    for i in range(pos, len(norm.text)):
-        out.add(norm.text[i], starts[i], ends[i])
-    return Normalized(norm.original, "".join(out.text), tuple(out.starts), tuple(out.ends))
+    pieces.append(norm.text[pos:])
+    new_starts.extend(starts[pos:])
+    new_ends.extend(ends[pos:])
+    return Normalized(norm.original, "".join(pieces), tuple(new_starts), tuple(new_ends))

@@ -20,7 +20,12 @@ from pydantic import (
     model_validator,
 )
 
-from qorgan.detection.config import DEFAULT_ENTITIES, CustomPattern, DetectionConfig
+from qorgan.detection.config import (
+    DEFAULT_ENTITIES,
+    DEFAULT_PHONE_REGIONS,
+    CustomPattern,
+    DetectionConfig,
+)
 from qorgan.types import Action, Direction
 
 Risk = Literal["minimal", "medium", "high"]
@@ -63,6 +68,7 @@ class DetectionSpec(_Model):
     entities: tuple[str, ...] = DEFAULT_ENTITIES
     allow: tuple[str, ...] = ()
     custom: tuple[CustomEntitySpec, ...] = ()
+    phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
 
     @model_validator(mode="after")
     def _valid_config(self) -> DetectionSpec:
@@ -76,6 +82,7 @@ class DetectionSpec(_Model):
             entities=self.entities,
             allow=self.allow,
             custom=tuple(c.to_pattern() for c in self.custom),
+            phone_regions=self.phone_regions,
         )
 
     @property

@@ -74,7 +74,12 @@ def _spans(recognizer: object, text: str) -> list[tuple[str, str, float]]:
         ("(850101300124)", ["850101300124"]),
         ("IIN 901123300259", []),
         ("order 1901123300258", []),  # part of a longer number
-        ("ref 901123300258a", []),
+        ("9011233002581", []),
+        # glued to letters: the check digit and the date decide
+        ("ref 901123300258a", ["901123300258"]),
+        ("ИИН:901123300258", ["901123300258"]),
+        ("iin901123300258", ["901123300258"]),
+        ("iin901123300259", []),
     ],
 )
 def test_iin_recognizer(text: str, found: list[str]) -> None:

@@ -12,6 +12,7 @@ from qorgan.detection.recognizers.secrets import (
     BearerTokenRecognizer,
     JwtRecognizer,
     PrivateKeyRecognizer,
+    UrlPasswordRecognizer,
 )
 
 _B64 = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL"
@@ -27,6 +28,17 @@ PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi\n"
     "Z1BjP5CE/Wm/Rr500P\n-----END RSA PRIVATE KEY-----"
 )
+# a service-account file pasted as text: its line breaks are the two characters "\n"
+PEM_ESCAPED = (
+    "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\\n"
+    "VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\\n"
+    "-----END PRIVATE KEY-----\\n"
+)
+PEM_CUT = (
+    "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n"
+    "VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu"
+)
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 POSITIVES = [
     (ApiKeyRecognizer, "id AKIAIOSFODNN7EXAMPLE here", "AKIAIOSFODNN7EXAMPLE"),
@@ -81,6 +93,40 @@ POSITIVES = [
     (JwtRecognizer, f"token {JWT}", JWT),
     (BearerTokenRecognizer, "Authorization: Bearer abcDEF123456ghiJKL789", "abcDEF123456ghiJKL789"),
     (BearerTokenRecognizer, "bearer 9f8e7d6c5b4a3f2e1d0c", "9f8e7d6c5b4a3f2e1d0c"),
+    # Stripe secret, restricted and webhook keys (live and test)
+    (ApiKeyRecognizer, "STRIPE_KEY=sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv",
+     "sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv"),
+    (ApiKeyRecognizer, "rk_live_51HxYzAbCdEfGhIjKlMnOpQrSt00",
+     "rk_live_51HxYzAbCdEfGhIjKlMnOpQrSt00"),
+    (ApiKeyRecognizer, "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_4eC39HqLyjWDarjtT1zdp7dc"),
+    (ApiKeyRecognizer, "whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH",
+     "whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH"),
+    # GitLab tokens
+    (ApiKeyRecognizer, "token: glpat-Ab3dEf6hIj9lMn2pQr5t", "glpat-Ab3dEf6hIj9lMn2pQr5t"),
+    (ApiKeyRecognizer, "gldt-x9Yz8Wv7Ut6Sr5Qp4On3", "gldt-x9Yz8Wv7Ut6Sr5Qp4On3"),
+    # Hugging Face
+    (ApiKeyRecognizer, "HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+     "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"),
+    # PEM pasted with literal "\n", and cut off before its end line
+    (PrivateKeyRecognizer, f'{{"private_key": "{PEM_ESCAPED}", "client_email": "x"}}',
+     PEM_ESCAPED.removesuffix("\\n")),
+    (PrivateKeyRecognizer, f"key:\n{PEM_CUT}", PEM_CUT),
+    # an AWS secret in a credentials CSV, right after its key id
+    (AwsSecretKeyRecognizer, f"AKIAIOSFODNN7EXAMPLE,{AWS_SECRET}", AWS_SECRET),
+    (AwsSecretKeyRecognizer,
+     f"Access key ID,Secret access key\nAKIAIOSFODNN7EXAMPLE,{AWS_SECRET}\n", AWS_SECRET),
+    (AwsSecretKeyRecognizer, f'"ASIAY34FZKBOKMUTVV7A";"{AWS_SECRET}"', AWS_SECRET),
+    (AwsSecretKeyRecognizer, f"AKIAIOSFODNN7EXAMPLE {AWS_SECRET}", AWS_SECRET),
+    # only the password of a connection URL
+    (UrlPasswordRecognizer, "postgres://app:S3cretPass@db.example.com:5432/app", "S3cretPass"),
+    (UrlPasswordRecognizer, "postgresql://app:p%40ss-w0rd@10.0.0.5/app", "p%40ss-w0rd"),
+    (UrlPasswordRecognizer, "DATABASE_URL=mysql://root:Tr0ub4dor&3@localhost/shop", "Tr0ub4dor&3"),
+    (UrlPasswordRecognizer, "redis://:hunter2hunter2@cache:6379/0", "hunter2hunter2"),
+    (UrlPasswordRecognizer, "amqps://guest:Gu3st!pw@mq.example.com/vhost", "Gu3st!pw"),
+    (UrlPasswordRecognizer, "mongodb+srv://admin:zX9-qW8_eR7@cluster0.ab1cd.mongodb.net/db",
+     "zX9-qW8_eR7"),
+    (UrlPasswordRecognizer, "jdbc:sqlserver://sa:Passw0rd!@db:1433", "Passw0rd!"),
+    (UrlPasswordRecognizer, "https://deploy:ghx7Kp2Q@git.example.com/repo.git", "ghx7Kp2Q"),
 ]
 
 
@@ -109,6 +155,32 @@ NEGATIVES = [
     (JwtRecognizer, "eyJub3QganNvbiBhdCBhbGw.abc.def"),  # header is not JSON
     (BearerTokenRecognizer, "the bearer of bad news arrived yesterday"),
     (BearerTokenRecognizer, "Bearer short1"),
+    # Stripe publishable keys are meant for web pages
+    (ApiKeyRecognizer, "pk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv"),
+    (ApiKeyRecognizer, "pk_test_TYooMQauvdEDq54NiTphI7jx"),
+    (ApiKeyRecognizer, "sk_live_short"),
+    (ApiKeyRecognizer, "glpat-short"),
+    (ApiKeyRecognizer, "myglpat-Ab3dEf6hIj9lMn2pQr5t"),  # inside a longer word
+    # "hf_" identifiers, not tokens
+    (ApiKeyRecognizer, "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"),
+    (ApiKeyRecognizer, "hf_hub_download_cache_directory_path"),
+    (ApiKeyRecognizer, "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+    # a 40-character run after something that is not an AWS key id
+    (AwsSecretKeyRecognizer, f"AKIA1234,{AWS_SECRET}"),
+    (AwsSecretKeyRecognizer, f"sha1,{AWS_SECRET}"),
+    # URLs without a password, or with a placeholder
+    (UrlPasswordRecognizer, "https://example.com:8080/path?q=1"),
+    (UrlPasswordRecognizer, "postgres://app@db.example.com/app"),
+    (UrlPasswordRecognizer, "postgres://app:@db.example.com/app"),
+    (UrlPasswordRecognizer, "mongodb://db1.example.com:27017,db2.example.com:27017/app"),
+    (UrlPasswordRecognizer, "postgres://user:password@localhost/db"),
+    (UrlPasswordRecognizer, "postgres://user:${DB_PASSWORD}@localhost/db"),
+    (UrlPasswordRecognizer, "redis://:<password>@cache:6379"),
+    (UrlPasswordRecognizer, "mysql://root:****@localhost/shop"),
+    (UrlPasswordRecognizer, "s3://access_key_id:secret_access_key@bucket/key"),
+    (UrlPasswordRecognizer, "amqp://user:your-pass@mq/vhost"),
+    (UrlPasswordRecognizer, "see http://example.com/a:b@c for the syntax"),
+    (UrlPasswordRecognizer, "mailto:aigerim@mail.kz"),
 ]
 
 

@@ -3,17 +3,23 @@
 Each is a thin Presidio ``PatternRecognizer``: a regex finds candidates, ``validate_result``
 checks the structure (date, type digits, check digit, libphonenumber metadata) so that a
 random twelve-digit number is not reported as an IIN. Formats: ``LAW.md`` beside the design.
+
+An IIN or BIN may touch letters (``ИИН:901123300258``, ``iin901123300258``): the check digit
+and the date decide, not what it is glued to; it may not touch other digits. Groups split
+by spaces, dots, dashes, slashes or underscores are joined by the normalizer first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import phonenumbers
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from stdnum import iban as stdnum_iban
+
+from qorgan.detection.recognizers.phones import LABELLED, labelled
 
 _FLAGS = re.DOTALL | re.MULTILINE
 _WEIGHTS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
@@ -62,7 +68,7 @@ class KzIinRecognizer(PatternRecognizer):
     """ИИН / ЖСН: individual identification number."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("KZ IIN (12 digits)", r"(?<![\d\w])\d{12}(?![\d\w])", 0.85),
+        Pattern("KZ IIN (12 digits)", r"(?<!\d)\d{12}(?!\d)", 0.85),
     ]
     CONTEXT: ClassVar[list[str]] = [
         "iin", "individual identification", "identification number", "id number",
@@ -87,7 +93,7 @@ class KzBinRecognizer(PatternRecognizer):
     """БИН / БСН: business identification number."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("KZ BIN (12 digits)", r"(?<![\d\w])\d{4}[456][0-3]\d{6}(?![\d\w])", 0.85),
+        Pattern("KZ BIN (12 digits)", r"(?<!\d)\d{4}[456][0-3]\d{6}(?!\d)", 0.85),
     ]
     CONTEXT: ClassVar[list[str]] = [
         "bin", "business identification", "company", "llp", "jsc", "бин", "бизнес",
@@ -141,7 +147,8 @@ class KzPhoneRecognizer(PatternRecognizer):
 
     libphonenumber's metadata decides validity (region KZ). A valid number keeps its pattern
     score rather than jumping to certainty: a bare ``8 7xx`` string is likelier to be
-    something else than a checksummed identifier is.
+    something else than a checksummed identifier is. Right after a label ("order", "номер
+    заказа") it scores as low as any labelled number (``phones.py``).
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -170,6 +177,18 @@ class KzPhoneRecognizer(PatternRecognizer):
             context=list(self.CONTEXT),
             global_regex_flags=_FLAGS,
         )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: Any = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = super().analyze(
+            text, entities, nlp_artifacts, regex_flags
+        )
+        for result in results:
+            # "номер заказа 8 701 ..." is an order number, as for international numbers
+            if labelled(text, result.start):
+                result.score = LABELLED
+        return results
 
     def validate_result(self, pattern_text: str) -> bool | None:
         digits = re.sub(r"\D", "", pattern_text)

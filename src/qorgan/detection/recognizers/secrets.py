@@ -1,9 +1,11 @@
-"""Credentials pasted into prompts: cloud keys, API tokens, private keys, JWTs.
+"""Credentials pasted into prompts: cloud keys, API tokens, private keys, JWTs, passwords
+in connection URLs.
 
 All report the entity ``SECRET``. Prefix-shaped tokens are matched case-sensitively (an
 ``akia…`` word is not an AWS key id); shapes that are only secrets in context (a 40-char
 AWS secret, a bearer token) carry the context in a look-behind so they are never reported
-bare.
+bare. Stripe's publishable keys (``pk_live_``, ``pk_test_``) are meant to be embedded in web
+pages and are not reported; its secret, restricted and webhook keys are, test mode too.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Iterator
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+
+from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
 
 _FLAGS = re.DOTALL | re.MULTILINE
 _START = r"(?<![A-Za-z0-9_\-])"
@@ -22,7 +27,12 @@ _END = r"(?![A-Za-z0-9_\-])"
 
 _PREFIX = re.compile(
     r"^(?:sk-(?:ant-|proj-|svcacct-|admin-)?|gh[pousr]_|github_pat_|xox[abprs]-|AIza|"
-    r"AKIA|ASIA|ABIA|ACCA)"
+    r"AKIA|ASIA|ABIA|ACCA|[sr]k_(?:live|test)_|whsec_|gl(?:pat|dt|rt|ptt|cbt|ft|soat)-|hf_)"
+)
+#: what the trigger of :class:`ApiKeyRecognizer` needs to see
+API_KEY_PREFIXES = (
+    r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abprs]-|sk-|AIza|[sr]k_(?:live|test)_|"
+    r"whsec_|gl(?:pat|dt|rt|ptt|cbt|ft|soat)-|hf_"
 )
 
 _SECRET_CONTEXT = [
@@ -56,6 +66,10 @@ class ApiKeyRecognizer(PatternRecognizer):
             ("OpenAI project key", r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{32,}", 0.95),
             ("OpenAI-style key", r"sk-(?!ant-|proj-|svcacct-|admin-)[A-Za-z0-9]{32,}", 0.9),
             ("Google API key", r"AIza[0-9A-Za-z_\-]{35}", 0.95),
+            ("Stripe secret or restricted key", r"[sr]k_(?:live|test)_[0-9A-Za-z]{24,247}", 0.95),
+            ("Stripe webhook secret", r"whsec_[0-9A-Za-z]{32,}", 0.95),
+            ("GitLab token", r"gl(?:pat|dt|rt|ptt|cbt|ft|soat)-[0-9A-Za-z_\-]{20,}", 0.95),
+            ("Hugging Face token", r"hf_[A-Za-z0-9]{30,40}", 0.95),
         )
     ]
     CONTEXT: ClassVar[list[str]] = _SECRET_CONTEXT
@@ -66,40 +80,68 @@ class ApiKeyRecognizer(PatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         body = _PREFIX.sub("", pattern_text)
         # A run of one repeated character is a placeholder ("sk-xxxx…"), not a key.
-        return False if len(set(body)) < 6 else None
+        if len(set(body)) < 6:
+            return False
+        # "hf_" starts identifiers too ("hf_AutoModelForCausalLM"); a token is random
+        # letters and digits
+        if pattern_text.startswith("hf_") and not (
+            any(c.isdigit() for c in body) and any(c.islower() for c in body)
+        ):
+            return False
+        return None
 
 
-class AwsSecretKeyRecognizer(PatternRecognizer):
-    """A 40-character AWS secret access key, only right after an AWS secret label."""
+class AwsSecretKeyRecognizer(ScanRecognizer):
+    """A 40-character AWS secret access key, only right after an AWS secret label
+    (``aws_secret_access_key = ...``) or right after its access key id, as in a credentials
+    CSV (``AKIA...,wJalr...``)."""
 
-    PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern(
-            "AWS secret access key",
-            r"(?<=(?i:aws)[A-Za-z0-9_ \-]{0,30}(?i:secret|key)[A-Za-z_ ]{0,20}"
-            r"[\"']?\s*[:=]\s*[\"']?)"
-            r"[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
-            0.9,
+    ENTITY = "SECRET"
+    CONTEXT = tuple(_SECRET_CONTEXT)
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        for pattern, reason in _AWS_SECRETS:
+            for match in pattern.finditer(text):
+                value = match.group("secret")
+                has_mix = any(c.isdigit() or c in "/+" for c in value)
+                if has_mix and any(c.isupper() for c in value):
+                    yield Hit(match.start("secret"), match.end("secret"), 0.9, reason)
+
+
+_AWS_SECRET = r"(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"  # noqa: S105 - a pattern
+_AWS_SECRETS = (
+    (
+        re.compile(
+            r"(?i:aws)[A-Za-z0-9_ \-]{0,30}(?i:secret|key)[A-Za-z_ ]{0,20}[\"']?\s*[:=]\s*[\"']?"
+            + _AWS_SECRET
         ),
-    ]
-    CONTEXT: ClassVar[list[str]] = _SECRET_CONTEXT
-
-    def __init__(self) -> None:
-        _secret_recognizer_init(self, "AwsSecretKeyRecognizer", self.PATTERNS)
-
-    def validate_result(self, pattern_text: str) -> bool | None:
-        has_mix = any(c.isdigit() for c in pattern_text) or any(c in "/+" for c in pattern_text)
-        return None if has_mix and any(c.isupper() for c in pattern_text) else False
+        "AWS secret access key after its label",
+    ),
+    (
+        re.compile(
+            r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}[\"']?[\s,;:|=]{1,3}[\"']?" + _AWS_SECRET
+        ),
+        "AWS secret access key after its key id",
+    ),
+)
 
 
 class PrivateKeyRecognizer(PatternRecognizer):
-    """A PEM private key block, headers included."""
+    """A PEM private key block, headers included; also as a JSON string value, its line
+    breaks written ``\\n`` (a service-account file), and cut off before its last line."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "PEM private key",
-            r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----[A-Za-z0-9+/=\s:,\-]{16,}?"
+            r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----[A-Za-z0-9+/=\s:,\-\\]{16,}?"
             r"-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----",
             1.0,
+        ),
+        Pattern(
+            "PEM private key without its end line",
+            r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----(?:\\[nr]|[A-Za-z0-9+/=\s])"
+            r"{64,}(?![A-Za-z0-9+/=\\-])",
+            0.9,
         ),
     ]
     CONTEXT: ClassVar[list[str]] = _SECRET_CONTEXT
@@ -154,10 +196,53 @@ class BearerTokenRecognizer(PatternRecognizer):
         return None if re.search(r"[0-9\-._~+/]", pattern_text) else False
 
 
-SECRET_RECOGNIZERS: tuple[type[PatternRecognizer], ...] = (
+class UrlPasswordRecognizer(ScanRecognizer):
+    """The password of ``scheme://user:password@host`` (postgres, mysql, redis, amqp,
+    mongodb+srv, https...): only the password is the secret, the rest stays readable.
+    Placeholders ("password", ``${DB_PASSWORD}``, ``<password>``, ``****``, a name such as
+    ``secret_access_key``) are not reported."""
+
+    ENTITY = "SECRET"
+    CONTEXT = tuple(_SECRET_CONTEXT)
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        for match in _URL_CREDENTIALS.finditer(text):
+            password = match.group("password")
+            if _placeholder(password):
+                continue
+            yield Hit(match.start("password"), match.end("password"), 0.9, "password in a URL")
+
+
+_URL_CREDENTIALS = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.\-]{1,30}://[^\s:/?#@\[\]]{0,128}:"
+    r"(?P<password>[^\s/?#@]{1,256})@(?=[\w\[])"
+)
+_PLACEHOLDERS = frozenset(
+    {"password", "passwd", "pass", "pwd", "secret", "changeme", "yourpassword", "mypassword",
+     "your_password", "your-password", "db_password", "p@ssw0rd"}
+)
+
+
+_NAMED_PLACEHOLDER = re.compile(
+    r"(?i)[a-z]*(?:_[a-z]+)+|[a-z_\-]*(?:pass|secret|pwd|key|token)[a-z_\-]*"
+)
+
+
+def _placeholder(value: str) -> bool:
+    if value[0] in "$%<{[(" or value.lower() in _PLACEHOLDERS:
+        return True
+    # a name standing for a password in documentation ("secret_access_key", "your-pass")
+    if _NAMED_PLACEHOLDER.fullmatch(value):
+        return True
+    # "****", "xxxx", "...": a masked or elided password
+    return len(set(value.lower())) == 1
+
+
+SECRET_RECOGNIZERS: tuple[type[EntityRecognizer], ...] = (
     ApiKeyRecognizer,
     AwsSecretKeyRecognizer,
     PrivateKeyRecognizer,
     JwtRecognizer,
     BearerTokenRecognizer,
+    UrlPasswordRecognizer,
 )

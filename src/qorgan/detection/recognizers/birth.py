@@ -1,0 +1,200 @@
+"""Dates of birth (``DATE_OF_BIRTH``): a date is one only when a cue says so.
+
+Dates are everywhere in prompts (deadlines, invoices, logs) and are not personal data on
+their own; a birth date is. So a date is reported only right after a birth cue ("born",
+"DOB", "date of birth", "дата рождения", "родился/родилась", "туған күні") or right before
+one ("1990 г.р.", "1990 жылы туған"), in numeric (``14.03.1990``, ``1990-03-14``,
+``03/14/1990``) or written-month form in English, Russian and Kazakh. The date must exist
+and lie between 1900 and today. A year alone counts only after a cue about the year
+("year of birth", "год рождения", "туған жылы", "born in").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from qorgan.detection.recognizers.scan import (
+    AnyWord,
+    Hit,
+    ScanRecognizer,
+    lowered_aligned,
+    occurrences,
+    windows,
+    words,
+)
+
+DATE_SCORE = 0.9
+YEAR_SCORE = 0.6
+_EARLIEST = 1900
+
+_EN_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_RU_MONTHS = {
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7,
+    "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
+}  # fmt: skip
+_KK_MONTHS = {
+    "қаңтар": 1, "ақпан": 2, "наурыз": 3, "сәуір": 4, "мамыр": 5, "маусым": 6,
+    "шілде": 7, "тамыз": 8, "қыркүйек": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
+}  # fmt: skip
+
+_EN_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_RU_MONTH = (
+    r"(?:январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|август[а]?|"
+    r"сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|фев|мар|апр|авг|сент?|окт|нояб?|дек)\.?"
+)
+_KK_MONTH = r"(?:" + words(" ".join(_KK_MONTHS)) + r")[а-яәғқңөұүһі]*"
+_DAY = r"(?P<d>[0-3]?\d)"
+_YEAR = r"(?P<y>(?:19|20)\d\d)"
+_YEAR_WORD = r"(?:\s*(?:г\.|года|год|г\b|ж\.|жылы|жылғы|жыл))?"
+
+# one alternative per written form; group names repeat, so each form is its own pattern
+_DATE_FORMS = [
+    r"(?P<d>[0-3]?\d)(?P<s>[./\-])(?P<m>[01]?\d)(?P=s)(?P<y>(?:19|20)\d\d|\d\d)(?!\d)",
+    r"(?P<y>(?:19|20)\d\d)(?P<s>[./\-])(?P<m>[01]?\d)(?P=s)(?P<d>[0-3]?\d)(?!\d)",
+    rf"{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<en>{_EN_MONTH}),?\s+{_YEAR}",
+    rf"(?P<en>{_EN_MONTH})\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}",
+    rf"{_DAY}\s+(?P<ru>{_RU_MONTH})\s+{_YEAR}{_YEAR_WORD}",
+    rf"{_YEAR}{_YEAR_WORD}\s+{_DAY}\s*-?\s*(?P<kk>{_KK_MONTH})",
+    rf"{_DAY}\s+(?P<kk>{_KK_MONTH})\s+{_YEAR}{_YEAR_WORD}",
+]
+_DATES = [re.compile(r"(?i)" + form) for form in _DATE_FORMS]
+_YEAR_ONLY = re.compile(r"(?P<y>(?:19|20)\d\d)(?!\d)" + _YEAR_WORD)
+
+# cues are written in lower case and searched in the lower-cased text (``scan.lowered``)
+_CUE_BEFORE = (
+    r"(?:\b(?:date_of_birth|birth_date|birthdate|birthday|d\.o\.b\.?|dob|born(?:_on)?|b-day|"
+    r"дата_рождения|день_рождения|д\.\s?р\.|д/р|родил(?:ся|ась|ось|ись)|рожд[её]н[аы]?|"
+    r"туған_күні|туылған_күні|туған_күн|туған|туылған|дүниеге_келген)"
+    r"(?:[\s:,\-–—]*(?:on|is|was|the|—|:))*[\s:,\-–—]*)"
+)
+_YEAR_CUE_BEFORE = (
+    r"(?:\b(?:year_of_birth|birth_year|born_in|год_рождения|г\.\s?р\.|туған_жылы|"
+    r"туылған_жылы)(?:[\s:,\-–—]*(?:is|was|—|:))*[\s:,\-–—]*)"
+)
+_CUE_AFTER = (
+    r"[\s,]*(?:\(|-)?\s*(?:г\.\s?р\.|года_рождения|г\.?_рождения|жылы_туған|ж\.\s?т\.|"
+    r"туған|туылған|дүниеге_келген)"
+)
+_CUES = tuple(
+    (re.compile(cue.replace("_", r"\s+")), re.compile("(?i)" + cue.replace("_", r"\s+")))
+    for cue in (_CUE_BEFORE, _YEAR_CUE_BEFORE, _CUE_AFTER)
+)
+# every cue holds one of these; the cue patterns run only around them
+_NEEDLES = (
+    "born", "dob", "d.o.b", "birth", "b-day", "рожд", "родил", "туған", "туыл", "дүниеге",
+    "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.",
+)
+#: what the trigger needs to see before the recognizer runs
+CUES = AnyWord(*_NEEDLES)
+# a cue starts at most this far before its needle ("date of birth") and, with its filler,
+# ends at most this far after it
+_CUE_BEFORE_NEEDLE = 24
+_CUE_AFTER_NEEDLE = 48
+_FILLER = re.compile(r"[\s:,\-–—]*")
+
+
+class DateOfBirthRecognizer(ScanRecognizer):
+    """See the module docstring."""
+
+    ENTITY = "DATE_OF_BIRTH"
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        low = lowered_aligned(text)
+        if low is None:  # a letter that lower-cases to two: search the text as it is
+            spans, (before, year, after) = [(0, len(text))], [ci for _, ci in _CUES]
+            source = text
+        else:
+            found = occurrences(low, _NEEDLES)
+            spans = windows(found, _CUE_BEFORE_NEEDLE, _CUE_AFTER_NEEDLE, len(text))
+            (before, _), (year, _), (after, _) = _CUES
+            source = low
+        hits: list[Hit | None] = []
+        for start, end in spans:
+            for cue in before.finditer(source, start, end):
+                hits.append(self._date_at(text, cue.end(), DATE_SCORE))
+            for cue in year.finditer(source, start, end):
+                at = cue.end()
+                hits.append(self._date_at(text, at, DATE_SCORE) or self._year_at(text, at))
+            for cue in after.finditer(source, start, end):
+                hits.append(self._date_before(text, cue.start()))
+        seen: set[int] = set()
+        for hit in hits:
+            if hit is not None and hit.start not in seen:
+                seen.add(hit.start)
+                yield hit
+
+    def _date_at(self, text: str, pos: int, score: float) -> Hit | None:
+        pos = _skip_filler(text, pos)
+        for pattern in _DATES:
+            match = pattern.match(text, pos)
+            if match is not None and _plausible(match):
+                return Hit(match.start(), match.end(), score, "date after a birth cue")
+        return None
+
+    def _year_at(self, text: str, pos: int) -> Hit | None:
+        match = _YEAR_ONLY.match(text, _skip_filler(text, pos))
+        if match is None or not _EARLIEST <= int(match.group("y")) <= dt.date.today().year:
+            return None
+        return Hit(match.start(), match.end(), YEAR_SCORE, "year after a birth-year cue")
+
+    def _date_before(self, text: str, end: int) -> Hit | None:
+        """A date (or a year) that ends right where a cue after it starts."""
+        window = max(0, end - 40)
+        for pattern in (*_DATES, _YEAR_ONLY):
+            for match in pattern.finditer(text, window, end):
+                if match.end() != end or (match.start() > 0 and text[match.start() - 1].isdigit()):
+                    continue
+                if pattern is _YEAR_ONLY:
+                    year = int(match.group("y"))
+                    if _EARLIEST <= year <= dt.date.today().year:
+                        return Hit(match.start(), end, YEAR_SCORE, "year before a birth cue")
+                elif _plausible(match):
+                    return Hit(match.start(), end, DATE_SCORE, "date before a birth cue")
+        return None
+
+
+def _skip_filler(text: str, pos: int) -> int:
+    filler = _FILLER.match(text, pos)
+    return filler.end() if filler is not None else pos
+
+
+def _plausible(match: re.Match[str]) -> bool:
+    """A real calendar date between 1900 and today (day-month order or, failing that, the
+    US month-day order)."""
+    groups = match.groupdict()
+    year = int(groups["y"])
+    if year < 100:
+        year += 1900 if year > dt.date.today().year % 100 else 2000
+    day = int(groups["d"])
+    numeric = groups.get("m")
+    if numeric is not None:
+        return _real(year, int(numeric), day) or _real(year, day, int(numeric))
+    month = _month_number(groups)
+    return month is not None and _real(year, month, day)
+
+
+def _month_number(groups: dict[str, str | None]) -> int | None:
+    if groups.get("en"):
+        return _EN_MONTHS.get(str(groups["en"]).lower()[:3])
+    if groups.get("ru"):
+        return _RU_MONTHS.get(str(groups["ru"]).lower()[:3])
+    if groups.get("kk"):
+        value = str(groups["kk"]).lower()
+        return next((n for name, n in _KK_MONTHS.items() if value.startswith(name)), None)
+    return None
+
+
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return False
+    return year >= _EARLIEST and date <= dt.date.today()

@@ -1,0 +1,94 @@
+"""Street addresses in English, Russian and Kazakh: a street type, a name and a house."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from qorgan.detection.config import DetectionConfig
+from qorgan.detection.engine import Detector
+
+
+@functools.cache
+def detector() -> Detector:
+    return Detector(DetectionConfig(), ner_backends=[])
+
+
+def addresses(text: str) -> list[str]:
+    return [text[f.start : f.end] for f in detector().analyze(text)
+            if f.entity_type == "STREET_ADDRESS"]
+
+
+POSITIVES = [
+    # English
+    ("I live at 221B Baker Street, London.", "221B Baker Street"),
+    ("1600 Pennsylvania Avenue NW, Washington", "1600 Pennsylvania Avenue NW"),
+    ("ship to 350 Fifth Ave, Suite 200", "350 Fifth Ave, Suite 200"),
+    ("office: 350 5th Ave.", "350 5th Ave."),
+    ("10 Downing St", "10 Downing St"),
+    ("12 Elm Road", "12 Elm Road"),
+    ("Our office is on Abay Avenue 150", "Abay Avenue 150"),
+    ("Visit Baker Street 221B soon", "Baker Street 221B"),
+    ("deliver to 742 Evergreen Terrace", "742 Evergreen Terrace"),  # weak type, context
+    ("my address: 4 Privet Drive", "4 Privet Drive"),
+    ("apartment 5 at 77 Sunset Blvd, Apt 4B", "77 Sunset Blvd, Apt 4B"),
+    # Russian
+    ("ул. Абая, д. 10, кв. 5", "ул. Абая, д. 10, кв. 5"),
+    ("пр. Назарбаева 12", "пр. Назарбаева 12"),
+    ("проживает по адресу: г. Алматы, ул. Толе би 59, кв. 12",
+     "ул. Толе би 59, кв. 12"),
+    ("улица Пушкина, дом 5", "улица Пушкина, дом 5"),
+    ("мкр Самал-2, 58", "мкр Самал-2, 58"),
+    ("мкр. Аксай-4, д. 12, кв. 40", "мкр. Аксай-4, д. 12, кв. 40"),
+    ("пр-т Достык 240/2, офис 301", "пр-т Достык 240/2, офис 301"),
+    ("проспект Кабанбай батыра 11", "проспект Кабанбай батыра 11"),
+    ("ул. 8 Марта, 14а", "ул. 8 Марта, 14а"),
+    # Kazakh
+    ("Абай даңғылы 150", "Абай даңғылы 150"),
+    ("мекенжайы: Сәтпаев көшесі, 22-үй, 15-пәтер", "Сәтпаев көшесі, 22-үй, 15-пәтер"),
+    ("Самал-2 шағын ауданы, 58", "Самал-2 шағын ауданы, 58"),
+    ("Төле би көшесі, 59", "Төле би көшесі, 59"),
+    ("Назарбаев даңғылы, 12 үй", "Назарбаев даңғылы, 12 үй"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), POSITIVES)
+def test_address_found(text: str, value: str) -> None:
+    assert addresses(text) == [value]
+
+
+NEGATIVES = [
+    # a street without a house number is a place, not an address
+    "We walked down Baker Street yesterday",
+    "ул. Абая перекрыта",
+    "Абай даңғылы жабық",
+    # street-like words in prose
+    "5 Google Drive files were shared",
+    "Top 10 Way Forward ideas",
+    "Chapter 3 Main Place of Action",
+    "I have 3 Main points to make",
+    "Wall Street 24 hours a day",
+    "He drove 5 miles down the road",
+    "the 2 Square meters of carpet",
+    "Take 2 Sq of chocolate",
+    "и пр. Кроме того, 5 человек",
+    "пер. с англ. 2010",
+    "в пл. 5 раз",
+    "улица была пустой, 5 машин",
+    "Road map 2024",
+    "Street Fighter 2",
+    "streets 5 and 6",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_not_an_address(text: str) -> None:
+    assert addresses(text) == []
+
+
+def test_address_beats_a_place_found_inside_it() -> None:
+    # NER reports "Baker Street" as a place at 0.85; the address must win the span
+    (finding,) = [f for f in detector().analyze("221B Baker Street")
+                  if f.entity_type == "STREET_ADDRESS"]
+    assert finding.score > 0.85

@@ -1,0 +1,94 @@
+"""Dates of birth: a date is one only when a birth cue says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import pytest
+
+from qorgan.detection.config import DetectionConfig
+from qorgan.detection.engine import Detector
+
+
+@functools.cache
+def detector() -> Detector:
+    return Detector(DetectionConfig(), ner_backends=[])
+
+
+def births(text: str) -> list[str]:
+    return [text[f.start : f.end] for f in detector().analyze(text)
+            if f.entity_type == "DATE_OF_BIRTH"]
+
+
+NEXT_YEAR = dt.date.today().year + 1
+
+POSITIVES = [
+    # English, numeric and written months
+    ("DOB: 14.03.1990", "14.03.1990"),
+    ("D.O.B. 1990-03-14", "1990-03-14"),
+    ("dob 03/14/1990", "03/14/1990"),
+    ("Date of birth: 14/03/1990", "14/03/1990"),
+    ("Birth date 14-03-90", "14-03-90"),
+    ("born on 14 March 1990 in Almaty", "14 March 1990"),
+    ("Born: March 14, 1990", "March 14, 1990"),
+    ("she was born on the 14th of March 1990", "14th of March 1990"),
+    ("born Mar 14 1990", "Mar 14 1990"),
+    ("birthday: 1 Jan 1985", "1 Jan 1985"),
+    ("Year of birth: 1985", "1985"),
+    ("born in 1985", "1985"),
+    # Russian
+    ("Дата рождения: 14.03.1990", "14.03.1990"),
+    ("дата рождения — 14 марта 1990 г.", "14 марта 1990 г."),
+    ("родилась 14 марта 1990 года", "14 марта 1990 года"),
+    ("Родился 1 января 1985 г. в Караганде", "1 января 1985 г."),
+    ("д.р. 14.03.1990", "14.03.1990"),
+    ("д/р: 14.03.1990", "14.03.1990"),
+    ("Иванов И.И., 14.03.1990 г.р.", "14.03.1990"),
+    ("Петров, 1985 г.р.", "1985"),
+    ("14.03.1990 года рождения", "14.03.1990"),
+    ("год рождения: 1985", "1985"),
+    # Kazakh
+    ("Туған күні: 14.03.1990", "14.03.1990"),
+    ("туған күні 14 наурыз 1990 ж.", "14 наурыз 1990 ж."),
+    ("1990 жылғы 14 наурызда туған", "1990 жылғы 14 наурызда"),
+    ("Туған жылы: 1985", "1985"),
+    ("1985 жылы туған", "1985"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), POSITIVES)
+def test_birth_date_found(text: str, value: str) -> None:
+    assert births(text) == [value]
+
+
+NEGATIVES = [
+    # dates that are not birth dates
+    "Invoice date 14.03.1990",
+    "Order placed on 14 March 2024",
+    "deadline: 2024-03-14",
+    "Срок оплаты 14.03.2024",
+    "Мерзімі: 14 наурыз 2024",
+    "The meeting was on 03/14/1990 in Almaty",
+    "birthday party next Friday, 14.03.2024 is booked",  # "party" breaks the cue
+    # a cue without a date, or with an impossible or future one
+    "date of birth unknown",
+    "DOB: 31.02.1990",
+    f"born on 01.01.{NEXT_YEAR}",
+    "DOB: 14.03.1890",
+    "Дата рождения: 32.01.1990",
+    # "born" inside another word, a year that is not a birth year
+    "newborn 14.03.2024 checkup",
+    "founded in 1985, reborn 2001",
+    "In 1985 the company was born",
+    "туған жер Алматы, 2024 жыл",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_not_a_birth_date(text: str) -> None:
+    assert births(text) == []
+
+
+def test_overlapping_cues_report_one_date() -> None:
+    assert births("Дата рождения: 14.03.1990 г.р.") == ["14.03.1990"]

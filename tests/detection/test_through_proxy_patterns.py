@@ -1,0 +1,120 @@
+"""Every pattern class of issue 13, sent through ``qorgan serve`` with the default policy to a
+recording upstream: the upstream never receives the value, and the caller gets it back.
+
+The proxy and the demo model are real servers on loopback (``traffic_fixtures``); each case
+is one chat completion whose user message holds the value; every request body the model
+received for it is searched for the value and for the parts of it that would still identify
+the person (the digits without separators, the local part of an address...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+import traffic_fixtures as tf
+
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+PEM_BODY = (
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4"
+    "\\nM2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvuNMoSfm76oqFvAp8Gy0iz5sxjZ"
+)
+PEM_ESCAPED = f"-----BEGIN PRIVATE KEY-----\\n{PEM_BODY}\\n-----END PRIVATE KEY-----\\n"
+
+#: (id, the user's message, what must never reach the model)
+CASES: list[tuple[str, str, tuple[str, ...]]] = [
+    # Phones: the examples of the issue, without any context word
+    ("phone-after-email", "reach me at x@y.org or 212-504-7577",
+     ("212-504-7577", "504-7577", "x@y.org")),
+    ("phone-plus-1", "Front desk +1 212 736 5000, ask for the manager.",
+     ("+1 212 736 5000", "736 5000")),
+    ("phone-parentheses", "(206) 645-4496 is the number on file.", ("645-4496",)),
+    ("phone-dashed", "Her line is 415-555-2671.", ("415-555-2671", "555-2671")),
+    ("phone-555-01nn", "Test contact 212-555-0123 and 415-555-0187.",
+     ("212-555-0123", "415-555-0187", "555-0123", "555-0187")),
+    ("phone-russian", "Мой номер +7 (912) 345-67-89, пишите.", ("345-67-89", "912) 345")),
+    ("phone-kazakh-national", "Маған 8 701 234 56 78 нөміріне хабарласыңыз.",
+     ("701 234 56 78", "234 56 78")),
+    ("phone-uk", "Office 020 7946 0958 until six.", ("7946 0958",)),
+    ("phone-turkey", "İstanbul ofisi: 0532 123 45 67", ("123 45 67",)),
+    # Formats
+    ("email-at-parentheses", "Write to aigerim.serikova(at)mail.kz please.",
+     ("aigerim.serikova", "serikova(at)mail")),
+    ("email-at-brackets", "contact: aigerim [at] mail [dot] kz", ("aigerim [at]",)),
+    ("email-at-braces", "aigerim{at}mail.kz", ("aigerim{at}",)),
+    ("email-spelled", "email me: marat at example dot com", ("marat at example",)),
+    ("email-idn", "Почта: айгерим@почта.рф", ("айгерим@", "айгерим")),
+    ("card-dots", "card 4111.1111.1111.1111 exp 12/29",
+     ("4111.1111.1111.1111", "4111111111111111", "1111.1111.1111")),
+    ("card-spaces", "Pay with 4111 1111 1111 1111 today", ("4111 1111 1111 1111",)),
+    ("card-mir", "Карта Мир 2200 1234 5678 9019", ("2200 1234 5678 9019",)),
+    ("iin-glued-colon", "ИИН:901123300258", ("901123300258",)),
+    ("iin-glued-letters", "iin901123300258", ("901123300258",)),
+    ("iin-slashes", "ИИН 9011/2330/0258", ("9011/2330/0258", "2330/0258")),
+    ("iin-underscore", "IIN 901123_300258", ("901123_300258", "300258")),
+    ("secret-stripe", "STRIPE_SECRET_KEY=sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv",
+     ("sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv", "51HxYzAbCdEfGhIjKlMnOpQrStUv")),
+    ("secret-gitlab", "git clone with glpat-Ab3dEf6hIj9lMn2pQr5t",
+     ("glpat-Ab3dEf6hIj9lMn2pQr5t", "Ab3dEf6hIj9lMn2pQr5t")),
+    ("secret-huggingface", "HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+     ("hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",)),
+    ("secret-postgres-password", "DATABASE_URL=postgres://app:S3cretPass@db.example.com/app",
+     ("S3cretPass",)),
+    ("secret-mongodb-password",
+     "mongodb+srv://admin:zX9-qW8_eR7@cluster0.ab1cd.mongodb.net/db", ("zX9-qW8_eR7",)),
+    ("secret-pem-escaped", f'{{"type": "service_account", "private_key": "{PEM_ESCAPED}"}}',
+     ("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw", "PRIVATE KEY-----\\nMIIE")),
+    ("secret-aws-csv", f"Access key ID,Secret access key\nAKIAIOSFODNN7EXAMPLE,{AWS_SECRET}",
+     (AWS_SECRET, "AKIAIOSFODNN7EXAMPLE")),
+    # Identifiers with no recognizer before
+    ("birth-date-en", "Patient Aigerim, DOB: 14.03.1990, allergic to penicillin.",
+     ("14.03.1990",)),
+    ("birth-date-ru", "Родилась 14 марта 1990 года в Караганде.", ("14 марта 1990",)),
+    ("birth-date-kk", "Туған күні: 14.03.1990", ("14.03.1990",)),
+    ("kz-passport", "Паспорт № N12345678 выдан МВД РК.", ("N12345678", "12345678")),
+    ("kz-passport-bare", "Document N09876543 on file.", ("N09876543",)),
+    ("kz-id-card", "Удостоверение личности № 041234567, выдано МВД РК",
+     ("041234567",)),
+    ("kz-id-card-en", "ID card no. 041234567", ("041234567",)),
+    ("address-en", "I live at 221B Baker Street, London.", ("221B Baker Street", "221B")),
+    ("address-ru", "Адрес: ул. Абая, д. 10, кв. 5", ("Абая, д. 10", "д. 10, кв. 5")),
+    ("address-ru-avenue", "офис на пр. Назарбаева 12", ("Назарбаева 12",)),
+    ("address-kk", "Мекенжайым: Абай даңғылы 150", ("даңғылы 150",)),
+    ("address-kk-microdistrict", "мкр Самал-2, 58", ("Самал-2, 58",)),
+]
+
+
+@dataclass
+class Env:
+    upstream: tf.DemoUpstream
+    client: httpx.Client
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[Env]:
+    upstream, _ = tf.demo()
+    _, server = tf.proxy("builtin:default")
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield Env(upstream, client)
+
+
+@pytest.mark.parametrize(("case", "message", "never"), CASES, ids=[c[0] for c in CASES])
+def test_value_never_reaches_the_upstream(
+    env: Env, case: str, message: str, never: tuple[str, ...]
+) -> None:
+    mark = len(env.upstream.received)
+    response = env.client.post(
+        "/v1/chat/completions",
+        json={"model": "demo-echo", "messages": [{"role": "user", "content": message}]},
+    )
+    assert response.status_code == 200, response.text
+    records = tf.received(env.upstream, mark)
+    assert records, "nothing reached the upstream"
+    assert tf.leaked(tf.bodies(records), never) == []
+    # the caller's own value comes back in the echoed answer
+    answer = response.json()["choices"][0]["message"]["content"]
+    assert never[0] in answer
+
