@@ -31,12 +31,17 @@ from qorgan.edges.bodies import read_asgi_body
 from qorgan.edges.upstream import HttpxUpstream
 from qorgan.errors import QorganError
 from qorgan.pipeline import GuardResponse, UpstreamRequest, error_response
-from qorgan.pipeline.forward import _DROP_REQUEST_HEADERS
+from qorgan.pipeline.forward import allowed_headers
 from qorgan.pipeline.guard import _DROP_RESPONSE_HEADERS
 from qorgan.pipeline.payload import media_type
+from qorgan.policy.engine import PolicyEngine
+from qorgan.policy.loader import load_policy
+from qorgan.providers import REGISTRY
 from qorgan.types import Receive, Scope, Send
 
 log = logging.getLogger("benchmarks.passthrough")
+_FORWARDED = frozenset(allowed_headers(PolicyEngine(load_policy("builtin:default")),
+                                       REGISTRY.default))
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM_ENV = "QORGAN_BENCH_UPSTREAM"
 #: the default policy's traffic.max_body_bytes, so both proxies refuse the same bodies
@@ -80,8 +85,9 @@ class PassthroughApp:
         except QorganError as exc:
             await send_response(send, error_response(exc))
             return
+        # the same allow-list qorgan forwards (without its value checks and credentials)
         headers = {k: v for k, v in request_headers(scope).items()
-                   if k not in _DROP_REQUEST_HEADERS}
+                   if k in _FORWARDED or k == "authorization"}
         headers["accept-encoding"] = "identity"
         request = UpstreamRequest(
             method=scope["method"], route=path[len(self.prefix) + 1:], headers=headers,
