@@ -74,7 +74,8 @@ class Stack:
     @property
     def forwarded(self) -> list[str]:
         """Everything the upstream received: path, headers and body, as text."""
-        return [f"{r.method} {r.path} {r.headers} {r.body.decode('utf-8', 'replace')}"
+        return [f"{r.method} {r.path}?{r.query} {r.headers} "
+                f"{r.body.decode('utf-8', 'replace')}"
                 for r in self.demo.received if not r.path.endswith("/_received")]
 
     async def post(self, route: str, body: Any = None, **kwargs: Any) -> httpx.Response:

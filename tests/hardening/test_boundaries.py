@@ -351,3 +351,28 @@ def test_a_full_tenant_refuses_new_conversations_with_429() -> None:
                           timeout=60).status_code == 200
     finally:
         server.stop()
+
+
+# -- the same through the middleware ---------------------------------------------------------
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["proxy", "middleware"])
+async def test_query_headers_and_conversations_in_both_deployments(
+    make_stack: Any, kind: str,
+) -> None:
+    async with make_stack(kind) as stack:
+        response = await stack.post(
+            "chat/completions", chat("hello"), params={"user": EMAIL, "iin": IIN},
+            headers={"x-user-email": EMAIL, "baggage": f"u={EMAIL}",
+                     "x-qorgan-conversation": "new"})
+        assert response.status_code == 200, response.text
+        issued = response.headers["x-qorgan-conversation"]
+        assert tf.leaked(stack.forwarded) == []
+        guessed = await stack.post("chat/completions", chat("Who is <EMAIL_ADDRESS_1>?"),
+                                   headers={"x-qorgan-conversation": "conv-1"})
+        assert guessed.status_code == 400
+        assert guessed.json()["error"]["code"] == "conversation_not_issued"
+        again = await stack.post("chat/completions", chat("Mail <EMAIL_ADDRESS_1>."),
+                                 headers={"x-qorgan-conversation": issued})
+        assert again.status_code == 200
+        assert tf.leaked(stack.forwarded) == []

@@ -145,6 +145,8 @@ class _AppCall:
         headers.append((b"content-length", str(len(request.body)).encode()))
         scope = dict(self.scope)
         scope["headers"] = headers
+        # the guarded query string, its values transformed like the body's texts
+        scope["query_string"] = request.query.encode("latin-1")
 
         async def run() -> None:
             async with sender:
