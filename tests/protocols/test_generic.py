@@ -17,7 +17,9 @@ from qorgan.protocols import (
         (["a", {"b": ["c", 1, None, ""]}], [((0,), "a"), ((1, "b", 0), "c")]),
         ("Aliya", [((), "Aliya")]),
         (42, []),
-        ({"img": "data:image/png;base64,AAAA"}, []),
+        # a PNG is skipped; "image" bytes that are text are decoded and scanned
+        ({"img": "data:image/png;base64,iVBORw0KGgo="}, []),
+        ({"img": "data:image/png;base64,QWlnZXJpbQ=="}, [(("img",), "Aigerim")]),
     ],
 )
 def test_generic_slots_every_string_leaf(body: Any, expected: list[tuple[Any, str]]) -> None:
