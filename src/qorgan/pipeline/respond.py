@@ -26,9 +26,11 @@ from qorgan.pipeline.context import RequestContext
 from qorgan.pipeline.payload import dump_json, media_type
 from qorgan.pipeline.transform import Tokens
 from qorgan.protocols import apply_slots
+from qorgan.protocols.base import JSONTextSlot
 from qorgan.providers import GENERIC
 from qorgan.streaming import StreamRewriter, StreamStats, contexts, split_segments
 from qorgan.transform import PLACEHOLDER_RE, Transformer
+from qorgan.transform.restore import LinkGuard
 from qorgan.types import Action, Direction, Finding
 
 Stage = Callable[[str], AbstractContextManager[object]]
@@ -44,6 +46,18 @@ def within(findings: Sequence[Finding], offset: int) -> list[Finding]:
         for f in findings
         if f.end > offset
     ]
+
+
+#: the rule id the audit record names for tokens not restored into links
+LINK_RULE = "response.restore_link_hosts"
+
+
+def _withheld(links: LinkGuard) -> list[FindingDecision]:
+    """One audit entry per token left unrestored in a link: its entity type, no value."""
+    action = Action.REDACT if links.mode == "redact" else Action.PSEUDONYMIZE
+    return [FindingDecision(Finding(entity, start, end, 1.0, "link"), 0, action, LINK_RULE,
+                            reason="not restored inside a link")
+            for entity, start, end in links.withheld]
 
 
 @dataclass(slots=True)
@@ -126,22 +140,33 @@ class ResponseScanner:
         if engine.mode != "enforce":
             return text
         table = self._tokens.json if json_text else self._tokens.text
+        links = LinkGuard(engine.response.restore_link_hosts,
+                          mode=engine.response.link_placeholders)
         pieces: list[str] = []
         cursor = 0
+
+        def restore(upto: int) -> str:
+            # the raw text before (context included) says whether a token sits in a link
+            return table.restore(text[cursor:upto], ctx.restore_allowed,
+                                 before=context + text[:cursor], links=links)
+
         for fd in sorted(decided, key=lambda d: d.finding.start):
             start, end = fd.finding.start, fd.finding.end
             if start < cursor:
                 continue
-            pieces.append(table.restore(text[cursor:start], ctx.restore_allowed,
-                                        before=text[:cursor]))
+            pieces.append(restore(start))
             shifted = replace(fd, finding=replace(fd.finding, start=0, end=end - start))
             pieces.append(await self._transformer.apply(text[start:end], [shifted], ctx.scope))
             cursor = end
-        pieces.append(table.restore(text[cursor:], ctx.restore_allowed, before=text[:cursor]))
+        pieces.append(restore(len(text)))
+        if links.withheld:
+            self.result.findings.extend(_withheld(links))
         return "".join(pieces)
 
-    async def texts(self, texts: Sequence[str]) -> list[str]:
-        """Whole texts (a non-streamed body): segments detected in one batch."""
+    async def texts(self, texts: Sequence[str], json_texts: Sequence[bool] = ()) -> list[str]:
+        """Whole texts (a non-streamed body): segments detected in one batch.
+        ``json_texts[i]`` says text ``i`` is a JSON document (tool-call arguments), where
+        restored values are JSON-escaped."""
         segmented = [split_segments(t) for t in texts]
         pairs = [pair for segs in segmented for pair in zip(segs, contexts(segs), strict=True)]
         found: list[list[Finding]] = [[] for _ in pairs]
@@ -150,10 +175,11 @@ class ResponseScanner:
                 found = await self._detect(pairs)
         out: list[str] = []
         i = 0
-        for segs in segmented:
+        for t, segs in enumerate(segmented):
+            as_json = t < len(json_texts) and json_texts[t]
             parts = []
             for seg in segs:
-                parts.append(await self._segment(seg, pairs[i][1], found[i], json_text=False))
+                parts.append(await self._segment(seg, pairs[i][1], found[i], json_text=as_json))
                 i += 1
             out.append("".join(parts))
         return out
@@ -170,13 +196,18 @@ class ResponseScanner:
                                     code="invalid_upstream_response") from None
             # an error body has no shape a provider fixes: every string in it is scanned
             adapter = self.ctx.endpoint.adapter if status < 400 else GENERIC.adapter
+            if status < 400:
+                # logprobs spell the raw output token by token: they cannot be restored or
+                # scanned alike, so they are dropped, as a stream drops them
+                doc, _ = adapter.drop_response_fields(doc)
             try:
                 slots = adapter.response_slots(doc)
             except QorganError:
                 slots = GENERIC.adapter.response_slots(doc)
             if status < 400:
                 self.result.usage = adapter.usage(doc) or None
-            new_texts = await self.texts([s.text for s in slots])
+            new_texts = await self.texts([s.text for s in slots],
+                                         [isinstance(s, JSONTextSlot) for s in slots])
             out = apply_slots(doc, slots, new_texts)
             response = self.ctx.engine.response
             if response.label_notice and response.label and status < 400 and \
