@@ -78,11 +78,11 @@ class Rule:
     """
 
     pattern: Pattern
-    shape: Shape
+    shape: Shape = shapes.TOKEN
     when: Callable[[Mapping[str, Any]], bool] | None = None
 
 
-def rules(*patterns: Pattern, shape: Shape) -> tuple[Rule, ...]:
+def rules(*patterns: Pattern, shape: Shape = shapes.TOKEN) -> tuple[Rule, ...]:
     return tuple(Rule(p, shape) for p in patterns)
 
 

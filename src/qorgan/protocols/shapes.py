@@ -45,6 +45,7 @@ __all__ = [
     "MODEL",
     "NAME",
     "OPAQUE",
+    "TOKEN",
     "Codec",
     "Kind",
     "Shape",
@@ -128,6 +129,8 @@ NAME = ident(r"[A-Za-z0-9_][A-Za-z0-9_\-.:]{0,127}")
 MODEL = ident(r"[A-Za-z0-9][A-Za-z0-9_\-.:/@+]{0,255}")
 #: lower-case keywords whose sets keep growing (item and block types, formats, TTLs)
 KEYWORD = ident(r"[a-z0-9][a-z0-9_.\-]{0,63}")
+#: the shape of a rule that names none: any identifier-like value
+TOKEN = ident(r"[A-Za-z0-9_][A-Za-z0-9_\-.:/@+]{0,255}")
 MIME = ident(r"[a-z]+/[a-z0-9.+\-]{1,127}")
 
 
