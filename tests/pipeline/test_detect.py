@@ -102,13 +102,11 @@ def test_long_texts_are_scanned_only_around_their_joints() -> None:
 
 @pytest.mark.parametrize(("value", "spaced"), [
     ("call_901123300258", "call 901123300258"),
-    ("iin901123300258x", "iin 901123300258 x"),
-    ("toolu_01A09q", "toolu 01 A 09 q"),
-    ("gpt-4o-mini", "gpt-4 o-mini"),
+    ("toolu_01A09q", "toolu 01A09q"),
+    ("gpt-4o-mini", "gpt-4o-mini"),
 ])
 def test_words_reads_identifier_parts_apart(value: str, spaced: str) -> None:
     assert words(value) == spaced
-    assert len(words(value)) >= len(value)
 
 
 IDENTS: list[tuple[str, dict[str, Any], bool, bool]] = [
@@ -118,8 +116,9 @@ IDENTS: list[tuple[str, dict[str, Any], bool, bool]] = [
     ("iin-in-a-call-id", {"identifiers": ("call_901123300258",)}, False, True),
     ("iin-as-a-model", {"identifiers": ("901123300258",)}, False, True),
     ("real-ids", {"identifiers": ("call_9", "toolu_01A09q90qw90lq917835lq9", "gpt-4o-mini",
-                                  "claude-sonnet-4-5-20250929",
+                                  "claude-sonnet-4-5-20250929", "run_1757644430",
                                   "123e4567-e89b-12d3-a456-426614174000")}, False, False),
+    ("phone-written-as-an-id", {"identifiers": ("+77012345678",)}, False, True),
 ]
 
 

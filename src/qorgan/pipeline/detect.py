@@ -62,25 +62,30 @@ async def detect_request(
         ([*(w.text for w in glued.windows), *names, *ids], False),
     ])
     n, w = len(texts), len(glued.windows)
-    in_keys = any(found[n:]) or any(patterns[w:w + len(names)])
-    in_ids = any(patterns[w + len(names):])
+    in_keys = any(found[n:]) or _any(patterns[w:w + len(names)])
+    in_ids = _any(patterns[w + len(names):])
     return Detected(glued.split(texts, found[:n], patterns[:w]), in_keys, in_ids)
 
 
+#: read into words, an identifier's digit runs look like bare numbers, which the phone
+#: recognizer takes for phones (``run_1757644430``); values with a checksum or a shape
+#: (IIN, BIN, IBAN, card, address, token) are what an identifier can hide
+_NOT_IN_WORDS = frozenset({"PHONE_NUMBER"})
+
+
+def _any(results: Sequence[Sequence[Finding]]) -> bool:
+    """Findings in ``[as written, in words]`` pairs of identifier texts."""
+    for i, findings in enumerate(results):
+        if any(i % 2 == 0 or f.entity_type not in _NOT_IN_WORDS for f in findings):
+            return True
+    return False
+
+
 def words(text: str) -> str:
-    """``text`` with ``_`` and every letter-digit boundary read as a space, so values glued
-    into an identifier (``call_901123300258``, ``iin901123300258``) stand alone."""
-    out: list[str] = []
-    previous = ""
-    for ch in text:
-        if ch == "_":
-            ch = " "
-        elif previous and (previous.isdigit() != ch.isdigit()) and previous.isalnum() \
-                and ch.isalnum():
-            out.append(" ")
-        out.append(ch)
-        previous = ch
-    return "".join(out)
+    """``text`` with ``_`` read as a space, so a value glued into an identifier
+    (``call_901123300258``) stands alone: ``_`` is a word character, and recognizers look
+    for values that do not touch one."""
+    return text.replace("_", " ")
 
 
 def _pair(values: Sequence[str]) -> list[str]:

@@ -9,9 +9,8 @@ is:
   base64 that decodes to a file of its declared media type (magic bytes, ``filetype``);
 - ``IDENT``: identifier-shaped (an id, a tool name, a model name, ciphertext and signatures
   that decode to bytes that are not UTF-8): not rewritten, but scanned by the pattern
-  recognizers, also with ``_`` and letter-digit boundaries read as spaces so
-  ``call_901123300258`` cannot hide an IIN; a finding refuses the request
-  (``personal_data_in_id``);
+  recognizers, also with ``_`` read as a space so ``call_901123300258`` cannot hide an
+  IIN; a finding refuses the request (``personal_data_in_id``);
 - ``TEXT``: anything else: scanned and transformed like any text (a ``role`` that is a
   sentence, an id holding an e-mail address);
 - ``DECODED``: base64 (or a data URL) whose payload is text: the decoded text is scanned
