@@ -162,11 +162,36 @@ def _b64(value: str) -> tuple[bytes, bool, bool] | None:
     return raw, urlsafe, padded
 
 
-def _utf8(raw: bytes) -> str | None:
+#: wider encodings of text: their bytes are often valid UTF-8 too (``a\x00b\x00``), but
+#: unreadable as such, which is how they would hide a value from the recognizers
+_WIDE = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+_PRINTABLE_SHARE = 0.9
+
+
+def _printable(text: str) -> bool:
+    shown = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    return shown >= _PRINTABLE_SHARE * len(text)
+
+
+def _text(raw: bytes) -> tuple[str, str] | None:
+    """``(text, charset)`` when ``raw`` is text: UTF-8, or a UTF-16/32 text that UTF-8
+    would read as control characters; None when it is neither."""
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
+        # not UTF-8: neither is UTF-16 of Latin or Cyrillic text, whose bytes are all
+        # ASCII; any byte string would "decode" as UTF-16 of CJK, so none is tried
         return None
+    if _printable(text):
+        return text, "utf-8"
+    for charset in _WIDE:
+        try:
+            wide = raw.decode(charset)
+        except UnicodeDecodeError:
+            continue
+        if _printable(wide):
+            return wide, charset
+    return text, "utf-8"
 
 
 #: media types that are text whatever their top-level type says
@@ -233,10 +258,10 @@ def _payload(raw: bytes, media: str, charset: str | None, codec: Codec) -> Verdi
     if sniffed is not None and _same_kind(media, sniffed.mime):
         return SKIP
     # bytes that are not the declared binary type: text hidden as a file, or unverifiable
-    text = _utf8(raw)
-    if text is not None:
-        return Verdict(Kind.DECODED, text, Codec(codec.prefix, "utf-8", codec.urlsafe,
-                                                 codec.padded))
+    found = _text(raw)
+    if found is not None:
+        return Verdict(Kind.DECODED, found[0], Codec(codec.prefix, found[1], codec.urlsafe,
+                                                     codec.padded))
     return REFUSE
 
 
@@ -311,10 +336,10 @@ def _opaque(value: str, holder: Any) -> Verdict:
     if decoded is None:
         return TEXT
     raw, urlsafe, padded = decoded
-    text = _utf8(raw)
-    if text is None or not raw:
+    found = _text(raw) if raw else None
+    if found is None:
         return IDENT
-    return Verdict(Kind.DECODED, text, Codec("", "utf-8", urlsafe, padded))
+    return Verdict(Kind.DECODED, found[0], Codec("", found[1], urlsafe, padded))
 
 
 OPAQUE: Shape = _opaque

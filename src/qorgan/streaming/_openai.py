@@ -3,7 +3,9 @@
 Channels: ``(choice, field)`` for every string field of ``choices[].delta`` except ``role``
 (``content``, ``refusal``, ``reasoning_content``, ...), ``(choice, "tool_calls", i)`` for
 ``delta.tool_calls[i].function.arguments``, ``(choice, "function_call", 0)`` for the legacy
-``delta.function_call.arguments`` and ``(choice, "text")`` for completions. An upstream error
+``delta.function_call.arguments``, ``(choice, "audio", "transcript")`` for
+``delta.audio.transcript`` (a spoken answer's text, held back like any text) and
+``(choice, "text")`` for completions. An upstream error
 object mid-stream is preceded by the text still held. Text held
 at a ``finish_reason`` is appended to that chunk; text still held at ``[DONE]`` or at the end
 of the stream goes into one extra chunk built from the last chunk's id, model and created.
@@ -90,6 +92,11 @@ class ChatHandler(Handler):
             if name != "role" and isinstance(value, str):
                 held.append((delta, name, (index, name), value, "text"))
                 delta[name] = HOLE
+        audio = delta.get("audio")
+        if isinstance(audio, dict) and isinstance(audio.get("transcript"), str):
+            key = (index, "audio", "transcript")
+            held.append((audio, "transcript", key, audio["transcript"], "text"))
+            audio["transcript"] = HOLE
         legacy = delta.get("function_call")
         if isinstance(legacy, dict) and isinstance(legacy.get("arguments"), str):
             key = (index, "function_call", 0)
@@ -117,6 +124,13 @@ class ChatHandler(Handler):
         if len(key) == 2:
             current = delta.get(key[1])
             delta[key[1]] = (current if isinstance(current, str) else "") + text
+            return
+        if key[1] == "audio":
+            audio = delta.get("audio")
+            if not isinstance(audio, dict):
+                audio = delta["audio"] = {}
+            current = audio.get("transcript")
+            audio["transcript"] = (current if isinstance(current, str) else "") + text
             return
         if key[1] == "function_call":
             legacy = delta.get("function_call")
