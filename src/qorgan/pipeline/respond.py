@@ -13,9 +13,11 @@ pattern recognizers alone, without NER.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+import re
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from qorgan._aio import aclose
 from qorgan.decision import FindingDecision
@@ -46,6 +48,29 @@ def within(findings: Sequence[Finding], offset: int) -> list[Finding]:
         for f in findings
         if f.end > offset
     ]
+
+
+#: protocol words (keys such as ``prompt_tokens``): hold no value a recognizer finds
+_PROTOCOL_WORD = re.compile(r"[a-z][a-z_.]{0,63}")
+
+
+def _keys_of(node: Any) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield from item
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, dict | list))
+
+
+def _rename(node: Any, renamed: Mapping[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {renamed.get(k, k): _rename(v, renamed) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rename(v, renamed) for v in node]
+    return node
 
 
 #: the rule id the audit record names for tokens not restored into links
@@ -208,7 +233,7 @@ class ResponseScanner:
                 self.result.usage = adapter.usage(doc) or None
             new_texts = await self.texts([s.text for s in slots],
                                          [isinstance(s, JSONTextSlot) for s in slots])
-            out = apply_slots(doc, slots, new_texts)
+            out = await self._keys(apply_slots(doc, slots, new_texts))
             response = self.ctx.engine.response
             if response.label_notice and response.label and status < 400 and \
                     isinstance(out, dict):
@@ -220,6 +245,16 @@ class ResponseScanner:
             return (await self.texts([text]))[0].encode()
         raise UpstreamError("upstream returned a body that cannot be inspected",
                             code="uninspectable_upstream_response")
+
+    async def _keys(self, doc: Any) -> Any:
+        """``doc`` with its object keys scanned as a stream's are: protocol words pass, any
+        other key is scanned like a text and renamed when that changes it."""
+        keys = [k for k in dict.fromkeys(_keys_of(doc)) if not _PROTOCOL_WORD.fullmatch(k)]
+        if not keys:
+            return doc
+        renamed = {k: new for k, new in zip(keys, await self.texts(keys), strict=True)
+                   if new != k}
+        return _rename(doc, renamed) if renamed else doc
 
     def stream(
         self, chunks: AsyncIterator[bytes], *, status: int, done: StreamDone
