@@ -23,7 +23,8 @@ pytestmark = pytest.mark.anyio
 
 _spec = importlib.util.spec_from_file_location(
     "traffic_fixtures", Path(__file__).parents[1] / "traffic_fixtures.py")
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 tf = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("traffic_fixtures", tf)
 _spec.loader.exec_module(tf)
@@ -342,5 +343,6 @@ async def test_a_text_payload_is_transformed_inside_and_encoded_again(
         head, _, payload = sent.partition(",")
         assert head == "data:text/plain;charset=utf-8;base64"
         text = base64.b64decode(payload).decode()
-        assert "<EMAIL_ADDRESS_1>" in text and "<KZ_IIN_1>" in text
+        assert "<EMAIL_ADDRESS_1>" in text
+        assert "<KZ_IIN_1>" in text
         assert not tf.leaked([text], RAW)

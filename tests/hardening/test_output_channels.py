@@ -26,7 +26,8 @@ pytestmark = pytest.mark.anyio
 
 _spec = importlib.util.spec_from_file_location(
     "traffic_fixtures", Path(__file__).parents[1] / "traffic_fixtures.py")
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 tf = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("traffic_fixtures", tf)
 _spec.loader.exec_module(tf)
@@ -246,7 +247,8 @@ async def test_keys_of_whole_tool_call_arguments_are_scanned(
     assert response.status_code == 200, response.text
     arguments = response.json()["choices"][0]["message"]["tool_calls"][0]["function"]
     parsed = json.loads(arguments["arguments"])
-    assert LEAKED not in json.dumps(parsed) and OUT_IIN not in json.dumps(parsed)
+    assert LEAKED not in json.dumps(parsed)
+    assert OUT_IIN not in json.dumps(parsed)
     assert "vip" in parsed.values()
 
 
@@ -262,7 +264,8 @@ async def test_a_streamed_audio_transcript_is_held_back_like_text(
                    if isinstance(c.get("delta", {}).get("audio"), dict)
                    and "transcript" in c["delta"]["audio"]]
     joined = "".join(transcripts)
-    assert joined.startswith("IIN ") and joined.endswith(" ok")
+    assert joined.startswith("IIN ")
+    assert joined.endswith(" ok")
     assert OUT_IIN not in joined
     # no event carried the first half of the number on its own
     assert not any("850101" in t for t in transcripts)

@@ -42,7 +42,8 @@ CHAT_REQUEST: dict[str, Any] = {
                     "image_url": {"url": "data:image/png;base64,iVBORw0KGgo=", "detail": "low"},
                 },
                 {"type": "image_url", "image_url": {"url": "https://img.example.kz/aliya.png"}},
-                {"type": "input_audio", "input_audio": {"data": "UklGRiQAAABXQVZFZm10IA==", "format": "wav"}},
+                {"type": "input_audio",
+                 "input_audio": {"data": "UklGRiQAAABXQVZFZm10IA==", "format": "wav"}},
             ],
         },
         {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from qorgan.errors import PayloadError, QorganError, UpstreamError
@@ -164,7 +164,7 @@ class DecodedSlot(TextSlot):
     """A slot whose text was decoded from base64 (a data URL's text payload, a "binary"
     field holding text): ``codec`` encodes the transformed text back the same way."""
 
-    codec: Codec = Codec()
+    codec: Codec = field(default_factory=Codec)
 
 
 @dataclass(frozen=True, slots=True)

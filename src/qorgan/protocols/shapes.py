@@ -265,9 +265,9 @@ def _payload(raw: bytes, media: str, charset: str | None, codec: Codec) -> Verdi
     return REFUSE
 
 
-_TOKEN = r"[A-Za-z0-9!#$&^_.+\-]+"
+_MIME_CHARS = r"[A-Za-z0-9!#$&^_.+\-]+"
 _DATA_URL = re.compile(
-    rf"data:(?P<media>{_TOKEN}/{_TOKEN})?(?P<params>(?:;{_TOKEN}=(?:{_TOKEN}|\"[^\"]*\"))*)"
+    rf"data:(?P<media>{_MIME_CHARS}/{_MIME_CHARS})?(?P<params>(?:;{_MIME_CHARS}=(?:{_MIME_CHARS}|\"[^\"]*\"))*)"
     r"(?P<base64>;base64)?,",
     re.ASCII | re.IGNORECASE,
 )

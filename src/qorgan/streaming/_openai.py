@@ -94,7 +94,7 @@ class ChatHandler(Handler):
                 delta[name] = HOLE
         audio = delta.get("audio")
         if isinstance(audio, dict) and isinstance(audio.get("transcript"), str):
-            key = (index, "audio", "transcript")
+            key: tuple[Any, ...] = (index, "audio", "transcript")
             held.append((audio, "transcript", key, audio["transcript"], "text"))
             audio["transcript"] = HOLE
         legacy = delta.get("function_call")
