@@ -26,8 +26,14 @@ def test_generic_slots_every_string_leaf(body: Any, expected: list[tuple[Any, st
     adapter = GenericAdapter()
     slots = adapter.request_slots(body)
     assert [(s.path, s.text) for s in slots] == expected
-    assert [(s.path, s.text) for s in adapter.response_slots(body)] == expected
     assert apply_slots(body, slots, [s.text for s in slots]) == body
+
+
+def test_answers_scan_a_data_url_as_the_text_a_stream_delivers() -> None:
+    body = {"img": "data:image/png;base64,QWlnZXJpbQ==", "png": "data:image/png;base64,"
+            "iVBORw0KGgo=", "text": "Aliya"}
+    slots = GenericAdapter().response_slots(body)
+    assert [(s.path, s.text) for s in slots] == [(("img",), body["img"]), (("text",), "Aliya")]
 
 
 def test_generic_facts() -> None:
