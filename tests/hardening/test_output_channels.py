@@ -127,7 +127,7 @@ async def scripted(scope: Scope, receive: Receive, send: Send) -> None:
              "finish_reason": "tool_calls"}]}
     elif model == "event-names":
         reply = _frames([
-            (LEAKED, _chunk(model, {"content": "hi "}, **{f"x-{LEAKED}": 1})),
+            (LEAKED, _chunk(model, {"content": "hi ", LEAKED: "v"}, **{f"x-{LEAKED}": 1})),
             (None, _chunk(model, {"content": "there"})),
             (None, "[DONE]")])
     else:

@@ -22,6 +22,10 @@ _FIELD_CACHE_MAX_LEN = 256
 _PROTOCOL_WORD = re.compile(r"[a-z][a-z_.]{0,63}")
 
 
+def is_protocol_word(word: str) -> bool:
+    return _PROTOCOL_WORD.fullmatch(word) is not None
+
+
 class Hole:
     """Stands in for a text field while the rest of an event is scanned, so it is not
     scanned twice."""
@@ -175,7 +179,7 @@ class Handler:
 
     async def scan_word(self, word: str) -> str:
         """An event name or a key: protocol words pass, anything else is scanned."""
-        if _PROTOCOL_WORD.fullmatch(word):
+        if is_protocol_word(word):
             return word
         return await self.scan_text(word)
 

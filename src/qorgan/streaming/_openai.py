@@ -17,7 +17,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from qorgan.protocols.sse import SSEError, SSEEvent
-from qorgan.streaming._base import HOLE, Handler, JSONObject, dumps
+from qorgan.streaming._base import HOLE, Handler, JSONObject, dumps, is_protocol_word
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint", "service_tier")
 
@@ -89,7 +89,9 @@ class ChatHandler(Handler):
         if not isinstance(delta, dict):
             return
         for name, value in delta.items():
-            if name != "role" and isinstance(value, str):
+            # a field named like anything but a protocol word is scanned as a field, so a
+            # key that is renamed by the scan is never written back
+            if name != "role" and isinstance(value, str) and is_protocol_word(name):
                 held.append((delta, name, (index, name), value, "text"))
                 delta[name] = HOLE
         audio = delta.get("audio")
