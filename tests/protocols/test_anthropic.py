@@ -58,7 +58,8 @@ REQUEST: dict[str, Any] = {
             "role": "assistant",
             "content": [
                 {"type": "thinking", "thinking": "Aliya wants a lookup", "signature": "EqQBCgIYAh"},
-                {"type": "redacted_thinking", "data": "EmwKAhgB"},
+                {"type": "redacted_thinking",
+                 "data": "gIGCg4SFhoeIiYqLjI2Oj5CRkpOUlZaXmJmam5ydnp+goaKjpKWmp6ipqqusra6v"},
                 {"type": "text", "text": "Looking up Aliya"},
                 {
                     "type": "tool_use",

@@ -42,7 +42,8 @@ CHAT_REQUEST: dict[str, Any] = {
                     "image_url": {"url": "data:image/png;base64,iVBORw0KGgo=", "detail": "low"},
                 },
                 {"type": "image_url", "image_url": {"url": "https://img.example.kz/aliya.png"}},
-                {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}},
+                {"type": "input_audio",
+                 "input_audio": {"data": "UklGRiQAAABXQVZFZm10IA==", "format": "wav"}},
             ],
         },
         {
@@ -257,7 +258,9 @@ def test_chat_response_slots() -> None:
     msg = ("choices", 0, "message")
     assert _view(slots) == {
         ((*msg, "content"), "Hello <PERSON_1>", None, "assistant"),
-        ((*msg, "tool_calls", 0, "function", "arguments"), "<PERSON_1>", ("q",), "assistant"),
+        # model output's tool-call arguments are one JSON text, as a stream delivers them
+        ((*msg, "tool_calls", 0, "function", "arguments"), '{"q": "<PERSON_1>"}', None,
+         "assistant"),
         ((*msg, "annotations", 0, "url_citation", "title"), "Aliya's page", None, "assistant"),
     }
     assert adapter.usage(CHAT_RESPONSE) == {"input_tokens": 12, "output_tokens": 7}

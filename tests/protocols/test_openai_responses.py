@@ -177,7 +177,7 @@ def test_response_output_slots_and_usage() -> None:
         ((*content, "text"), "Hello <PERSON_1>", None, "assistant"),
         ((*content, "annotations", 0, "title"), "About Aliya", None, "assistant"),
         ((*content, "annotations", 0, "url"), "https://example.kz/a", None, "assistant"),
-        (("output", 2, "arguments"), "<PERSON_1>", ("who",), "assistant"),
+        (("output", 2, "arguments"), '{"who": "<PERSON_1>"}', None, "assistant"),
     }
     assert adapter.usage(body) == {"input_tokens": 30, "output_tokens": 9}
     assert (adapter.name, adapter.provider, adapter.operation) == (

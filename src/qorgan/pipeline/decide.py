@@ -21,6 +21,10 @@ def decide_request(ctx: RequestContext, texts: Sequence[str], detected: Detected
         # a key cannot be rewritten without breaking what reads it: refuse instead
         raise PayloadError("a JSON object key holds personal data; move it into a value",
                            code="personal_data_in_key")
+    if engine.mode == "enforce" and detected.in_ids:
+        # ids, tool names and the model are matched by the provider: not rewritten either
+        raise PayloadError("an identifier field (an id, a name, the model) holds personal "
+                           "data; identifiers are not rewritten", code="personal_data_in_id")
     match = ctx.subject_match
 
     def subject_of(slot: int, finding: Finding) -> bool:

@@ -1,6 +1,7 @@
 """The third step: the texts the model would read, as slots of the body (the endpoint's
-adapter says where they are), the object keys that are not schema, and the values of the
-query string (scanned like the body: the upstream receives them too)."""
+adapter says where they are), the identifier-shaped structural values (ids, names, the
+model), the object keys, and the values of the query string (scanned like the body: the
+upstream receives them too)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from qorgan.errors import PayloadError
 from qorgan.providers import Endpoint
 from qorgan.types import TextSlot
 
-#: object keys shaped like identifiers are schema, not data
+#: object keys shaped like identifiers: scanned by the pattern recognizers only (a key that
+#: is an IBAN or a token is identifier-shaped too); other keys are scanned like text
 _IDENT_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$.:\-]{0,127}")
 
 
@@ -31,6 +33,10 @@ class Extracted:
     slots: tuple[TextSlot, ...]
     #: object keys that are not identifier-shaped, one line each (empty: none)
     keys: str
+    #: identifier-shaped object keys
+    key_names: tuple[str, ...] = ()
+    #: identifier-shaped structural values (ids, tool names, the model, ciphertext)
+    identifiers: tuple[str, ...] = ()
     #: the query string's parameters in order (their values are texts after the slots')
     query: tuple[tuple[str, str], ...] = ()
     #: the query string as it came
@@ -43,10 +49,11 @@ class Extracted:
 
 
 def extract(endpoint: Endpoint, body: Mapping[str, Any], query: str = "") -> Extracted:
-    slots = endpoint.adapter.request_slots(body)
+    fields = endpoint.adapter.request_fields(body)
+    free_form, names = object_keys(body)
     # keys go as one text, one line each: a body of many keys costs one analysis
-    return Extracted(body, tuple(slots), "\n".join(free_form_keys(body)), parse_query(query),
-                     query)
+    return Extracted(body, tuple(fields.slots), "\n".join(free_form), tuple(names),
+                     tuple(dict.fromkeys(fields.identifiers)), parse_query(query), query)
 
 
 def parse_query(query: str) -> tuple[tuple[str, str], ...]:
@@ -68,17 +75,19 @@ def parse_query(query: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def free_form_keys(body: Any) -> list[str]:
-    """Object keys that are not identifier-shaped (``"a@b.kz": ...``, ``"901123300258": ...``):
-    the slots hold values only, so these are scanned on their own."""
+def object_keys(body: Any) -> tuple[list[str], list[str]]:
+    """Every object key of ``body`` (and of JSON documents inside its strings, such as
+    tool-call arguments), once each: the free-form ones (``"a@b.kz": ...``,
+    ``"901123300258": ...``) and the identifier-shaped ones (``"customer_id"``,
+    ``"KZ86125KZT5004100100"``). The slots hold values only, so keys are scanned on their
+    own."""
     keys: dict[str, None] = {}
     stack = [body]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                if not _IDENT_KEY.fullmatch(key):
-                    keys[key] = None
+                keys[key] = None
                 stack.append(value)
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, (dict, list, str)))
@@ -89,7 +98,15 @@ def free_form_keys(body: Any) -> list[str]:
                 stack.append(json.loads(node))
             except (ValueError, RecursionError):
                 continue
-    return [key for key in keys if key.strip()]
+    free_form = [key for key in keys if key.strip() and not _IDENT_KEY.fullmatch(key)]
+    names = [key for key in keys if _IDENT_KEY.fullmatch(key)]
+    return free_form, names
 
 
-__all__ = ["MAX_QUERY_PARAMETERS", "Extracted", "extract", "free_form_keys", "parse_query"]
+def free_form_keys(body: Any) -> list[str]:
+    """Object keys that are not identifier-shaped (see :func:`object_keys`)."""
+    return object_keys(body)[0]
+
+
+__all__ = ["MAX_QUERY_PARAMETERS", "Extracted", "extract", "free_form_keys", "object_keys",
+           "parse_query"]

@@ -13,9 +13,11 @@ pattern recognizers alone, without NER.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from qorgan._aio import aclose
 from qorgan.decision import FindingDecision
@@ -26,9 +28,11 @@ from qorgan.pipeline.context import RequestContext
 from qorgan.pipeline.payload import dump_json, media_type
 from qorgan.pipeline.transform import Tokens
 from qorgan.protocols import apply_slots
+from qorgan.protocols.base import JSONTextSlot
 from qorgan.providers import GENERIC
 from qorgan.streaming import StreamRewriter, StreamStats, contexts, split_segments
 from qorgan.transform import PLACEHOLDER_RE, Transformer
+from qorgan.transform.restore import LinkGuard
 from qorgan.types import Action, Direction, Finding
 
 Stage = Callable[[str], AbstractContextManager[object]]
@@ -44,6 +48,41 @@ def within(findings: Sequence[Finding], offset: int) -> list[Finding]:
         for f in findings
         if f.end > offset
     ]
+
+
+#: protocol words (keys such as ``prompt_tokens``): hold no value a recognizer finds
+_PROTOCOL_WORD = re.compile(r"[a-z][a-z_.]{0,63}")
+
+
+def _keys_of(node: Any) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield from item
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, dict | list))
+
+
+def _rename(node: Any, renamed: Mapping[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {renamed.get(k, k): _rename(v, renamed) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rename(v, renamed) for v in node]
+    return node
+
+
+#: the rule id the audit record names for tokens not restored into links
+LINK_RULE = "response.restore_link_hosts"
+
+
+def _withheld(links: LinkGuard) -> list[FindingDecision]:
+    """One audit entry per token left unrestored in a link: its entity type, no value."""
+    action = Action.REDACT if links.mode == "redact" else Action.PSEUDONYMIZE
+    return [FindingDecision(Finding(entity, start, end, 1.0, "link"), 0, action, LINK_RULE,
+                            reason="not restored inside a link")
+            for entity, start, end in links.withheld]
 
 
 @dataclass(slots=True)
@@ -131,22 +170,33 @@ class ResponseScanner:
         if engine.mode != "enforce":
             return text
         table = self._tokens.json if json_text else self._tokens.text
+        links = LinkGuard(engine.response.restore_link_hosts,
+                          mode=engine.response.link_placeholders)
         pieces: list[str] = []
         cursor = 0
+
+        def restore(upto: int) -> str:
+            # the raw text before (context included) says whether a token sits in a link
+            return table.restore(text[cursor:upto], ctx.restore_allowed,
+                                 before=context + text[:cursor], links=links)
+
         for fd in sorted(decided, key=lambda d: d.finding.start):
             start, end = fd.finding.start, fd.finding.end
             if start < cursor:
                 continue
-            pieces.append(table.restore(text[cursor:start], ctx.restore_allowed,
-                                        before=text[:cursor]))
+            pieces.append(restore(start))
             shifted = replace(fd, finding=replace(fd.finding, start=0, end=end - start))
             pieces.append(await self._transformer.apply(text[start:end], [shifted], ctx.scope))
             cursor = end
-        pieces.append(table.restore(text[cursor:], ctx.restore_allowed, before=text[:cursor]))
+        pieces.append(restore(len(text)))
+        if links.withheld:
+            self.result.findings.extend(_withheld(links))
         return "".join(pieces)
 
-    async def texts(self, texts: Sequence[str]) -> list[str]:
-        """Whole texts (a non-streamed body): segments detected in one batch."""
+    async def texts(self, texts: Sequence[str], json_texts: Sequence[bool] = ()) -> list[str]:
+        """Whole texts (a non-streamed body): segments detected in one batch.
+        ``json_texts[i]`` says text ``i`` is a JSON document (tool-call arguments), where
+        restored values are JSON-escaped."""
         segmented = [split_segments(t) for t in texts]
         pairs = [pair for segs in segmented for pair in zip(segs, contexts(segs), strict=True)]
         found: list[list[Finding]] = [[] for _ in pairs]
@@ -155,10 +205,11 @@ class ResponseScanner:
                 found = await self._detect(pairs)
         out: list[str] = []
         i = 0
-        for segs in segmented:
+        for t, segs in enumerate(segmented):
+            as_json = t < len(json_texts) and json_texts[t]
             parts = []
             for seg in segs:
-                parts.append(await self._segment(seg, pairs[i][1], found[i], json_text=False))
+                parts.append(await self._segment(seg, pairs[i][1], found[i], json_text=as_json))
                 i += 1
             out.append("".join(parts))
         return out
@@ -175,14 +226,19 @@ class ResponseScanner:
                                     code="invalid_upstream_response") from None
             # an error body has no shape a provider fixes: every string in it is scanned
             adapter = self.ctx.endpoint.adapter if status < 400 else GENERIC.adapter
+            if status < 400:
+                # logprobs spell the raw output token by token: they cannot be restored or
+                # scanned alike, so they are dropped, as a stream drops them
+                doc, _ = adapter.drop_response_fields(doc)
             try:
                 slots = adapter.response_slots(doc)
             except QorganError:
                 slots = GENERIC.adapter.response_slots(doc)
             if status < 400:
                 self.result.usage = adapter.usage(doc) or None
-            new_texts = await self.texts([s.text for s in slots])
-            out = apply_slots(doc, slots, new_texts)
+            new_texts = await self.texts([s.text for s in slots],
+                                         [isinstance(s, JSONTextSlot) for s in slots])
+            out = await self._keys(apply_slots(doc, slots, new_texts))
             response = self.ctx.engine.response
             if response.label_notice and response.label and status < 400 and \
                     isinstance(out, dict):
@@ -194,6 +250,16 @@ class ResponseScanner:
             return (await self.texts([text]))[0].encode()
         raise UpstreamError("upstream returned a body that cannot be inspected",
                             code="uninspectable_upstream_response")
+
+    async def _keys(self, doc: Any) -> Any:
+        """``doc`` with its object keys scanned as a stream's are: protocol words pass, any
+        other key is scanned like a text and renamed when that changes it."""
+        keys = [k for k in dict.fromkeys(_keys_of(doc)) if not _PROTOCOL_WORD.fullmatch(k)]
+        if not keys:
+            return doc
+        renamed = {k: new for k, new in zip(keys, await self.texts(keys), strict=True)
+                   if new != k}
+        return _rename(doc, renamed) if renamed else doc
 
     def stream(
         self, chunks: AsyncIterator[bytes], *, status: int, done: StreamDone

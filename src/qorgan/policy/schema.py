@@ -33,6 +33,7 @@ Risk = Literal["minimal", "medium", "high"]
 _REGION = re.compile(r"[A-Z]{2}")
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 _HEADER = re.compile(r"[A-Za-z0-9-]+")
+_LINK_HOST = re.compile(r"(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}")
 
 
 class _Model(BaseModel):
@@ -362,6 +363,20 @@ class ResponseSpec(_Model):
     label_header: str = "X-AI-Generated"
     label_value: str = "true"
     label_notice: str | None = None
+    #: hosts into whose URLs values are restored (``crm.example.kz``, ``*.example.kz``); a
+    #: token in any other link (a URL, a markdown link or image target, an HTML attribute)
+    #: is not restored
+    restore_link_hosts: tuple[str, ...] = ()
+    #: what such a token becomes: itself (``keep``) or the redaction ``<ENTITY>``
+    link_placeholders: Literal["keep", "redact"] = "keep"
+
+    @field_validator("restore_link_hosts")
+    @classmethod
+    def _hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for host in value:
+            if not _LINK_HOST.fullmatch(host):
+                raise ValueError("a link host is a host name, or *. and a domain")
+        return tuple(host.lower() for host in value)
 
     @field_validator("label_header")
     @classmethod

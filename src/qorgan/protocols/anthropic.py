@@ -24,34 +24,38 @@ from qorgan.protocols.base import (
 )
 from qorgan.protocols.jsonpath import ANY
 from qorgan.protocols.openai import check_common
+from qorgan.protocols.shapes import (
+    ID,
+    KEYWORD,
+    MIME,
+    MODEL,
+    NAME,
+    OPAQUE,
+    binary,
+    enum_of,
+    media_type_of,
+)
 from qorgan.types import JSONPath
 
-_BLOCK_STRUCTURAL = (
-    "type",
-    "id",
-    "tool_use_id",
-    "signature",
-    "cache_control",
-    "encrypted_content",
-    "encrypted_index",
-)
+_TOOL_BLOCKS = ("tool_use", "server_tool_use", "mcp_tool_use")
 
 
 def _block_rules(block: tuple[str, ...]) -> tuple[Rule, ...]:
     """Structural fields of one content block at ``block`` (and of blocks nested in it)."""
     return (
-        *rules(*((*block, key) for key in _BLOCK_STRUCTURAL)),
-        *rules((*block, "cache_control", "type"), (*block, "cache_control", "ttl")),
-        Rule((*block, "name"), when=type_is("tool_use", "server_tool_use", "mcp_tool_use")),
-        Rule((*block, "server_name"), when=type_is("mcp_tool_use")),
-        Rule((*block, "data"), when=type_is("redacted_thinking")),
-        *rules(
-            (*block, "source", "type"),
-            (*block, "source", "media_type"),
-            (*block, "source", "file_id"),
-        ),
-        Rule((*block, "source", "data"), when=type_is("base64")),
-        *rules((*block, "citations", ANY, "type"), (*block, "citations", ANY, "encrypted_index")),
+        *rules((*block, "type"), (*block, "cache_control"), (*block, "cache_control", "type"),
+               (*block, "cache_control", "ttl"), (*block, "source", "type"),
+               (*block, "citations", ANY, "type"), shape=KEYWORD),
+        *rules((*block, "id"), (*block, "tool_use_id"), (*block, "source", "file_id"),
+               shape=ID),
+        *rules((*block, "signature"), (*block, "encrypted_content"),
+               (*block, "encrypted_index"), (*block, "citations", ANY, "encrypted_index"),
+               shape=OPAQUE),
+        Rule((*block, "name"), NAME, when=type_is(*_TOOL_BLOCKS)),
+        Rule((*block, "server_name"), NAME, when=type_is("mcp_tool_use")),
+        Rule((*block, "data"), OPAQUE, when=type_is("redacted_thinking")),
+        *rules((*block, "source", "media_type"), shape=MIME),
+        Rule((*block, "source", "data"), binary(media_type_of), when=type_is("base64")),
     )
 
 
@@ -64,35 +68,26 @@ class MessagesAdapter(JSONAdapter):
     operation = "chat"
 
     request_structural: ClassVar[tuple[Rule, ...]] = (
-        *rules(
-            ("model",),
-            ("messages", ANY, "role"),
-            ("service_tier",),
-            ("thinking", "type"),
-            ("tool_choice", "type"),
-            ("tool_choice", "name"),
-            ("tools", ANY, "name"),
-            ("tools", ANY, "type"),
-            ("tools", ANY, "cache_control", "type"),
-            ("tools", ANY, "cache_control", "ttl"),
-            ("mcp_servers", ANY, "type"),
-            ("mcp_servers", ANY, "name"),
-        ),
+        *rules(("model",), shape=MODEL),
+        *rules(("messages", ANY, "role"), shape=enum_of("user", "assistant")),
+        *rules(("service_tier",), shape=enum_of("auto", "standard_only")),
+        *rules(("thinking", "type"), shape=enum_of("enabled", "disabled")),
+        *rules(("tool_choice", "type"), shape=enum_of("auto", "any", "tool", "none")),
+        *rules(("tools", ANY, "type"), ("tools", ANY, "cache_control", "type"),
+               ("tools", ANY, "cache_control", "ttl"), ("mcp_servers", ANY, "type"),
+               shape=KEYWORD),
+        *rules(("tool_choice", "name"), ("tools", ANY, "name"), ("mcp_servers", ANY, "name"),
+               shape=NAME),
         *_block_rules(_MSG_BLOCK),
         *_block_rules((*_MSG_BLOCK, "content", ANY)),
         *_block_rules(("system", ANY)),
         *schema_rules(("tools", ANY, "input_schema")),
     )
     response_structural: ClassVar[tuple[Rule, ...]] = (
-        *rules(
-            ("id",),
-            ("type",),
-            ("role",),
-            ("model",),
-            ("stop_reason",),
-            ("container", "id"),
-            ("usage", "service_tier"),
-        ),
+        *rules(("id",), ("container", "id"), shape=ID),
+        *rules(("type",), ("stop_reason",), ("usage", "service_tier"), shape=KEYWORD),
+        *rules(("role",), shape=enum_of("assistant")),
+        *rules(("model",), shape=MODEL),
         *_block_rules(("content", ANY)),
         *_block_rules(("content", ANY, "content", ANY)),
     )

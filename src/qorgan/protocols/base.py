@@ -1,21 +1,24 @@
 """The adapter contract and the slot extraction every adapter shares.
 
 Every string leaf of a body is a slot unless a rule marks it structural: a field whose
-change would break the protocol and that is not free text (roles, ids, types, tool names,
-base64 payloads). Skipping is the exception, listed explicitly per adapter, so a field a
-provider adds tomorrow is scanned by default.
+change would break the protocol (roles, ids, types, tool names, base64 payloads). Being
+structural is the exception, listed explicitly per adapter, so a field a provider adds
+tomorrow is scanned by default; and every structural rule has a shape
+(``qorgan.protocols.shapes``) that its value is checked against: a value outside the shape
+is scanned like text, an identifier-shaped one is scanned by the pattern recognizers, and
+only a member of a closed set or a verified binary payload is skipped.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from qorgan.errors import PayloadError
+from qorgan.errors import PayloadError, QorganError, UpstreamError
+from qorgan.protocols import shapes
 from qorgan.protocols.jsonpath import (
     ANY,
     ANY_RUN,
@@ -23,13 +26,12 @@ from qorgan.protocols.jsonpath import (
     Pattern,
     format_path,
     get_at,
+    iter_paths,
     iter_strings,
     match,
 )
+from qorgan.protocols.shapes import Codec, Kind, Shape, Verdict, plain
 from qorgan.types import JSONPath, TextSlot
-
-#: binary payloads inlined as data URLs are never text
-_DATA_URL = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,", re.ASCII)
 
 #: deeper bodies are refused (bodies are depth-limited on read; this guards direct callers)
 MAX_DEPTH = 128
@@ -61,38 +63,51 @@ class Adapter(Protocol):
     def model(self, body: Mapping[str, Any]) -> str | None: ...
     def is_stream(self, body: Mapping[str, Any]) -> bool: ...
     def validate(self, body: Any) -> None: ...
+    def request_fields(self, body: Mapping[str, Any]) -> Fields: ...
     def request_slots(self, body: Mapping[str, Any]) -> list[TextSlot]: ...
     def response_slots(self, body: Mapping[str, Any]) -> list[TextSlot]: ...
+    def drop_response_fields(self, body: Any) -> tuple[Any, int]: ...
     def usage(self, body: Mapping[str, Any]) -> dict[str, int]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A structural field: ``pattern`` matches its path; ``when`` (if set) must also hold
-    for the object that holds it (e.g. ``source.data`` only when ``source.type`` is base64).
+    for the object that holds it (e.g. ``source.data`` only when ``source.type`` is base64);
+    ``shape`` says what its value may be (``qorgan.protocols.shapes``).
     """
 
     pattern: Pattern
+    shape: Shape = shapes.TOKEN
     when: Callable[[Mapping[str, Any]], bool] | None = None
 
 
-def rules(*patterns: Pattern) -> tuple[Rule, ...]:
-    return tuple(Rule(p) for p in patterns)
+def rules(*patterns: Pattern, shape: Shape = shapes.TOKEN) -> tuple[Rule, ...]:
+    return tuple(Rule(p, shape) for p in patterns)
+
+
+#: JSON Schema's own types and the formats validators know; any other value is text
+JSON_TYPES = shapes.enum_of("string", "number", "integer", "boolean", "object", "array", "null")
+JSON_FORMATS = shapes.enum_of(
+    "date-time", "time", "date", "duration", "email", "idn-email", "hostname", "idn-hostname",
+    "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template",
+    "json-pointer", "relative-json-pointer", "regex", "int32", "int64", "float", "double",
+    "byte", "binary", "password", "decimal",
+)
+#: property names in ``required``: the same shape as object keys
+PROPERTY = shapes.ident(r"[A-Za-z_$][A-Za-z0-9_$.:\-]{0,127}")
 
 
 def schema_rules(prefix: Pattern) -> tuple[Rule, ...]:
     """JSON Schema keywords that are structure, under ``prefix`` (tool parameters, formats).
 
-    Descriptions, titles, enum and default values stay slots: they are free text.
+    Descriptions, titles, enum and default values, ``$id``, ``$ref`` and ``$schema`` stay
+    slots: they are free text or URIs, and rewriting one does not break a request.
     """
-    return rules(
-        (*prefix, ANY_RUN, "type"),
-        (*prefix, ANY_RUN, "type", ANY),
-        (*prefix, ANY_RUN, "format"),
-        (*prefix, ANY_RUN, "$ref"),
-        (*prefix, ANY_RUN, "$schema"),
-        (*prefix, ANY_RUN, "$id"),
-        (*prefix, ANY_RUN, "required", ANY),
+    return (
+        *rules((*prefix, ANY_RUN, "type"), (*prefix, ANY_RUN, "type", ANY), shape=JSON_TYPES),
+        *rules((*prefix, ANY_RUN, "format"), shape=JSON_FORMATS),
+        *rules((*prefix, ANY_RUN, "required", ANY), shape=PROPERTY),
     )
 
 
@@ -105,7 +120,7 @@ _SHAPE_CACHE = 4096
 
 
 #: a path with its indexes blanked: patterns never name an index, so all indexes match alike
-Shape = tuple[str | None, ...]
+PathShape = tuple[str | None, ...]
 
 
 class _RuleIndex:
@@ -117,9 +132,9 @@ class _RuleIndex:
 
     def __init__(self, items: Sequence[Rule]) -> None:
         self._rules = tuple(items)
-        self._cache: dict[Shape, tuple[Rule, ...]] = {}
+        self._cache: dict[PathShape, tuple[Rule, ...]] = {}
 
-    def _candidates(self, path: JSONPath, shape: Shape) -> tuple[Rule, ...]:
+    def _candidates(self, path: JSONPath, shape: PathShape) -> tuple[Rule, ...]:
         found = self._cache.get(shape)
         if found is None:
             found = tuple(r for r in self._rules if match(r.pattern, path))
@@ -128,16 +143,45 @@ class _RuleIndex:
             self._cache[shape] = found
         return found
 
-    def hit(self, path: JSONPath, shape: Shape, holder: Any) -> bool:
-        return any(
-            rule.when is None or (isinstance(holder, Mapping) and rule.when(holder))
-            for rule in self._candidates(path, shape)
-        )
+    def find(self, path: JSONPath, shape: PathShape, holder: Any) -> Rule | None:
+        """The first rule that applies to the leaf at ``path`` (held by ``holder``)."""
+        for rule in self._candidates(path, shape):
+            if rule.when is None or (isinstance(holder, Mapping) and rule.when(holder)):
+                return rule
+        return None
+
+    def hit(self, path: JSONPath, shape: PathShape, holder: Any) -> bool:
+        return self.find(path, shape, holder) is not None
 
 
 class _PatternSet(_RuleIndex):
     def __init__(self, patterns: Sequence[Pattern]) -> None:
-        super().__init__([Rule(p) for p in patterns])
+        super().__init__([Rule(p, plain) for p in patterns])
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedSlot(TextSlot):
+    """A slot whose text was decoded from base64 (a data URL's text payload, a "binary"
+    field holding text): ``codec`` encodes the transformed text back the same way."""
+
+    codec: Codec = field(default_factory=Codec)
+
+
+@dataclass(frozen=True, slots=True)
+class JSONTextSlot(TextSlot):
+    """A string holding a JSON document read as one text (model output: tool-call
+    arguments), the way a stream delivers it: values written into it are JSON-escaped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """What one body holds for the scanner."""
+
+    #: texts the model reads (or wrote), each scanned and transformed in place
+    slots: list[TextSlot]
+    #: identifier-shaped structural values (ids, names, model): scanned by the pattern
+    #: recognizers only, never rewritten; a finding refuses the request
+    identifiers: list[str]
 
 
 class JSONAdapter:
@@ -153,6 +197,9 @@ class JSONAdapter:
     #: string leaves that hold a JSON document (tool-call arguments)
     request_embedded: ClassVar[tuple[Pattern, ...]] = ()
     response_embedded: ClassVar[tuple[Pattern, ...]] = ()
+    #: response fields replaced (by the value given) before the answer is scanned: they
+    #: repeat the output in a form that cannot be restored or scanned alike (logprobs)
+    response_dropped: ClassVar[tuple[tuple[Pattern, Any], ...]] = ()
 
     def __init__(self) -> None:
         self._req_rules = _RuleIndex(self.request_structural)
@@ -179,13 +226,32 @@ class JSONAdapter:
     def response_role(self, body: Mapping[str, Any], path: JSONPath) -> str | None:
         return None
 
-    def request_slots(self, body: Mapping[str, Any]) -> list[TextSlot]:
+    def request_fields(self, body: Mapping[str, Any]) -> Fields:
+        """The request's slots and its identifier-shaped structural values."""
         self.validate(body)
-        return self._extract(body, self._req_rules, self._req_embedded, self.request_role)
+        return self._extract(body, self._req_rules, self._req_embedded, self.request_role,
+                             response=False)
+
+    def request_slots(self, body: Mapping[str, Any]) -> list[TextSlot]:
+        return self.request_fields(body).slots
 
     def response_slots(self, body: Mapping[str, Any]) -> list[TextSlot]:
         self.validate_response(body)
-        return self._extract(body, self._resp_rules, self._resp_embedded, self.response_role)
+        return self._extract(body, self._resp_rules, self._resp_embedded, self.response_role,
+                             response=True).slots
+
+    def drop_response_fields(self, body: Any) -> tuple[Any, int]:
+        """``body`` with the ``response_dropped`` fields replaced, and how many were."""
+        if not self.response_dropped:
+            return body, 0
+        writer = CopyOnWrite(body)
+        dropped = 0
+        for path, value in list(iter_paths(body)):
+            for pattern, empty in self.response_dropped:
+                if match(pattern, path) and value is not None and value != empty:
+                    writer.set(path, empty)
+                    dropped += 1
+        return writer.root, dropped
 
     def usage(self, body: Mapping[str, Any]) -> dict[str, int]:
         raw = body.get("usage") if isinstance(body, Mapping) else None
@@ -209,20 +275,47 @@ class JSONAdapter:
         structural: _RuleIndex,
         embedded: _PatternSet,
         role_of: Callable[[Mapping[str, Any], JSONPath], str | None],
-    ) -> list[TextSlot]:
+        *,
+        response: bool,
+    ) -> Fields:
         slots: list[TextSlot] = []
+        identifiers: list[str] = []
 
-        def walk(node: Any, path: JSONPath, shape: Shape, holder: Any) -> None:
+        def leaf(node: str, path: JSONPath, shape: PathShape, holder: Any) -> None:
+            rule = structural.find(path, shape, holder)
+            verdict = (rule.shape if rule is not None else plain)(node, holder)
+            kind = verdict.kind
+            if kind is Kind.SKIP:
+                return
+            if response and rule is None:
+                # model output: a data URL in a text field is scanned as the text a stream
+                # delivers (encoded runs decoded by the detector), so both paths agree
+                kind = Kind.TEXT
+            if kind is Kind.REFUSE:
+                raise _unverifiable(path, response=response)
+            if kind is Kind.IDENT:
+                # model output's ids come from the provider, not the model: in shape is enough
+                if not response:
+                    identifiers.append(node)
+                return
+            role = role_of(body, path) if isinstance(body, Mapping) else None
+            if kind is Kind.DECODED:
+                slots.append(_decoded(path, verdict, role))
+            elif embedded.hit(path, shape, None):
+                if response:
+                    # the way a stream delivers it: one JSON text, keys and all
+                    slots.append(JSONTextSlot(path=path, text=node, role=role))
+                else:
+                    slots.extend(_embedded_slots(path, node, role, response=response))
+            else:
+                slots.append(TextSlot(path=path, text=node, role=role))
+
+        def walk(node: Any, path: JSONPath, shape: PathShape, holder: Any) -> None:
             if len(path) > MAX_DEPTH:
                 raise PayloadError("the body nests too deeply", code="too_deep")
             if isinstance(node, str):
-                if not node or _DATA_URL.match(node) or structural.hit(path, shape, holder):
-                    return
-                role = role_of(body, path) if isinstance(body, Mapping) else None
-                if embedded.hit(path, shape, None):
-                    slots.extend(_embedded_slots(path, node, role))
-                else:
-                    slots.append(TextSlot(path=path, text=node, role=role))
+                if node:
+                    leaf(node, path, shape, holder)
             elif isinstance(node, dict):
                 for key, value in node.items():
                     walk(value, (*path, key), (*shape, key), node)
@@ -233,10 +326,27 @@ class JSONAdapter:
                         walk(value, (*path, index), (*shape, None), node)
 
         walk(body, (), (), None)
-        return slots
+        return Fields(slots, identifiers)
 
 
-def _embedded_slots(path: JSONPath, raw: str, role: str | None) -> list[TextSlot]:
+def _unverifiable(path: JSONPath, *, response: bool) -> QorganError:
+    where = format_path(path)
+    if response:
+        return UpstreamError("the upstream sent base64 that is neither its declared binary "
+                             "type nor text", code="uninspectable_upstream_response")
+    return PayloadError(f"{where}: base64 that is neither its declared binary type nor "
+                        "UTF-8 text", code="unverifiable_binary", field=where)
+
+
+def _decoded(path: JSONPath, verdict: Verdict, role: str | None,
+             embedded: JSONPath | None = None) -> DecodedSlot:
+    codec = verdict.codec if verdict.codec is not None else Codec()
+    return DecodedSlot(path=path, text=verdict.text, embedded=embedded, role=role, codec=codec)
+
+
+def _embedded_slots(
+    path: JSONPath, raw: str, role: str | None, *, response: bool
+) -> list[TextSlot]:
     """One slot per string leaf of a JSON string; the whole string when it is not JSON."""
     try:
         doc = json.loads(raw)
@@ -246,11 +356,20 @@ def _embedded_slots(path: JSONPath, raw: str, role: str | None) -> list[TextSlot
         return [TextSlot(path=path, text=raw, role=role)]
     if any(len(inner) > MAX_DEPTH for inner, _ in leaves):
         return [TextSlot(path=path, text=raw, role=role)]
-    return [
-        TextSlot(path=path, text=text, embedded=inner, role=role)
-        for inner, text in leaves
-        if text and not _DATA_URL.match(text)
-    ]
+    out: list[TextSlot] = []
+    for inner, text in leaves:
+        if not text:
+            continue
+        verdict = plain(text, None)
+        if verdict.kind is Kind.SKIP:
+            continue
+        if verdict.kind is Kind.REFUSE:
+            raise _unverifiable(path, response=response)
+        if verdict.kind is Kind.DECODED:
+            out.append(_decoded(path, verdict, role, inner))
+        else:
+            out.append(TextSlot(path=path, text=text, embedded=inner, role=role))
+    return out
 
 
 def apply_slots(body: Any, slots: Sequence[TextSlot], texts: Sequence[str]) -> Any:
@@ -266,6 +385,8 @@ def apply_slots(body: Any, slots: Sequence[TextSlot], texts: Sequence[str]) -> A
     for slot, text in zip(slots, texts, strict=True):
         if text == slot.text:
             continue
+        if isinstance(slot, DecodedSlot):
+            text = slot.codec.encode(text)
         if slot.embedded is None:
             writer.set(slot.path, text)
         else:

@@ -63,6 +63,21 @@ def iter_strings(node: Any, path: JSONPath = ()) -> Iterator[tuple[JSONPath, str
             yield from iter_strings(value, (*path, index))
 
 
+def iter_paths(node: Any, path: JSONPath = (), *, depth: int = 8) -> Iterator[tuple[JSONPath, Any]]:
+    """Every value under ``node`` (containers too) with its path, down to ``depth`` levels."""
+    if path:
+        yield path, node
+    if len(path) >= depth:
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from iter_paths(value, (*path, key), depth=depth)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, dict | list):
+                yield from iter_paths(value, (*path, index), depth=depth)
+
+
 def get_at(doc: Any, path: JSONPath) -> Any:
     """The value at ``path``; ``ValueError`` if absent.
 

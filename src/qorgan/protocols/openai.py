@@ -20,31 +20,48 @@ from qorgan.protocols.base import (
     rules,
     schema_rules,
 )
-from qorgan.protocols.jsonpath import ANY, ANY_RUN, Pattern
+from qorgan.protocols.jsonpath import ANY, Pattern
+from qorgan.protocols.shapes import (
+    ID,
+    KEYWORD,
+    MODEL,
+    NAME,
+    OPAQUE,
+    audio_format_of,
+    binary,
+    enum_of,
+)
 from qorgan.types import JSONPath
 
 M = ("messages", ANY)
 PART = (*M, "content", ANY)
 CALL = (*M, "tool_calls", ANY)
 
-_COMMON_REQUEST: tuple[Rule, ...] = rules(
-    ("model",),
-    ("service_tier",),
-    ("reasoning_effort",),
-    ("verbosity",),
-    ("modalities", ANY),
-    ("audio", "voice"),
-    ("audio", "format"),
-    ("stream_options", ANY_RUN),
+SERVICE_TIERS = enum_of("auto", "default", "flex", "scale", "priority")
+EFFORTS = enum_of("none", "minimal", "low", "medium", "high", "xhigh")
+LEVELS = enum_of("low", "medium", "high")
+VOICES = enum_of("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage",
+                 "shimmer", "verse", "marin", "cedar")
+AUDIO_OUT = enum_of("wav", "aac", "mp3", "flac", "opus", "pcm16")
+DETAIL = enum_of("auto", "low", "high")
+CHAT_ROLES = enum_of("system", "developer", "user", "assistant", "tool", "function")
+
+_COMMON_REQUEST: tuple[Rule, ...] = (
+    *rules(("model",), shape=MODEL),
+    *rules(("service_tier",), shape=SERVICE_TIERS),
+    *rules(("reasoning_effort",), shape=EFFORTS),
+    *rules(("verbosity",), shape=LEVELS),
+    *rules(("modalities", ANY), shape=enum_of("text", "audio")),
+    *rules(("audio", "voice"), shape=VOICES),
+    *rules(("audio", "voice", "id"), shape=ID),
+    *rules(("audio", "format"), shape=AUDIO_OUT),
 )
 
-_CHAT_COMMON_RESPONSE: tuple[Rule, ...] = rules(
-    ("id",),
-    ("object",),
-    ("model",),
-    ("system_fingerprint",),
-    ("service_tier",),
-    ("choices", ANY, "finish_reason"),
+_CHAT_COMMON_RESPONSE: tuple[Rule, ...] = (
+    *rules(("id",), ("system_fingerprint",), shape=ID),
+    *rules(("object",), ("choices", ANY, "finish_reason"), shape=KEYWORD),
+    *rules(("model",), shape=MODEL),
+    *rules(("service_tier",), shape=SERVICE_TIERS),
 )
 
 
@@ -110,34 +127,23 @@ class ChatAdapter(JSONAdapter):
 
     request_structural: ClassVar[tuple[Rule, ...]] = (
         *_COMMON_REQUEST,
-        *rules(
-            (*M, "role"),
-            (*M, "tool_call_id"),
-            (*M, "audio", "id"),
-            (*PART, "type"),
-            (*PART, "image_url", "detail"),
-            (*PART, "input_audio", "data"),
-            (*PART, "input_audio", "format"),
-            (*PART, "file", "file_data"),
-            (*PART, "file", "file_id"),
-            (*CALL, "id"),
-            (*CALL, "type"),
-            (*CALL, "function", "name"),
-            (*M, "function_call", "name"),
-            ("tools", ANY, "type"),
-            ("tools", ANY, "function", "name"),
-            ("tool_choice",),
-            ("tool_choice", "type"),
-            ("tool_choice", "function", "name"),
-            ("function_call",),
-            ("function_call", "name"),
-            ("functions", ANY, "name"),
-            ("response_format", "type"),
-            ("response_format", "json_schema", "name"),
-            ("prediction", "type"),
-            ("web_search_options", "search_context_size"),
-            ("web_search_options", "user_location", "type"),
-        ),
+        *rules((*M, "role"), shape=CHAT_ROLES),
+        *rules((*M, "tool_call_id"), (*M, "audio", "id"), (*PART, "file", "file_id"),
+               (*CALL, "id"), shape=ID),
+        *rules((*PART, "type"), (*CALL, "type"), ("tools", ANY, "type"), ("tool_choice", "type"),
+               ("response_format", "type"), ("prediction", "type"),
+               ("web_search_options", "user_location", "type"), shape=KEYWORD),
+        *rules((*PART, "image_url", "detail"), shape=DETAIL),
+        *rules((*PART, "input_audio", "data"), shape=binary(audio_format_of)),
+        *rules((*PART, "input_audio", "format"), shape=enum_of("wav", "mp3")),
+        *rules((*PART, "file", "file_data"), shape=binary()),
+        *rules((*CALL, "function", "name"), (*M, "function_call", "name"),
+               ("tools", ANY, "function", "name"), ("tool_choice", "function", "name"),
+               ("function_call", "name"), ("functions", ANY, "name"),
+               ("response_format", "json_schema", "name"), shape=NAME),
+        *rules(("tool_choice",), shape=enum_of("none", "auto", "required")),
+        *rules(("function_call",), shape=enum_of("none", "auto")),
+        *rules(("web_search_options", "search_context_size"), shape=LEVELS),
         *schema_rules(("tools", ANY, "function", "parameters")),
         *schema_rules(("functions", ANY, "parameters")),
         *schema_rules(("response_format", "json_schema", "schema")),
@@ -148,20 +154,23 @@ class ChatAdapter(JSONAdapter):
     )
     response_structural: ClassVar[tuple[Rule, ...]] = (
         *_CHAT_COMMON_RESPONSE,
-        *rules(
-            ("choices", ANY, "message", "role"),
-            ("choices", ANY, "message", "tool_calls", ANY, "id"),
-            ("choices", ANY, "message", "tool_calls", ANY, "type"),
-            ("choices", ANY, "message", "tool_calls", ANY, "function", "name"),
-            ("choices", ANY, "message", "function_call", "name"),
-            ("choices", ANY, "message", "audio", "id"),
-            ("choices", ANY, "message", "audio", "data"),
-            ("choices", ANY, "message", "annotations", ANY, "type"),
-        ),
+        *rules(("choices", ANY, "message", "role"), shape=CHAT_ROLES),
+        *rules(("choices", ANY, "message", "tool_calls", ANY, "id"),
+               ("choices", ANY, "message", "audio", "id"), shape=ID),
+        *rules(("choices", ANY, "message", "tool_calls", ANY, "type"),
+               ("choices", ANY, "message", "annotations", ANY, "type"), shape=KEYWORD),
+        *rules(("choices", ANY, "message", "tool_calls", ANY, "function", "name"),
+               ("choices", ANY, "message", "function_call", "name"), shape=NAME),
+        *rules(("choices", ANY, "message", "audio", "data"), shape=OPAQUE),
     )
     response_embedded: ClassVar[tuple[Pattern, ...]] = (
         ("choices", ANY, "message", "tool_calls", ANY, "function", "arguments"),
         ("choices", ANY, "message", "function_call", "arguments"),
+    )
+    #: token log-probabilities spell the raw output token by token: they cannot be
+    #: restored or scanned consistently with the text, so they never reach the client
+    response_dropped: ClassVar[tuple[tuple[Pattern, Any], ...]] = (
+        (("choices", ANY, "logprobs"), None),
     )
 
     def validate(self, body: Any) -> None:
@@ -209,6 +218,9 @@ class CompletionsAdapter(JSONAdapter):
 
     request_structural: ClassVar[tuple[Rule, ...]] = _COMMON_REQUEST
     response_structural: ClassVar[tuple[Rule, ...]] = _CHAT_COMMON_RESPONSE
+    response_dropped: ClassVar[tuple[tuple[Pattern, Any], ...]] = (
+        (("choices", ANY, "logprobs"), None),
+    )
 
     def validate(self, body: Any) -> None:
         body = check_common(body)
@@ -237,14 +249,13 @@ class EmbeddingsAdapter(JSONAdapter):
 
     request_structural: ClassVar[tuple[Rule, ...]] = (
         *_COMMON_REQUEST,
-        *rules(("encoding_format",)),
+        *rules(("encoding_format",), shape=enum_of("float", "base64")),
     )
-    response_structural: ClassVar[tuple[Rule, ...]] = rules(
-        ("object",),
-        ("model",),
-        ("data", ANY, "object"),
+    response_structural: ClassVar[tuple[Rule, ...]] = (
+        *rules(("object",), ("data", ANY, "object"), shape=KEYWORD),
+        *rules(("model",), shape=MODEL),
         # base64-encoded vectors are numbers, not text
-        ("data", ANY, "embedding"),
+        *rules(("data", ANY, "embedding"), shape=OPAQUE),
     )
 
     def validate(self, body: Any) -> None:

@@ -22,34 +22,64 @@ from qorgan.protocols.base import (
     type_is,
 )
 from qorgan.protocols.jsonpath import ANY, Pattern
-from qorgan.protocols.openai import check_common, check_content_parts, check_tools
+from qorgan.protocols.openai import (
+    DETAIL,
+    EFFORTS,
+    LEVELS,
+    SERVICE_TIERS,
+    check_common,
+    check_content_parts,
+    check_tools,
+)
+from qorgan.protocols.shapes import (
+    ID,
+    KEYWORD,
+    MODEL,
+    NAME,
+    OPAQUE,
+    audio_format_of,
+    binary,
+    enum_of,
+)
 from qorgan.types import JSONPath
 
-_ITEM_STRUCTURAL = ("role", "type", "id", "call_id", "status", "encrypted_content")
 _TOOL_ITEMS = ("function_call", "custom_tool_call", "mcp_call", "mcp_list_tools")
 _TOOL_OUTPUTS = ("function_call_output", "custom_tool_call_output", "mcp_approval_response")
 
+ITEM_ROLES = enum_of("system", "developer", "user", "assistant")
+STATUSES = enum_of("in_progress", "completed", "incomplete", "failed", "searching",
+                   "generating", "interpreting", "cancelled", "queued")
+INCLUDES = enum_of(
+    "file_search_call.results", "web_search_call.results", "web_search_call.action.sources",
+    "message.input_image.image_url", "computer_call_output.output.image_url",
+    "code_interpreter_call.outputs", "reasoning.encrypted_content",
+    "message.output_text.logprobs",
+)
+
 
 def _part_rules(part: tuple[str, ...]) -> tuple[Rule, ...]:
-    return rules(
-        (*part, "type"),
-        (*part, "detail"),
-        (*part, "file_id"),
-        (*part, "file_data"),
-        (*part, "format"),
-        (*part, "data"),
-        (*part, "annotations", ANY, "type"),
-        (*part, "annotations", ANY, "file_id"),
+    return (
+        *rules((*part, "type"), (*part, "format"), (*part, "annotations", ANY, "type"),
+               shape=KEYWORD),
+        *rules((*part, "detail"), shape=DETAIL),
+        *rules((*part, "file_id"), (*part, "annotations", ANY, "file_id"), shape=ID),
+        *rules((*part, "file_data"), shape=binary()),
+        *rules((*part, "data"), shape=binary(audio_format_of)),
+        *rules((*part, "input_audio", "data"), shape=binary(audio_format_of)),
+        *rules((*part, "input_audio", "format"), shape=KEYWORD),
     )
 
 
 def _item_rules(root: str) -> tuple[Rule, ...]:
     item = (root, ANY)
     return (
-        *rules(*((*item, key) for key in _ITEM_STRUCTURAL)),
-        Rule((*item, "name"), when=type_is(*_TOOL_ITEMS)),
-        Rule((*item, "server_label"), when=type_is(*_TOOL_ITEMS)),
-        *rules((*item, "summary", ANY, "type")),
+        *rules((*item, "role"), shape=ITEM_ROLES),
+        *rules((*item, "type"), (*item, "summary", ANY, "type"), shape=KEYWORD),
+        *rules((*item, "id"), (*item, "call_id"), shape=ID),
+        *rules((*item, "status"), shape=STATUSES),
+        *rules((*item, "encrypted_content"), shape=OPAQUE),
+        Rule((*item, "name"), NAME, when=type_is(*_TOOL_ITEMS)),
+        Rule((*item, "server_label"), NAME, when=type_is(*_TOOL_ITEMS)),
         *_part_rules((*item, "content", ANY)),
         # a tool output may be a list of parts as well as a string
         *_part_rules((*item, "output", ANY)),
@@ -58,26 +88,20 @@ def _item_rules(root: str) -> tuple[Rule, ...]:
 
 def _tool_rules(prefix: tuple[str, ...]) -> tuple[Rule, ...]:
     return (
-        *rules(
-            (*prefix, "tools", ANY, "type"),
-            (*prefix, "tools", ANY, "name"),
-            (*prefix, "tool_choice"),
-            (*prefix, "tool_choice", "type"),
-            (*prefix, "tool_choice", "name"),
-            (*prefix, "text", "format", "type"),
-            (*prefix, "text", "format", "name"),
-            (*prefix, "text", "verbosity"),
-            (*prefix, "reasoning", "effort"),
-            (*prefix, "reasoning", "summary"),
-            (*prefix, "previous_response_id"),
-            (*prefix, "conversation"),
-            (*prefix, "conversation", "id"),
-            (*prefix, "service_tier"),
-            (*prefix, "truncation"),
-            (*prefix, "prompt", "id"),
-            (*prefix, "prompt", "version"),
-            (*prefix, "include", ANY),
-        ),
+        *rules((*prefix, "tools", ANY, "type"), (*prefix, "tool_choice", "type"),
+               (*prefix, "text", "format", "type"), shape=KEYWORD),
+        *rules((*prefix, "tools", ANY, "name"), (*prefix, "tool_choice", "name"),
+               (*prefix, "text", "format", "name"), shape=NAME),
+        *rules((*prefix, "tool_choice"), shape=enum_of("none", "auto", "required")),
+        *rules((*prefix, "text", "verbosity"), shape=LEVELS),
+        *rules((*prefix, "reasoning", "effort"), shape=EFFORTS),
+        *rules((*prefix, "reasoning", "summary"), shape=enum_of("auto", "concise", "detailed")),
+        *rules((*prefix, "previous_response_id"), (*prefix, "conversation"),
+               (*prefix, "conversation", "id"), (*prefix, "prompt", "id"), shape=ID),
+        *rules((*prefix, "prompt", "version"), shape=KEYWORD),
+        *rules((*prefix, "service_tier"), shape=SERVICE_TIERS),
+        *rules((*prefix, "truncation"), shape=enum_of("auto", "disabled")),
+        *rules((*prefix, "include", ANY), shape=INCLUDES),
         *schema_rules((*prefix, "tools", ANY, "parameters")),
         *schema_rules((*prefix, "text", "format", "schema")),
     )
@@ -89,18 +113,24 @@ class ResponsesAdapter(JSONAdapter):
     operation = "chat"
 
     request_structural: ClassVar[tuple[Rule, ...]] = (
-        *rules(("model",)),
+        *rules(("model",), shape=MODEL),
         *_item_rules("input"),
         *_tool_rules(()),
     )
     request_embedded: ClassVar[tuple[Pattern, ...]] = (("input", ANY, "arguments"),)
     response_structural: ClassVar[tuple[Rule, ...]] = (
-        *rules(("id",), ("object",), ("model",), ("status",), ("incomplete_details", "reason")),
-        *rules(("error", "code")),
+        *rules(("id",), shape=ID),
+        *rules(("model",), shape=MODEL),
+        *rules(("status",), shape=STATUSES),
+        *rules(("object",), ("incomplete_details", "reason"), ("error", "code"),
+               shape=KEYWORD),
         *_item_rules("output"),
         *_tool_rules(()),
     )
     response_embedded: ClassVar[tuple[Pattern, ...]] = (("output", ANY, "arguments"),)
+    response_dropped: ClassVar[tuple[tuple[Pattern, Any], ...]] = (
+        (("output", ANY, "content", ANY, "logprobs"), []),
+    )
 
     def validate(self, body: Any) -> None:
         body = check_common(body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,13 @@ JSONObject = dict[str, Any]
 
 _FIELD_CACHE_LIMIT = 4096
 _FIELD_CACHE_MAX_LEN = 256
+#: protocol words (event names, keys): lower-case letters, ``_`` and ``.`` hold no value a
+#: recognizer finds; any other event name or key is scanned like a field
+_PROTOCOL_WORD = re.compile(r"[a-z][a-z_.]{0,63}")
+
+
+def is_protocol_word(word: str) -> bool:
+    return _PROTOCOL_WORD.fullmatch(word) is not None
 
 
 class Hole:
@@ -169,16 +177,32 @@ class Handler:
             self._field_cache[value] = cached
         return cached
 
+    async def scan_word(self, word: str) -> str:
+        """An event name or a key: protocol words pass, anything else is scanned."""
+        if is_protocol_word(word):
+            return word
+        return await self.scan_text(word)
+
     async def scan(self, node: Any) -> None:
-        """Pass every string in ``node`` (other than held-out text fields) to the scanner."""
+        """Pass every string in ``node`` (other than held-out text fields), keys included,
+        to the scanner."""
         if self._on_fields is None:
             return
         if isinstance(node, dict):
+            renamed: dict[str, str] = {}
             for key, value in node.items():
                 if isinstance(value, str):
                     node[key] = await self.scan_text(value)
                 elif isinstance(value, dict | list):
                     await self.scan(value)
+                new = await self.scan_word(key)
+                if new != key:
+                    renamed[key] = new
+            if renamed:
+                items = list(node.items())
+                node.clear()
+                for key, value in items:
+                    node[renamed.get(key, key)] = value
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 if isinstance(value, str):
@@ -193,6 +217,20 @@ class Handler:
         if value is not None and value != empty:
             obj["logprobs"] = empty
             self.stats.dropped_fields += 1
+
+    def drop_all_logprobs(self, node: Any) -> None:
+        """``drop_logprobs`` wherever ``logprobs`` appears in ``node`` (a completed response
+        repeats every part's logprobs)."""
+        if isinstance(node, dict):
+            if "logprobs" in node:
+                self.drop_logprobs(node, [] if isinstance(node["logprobs"], list) else None)
+            for value in node.values():
+                if isinstance(value, dict | list):
+                    self.drop_all_logprobs(value)
+        elif isinstance(node, list):
+            for value in node:
+                if isinstance(value, dict | list):
+                    self.drop_all_logprobs(value)
 
     # -- protocol hooks -----------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 Channels: ``(choice, field)`` for every string field of ``choices[].delta`` except ``role``
 (``content``, ``refusal``, ``reasoning_content``, ...), ``(choice, "tool_calls", i)`` for
 ``delta.tool_calls[i].function.arguments``, ``(choice, "function_call", 0)`` for the legacy
-``delta.function_call.arguments`` and ``(choice, "text")`` for completions. An upstream error
+``delta.function_call.arguments``, ``(choice, "audio", "transcript")`` for
+``delta.audio.transcript`` (a spoken answer's text, held back like any text) and
+``(choice, "text")`` for completions. An upstream error
 object mid-stream is preceded by the text still held. Text held
 at a ``finish_reason`` is appended to that chunk; text still held at ``[DONE]`` or at the end
 of the stream goes into one extra chunk built from the last chunk's id, model and created.
@@ -15,7 +17,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from qorgan.protocols.sse import SSEError, SSEEvent
-from qorgan.streaming._base import HOLE, Handler, JSONObject, dumps
+from qorgan.streaming._base import HOLE, Handler, JSONObject, dumps, is_protocol_word
 
 _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint", "service_tier")
 
@@ -87,9 +89,16 @@ class ChatHandler(Handler):
         if not isinstance(delta, dict):
             return
         for name, value in delta.items():
-            if name != "role" and isinstance(value, str):
+            # a field named like anything but a protocol word is scanned as a field, so a
+            # key that is renamed by the scan is never written back
+            if name != "role" and isinstance(value, str) and is_protocol_word(name):
                 held.append((delta, name, (index, name), value, "text"))
                 delta[name] = HOLE
+        audio = delta.get("audio")
+        if isinstance(audio, dict) and isinstance(audio.get("transcript"), str):
+            key: tuple[Any, ...] = (index, "audio", "transcript")
+            held.append((audio, "transcript", key, audio["transcript"], "text"))
+            audio["transcript"] = HOLE
         legacy = delta.get("function_call")
         if isinstance(legacy, dict) and isinstance(legacy.get("arguments"), str):
             key = (index, "function_call", 0)
@@ -117,6 +126,13 @@ class ChatHandler(Handler):
         if len(key) == 2:
             current = delta.get(key[1])
             delta[key[1]] = (current if isinstance(current, str) else "") + text
+            return
+        if key[1] == "audio":
+            audio = delta.get("audio")
+            if not isinstance(audio, dict):
+                audio = delta["audio"] = {}
+            current = audio.get("transcript")
+            audio["transcript"] = (current if isinstance(current, str) else "") + text
             return
         if key[1] == "function_call":
             legacy = delta.get("function_call")

@@ -68,6 +68,7 @@ class ResponsesHandler(Handler):
         if not isinstance(kind, str):
             kind = event.event or ""
         before: list[SSEEvent] = []
+        self.drop_all_logprobs(obj)
         full = next((n for n in _FULL_FIELDS if isinstance(obj.get(n), str)), None)
         if kind.endswith(".delta") and isinstance(obj.get("delta"), str) and kind not in _NOT_TEXT:
             prefix = kind[: -len(".delta")]

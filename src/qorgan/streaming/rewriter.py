@@ -151,6 +151,8 @@ class StreamRewriter:
         self._stats.events_in += 1
         if item.id:
             item = replace(item, id=await handler.scan_text(item.id))
+        if item.event:
+            item = replace(item, event=await handler.scan_word(item.event))
         data = item.data
         if data is None or not data.strip():
             return [item]
