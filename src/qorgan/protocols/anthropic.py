@@ -13,15 +13,11 @@ from typing import Any, ClassVar
 from qorgan.protocols.base import (
     JSONAdapter,
     Rule,
-    expect_list,
-    expect_object,
-    fail,
-    optional,
-    role_at,
     rules,
     schema_rules,
     type_is,
 )
+from qorgan.protocols.checks import expect_list, expect_object, fail, optional, role_at
 from qorgan.protocols.jsonpath import ANY
 from qorgan.protocols.openai import check_common
 from qorgan.protocols.shapes import (

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Protocol
 
 from qorgan.errors import PayloadError, QorganError, UpstreamError
 from qorgan.protocols import shapes
+from qorgan.protocols.checks import expect_object
 from qorgan.protocols.jsonpath import (
     ANY,
     ANY_RUN,
@@ -36,14 +37,6 @@ from qorgan.types import JSONPath, TextSlot
 #: deeper bodies are refused (bodies are depth-limited on read; this guards direct callers)
 MAX_DEPTH = 128
 
-ROLES = {
-    "system": "system",
-    "developer": "system",
-    "user": "user",
-    "assistant": "assistant",
-    "tool": "tool",
-    "function": "tool",
-}
 
 
 class Adapter(Protocol):
@@ -403,47 +396,3 @@ def apply_slots(body: Any, slots: Sequence[TextSlot], texts: Sequence[str]) -> A
             inner.set(inner_path, text)
         writer.set(path, json.dumps(inner.root, ensure_ascii=False, separators=(",", ":")))
     return writer.root
-
-
-# -- validation helpers: messages name the field path, never the value -----------------
-
-
-def fail(path: JSONPath, expected: str) -> PayloadError:
-    where = format_path(path)
-    return PayloadError(f"{where}: expected {expected}", field=where)
-
-
-def expect_object(value: Any, path: JSONPath) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise fail(path, "an object")
-    return value
-
-
-def expect_list(value: Any, path: JSONPath) -> list[Any]:
-    if not isinstance(value, list):
-        raise fail(path, "an array")
-    return value
-
-
-def optional(
-    holder: Mapping[str, Any], key: str, path: JSONPath, *kinds: type, expected: str
-) -> Any:
-    """``holder[key]`` if present and of one of ``kinds`` (None passes), else PayloadError."""
-    value = holder.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) and bool not in kinds:
-        raise fail((*path, key), expected)
-    if not isinstance(value, kinds):
-        raise fail((*path, key), expected)
-    return value
-
-
-def role_at(body: Mapping[str, Any], container: str, index: Any) -> str | None:
-    """The normalized role of ``body[container][index]`` when it names one we know."""
-    items = body.get(container)
-    if not isinstance(items, list) or not isinstance(index, int) or index >= len(items):
-        return None
-    item = items[index]
-    role = item.get("role") if isinstance(item, Mapping) else None
-    return ROLES.get(role) if isinstance(role, str) else None

@@ -12,14 +12,10 @@ from typing import Any, ClassVar
 from qorgan.protocols.base import (
     JSONAdapter,
     Rule,
-    expect_list,
-    expect_object,
-    fail,
-    optional,
-    role_at,
     rules,
     schema_rules,
 )
+from qorgan.protocols.checks import expect_list, expect_object, fail, optional, role_at
 from qorgan.protocols.jsonpath import ANY, Pattern
 from qorgan.protocols.shapes import (
     ID,

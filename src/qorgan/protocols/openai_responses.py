@@ -13,14 +13,11 @@ from typing import Any, ClassVar
 from qorgan.protocols.base import (
     JSONAdapter,
     Rule,
-    expect_list,
-    expect_object,
-    fail,
-    optional,
     rules,
     schema_rules,
     type_is,
 )
+from qorgan.protocols.checks import expect_list, expect_object, fail, optional
 from qorgan.protocols.jsonpath import ANY, Pattern
 from qorgan.protocols.openai import (
     DETAIL,

@@ -37,6 +37,7 @@ from qorgan.errors import CapacityError, TenantFull, VaultError
 from qorgan.extras import is_missing, missing_extra
 from qorgan.transform.keyring import Keyring
 from qorgan.transform.placeholders import check_entity_type, is_placeholder, normalize_value
+from qorgan.transform.redis_scripts import ADMIT, CLAIM, ISSUE
 from qorgan.transform.synth import synthesize as make_fake
 from qorgan.transform.vault import (
     FAKE,
@@ -61,78 +62,6 @@ else:
 
 _NONCE = 12
 _SCOPE_MEMO = 4096
-
-# KEYS: f r c x   ARGV: ttl ms, max tokens, then per value: forward field, entity type,
-#                       sealed record. The capacity is checked before anything is written.
-_ISSUE = """
-local n = (#ARGV - 2) / 3
-local seen, new = {}, 0
-for i = 0, n - 1 do
-  local fwd = ARGV[3 + 3 * i]
-  if not seen[fwd] then
-    seen[fwd] = true
-    if redis.call('HEXISTS', KEYS[1], fwd) == 0 then new = new + 1 end
-  end
-end
-if new > 0 and redis.call('HLEN', KEYS[2]) + new > tonumber(ARGV[2]) then
-  return redis.error_reply('QORGAN_SCOPE_FULL')
-end
-local out = {}
-for i = 0, n - 1 do
-  local fwd, etype, rec = ARGV[3 + 3 * i], ARGV[4 + 3 * i], ARGV[5 + 3 * i]
-  local tok = redis.call('HGET', KEYS[1], fwd)
-  if not tok then
-    while true do
-      tok = '<' .. etype .. '_' .. redis.call('HINCRBY', KEYS[3], etype, 1) .. '>'
-      if redis.call('HEXISTS', KEYS[2], tok) == 0
-         and redis.call('SISMEMBER', KEYS[4], tok) == 0 then
-        break
-      end
-    end
-    redis.call('HSET', KEYS[1], fwd, tok)
-    redis.call('HSET', KEYS[2], tok, rec)
-  end
-  out[#out + 1] = tok
-  out[#out + 1] = redis.call('HGET', KEYS[2], tok)
-end
-for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-return out
-"""
-
-# KEYS: f r c x   ARGV: forward field, token field, sealed record, ttl ms, max tokens,
-#                       forward fields the fake would have as a real value (must be unused)
-_CLAIM = """
-local f = redis.call('HGET', KEYS[1], ARGV[1])
-if f then
-  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
-  return {f, redis.call('HGET', KEYS[2], f)}
-end
-if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[5]) then
-  return redis.error_reply('QORGAN_SCOPE_FULL')
-end
-if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return false end
-for i = 6, #ARGV do
-  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return false end
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
-return {ARGV[2], ARGV[3]}
-"""
-
-# KEYS: the tenant's set of live scopes   ARGV: now ms, expiry ms, max scopes, scope id, ttl ms
-# A scope already counted renews its place; a new one is admitted only below the bound.
-_ADMIT = """
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if not redis.call('ZSCORE', KEYS[1], ARGV[4])
-   and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
-  return 0
-end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-return 1
-"""
-
 
 class RedisVault:
     """A vault in Redis at ``url``; values sealed under ``keyring``'s per-tenant vault key.
@@ -172,10 +101,10 @@ class RedisVault:
         self._client: aioredis.Redis = aioredis.Redis.from_url(
             url, socket_connect_timeout=connect_timeout, socket_timeout=timeout
         )
-        self._issue = self._client.register_script(_ISSUE)
+        self._issue = self._client.register_script(ISSUE)
         self._scope_keys: dict[VaultScope, list[str]] = {}
-        self._claim = self._client.register_script(_CLAIM)
-        self._admit_script = self._client.register_script(_ADMIT)
+        self._claim = self._client.register_script(CLAIM)
+        self._admit_script = self._client.register_script(ADMIT)
 
     def __repr__(self) -> str:
         return f"RedisVault(prefix={self._prefix!r})"
