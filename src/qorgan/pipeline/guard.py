@@ -12,11 +12,13 @@ is forwarded (503 with a code) unless the policy's ``on_error: allow`` says othe
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import anyio
+
 from qorgan._aio import aclose
+from qorgan.audit.requests import request_id_from
 from qorgan.errors import (
     ConsentError,
     DetectionError,
@@ -75,7 +77,7 @@ class Guard:
         self._contexts = ContextBuilder(runtime.identity, runtime.hasher, runtime.consent)
 
     async def handle(self, request: GuardRequest, upstream: Upstream) -> GuardResponse:
-        request_id = secrets.token_hex(16)
+        request_id = request_id_from(request.headers)
         engine = self.runtime.policy()
         route = request.route.strip("/")
         if not _plain_route(route):
@@ -96,7 +98,8 @@ class Guard:
         """The path of a guarded request, step by step."""
         trail = Trail(self.runtime.auditor, self.runtime.identity, engine=engine,
                       endpoint=endpoint, route=route, request_id=request_id,
-                      instance=self.runtime.settings.instance)
+                      instance=self.runtime.settings.instance,
+                      upstream_url=self.runtime.settings.upstream)
         trail.open(request.headers)
         try:
             body = read_body(request, engine.traffic)
@@ -109,10 +112,11 @@ class Guard:
             trail.context(ctx)
             extracted = extract(endpoint, body)
             ctx, rewritten, tokens = await self._protect(ctx, subject, extracted, trail)
-            forward = upstream_request(ctx, request, rewritten,
-                                       self.runtime.settings.upstream_api_key)
-            with trail.stage("upstream"):
+            with trail.upstream():
+                forward = upstream_request(ctx, request, rewritten,
+                                           self.runtime.settings.upstream_api_key)
                 response = await upstream(forward)
+            trail.upstream_answered(response.status)
             return await self._respond(ctx, tokens, response, trail)
         except QorganError as exc:
             trail.finish(status=exc.status, error=exc)
@@ -178,12 +182,14 @@ class Guard:
             def done(status: int, error: QorganError | None) -> None:
                 trail.finish(status=status, error=error)
 
-            stream = scanner.stream(response.chunks, status=response.status, done=done)
-            return GuardResponse(response.status, headers, chunks=stream)
+            stream = scanner.stream(trail.observe_stream(response.chunks),
+                                    status=response.status, done=done)
+            return GuardResponse(response.status, headers, chunks=_watched(stream, trail))
         body = response.body
         if body is None:
             body = b"" if response.chunks is None else await _collect(
                 response.chunks, ctx.engine.traffic.max_body_bytes * _RESPONSE_FACTOR)
+        trail.upstream_body(body)
         new_body = await scanner.body(body, content_type, status=response.status)
         if content_type:
             headers.append(("content-type", content_type))
@@ -231,6 +237,20 @@ def _plain_route(route: str) -> bool:
 
 def _read_only(route: str) -> bool:
     return any(route == r or route.startswith(r + "/") for r in READ_ONLY_ROUTES)
+
+
+async def _watched(stream: AsyncIterator[bytes], trail: Trail) -> AsyncIterator[bytes]:
+    """``stream`` as the edge sends it; closed or cancelled before its end, the client has
+    gone away, and the request's outcome says so."""
+    try:
+        async for chunk in stream:
+            yield chunk
+    except (GeneratorExit, anyio.get_cancelled_exc_class()):
+        trail.disconnected()
+        raise
+    finally:
+        with anyio.CancelScope(shield=True):
+            await aclose(stream)
 
 
 async def _collect(chunks: AsyncIterator[bytes], limit: int) -> bytes:
