@@ -24,7 +24,8 @@ series of their own and the rest are counted as ``_OTHER``. The Prometheus mirro
 serves the process and Python runtime collectors (``process_*``, ``python_*``).
 
 The OpenTelemetry Prometheus exporter is not a dependency; ``prometheus=True`` keeps a
-``prometheus_client`` registry in step with the OpenTelemetry instruments, and ``prometheus_asgi_app()`` serves it.
+``prometheus_client`` registry in step with the OpenTelemetry instruments, and
+``prometheus_asgi_app()`` serves it.
 """
 
 from __future__ import annotations
