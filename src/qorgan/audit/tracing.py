@@ -170,6 +170,7 @@ def record_decision(span: Span, record: AuditRecord) -> None:
         return
     attrs: dict[str, Any] = {
         "qorgan.decision": record.outcome,
+        "qorgan.request_id": record.request_id,
         "qorgan.mode": record.mode,
         "qorgan.rule_ids": list(record.rules),
         "qorgan.block_rule_ids": list(record.block_rules),

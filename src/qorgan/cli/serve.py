@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 from typing import Any
 
 from qorgan.settings import ENV_PREFIX, Settings
@@ -77,10 +78,17 @@ def run(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=settings.shutdown_grace))
     # built before the port is bound: a fatal setting is a clean error here too
     app = build_app(settings)
+    # uvicorn re-raises the SIGTERM it stopped on once it has shut down: a stop that went
+    # as asked then exits 0 instead of dying of the signal
+    signal.signal(signal.SIGTERM, _stopped)
     uvicorn.run(app, host=settings.host, port=settings.port, lifespan="on",
                 log_level=settings.log_level, log_config=None, access_log=False,
                 timeout_graceful_shutdown=settings.shutdown_grace)
     return 0
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
 
 def build_app(settings: Settings) -> Any:

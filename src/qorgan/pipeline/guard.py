@@ -12,6 +12,7 @@ is forwarded (503 with a code) unless the policy's ``on_error: allow`` says othe
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -180,6 +181,10 @@ class Guard:
             headers.append(("content-type", content_type))
 
             def done(status: int, error: QorganError | None) -> None:
+                if error is None and anyio.current_effective_deadline() == -math.inf:
+                    # the stream ends because its task is being cancelled: the edge saw
+                    # the client go away (a closed generator is caught by _watched)
+                    trail.disconnected()
                 trail.finish(status=status, error=error)
 
             stream = scanner.stream(trail.observe_stream(response.chunks),
