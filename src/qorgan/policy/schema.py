@@ -310,6 +310,9 @@ class ResponseSpec(_Model):
     label_header: str = "X-AI-Generated"
     label_value: str = "true"
     label_notice: str | None = None
+    #: also put ``label_notice`` into JSON answers as an ``ai_notice`` field (off: strict
+    #: clients may reject a field their schema does not know; the header is always sent)
+    label_field: bool = False
 
     @field_validator("label_header")
     @classmethod
