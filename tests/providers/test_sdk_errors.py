@@ -145,23 +145,23 @@ def test_a_streamed_error_event_raises_in_the_openai_sdk_with_the_code() -> None
                            default_headers={"x-test-stream": "1"})
     stream = client.chat.completions.create(model="m", stream=True,
                                             messages=[{"role": "user", "content": "x"}])
-    seen: list[str] = []
+    first = next(stream)
+    assert first.choices[0].delta.content == "Hi"
     with pytest.raises(openai.APIError) as raised:
-        for chunk in stream:
-            seen.append(chunk.choices[0].delta.content or "")
+        next(stream)
     client.close()
-    assert seen == ["Hi"]
     assert raised.value.code == "upstream_error"
 
 
 def test_a_streamed_error_event_raises_in_the_anthropic_sdk_with_the_code() -> None:
     client = anthropic.Anthropic(base_url=_url(), api_key="k", max_retries=0,
                                  default_headers={"x-test-stream": "1"})
-    with pytest.raises(anthropic.APIStatusError) as raised:
-        with client.messages.stream(model="m", max_tokens=8,
-                                    messages=[{"role": "user", "content": "x"}]) as stream:
-            for _ in stream:
-                pass
+    with client.messages.stream(model="m", max_tokens=8,
+                                messages=[{"role": "user", "content": "x"}]) as stream:
+        events = iter(stream)
+        assert next(events).type == "message_start"
+        with pytest.raises(anthropic.APIStatusError) as raised:
+            next(events)
     client.close()
     assert raised.value.error_code == "upstream_error"
     assert raised.value.type == "api_error"
