@@ -76,12 +76,16 @@ class _Unsupported(Exception):
     """A construct the parser does not know: the expression stays unchecked."""
 
 
-_TOKEN = re.compile(r"""
+_STRING = (r"""[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\""""
+           r"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")""")
+_NUMBER = (r"0[xX][0-9a-fA-F]+[uU]?|\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"
+           r"|\d+[eE][+-]?\d+|\d+[uU]?")
+_TOKEN = re.compile(rf"""
     (?P<ws>\s+)
-  | (?P<string>[rRbB]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"))
-  | (?P<number>0[xX][0-9a-fA-F]+[uU]?|\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+[uU]?)
+  | (?P<string>{_STRING})
+  | (?P<number>{_NUMBER})
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>==|!=|<=|>=|&&|\|\||[-+*/%<>!?:.,()\[\]{}])
+  | (?P<op>==|!=|<=|>=|&&|\|\||[-+*/%<>!?:.,()\[\]{{}}])
 """, re.VERBOSE)
 
 _KEYWORDS = {"true": BOOL, "false": BOOL, "null": NULL}
@@ -154,7 +158,7 @@ class _Checker:
             left = self.apply(text, left, right, at)
 
     def unary(self) -> T:
-        kind, text, at = self.peek()
+        _, text, at = self.peek()
         if text == "!":
             self.take()
             operand = self.unary()
@@ -194,7 +198,7 @@ class _Checker:
         if kind == "number":
             if text.lower().endswith("u") and not text.lower().startswith("0x"):
                 return UINT
-            return DOUBLE if any(c in text for c in ".eE") and not text[:2].lower() == "0x" \
+            return DOUBLE if any(c in text for c in ".eE") and text[:2].lower() != "0x" \
                 else INT
         if kind == "string":
             return BYTES if text[:2].lower().replace("r", "").startswith("b") else STRING
@@ -309,7 +313,7 @@ class _Checker:
             return target.elem or DYN
         if target.name == "dyn":
             return DYN
-        raise CheckError(f"cannot select field '{name}' from {target}", at)
+        raise CheckError(f"cannot select field '{name}' from {target}", at)  # noqa: S608
 
     def index(self, target: T, index: T, at: int) -> T:
         if target.name == "list":
