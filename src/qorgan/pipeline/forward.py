@@ -19,8 +19,10 @@ _DROP_REQUEST_HEADERS = frozenset(
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
         "trailer", "transfer-encoding", "upgrade", "host", "content-length",
         "content-encoding", "accept-encoding", "x-qorgan-key", "traceparent", "tracestate",
-        "cookie", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
-        "x-real-ip",
+        # the caller's trace state and baggage are free text it chooses: recomputed, never
+        # passed on
+        "baggage", "cookie", "forwarded", "x-forwarded-for", "x-forwarded-host",
+        "x-forwarded-proto", "x-real-ip",
     }
 )
 _CREDENTIAL_HEADERS = ("authorization", "x-api-key", "api-key")
