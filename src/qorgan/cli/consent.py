@@ -18,7 +18,6 @@ checks the purpose.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -30,6 +29,7 @@ import anyio
 from rich.console import Console
 from rich.table import Table
 
+from qorgan.cli.subjects import add_subject_arguments, read_subjects
 from qorgan.consent.base import ConsentRegistry, GrantRequest, utcnow
 from qorgan.consent.model import ConsentRecord
 from qorgan.consent.registry import SubjectHasher, open_registry
@@ -41,41 +41,6 @@ DEFAULT_URL = "sqlite:///qorgan-consent.db"
 URL_ENV = "QORGAN_CONSENT_URL"
 KEY_ENV = "QORGAN_SUBJECT_KEY"
 POLICY_ENV = "QORGAN_POLICY"
-MAX_SUBJECTS = 10_000
-
-
-class _RefuseSubject(argparse.Action):
-    """``--subject VALUE`` is refused without repeating the value."""
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: str | None = None) -> None:
-        parser.error("subject ids are read from standard input or --subject-file, never "
-                     "from the command line (it keeps them in the shell history)")
-
-
-def read_subjects(args: argparse.Namespace) -> list[str]:
-    """Subject ids, one per line, from ``--subject-file`` (``-``: standard input) or
-    standard input; asked for without echo at a terminal."""
-    path = args.subject_file
-    if path in (None, "-") and sys.stdin.isatty():
-        subject = getpass.getpass("subject id: ").strip()
-        subjects = [subject] if subject else []
-    else:
-        try:
-            if path in (None, "-"):
-                text = sys.stdin.read()
-            else:
-                with open(path, encoding="utf-8") as fh:
-                    text = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError("cannot read the subject ids") from exc
-        subjects = [line.strip() for line in text.splitlines() if line.strip()]
-    if not subjects:
-        raise ConfigError("no subject id given: write one per line to standard input or "
-                          "to the --subject-file")
-    if len(subjects) > MAX_SUBJECTS:
-        raise ConfigError(f"at most {MAX_SUBJECTS} subject ids at a time")
-    return subjects
 
 
 def vocabulary(args: argparse.Namespace) -> Vocabulary:
@@ -291,10 +256,7 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     common.add_argument("--json", action="store_true", help="print JSON instead of a table")
     subjects = argparse.ArgumentParser(add_help=False)
-    subjects.add_argument(
-        "--subject-file", metavar="PATH",
-        help="read subject ids from this file, one per line ('-' or none: standard input)")
-    subjects.add_argument("--subject", nargs="?", action=_RefuseSubject, help=argparse.SUPPRESS)
+    add_subject_arguments(subjects)
     subjects.add_argument(
         "--policy", metavar="PATH",
         help=f"the policy whose purposes and categories consents name "
