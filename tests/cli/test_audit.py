@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import stat
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
