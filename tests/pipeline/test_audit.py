@@ -204,3 +204,37 @@ async def test_a_failing_propagator_never_fails_a_request() -> None:
     finally:
         propagate.set_global_textmap(previous)
     assert response.status == 200
+
+
+async def test_a_request_abandoned_before_its_answer_is_client_disconnected(
+    tmp_path: Path,
+) -> None:
+    """The edge cancels a request whose client left (or whose shutdown grace ran out)
+    while the upstream is still thinking: one record, outcome client_disconnected."""
+    import anyio
+
+    log_path = tmp_path / "decisions.jsonl"
+    runtime = Runtime.from_settings(Settings(policy="builtin:default", audit_log=str(log_path),
+                                             master_key=secrets.token_bytes(32)))
+    asked = anyio.Event()
+
+    async def upstream(request: UpstreamRequest) -> UpstreamResponse:
+        asked.set()
+        await anyio.sleep(60)
+        raise AssertionError("not reached")
+
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hello"}]}
+    async with anyio.create_task_group() as tg:
+        async def call() -> None:
+            await Guard(runtime).handle(GuardRequest(
+                "POST", "chat/completions", {"content-type": "application/json"},
+                json.dumps(body).encode()), upstream)
+
+        tg.start_soon(call)
+        await asked.wait()
+        tg.cancel_scope.cancel()
+    await runtime.aclose()
+    (line,) = log_path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert (record["outcome"], record["status"], record["error_code"]) == (
+        "client_disconnected", 499, "client_disconnected")

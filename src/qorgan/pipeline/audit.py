@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from urllib.parse import urlsplit
 
+import anyio
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as genai
@@ -123,8 +124,12 @@ class Trail:
             self.stages["upstream"] = self.stages.get("upstream", 0.0) + \
                 time.perf_counter() - start
             if failure is not None:
-                code = failure.code if isinstance(failure, QorganError) else \
-                    type(failure).__name__
+                if isinstance(failure, QorganError):
+                    code = failure.code
+                elif isinstance(failure, anyio.get_cancelled_exc_class()):
+                    code = CLIENT_DISCONNECTED
+                else:
+                    code = type(failure).__name__
                 self._end_client(code)
 
     def _start_client(self, ctx: RequestContext | None) -> Span:

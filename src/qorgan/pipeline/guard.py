@@ -63,6 +63,8 @@ _DROP_RESPONSE_HEADERS = frozenset(
 )
 #: failures of the steps that protect data: the policy's ``on_error`` decides about them
 _PROTECTIVE = (DetectionError, ConsentError, VaultError, PolicyError)
+#: recorded for a request abandoned before any answer was sent
+CLIENT_CLOSED = 499
 #: the largest whole (non-streamed) answer read, as a multiple of the request limit
 _RESPONSE_FACTOR = 16
 
@@ -122,6 +124,12 @@ class Guard:
         except QorganError as exc:
             trail.finish(status=exc.status, error=exc)
             return error_response(exc, request_id, endpoint.provider)
+        except anyio.get_cancelled_exc_class():
+            # the edge gave up on the request (its client left, the shutdown grace ran out)
+            # before an answer existed: 499, the status of a request its client closed
+            trail.disconnected()
+            trail.finish(status=CLIENT_CLOSED)
+            raise
         except Exception as exc:  # noqa: BLE001 - a failure nobody planned for fails closed
             log.error("request %s failed: %s", request_id, type(exc).__name__)
             err = QorganError("internal error")
