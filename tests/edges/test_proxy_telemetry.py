@@ -130,6 +130,7 @@ async def test_server_guard_and_client_spans_form_one_trace(stack: Stack) -> Non
     assert c["server.address"] == "127.0.0.1"
     assert c["gen_ai.usage.input_tokens"] > 0
     assert _attrs(guard)["qorgan.decision"] == "transform"
+    assert _attrs(guard)["gen_ai.provider.name"] == "self-hosted"
 
     # the upstream saw this trace's client span as parent, and none of the caller's state
     sent = upstream.received[mark].headers

@@ -210,6 +210,10 @@ class Trail:
             model = ident(ctx.model[:128])
             if model is not None:
                 span.set_attribute("gen_ai.request.model", model)
+        if span is not None and ctx.destination.provider and span.is_recording():
+            # the policy says who runs the model: the same name as on the CLIENT span
+            span.set_attribute(genai.GEN_AI_PROVIDER_NAME,
+                               ident(ctx.destination.provider) or "unknown")
 
     def decided(self, decision: Decision) -> None:
         self._decision = decision
