@@ -113,7 +113,8 @@ class OTLPReceiver:
 
 class EndlessUpstream:
     """The DemoUpstream, except that a streamed ``*-endless`` model sends events every
-    ``pause`` seconds until the caller hangs up (bounded)."""
+    ``pause`` seconds until the caller hangs up (bounded), and a ``*-slow`` one sends
+    ``SLOW_EVENTS`` of them ``pause`` apart and then ends properly."""
 
     def __init__(self, inner: DemoUpstream, pause: float = 0.05) -> None:
         self.inner = inner
@@ -129,7 +130,11 @@ class EndlessUpstream:
             body += message.get("body", b"")
             if not message.get("more_body", False):
                 break
-        if not str(json.loads(body or b"{}").get("model", "")).endswith("-endless"):
+        model = str(json.loads(body or b"{}").get("model", ""))
+        if model.endswith("-slow"):
+            await self._slow(send)
+            return
+        if not model.endswith("-endless"):
             replayed = False
 
             async def replay() -> Any:
@@ -160,6 +165,23 @@ class EndlessUpstream:
                     await anyio.sleep(self.pause)
 
 
+    async def _slow(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")]})
+        for i in range(SLOW_EVENTS):
+            event = {"id": "chatcmpl-slow", "model": "demo-slow",
+                     "choices": [{"index": 0, "delta": {"content": f"part {i}. "},
+                                  "finish_reason": None}]}
+            await send({"type": "http.response.body", "more_body": True,
+                        "body": f"data: {json.dumps(event)}\n\n".encode()})
+            await anyio.sleep(self.pause)
+        last = {"id": "chatcmpl-slow", "model": "demo-slow",
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        await send({"type": "http.response.body", "more_body": False,
+                    "body": f"data: {json.dumps(last)}\n\ndata: [DONE]\n\n".encode()})
+
+
+SLOW_EVENTS = 40
 _upstream: tf.Server | None = None
 
 
@@ -197,7 +219,8 @@ class Serve:
 
 
 def start(tmp: Path, *, receiver: OTLPReceiver, policy: str = "builtin:default",
-          workers: int = 1, extra_env: dict[str, str] | None = None) -> Serve:
+          workers: int = 1, extra_env: dict[str, str] | None = None,
+          extra_args: tuple[str, ...] = ()) -> Serve:
     """``qorgan serve`` on a free port, exporting to ``receiver``; returns once ready."""
     port = tf.free_port()
     key = tmp / "audit.key"
@@ -222,7 +245,8 @@ def start(tmp: Path, *, receiver: OTLPReceiver, policy: str = "builtin:default",
         process = subprocess.Popen(
             [sys.executable, "-m", "qorgan", "serve", "--upstream", upstream().url + "/v1",
              "--port", str(port), "--policy", policy, "--workers", str(workers), "--metrics",
-             "--audit-log", str(audit_dir / "decisions.jsonl"), "--audit-key-file", str(key)],
+             "--audit-log", str(audit_dir / "decisions.jsonl"), "--audit-key-file", str(key),
+             *extra_args],
             env=env, stdout=subprocess.DEVNULL, stderr=err)
     serve = Serve(process, port, stderr, audit_dir)
     deadline = time.monotonic() + 180

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -83,6 +84,59 @@ def test_sigterm_right_after_the_last_answer_loses_no_span_and_no_record(
     assert total == n
     exported = json.dumps([sp.attributes(s) for s in receiver.received.spans])
     assert tf.leaked([exported, serve.stderr.read_text()]) == []
+
+
+def _stream_after_sigterm(serve: sp.Serve, model: str) -> tuple[bytes, int]:
+    """Start a stream, send SIGTERM once its first event arrived, read what follows."""
+    body = b""
+    with httpx.Client(timeout=60) as client, client.stream(
+        "POST", serve.url + "/v1/chat/completions", headers={"x-request-id": f"{model}0001"},
+        json={"model": model, "stream": True,
+              "messages": [{"role": "user", "content": "go on"}]},
+    ) as response:
+        chunks = response.iter_bytes()
+        body += next(chunks)
+        serve.process.send_signal(signal.SIGTERM)
+        try:
+            for chunk in chunks:
+                body += chunk
+        except httpx.HTTPError:
+            pass  # cut off at the end of the grace period
+    return body, serve.process.wait(timeout=90)
+
+
+@pytest.mark.parametrize(
+    ("model", "grace", "outcome"),
+    [("demo-slow", "30", "transform"), ("demo-endless", "1", "client_disconnected")],
+    ids=["drained", "cut-at-grace"],
+)
+def test_a_stream_under_way_at_sigterm_is_drained_within_the_grace(
+    tmp_path: Path, receiver: sp.OTLPReceiver, model: str, grace: str, outcome: str
+) -> None:
+    """A stream under way when SIGTERM arrives runs to its end; one that outlasts the grace
+    period is cancelled and recorded as client_disconnected. Either way the span and the
+    record are there after the exit."""
+    policy = tf.write_policy(tmp_path / "policy.yaml", OUTCOME_POLICY)
+    serve = sp.start(tmp_path, receiver=receiver, policy=str(policy),
+                     extra_args=("--shutdown-grace", grace))
+    try:
+        body, code = _stream_after_sigterm(serve, model)
+    finally:
+        if serve.process.poll() is None:
+            serve.process.kill()
+    assert code == 0, serve.stderr.read_text()[-2000:]
+    assert body.rstrip().endswith(b"data: [DONE]") is (outcome != "client_disconnected")
+    if outcome != "client_disconnected":
+        assert body.count(b"part ") == sp.SLOW_EVENTS
+    (log,) = serve.logs()
+    (record,) = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert record["request_id"] == f"{model}0001"
+    # the policy redacts nothing here, so a complete answer is allow; its stream was whole
+    assert record["outcome"] == ("allow" if outcome == "transform" else outcome)
+    (guard,) = receiver.received.named("qorgan.guard chat")
+    assert sp.attributes(guard)["qorgan.decision"] == record["outcome"]
+    assert len(receiver.received.named(ROUTE)) == 1
+    assert sp.verify(log, tmp_path).returncode == 0
 
 
 OUTCOME_POLICY = """\

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -189,9 +190,10 @@ class Guard:
             headers.append(("content-type", content_type))
 
             def done(status: int, error: QorganError | None) -> None:
-                if error is None and anyio.current_effective_deadline() == -math.inf:
+                if error is None and _cancelled():
                     # the stream ends because its task is being cancelled: the edge saw
-                    # the client go away (a closed generator is caught by _watched)
+                    # the client go away, or the server's shutdown grace ran out (a closed
+                    # generator is caught by _watched)
                     trail.disconnected()
                 trail.finish(status=status, error=error)
 
@@ -250,6 +252,15 @@ def _plain_route(route: str) -> bool:
 
 def _read_only(route: str) -> bool:
     return any(route == r or route.startswith(r + "/") for r in READ_ONLY_ROUTES)
+
+
+def _cancelled() -> bool:
+    """Whether the running task is being cancelled: by an anyio scope (the edge's task
+    group) or by a plain ``Task.cancel`` (uvicorn at the end of its shutdown grace), whose
+    ``CancelledError`` is the exception being propagated."""
+    if anyio.current_effective_deadline() == -math.inf:
+        return True
+    return isinstance(sys.exc_info()[1], anyio.get_cancelled_exc_class())
 
 
 async def _watched(stream: AsyncIterator[bytes], trail: Trail) -> AsyncIterator[bytes]:
