@@ -103,8 +103,7 @@ class Settings:
             raise ConfigError("vault_url must be 'memory' or a redis:// URL")
         if self.log_format not in {"text", "json"}:
             raise ConfigError("QORGAN_LOG_FORMAT must be text or json")
-        if self.log_level.lower() not in {"critical", "error", "warning", "info", "debug",
-                                          "trace"}:
+        if self.log_level.lower() not in {"critical", "error", "warning", "info", "debug"}:
             raise ConfigError("QORGAN_LOG_LEVEL must be one of debug, info, warning, error")
 
     @classmethod

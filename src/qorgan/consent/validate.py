@@ -36,8 +36,9 @@ class Vocabulary:
 
     @classmethod
     def of(cls, policy: Any) -> Vocabulary:
-        """From a ``Policy`` (``policy.schema``) or anything with its ``name``,
-        ``purposes`` (each with ``id`` and ``denied``) and ``categories``."""
+        """From a ``Policy`` (``policy.schema``; the active one is
+        ``runtime.policy().loaded.policy``) or anything with its ``name``, ``purposes``
+        (each with ``id`` and ``denied``) and ``categories``."""
         return cls(policy=str(policy.name),
                    purposes={p.id: bool(p.denied) for p in policy.purposes},
                    categories=frozenset(policy.categories))
