@@ -193,8 +193,7 @@ class TransportCore:
                 self._portal, self._thread = _start_portal()
                 # anyio's own portal thread is not a daemon and is joined before atexit
                 # handlers run: a client never closed would keep the interpreter alive
-                ref = weakref.ref(self)
-                atexit.register(_close_at_exit, ref)
+                _OPEN.add(self)
             return self._portal
 
     def handle_request(self, request: Any) -> Any:
@@ -249,6 +248,7 @@ class TransportCore:
         with self._lock:
             portal, thread = self._portal, self._thread
             self._portal = self._thread = None
+        _OPEN.discard(self)
         if portal is None:
             return
         try:
@@ -280,9 +280,13 @@ def _start_portal() -> tuple[BlockingPortal, threading.Thread]:
     return ready.result(), thread
 
 
-def _close_at_exit(ref: weakref.ReferenceType[TransportCore]) -> None:
-    transport = ref()
-    if transport is not None:
+#: transports whose portal runs; closed at interpreter exit if their owner never did
+_OPEN: weakref.WeakSet[TransportCore] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    for transport in list(_OPEN):
         with contextlib.suppress(Exception):
             transport.close()
 
