@@ -118,3 +118,20 @@ def test_keys_are_not_in_repr() -> None:
     assert KEY.hex() not in text
     assert repr(KEY) not in text
     assert "sk-upstream-secret" not in text
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"QORGAN_LOG_FORMAT": "xml"}, "QORGAN_LOG_FORMAT must be text or json"),
+        ({"QORGAN_LOG_LEVEL": "loud"}, "QORGAN_LOG_LEVEL must be one of"),
+    ],
+)
+def test_log_settings_are_checked(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_log_format_from_the_environment(fmt: str) -> None:
+    assert Settings.from_env({"QORGAN_LOG_FORMAT": fmt}).log_format == fmt

@@ -89,6 +89,8 @@ class Settings:
     ui: bool = False
     instance: str = field(default_factory=lambda: "qorgan-" + secrets.token_hex(4))
     log_level: str = "info"
+    #: ``text`` or ``json``: one structured line per request and for every other log line
+    log_format: str = "text"
 
     def __post_init__(self) -> None:
         if self.upstream is not None:
@@ -114,6 +116,10 @@ class Settings:
             "rediss",
         }:
             raise ConfigError("vault_url must be 'memory' or a redis:// URL")
+        if self.log_format not in {"text", "json"}:
+            raise ConfigError("QORGAN_LOG_FORMAT must be text or json")
+        if self.log_level.lower() not in {"critical", "error", "warning", "info", "debug"}:
+            raise ConfigError("QORGAN_LOG_LEVEL must be one of debug, info, warning, error")
 
     @classmethod
     def from_env(

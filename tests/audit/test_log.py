@@ -253,3 +253,27 @@ def test_closed_log_drops(tmp_path: Path, make_record: Factory) -> None:
 def test_bad_options(tmp_path: Path, kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         DecisionLog(tmp_path / "d.jsonl", signing_key=None, **kwargs)  # type: ignore[arg-type]
+
+
+def test_workers_sharing_a_path_each_take_a_slot(
+    tmp_path: Path, make_record: Factory, signing_key: Ed25519PrivateKey
+) -> None:
+    """``qorgan serve --workers 2``: one configured path, one chain per worker; a restarted
+    worker continues the chain of the slot it finds free."""
+    base = tmp_path / "decisions.jsonl"
+    first = DecisionLog(base, signing_key=signing_key, slots=2, strict=True)
+    second = DecisionLog(base, signing_key=signing_key, slots=2, strict=True)
+    assert (first.path.name, second.path.name) == ("decisions.w0.jsonl", "decisions.w1.jsonl")
+    first.append(make_record("allow"))
+    second.append(make_record("block"))
+    with pytest.raises(AuditLogError, match="in use by another writer"):
+        DecisionLog(base, signing_key=signing_key, slots=2, strict=True)
+    first.close()
+    again = DecisionLog(base, signing_key=signing_key, slots=2, strict=True)
+    assert again.path.name == "decisions.w0.jsonl"
+    again.append(make_record("transform"))
+    again.close()
+    second.close()
+    for name, records in (("decisions.w0.jsonl", 2), ("decisions.w1.jsonl", 1)):
+        report = verify_log(tmp_path / name, public_key=signing_key.public_key())
+        assert (report.ok, report.records) == (True, records)

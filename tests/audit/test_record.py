@@ -22,6 +22,12 @@ from qorgan.types import Direction
         ("block", "allow", None, "block"),
         ("transform", None, "detection_failed", "error"),
         (None, None, "unauthenticated", "error"),
+        # a refusal by the policy is answered as a policy_blocked error: still a block
+        ("block", None, "policy_blocked", "block"),
+        (None, None, "policy_blocked", "block"),
+        # a client that left is neither a success nor a fault of the guard
+        ("transform", None, "client_disconnected", "client_disconnected"),
+        ("block", "transform", "upstream_error", "error"),
     ],
 )
 def test_outcome_is_the_strongest(

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 import json
 import stat
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +19,23 @@ from qorgan.types import Action, Finding
 
 SUBJECT_KEY = bytes(range(32))
 T0 = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
+
+
+
+def cli(argv: list[str]) -> int:
+    """``qorgan`` with the id of ``--subject X`` on standard input, where the CLI reads it."""
+    args = list(argv)
+    subjects: list[str] = []
+    while "--subject" in args:
+        at = args.index("--subject")
+        subjects.append(args[at + 1])
+        del args[at:at + 2]
+    old = sys.stdin
+    sys.stdin = io.StringIO("".join(f"{s}\n" for s in subjects))
+    try:
+        return main(args)
+    finally:
+        sys.stdin = old
 
 
 def _record(subject: str, minutes: int, *, block: bool) -> AuditRecord:
@@ -109,7 +128,7 @@ def test_query_json(
 ) -> None:
     monkeypatch.setenv("QORGAN_SUBJECT_KEY", SUBJECT_KEY.hex())
     argv = ["audit", "query", str(log_path), "--subject", "IIN 901123300258", "--json", *extra]
-    assert main(argv) == 0
+    assert cli(argv) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [row["outcome"] for row in rows] == outcomes
 
@@ -127,14 +146,14 @@ def test_query_text(
     key_file.write_text(SUBJECT_KEY.hex() + "\n")
     argv = ["audit", "query", "--subject", "IIN 901123300258", "--subject-key-file",
             str(key_file)]
-    assert main(argv) == 0
+    assert cli(argv) == 0
     out = capsys.readouterr().out
     assert "national-id-abroad" in out
     assert "Law 94-V Art. 16" in out
     assert "national_id 1" in out
     assert "2 decision(s)" in out
     assert "901123300258" not in out
-    assert main([*argv[:3], "nobody", *argv[4:]]) == 0
+    assert cli([*argv[:3], "nobody", *argv[4:]]) == 0
     assert "no decisions" in capsys.readouterr().out
 
 
@@ -159,7 +178,7 @@ def test_query_errors(
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    assert main(["audit", "query", str(log_path), *argv_tail]) == 2
+    assert cli(["audit", "query", str(log_path), *argv_tail]) == 2
     assert message in capsys.readouterr().err
 
 
@@ -168,9 +187,19 @@ def test_report(
 ) -> None:
     out = tmp_path / "report.html"
     argv = ["audit", "report", str(log_path), "--out", str(out), "--pubkey", str(key_file)]
-    assert main(argv) == 0
+    assert cli(argv) == 0
     page = out.read_text(encoding="utf-8")
     assert "Chain intact" in page
     assert "signatures verified" in page
     assert 'data-metric="requests">3<' in page
     assert "901123300258" not in page
+
+
+def test_query_refuses_a_subject_on_the_command_line(
+    log_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["audit", "query", str(log_path), "--subject", "IIN 901123300258"])
+    err = capsys.readouterr().err
+    assert "never from the command line" in err
+    assert "901123300258" not in err

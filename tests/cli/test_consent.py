@@ -1,8 +1,14 @@
-"""`qorgan consent`: grant / withdraw / show / list, and the same registry as the admin API."""
+"""`qorgan consent`: grant / withdraw / show / list, and the same registry as the admin API.
+
+Subject ids reach the CLI on standard input (``cli`` below moves a test's ``--subject X``
+there), never on the command line."""
 
 from __future__ import annotations
 
+import io
 import json
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +33,24 @@ def registry_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+def cli(argv: Sequence[str]) -> int:
+    """``qorgan`` with the subject of ``--subject X`` written to standard input instead."""
+    args = list(argv)
+    subjects: list[str] = []
+    while "--subject" in args:
+        at = args.index("--subject")
+        subjects.append(args[at + 1])
+        del args[at:at + 2]
+    old = sys.stdin
+    sys.stdin = io.StringIO("".join(f"{s}\n" for s in subjects))
+    try:
+        return main(args)
+    finally:
+        sys.stdin = old
+
+
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    assert main(["consent", *argv, "--json"]) == 0
+    assert cli(["consent", *argv, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -78,16 +100,16 @@ def test_grant_show_withdraw_list(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.usefixtures("registry_url")
 def test_expired_status_and_tables(capsys: pytest.CaptureFixture[str]) -> None:
     common = ["--subject", SUBJECT, "--purpose", "support"]
-    assert main(["consent", "grant", *common, "--from", "2020-01-01", "--until", "2021-01-01"]) == 0
+    assert cli(["consent", "grant", *common, "--from", "2020-01-01", "--until", "2021-01-01"]) == 0
     assert "granted consent" in capsys.readouterr().out
-    assert main(["consent", "show", "--subject", SUBJECT]) == 0
+    assert cli(["consent", "show", "--subject", SUBJECT]) == 0
     table = capsys.readouterr().out
     assert "expired" in table
     assert "2021-01-01 00:00" in table
     assert SUBJECT not in table
-    assert main(["consent", "list"]) == 0
+    assert cli(["consent", "list"]) == 0
     assert "expired" in capsys.readouterr().out
-    assert main(["consent", "withdraw", "--subject", SUBJECT]) == 0
+    assert cli(["consent", "withdraw", "--subject", SUBJECT]) == 0
     assert "withdrew 1 consent(s) for all purposes" in capsys.readouterr().out
 
 
@@ -131,7 +153,7 @@ def test_subject_key_is_required_and_checked(
     argv = ["consent", "show", "--subject", SUBJECT]
     if key_file is not None:
         argv += ["--subject-key-file", str(tmp_path / key_file)]
-    assert main(argv) == 2
+    assert cli(argv) == 2
     err = capsys.readouterr().err
     assert message in err
     assert SUBJECT not in err
@@ -152,7 +174,7 @@ def test_subject_key_is_required_and_checked(
 @pytest.mark.usefixtures("registry_url")
 def test_argument_errors(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["consent", *argv])
+        cli(["consent", *argv])
     assert info.value.code == 2
     assert message in capsys.readouterr().err
 
@@ -169,7 +191,7 @@ def test_argument_errors(capsys: pytest.CaptureFixture[str], argv: list[str], me
 def test_invalid_grants_are_reported(
     capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    assert main(["consent", *argv]) == 2
+    assert cli(["consent", *argv]) == 2
     assert message in capsys.readouterr().err
 
 
@@ -177,7 +199,7 @@ def test_unknown_registry_scheme(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("QORGAN_SUBJECT_KEY", KEY_HEX)
-    assert main(["consent", "list", "--registry", "mysql://db/consent"]) == 2
+    assert cli(["consent", "list", "--registry", "mysql://db/consent"]) == 2
     assert "unsupported consent registry scheme" in capsys.readouterr().err
 
 
@@ -208,3 +230,89 @@ def test_cli_and_admin_api_share_the_registry(
     assert withdrawn == {"withdrawn": 1}
     shown = run_json(capsys, "show", "--subject", SUBJECT)
     assert [r["status"] for r in shown["records"]] == ["withdrawn"]
+
+
+@pytest.mark.usefixtures("registry_url")
+def test_a_subject_on_the_command_line_is_refused_without_repeating_it(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["consent", "grant", "--subject", SUBJECT, "--purpose", "support"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "never from the command line" in err
+    assert SUBJECT not in err
+    assert "901123300258" not in err
+
+
+@pytest.mark.usefixtures("registry_url")
+def test_subjects_from_a_file_one_per_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = tmp_path / "subjects.txt"
+    ids.write_text(f"{SUBJECT}\n\n  other-subject-2  \n", encoding="utf-8")
+    granted = run_json(capsys, "grant", "--subject-file", str(ids), "--purpose", "support")
+    hasher = SubjectHasher(bytes.fromhex(KEY_HEX))
+    assert [r["subject_key"] for r in granted["records"]] == [hasher(SUBJECT),
+                                                              hasher("other-subject-2")]
+    assert run_json(capsys, "withdraw", "--subject-file", str(ids)) == {"withdrawn": 2}
+
+
+@pytest.mark.usefixtures("registry_url")
+def test_no_subject_on_standard_input_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["consent", "show"]) == 2
+    assert "no subject id given" in capsys.readouterr().err
+
+
+POLICY = """\
+version: 1
+name: bank
+categories:
+  identity: [PERSON]
+  contact: [EMAIL_ADDRESS]
+purposes:
+  - support
+  - {id: marketing, denied: true}
+rules:
+  - {id: default, action: redact}
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["grant", "--purpose", "supprt"],
+         "the purpose is not declared by policy 'bank' (did you mean 'support'?); declared: "
+         "marketing, support"),
+        (["grant", "--purpose", "marketing"], "purpose 'marketing' is prohibited"),
+        (["grant", "--purpose", "support", "--categories", "contact,identiti"],
+         "category 2 of 2 is not declared by policy 'bank' (did you mean 'identity'?); "
+         "declared: contact, identity"),
+        (["withdraw", "--purpose", "suport"], "(did you mean 'support'?)"),
+    ],
+)  # fmt: skip
+@pytest.mark.usefixtures("registry_url")
+def test_purposes_and_categories_are_checked_against_the_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    argv: list[str], message: str,
+) -> None:
+    policy = tmp_path / "bank.yaml"
+    policy.write_text(POLICY, encoding="utf-8")
+    monkeypatch.setenv("QORGAN_POLICY", str(policy))
+    assert cli(["consent", *argv, "--subject", SUBJECT]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert SUBJECT not in err
+    # nothing was recorded
+    assert run_json(capsys, "list")["records"] == []
+
+
+@pytest.mark.usefixtures("registry_url")
+def test_a_declared_purpose_and_categories_are_granted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "bank.yaml"
+    policy.write_text(POLICY, encoding="utf-8")
+    granted = run_json(capsys, "grant", "--policy", str(policy), "--subject", SUBJECT,
+                       "--purpose", "support", "--categories", "contact,identity")
+    assert granted["categories"] == ["contact", "identity"]

@@ -14,6 +14,7 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 
 from qorgan.audit.signing import generate_signing_key
 from qorgan.audit.verify import verify_log
@@ -71,22 +72,33 @@ async def test_span_metrics_and_log_record_for_one_request(tmp_path: Path) -> No
     assert attrs["qorgan.entities.KZ_IIN"] == 1
     assert attrs["qorgan.actions.pseudonymize"] == 3
     assert "personal-data-pseudonymized" in tuple(attrs["qorgan.rule_ids"])  # type: ignore[arg-type]
-    for stage in ("qorgan.detect", "qorgan.decide", "qorgan.upstream"):
+    for stage in ("qorgan.detect", "qorgan.decide", "chat gpt-4o"):
         parent = finished[stage].parent
         assert parent is not None
         assert root.context is not None
         assert parent.span_id == root.context.span_id
 
-    # the upstream call carries this trace
+    # the model call is a GenAI CLIENT span, and the upstream's parent is that span
+    client = finished["chat gpt-4o"]
+    assert client.kind is SpanKind.CLIENT
+    client_attrs = dict(client.attributes or {})
+    assert client_attrs["gen_ai.operation.name"] == "chat"
+    assert client_attrs["gen_ai.provider.name"] == "openai"
+    assert client_attrs["gen_ai.request.model"] == "gpt-4o"
+    assert client_attrs["gen_ai.usage.input_tokens"] == 21
+    assert client_attrs["gen_ai.usage.output_tokens"] == 1
+    assert tuple(client_attrs["gen_ai.response.finish_reasons"]) == ("stop",)  # type: ignore[arg-type]
     traceparent = seen[0].headers["traceparent"]
-    assert root.context is not None
-    assert format(root.context.trace_id, "032x") in traceparent
+    assert client.context is not None
+    ids = f"{client.context.trace_id:032x}-{client.context.span_id:016x}"
+    assert traceparent.startswith(f"00-{ids}-")
 
     data = reader.get_metrics_data()
     assert data is not None
     names = {m.name for rm in data.resource_metrics for sm in rm.scope_metrics
              for m in sm.metrics}
-    assert {"qorgan.requests", "qorgan.findings", "qorgan.stage.duration"} <= names
+    assert {"qorgan.requests", "qorgan.findings", "qorgan.stage.duration",
+            "gen_ai.client.operation.duration", "gen_ai.client.token.usage"} <= names
 
     report = verify_log(log_path, public_key=key.public_key())
     assert report.ok
@@ -192,3 +204,37 @@ async def test_a_failing_propagator_never_fails_a_request() -> None:
     finally:
         propagate.set_global_textmap(previous)
     assert response.status == 200
+
+
+async def test_a_request_abandoned_before_its_answer_is_client_disconnected(
+    tmp_path: Path,
+) -> None:
+    """The edge cancels a request whose client left (or whose shutdown grace ran out)
+    while the upstream is still thinking: one record, outcome client_disconnected."""
+    import anyio
+
+    log_path = tmp_path / "decisions.jsonl"
+    runtime = Runtime.from_settings(Settings(policy="builtin:default", audit_log=str(log_path),
+                                             master_key=secrets.token_bytes(32)))
+    asked = anyio.Event()
+
+    async def upstream(request: UpstreamRequest) -> UpstreamResponse:
+        asked.set()
+        await anyio.sleep(60)
+        raise AssertionError("not reached")
+
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hello"}]}
+    async with anyio.create_task_group() as tg:
+        async def call() -> None:
+            await Guard(runtime).handle(GuardRequest(
+                "POST", "chat/completions", {"content-type": "application/json"},
+                json.dumps(body).encode()), upstream)
+
+        tg.start_soon(call)
+        await asked.wait()
+        tg.cancel_scope.cancel()
+    await runtime.aclose()
+    (line,) = log_path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert (record["outcome"], record["status"], record["error_code"]) == (
+        "client_disconnected", 499, "client_disconnected")

@@ -18,10 +18,12 @@ pytestmark = pytest.mark.anyio
 NOTICE = "Бұл жауапты жасанды интеллект жасады."
 
 
-def _policy(tmp_path: Path, notice: bool) -> str:
+def _policy(tmp_path: Path, notice: bool, field: bool = False) -> str:
     text = (Path(policies_init).parent / "default.yaml").read_text(encoding="utf-8")
     if notice:
         text = text.replace("  label: true", f'  label: true\n  label_notice: "{NOTICE}"')
+    if field:
+        text = text.replace("  label: true", "  label: true\n  label_field: true")
     path = tmp_path / "policy.yaml"
     path.write_text(text, encoding="utf-8")
     return str(path)
@@ -55,13 +57,16 @@ async def _answer(policy: str, stream: bool) -> tuple[dict[str, str], bytes]:
     return dict(response.headers), data
 
 
-@pytest.mark.parametrize("notice", [False, True])
-async def test_a_whole_answer_is_labelled(tmp_path: Path, notice: bool) -> None:
-    headers, data = await _answer(_policy(tmp_path, notice), stream=False)
+@pytest.mark.parametrize(("notice", "field"), [(False, False), (True, False), (True, True),
+                                               (False, True)])
+async def test_a_whole_answer_is_labelled(tmp_path: Path, notice: bool, field: bool) -> None:
+    """The header always; the ``ai_notice`` body field only when the policy opts in, since
+    strict clients may reject a field the API does not define."""
+    headers, data = await _answer(_policy(tmp_path, notice, field), stream=False)
     assert headers["x-ai-generated"] == "true"
     doc = json.loads(data)
     assert doc["choices"][0]["message"]["content"] == "All done."
-    assert doc.get("ai_notice") == (NOTICE if notice else None)
+    assert doc.get("ai_notice") == (NOTICE if notice and field else None)
 
 
 @pytest.mark.parametrize("notice", [False, True])

@@ -144,10 +144,12 @@ async def test_span_kind_of_the_request_span(kind: str) -> None:
     provider.shutdown()
 
 
-def test_the_sidecar_app_uses_server_spans() -> None:
+def test_the_sidecar_app_keeps_the_guard_span_internal() -> None:
+    """The sidecar's SERVER span is the edge's (qorgan.audit.server); the guard's span with
+    the decision is its INTERNAL child (tests/edges/test_proxy_telemetry.py)."""
     from opentelemetry.trace import SpanKind
 
     from qorgan.edges.proxy import create_app
 
     app = create_app(Settings(master_key=KEY, upstream="http://127.0.0.1:9/v1"))
-    assert app.runtime.auditor._kind is SpanKind.SERVER
+    assert app.runtime.auditor._kind is SpanKind.INTERNAL

@@ -27,6 +27,9 @@ def test_compile_records_variables(source: str, variables: set[str], per_finding
         ("destination.region ==", "CEL does not compile"),
         ("", "empty condition"),
         ("user.id == 1", "unknown variables ['user']"),
+        ("principal.rolez == 'admin'", "unknown field 'rolez' of principal"),
+        ("purpose + 1", "CEL type error: no operator '.' for string and int"),
+        ("purpose", "a condition is a bool, this one is string"),
     ],
 )
 def test_compile_errors(source: str, message: str) -> None:
@@ -49,7 +52,8 @@ def test_evaluate(source: str, activation: dict[str, object], result: bool) -> N
 @pytest.mark.parametrize(
     ("source", "activation", "message"),
     [
-        ("purpose", {"purpose": "secret-value-123"}, "result is str, not bool"),
+        # a dyn passes the type check; its value is still checked when evaluated
+        ("dyn(purpose)", {"purpose": "secret-value-123"}, "result is str, not bool"),
         ("purpose.size() / 0 > 1", {"purpose": "secret-value-123"}, "evaluation failed"),
     ],
 )

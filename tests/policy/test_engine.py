@@ -311,7 +311,7 @@ def test_condition_errors_fail_closed_per_on_error(on_error: str, raises: bool) 
     rules = """\
 rules:
   - {id: broken, when: "finding.score > 0.0 && principal.id.size() / 0 > 1", action: allow}
-  - {id: not-bool, when: "destination.region", action: allow}
+  - {id: not-bool, when: "dyn(destination.region)", action: allow}
   - {id: rest, action: redact}
 """
     engine = make(rules, head=HEAD + f"on_error: {on_error}\n")

@@ -149,3 +149,29 @@ def test_text_case_runs_the_detector(policy: Path) -> None:
     )
     report = run_policy_tests(policy, tests)
     assert report.ok, report.cases[0].diff
+
+
+FAILING_CONDITION = """\
+version: 1
+name: divides
+categories:
+  contact: [EMAIL_ADDRESS]
+rules:
+  - id: zero
+    when: "finding.score > 0.1 && size(principal.id) / 0 > 1"
+    action: allow
+  - {id: default, action: redact}
+"""
+
+
+def test_a_condition_that_fails_to_evaluate_prints_why(tmp_path: Path) -> None:
+    policy = tmp_path / "divides.yaml"
+    policy.write_text(FAILING_CONDITION, encoding="utf-8")
+    tests = write_tests(policy, "cases:\n  - name: c\n    findings: [{entity_type: EMAIL_ADDRESS}]"
+                                "\n    expect: {actions: {EMAIL_ADDRESS: redact}}\n")
+    report = run_policy_tests(policy, tests)
+    (case,) = report.cases
+    assert not case.passed
+    assert case.diff[0] == "decide failed: policy 'divides': condition of rule(s) zero failed"
+    assert case.diff[1].startswith("rule 'zero' when ")
+    assert "division by zero" in case.diff[1]

@@ -61,6 +61,11 @@ class ApiApp:
         app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
         self.app = app
 
+    @property
+    def paths(self) -> frozenset[str]:
+        """Every path an operation of the API answers at (its route templates)."""
+        return frozenset(getattr(route, "path", "") for route in self.app.routes) - {""}
+
     def handles(self, path: str) -> bool:
         if path == "/qorgan" or path.startswith("/qorgan/"):
             return True

@@ -10,6 +10,7 @@ OUTCOME_COLORS: dict[str, str] = {
     "transform": "#e3a21a",
     "block": "#c8463d",
     "error": "#7d5ba6",
+    "client_disconnected": "#98a2b3",
 }
 _FONT = "font-family=\"inherit\" font-size=\"11\""
 

@@ -38,6 +38,10 @@ class Auditor:
         self._tracer_provider = tracer_provider
         self._kind = span_kind
 
+    @property
+    def tracer_provider(self) -> trace.TracerProvider | None:
+        return self._tracer_provider
+
     @contextmanager
     def span(
         self, *, operation: str, model: str | None, provider: str, route: str

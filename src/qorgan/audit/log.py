@@ -15,6 +15,9 @@ a torn write but damage: the writer refuses to continue the chain (the records a
 dropped and counted) until an operator has looked at the file.
 
 One process writes one log: ``<base>.lock`` is held with ``flock`` while the log is open.
+Several processes sharing one configured path (``qorgan serve --workers N``) pass
+``slots=N``: each then writes the first of ``<stem>.w0<suffix>`` ... ``<stem>.w<N-1><suffix>``
+whose lock is free, its own chain, which a restarted worker continues.
 """
 
 from __future__ import annotations
@@ -78,12 +81,19 @@ class DecisionLog:
         strict: bool = False,
         retry_interval: float = 5.0,
         metrics: Metrics | None = None,
+        slots: int = 1,
     ) -> None:
         if max_bytes < 4096:
             raise ValueError("max_bytes must be at least 4096")
         if fsync not in ("always", "interval", "never"):
             raise ValueError("fsync must be 'always', 'interval' or 'never'")
         self.path = Path(path) / "decisions.jsonl" if Path(path).is_dir() else Path(path)
+        if slots < 1:
+            raise ValueError("slots must be at least 1")
+        base = self.path
+        #: the files this writer may take, the first free one wins (fixed once taken)
+        self._candidates = [base] if slots == 1 else [
+            base.with_name(f"{base.stem}.w{i}{base.suffix}") for i in range(slots)]
         self.instance = ident(instance or socket.gethostname()) or INVALID
         self._key = signing_key
         self._key_id = key_id(signing_key) if signing_key is not None else None
@@ -221,16 +231,22 @@ class DecisionLog:
             self._seq, self._prev = last
 
     def _take_lock(self) -> None:
-        lock_fh = self.path.with_name(self.path.name + ".lock").open("ab")
-        if fcntl is not None:
-            try:
-                fcntl.flock(lock_fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                lock_fh.close()
-                raise AuditLogError(
-                    f"{self.path} is in use by another writer", path=str(self.path)
-                ) from exc
-        self._lock_fh = lock_fh
+        for index, path in enumerate(self._candidates):
+            lock_fh = path.with_name(path.name + ".lock").open("ab")
+            if fcntl is not None:
+                try:
+                    fcntl.flock(lock_fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError as exc:
+                    lock_fh.close()
+                    if index + 1 < len(self._candidates):
+                        continue
+                    raise AuditLogError(
+                        f"{path} is in use by another writer", path=str(path)
+                    ) from exc
+            self._lock_fh = lock_fh
+            self.path = path
+            self._candidates = [path]
+            return
 
     def _resume_from(self) -> tuple[int, str] | None:
         """``(seq, hash)`` of the last record of the log, repairing a torn tail."""

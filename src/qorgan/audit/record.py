@@ -16,7 +16,13 @@ from typing import Any, Literal
 
 from qorgan.decision import Decision
 
-Outcome = Literal["allow", "transform", "block", "error"]
+Outcome = Literal["allow", "transform", "block", "error", "client_disconnected"]
+#: every outcome, in the order reports list them
+OUTCOMES: tuple[Outcome, ...] = ("allow", "transform", "block", "error", "client_disconnected")
+#: the error code a request ends with when its client left before the answer was complete
+CLIENT_DISCONNECTED = "client_disconnected"
+#: the error code of a request the policy refused (a block rule, a denied purpose)
+POLICY_BLOCKED = "policy_blocked"
 
 #: What an identifier that does not look like one is replaced with.
 INVALID = "(invalid)"
@@ -26,7 +32,7 @@ _IDENT = re.compile(r"[A-Za-z0-9/][A-Za-z0-9._:/+\-]{0,127}")
 # Cites and rule ids come from the policy file, not from requests, but are still bounded.
 _POLICY_TEXT = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
 _HASH = re.compile(r"[0-9a-f]{16,128}")
-_RANK: dict[str, int] = {"allow": 0, "transform": 1, "block": 2, "error": 3}
+_RANK: dict[str, int] = {"allow": 0, "transform": 1, "block": 2}
 _USAGE_KEYS = frozenset({"input_tokens", "output_tokens", "total_tokens"})
 
 
@@ -49,6 +55,24 @@ def _hashed(value: str | None, *, what: str, allow: frozenset[str] = frozenset()
         # rather than write it down.
         raise ValueError(f"{what} must be a lowercase hex keyed hash")
     return value
+
+
+def _outcome(decisions: list[Decision], error_code: str | None) -> Outcome:
+    """One outcome per request. A refusal by the policy is a block (it arrives as the
+    ``policy_blocked`` error it is answered with), a client that left is
+    ``client_disconnected``, any other error code is an error; without one, the strongest
+    decision says allow, transform or block."""
+    if error_code == POLICY_BLOCKED:
+        return "block"
+    if error_code == CLIENT_DISCONNECTED:
+        return "client_disconnected"
+    if error_code is not None:
+        return "error"
+    outcome: Outcome = "allow"
+    for d in decisions:
+        if _RANK[d.outcome] > _RANK[outcome]:
+            outcome = "block" if d.outcome == "block" else "transform"
+    return outcome
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -139,12 +163,7 @@ class AuditRecord:
         that failed before it was decided, a response that was not scanned).
         """
         decisions = [d for d in (request_decision, response_decision) if d is not None]
-        outcome: Outcome = "allow"
-        for d in decisions:
-            if _RANK[d.outcome] > _RANK[outcome]:
-                outcome = "block" if d.outcome == "block" else "transform"
-        if error_code is not None:
-            outcome = "error"
+        outcome = _outcome(decisions, error_code)
         rules: dict[str, None] = {}
         block_rules: dict[str, None] = {}
         cites: dict[str, None] = {}

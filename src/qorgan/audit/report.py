@@ -18,10 +18,9 @@ from typing import Any
 from qorgan.audit._svg import OUTCOME_COLORS, hbars, stacked_bars
 from qorgan.audit.chain import iter_records
 from qorgan.audit.query import parse_time
-from qorgan.audit.record import denied_consent
+from qorgan.audit.record import OUTCOMES, denied_consent
 from qorgan.audit.verify import VerifyReport
 
-OUTCOMES = ("allow", "transform", "block", "error")
 TABLE_ROWS = 200
 
 
@@ -255,6 +254,7 @@ def render_report(
         _card("transformed", s.outcomes["transform"], "transform"),
         _card("allowed", s.outcomes["allow"]),
         _card("errors", s.outcomes["error"], "block"),
+        _card("client disconnected", s.outcomes["client_disconnected"]),
         _card("consent denials", s.consent_denials, "consent"),
         _card("distinct subjects", len(s.subjects)),
         _card("findings", s.findings),

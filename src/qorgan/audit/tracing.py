@@ -1,10 +1,16 @@
 """OpenTelemetry tracing for the guard: the API only; ``qorgan serve`` configures the SDK.
 
-One span per request, ``qorgan.guard <operation>``, with GenAI semantic-convention
-attributes and the decision under ``qorgan.*``. Counts are flat integer attributes, one
+One span per guarded request, ``qorgan.guard <operation>``, carries the decision under
+``qorgan.*``; the model call is a CLIENT span ``{operation} {model}`` with the GenAI
+semantic-convention attributes (:func:`start_client_span`), and the sidecar adds a SERVER
+span per HTTP request (``qorgan.audit.server``). Counts are flat integer attributes, one
 per key: ``qorgan.entities.EMAIL_ADDRESS = 2``, ``qorgan.categories.contact = 2``,
 ``qorgan.actions.redact = 2``, ``qorgan.consent.granted = 1``; backends can filter and
 aggregate on them without parsing arrays. ``qorgan.entity_types`` lists the keys.
+
+A caller's trace is continued from its ``traceparent`` alone (:func:`extract_parent`): its
+``tracestate`` and ``baggage`` are free text the caller chooses (an e-mail fits in either),
+so neither reaches a span, an export or the upstream.
 
 Every call here is failsafe: an exception raised by a tracer, span processor or propagator
 is swallowed and logged once (type only), and the request goes on. Exceptions raised by the
@@ -13,13 +19,16 @@ request itself pass through untouched; the span records only their type.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
+from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as genai
+from opentelemetry.semconv.attributes import error_attributes, server_attributes
 from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from qorgan._version import __version__
 from qorgan.audit._failsafe import failsafe, report_once
@@ -30,6 +39,24 @@ TRACER_NAME = "qorgan"
 _NOOP_TRACER: trace.Tracer = trace.NoOpTracer()
 _NO_SPAN: Span = INVALID_SPAN
 _NO_TOKEN: object = None
+_TRACECONTEXT = TraceContextTextMapPropagator()
+
+
+def extract_parent(headers: Mapping[str, str]) -> otel_context.Context | None:
+    """The caller's trace as a parent context, from its ``traceparent`` only: ``tracestate``
+    and ``baggage`` are dropped (see the module docstring). None without a valid one."""
+    traceparent = headers.get("traceparent")
+    if not traceparent:
+        return None
+    try:
+        ctx = _TRACECONTEXT.extract({"traceparent": traceparent},
+                                    context=otel_context.Context())
+        if not trace.get_current_span(ctx).get_span_context().is_valid:
+            return None
+    except Exception as exc:  # noqa: BLE001 - a malformed header never fails the request
+        report_once("extract_parent", exc)
+        return None
+    return ctx
 
 
 @failsafe(_NOOP_TRACER)
@@ -143,6 +170,7 @@ def record_decision(span: Span, record: AuditRecord) -> None:
         return
     attrs: dict[str, Any] = {
         "qorgan.decision": record.outcome,
+        "qorgan.request_id": record.request_id,
         "qorgan.mode": record.mode,
         "qorgan.rule_ids": list(record.rules),
         "qorgan.block_rule_ids": list(record.block_rules),
@@ -200,3 +228,82 @@ def inject_headers(headers: MutableMapping[str, str]) -> None:
         propagate.inject(headers)
     except Exception as exc:  # noqa: BLE001 - a propagator must not fail the request
         report_once("inject_headers", exc)
+
+
+@failsafe(_NO_SPAN)
+def start_client_span(
+    *,
+    operation: str,
+    model: str | None,
+    provider: str,
+    server_address: str | None,
+    server_port: int | None,
+    extra: Mapping[str, Any] | None = None,
+    tracer_provider: trace.TracerProvider | None = None,
+) -> Span:
+    """Start (without ending or attaching) the CLIENT span of one model call, named
+    ``{gen_ai.operation.name} {gen_ai.request.model}``. ``extra`` holds attributes the caller
+    already checked (counts, identifiers from configuration)."""
+    op = ident(operation) or "unknown"
+    checked_model = ident(model) if model else None
+    attributes: dict[str, Any] = {
+        genai.GEN_AI_OPERATION_NAME: op,
+        genai.GEN_AI_PROVIDER_NAME: ident(provider) or "unknown",
+    }
+    if checked_model is not None:
+        attributes[genai.GEN_AI_REQUEST_MODEL] = checked_model
+    if server_address:
+        attributes[server_attributes.SERVER_ADDRESS] = server_address
+    if server_port:
+        attributes[server_attributes.SERVER_PORT] = server_port
+    attributes.update(extra or {})
+    name = f"{op} {checked_model}" if checked_model else op
+    return get_tracer(tracer_provider=tracer_provider).start_span(
+        name, kind=SpanKind.CLIENT, attributes=attributes)
+
+
+@failsafe(None)
+def end_client_span(
+    span: Span,
+    *,
+    response_id: str | None,
+    response_model: str | None,
+    finish_reasons: list[str],
+    input_tokens: int | None,
+    output_tokens: int | None,
+    error_type: str | None,
+    failed: bool,
+) -> None:
+    """Put what the answer reported (identifiers already checked) on ``span`` and end it."""
+    try:
+        if span.is_recording():
+            attrs: dict[str, Any] = {}
+            if response_id:
+                attrs[genai.GEN_AI_RESPONSE_ID] = response_id
+            if response_model:
+                attrs[genai.GEN_AI_RESPONSE_MODEL] = response_model
+            if finish_reasons:
+                attrs[genai.GEN_AI_RESPONSE_FINISH_REASONS] = list(finish_reasons)
+            if input_tokens is not None:
+                attrs[genai.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
+            if output_tokens is not None:
+                attrs[genai.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
+            if error_type:
+                attrs[error_attributes.ERROR_TYPE] = error_type
+            span.set_attributes(attrs)
+            if failed:
+                span.set_status(Status(StatusCode.ERROR))
+    finally:
+        span.end()
+
+
+@failsafe(_NO_TOKEN)
+def attach_span(span: Span) -> object:
+    """Make ``span`` current; returns the token for :func:`detach`."""
+    return otel_context.attach(trace.set_span_in_context(span))
+
+
+@failsafe(None)
+def detach(token: object) -> None:
+    if token is not None:
+        otel_context.detach(token)  # type: ignore[arg-type]

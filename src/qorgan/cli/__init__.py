@@ -11,6 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from qorgan._version import __version__
 from qorgan.errors import QorganError
 
 _COMMANDS = ("scan", "policy", "consent", "audit", "serve", "demo")
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="qorgan",
         description="Personal-data usage guard for AI model endpoints.",
     )
+    parser.add_argument("--version", action="version", version=f"qorgan {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         module = importlib.import_module(f"qorgan.cli.{name}")

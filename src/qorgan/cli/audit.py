@@ -3,7 +3,7 @@
     qorgan audit keygen --out FILE              new Ed25519 signing key (mode 0600)
     qorgan audit pubkey --key FILE              print its public key (PEM)
     qorgan audit verify PATH [--pubkey FILE]    exit 0 intact, 1 with FILE:LINE: problem
-    qorgan audit query [PATH] --subject ID      decisions about one data subject
+    qorgan audit query [PATH] < ids.txt         decisions about data subjects (ids on stdin)
     qorgan audit report PATH --out FILE.html    self-contained HTML report
 
 PATH is the log's base file or its directory; ``QORGAN_AUDIT_LOG`` is the default for
@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from qorgan.cli.subjects import add_subject_arguments, read_subjects
 from qorgan.errors import ConfigError
 
 
@@ -45,9 +46,10 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     p.set_defaults(func=_verify)
 
-    p = cmds.add_parser("query", help="decisions about one data subject (Law 230-VIII Art. 16)")
+    p = cmds.add_parser("query", help="decisions about a data subject (Law 230-VIII Art. 16); "
+                                      "the subject's id on standard input")
     p.add_argument("path", type=Path, nargs="?", help="log file or directory")
-    p.add_argument("--subject", required=True, help="the subject's id, in clear")
+    add_subject_arguments(p)
     p.add_argument("--since", help="ISO time, inclusive")
     p.add_argument("--until", help="ISO time, exclusive")
     p.add_argument("--subject-key-file", type=Path, help="subject key (hex or base64)")
@@ -133,9 +135,12 @@ def _query(args: argparse.Namespace) -> int:
     from qorgan.keys import keyed_hash
 
     path = _log_path(args)
-    subject = keyed_hash(_subject_key(args), args.subject, domain="subject")
+    key = _subject_key(args)
     since, until = _time(args.since, "--since"), _time(args.until, "--until")
-    rows = list(query_subject(path, subject, since=since, until=until))
+    rows: list[dict[str, Any]] = []
+    for subject in read_subjects(args):
+        hashed = keyed_hash(key, subject, domain="subject")
+        rows.extend(query_subject(path, hashed, since=since, until=until))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

@@ -6,6 +6,13 @@ with the deployment's subject key before they reach the registry: ``--subject-ke
 (a file holding the key) or ``QORGAN_SUBJECT_KEY``, as hex, at least 16 bytes
 (e.g. ``python -c "import secrets; print(secrets.token_hex(32))"``). The guard must use the
 same key, or it will not find the consents given here.
+
+Subject ids (an IIN, an e-mail) are read from standard input or ``--subject-file PATH``,
+one per line, never from the command line, where they would stay in the shell history and
+the process list; at a terminal they are asked for without echo. ``grant`` checks the
+purpose and the categories against the active policy (``--policy``, ``QORGAN_POLICY``,
+default ``builtin:default``) and refuses ones it does not declare; ``withdraw --purpose``
+checks the purpose.
 """
 
 from __future__ import annotations
@@ -22,15 +29,33 @@ import anyio
 from rich.console import Console
 from rich.table import Table
 
+from qorgan.cli.subjects import add_subject_arguments, read_subjects
 from qorgan.consent.base import ConsentRegistry, GrantRequest, utcnow
 from qorgan.consent.model import ConsentRecord
 from qorgan.consent.registry import SubjectHasher, open_registry
 from qorgan.consent.serialize import record_state, record_to_dict
-from qorgan.errors import ConfigError
+from qorgan.consent.validate import Vocabulary, check_grant, check_purpose
+from qorgan.errors import ConfigError, QorganError
 
 DEFAULT_URL = "sqlite:///qorgan-consent.db"
 URL_ENV = "QORGAN_CONSENT_URL"
 KEY_ENV = "QORGAN_SUBJECT_KEY"
+POLICY_ENV = "QORGAN_POLICY"
+
+
+def vocabulary(args: argparse.Namespace) -> Vocabulary:
+    """What the active policy declares (``--policy``, ``QORGAN_POLICY``, the default)."""
+    from qorgan.policy.loader import load_policy
+
+    source = args.policy or os.environ.get(POLICY_ENV) or "builtin:default"
+    return Vocabulary.of(load_policy(source).policy)
+
+
+def _checked(check: Callable[[], None]) -> None:
+    try:
+        check()
+    except QorganError as exc:
+        raise ConfigError(exc.message) from None
 
 
 def _parse_key(text: str, source: str) -> bytes:
@@ -137,32 +162,45 @@ def _table(records: Sequence[ConsentRecord], *, title: str, with_subject: bool) 
 
 
 def _grant(args: argparse.Namespace) -> int:
+    words = vocabulary(args)
+    _checked(lambda: check_grant(words, purpose=args.purpose, categories=args.categories))
     hasher = subject_hasher(args)
+    requests = [GrantRequest(
+        subject_key=hasher(subject),
+        purpose=args.purpose,
+        categories=args.categories,
+        cross_border=args.cross_border,
+        valid_from=args.valid_from,
+        valid_until=args.valid_until,
+        evidence=args.evidence,
+    ) for subject in read_subjects(args)]
 
-    async def act(registry: ConsentRegistry) -> ConsentRecord:
-        return await registry.grant(GrantRequest(
-            subject_key=hasher(args.subject),
-            purpose=args.purpose,
-            categories=args.categories,
-            cross_border=args.cross_border,
-            valid_from=args.valid_from,
-            valid_until=args.valid_until,
-            evidence=args.evidence,
-        ))
+    async def act(registry: ConsentRegistry) -> list[ConsentRecord]:
+        return [await registry.grant(request) for request in requests]
 
-    record: ConsentRecord = _with_registry(args, act)
+    records: list[ConsentRecord] = _with_registry(args, act)
     if args.json:
-        _emit_json(record_to_dict(record, utcnow()))
+        now = utcnow()
+        dicts = [record_to_dict(r, now) for r in records]
+        _emit_json(dicts[0] if len(dicts) == 1 else {"records": dicts})
     else:
-        _console().print(f"granted consent {record.id} for purpose {record.purpose}")
+        for record in records:
+            _console().print(f"granted consent {record.id} for purpose {record.purpose}")
     return 0
 
 
 def _withdraw(args: argparse.Namespace) -> int:
+    if args.purpose:
+        words = vocabulary(args)
+        _checked(lambda: check_purpose(words, args.purpose))
     hasher = subject_hasher(args)
+    keys = [hasher(subject) for subject in read_subjects(args)]
 
     async def act(registry: ConsentRegistry) -> int:
-        return await registry.withdraw(subject_key=hasher(args.subject), purpose=args.purpose)
+        total = 0
+        for key in keys:
+            total += await registry.withdraw(subject_key=key, purpose=args.purpose)
+        return total
 
     count: int = _with_registry(args, act)
     if args.json:
@@ -175,17 +213,21 @@ def _withdraw(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     hasher = subject_hasher(args)
-    key = hasher(args.subject)
+    keys = [hasher(subject) for subject in read_subjects(args)]
 
-    async def act(registry: ConsentRegistry) -> list[ConsentRecord]:
-        return await registry.list(subject_key=key, purpose=args.purpose, limit=10_000)
+    async def act(registry: ConsentRegistry) -> list[list[ConsentRecord]]:
+        return [await registry.list(subject_key=key, purpose=args.purpose, limit=10_000)
+                for key in keys]
 
-    records: list[ConsentRecord] = _with_registry(args, act)
-    if args.json:
-        now = utcnow()
-        _emit_json({"subject_key": key, "records": [record_to_dict(r, now) for r in records]})
-    else:
-        _console().print(_table(records, title=f"subject key {key[:16]}", with_subject=False))
+    found: list[list[ConsentRecord]] = _with_registry(args, act)
+    now = utcnow()
+    for key, records in zip(keys, found, strict=True):
+        if args.json:
+            _emit_json({"subject_key": key,
+                        "records": [record_to_dict(r, now) for r in records]})
+        else:
+            _console().print(_table(records, title=f"subject key {key[:16]}",
+                                    with_subject=False))
     return 0
 
 
@@ -213,12 +255,18 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help=f"file holding the hex subject key (default: ${KEY_ENV})",
     )
     common.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    subjects = argparse.ArgumentParser(add_help=False)
+    add_subject_arguments(subjects)
+    subjects.add_argument(
+        "--policy", metavar="PATH",
+        help=f"the policy whose purposes and categories consents name "
+             f"(default: ${POLICY_ENV} or builtin:default)")
 
     parser = sub.add_parser("consent", help="grant, withdraw and inspect data-subject consents")
     actions = parser.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
 
-    grant = actions.add_parser("grant", parents=[common], help="record a consent")
-    grant.add_argument("--subject", required=True, help="the data subject's id (stored hashed)")
+    grant = actions.add_parser("grant", parents=[common, subjects],
+                               help="record a consent (subject ids on standard input)")
     grant.add_argument("--purpose", required=True)
     grant.add_argument(
         "--categories", type=_categories, default=frozenset(), help="a,b (default: all)"
@@ -229,13 +277,13 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     grant.add_argument("--evidence", metavar="REF", help="reference to the signed consent")
     grant.set_defaults(func=_grant)
 
-    withdraw = actions.add_parser("withdraw", parents=[common], help="withdraw consents")
-    withdraw.add_argument("--subject", required=True)
+    withdraw = actions.add_parser("withdraw", parents=[common, subjects],
+                                  help="withdraw consents (subject ids on standard input)")
     withdraw.add_argument("--purpose", help="only this purpose (default: all)")
     withdraw.set_defaults(func=_withdraw)
 
-    show = actions.add_parser("show", parents=[common], help="one subject's consents")
-    show.add_argument("--subject", required=True)
+    show = actions.add_parser("show", parents=[common, subjects],
+                              help="a subject's consents (subject ids on standard input)")
     show.add_argument("--purpose")
     show.set_defaults(func=_show)
 

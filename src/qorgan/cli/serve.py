@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
+import signal
 from typing import Any
 
 from qorgan.settings import ENV_PREFIX, Settings
@@ -46,6 +46,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--ui", action="store_true", default=None,
                    help="serve the policy playground at /qorgan/ui (QORGAN_UI)")
     p.add_argument("--log-level", default=None, help="debug, info, warning (QORGAN_LOG_LEVEL)")
+    p.add_argument("--log-format", choices=("text", "json"), default=None,
+                   help="text, or json: one JSON object per line, one line per request "
+                        "(QORGAN_LOG_FORMAT; default text)")
     p.set_defaults(func=run)
 
 
@@ -55,50 +58,72 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         workers=args.workers, vault_url=args.vault_url, consent_url=args.consent_url,
         audit_log=args.audit_log, audit_key_file=args.audit_key_file, metrics=args.metrics,
         log_level=args.log_level, shutdown_grace=args.shutdown_grace,
-        presidio_api=args.presidio_api, ui=args.ui,
+        presidio_api=args.presidio_api, ui=args.ui, log_format=args.log_format,
     )
 
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from qorgan.errors import ConfigError
-    from qorgan.policy.loader import load_policy
+    from qorgan.audit.logfmt import configure_logging
+    from qorgan.cli.supervise import preflight, run_workers
 
     settings = settings_from_args(args)
-    if not settings.upstream:
-        raise ConfigError("an upstream URL is required (--upstream or QORGAN_UPSTREAM)")
-    load_policy(settings.policy)  # a broken policy stops here, with its file:line message
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # one line per upstream call and per recognizer loaded is noise at info level
-    for noisy in ("httpx", "httpcore", "presidio-analyzer"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
+    configure_logging(settings.log_level, settings.log_format)
     if settings.workers > 1:
+        preflight(settings)  # a fatal setting stops here, once, before the port is bound
         # workers build their own app from the environment: hand them the flags that way
         for name, value in vars(args).items():
             if value is not None and name not in {"func", "command"}:
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
-        uvicorn.run("qorgan.cli.serve:worker_app", factory=True, host=settings.host,
-                    port=settings.port, workers=settings.workers, lifespan="on",
-                    log_level=settings.log_level, access_log=False,
-                    timeout_graceful_shutdown=settings.shutdown_grace)
-        return 0
-    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, lifespan="on",
-                log_level=settings.log_level, access_log=False,
+        return run_workers(uvicorn.Config(
+            "qorgan.cli.serve:worker_app", factory=True, host=settings.host,
+            port=settings.port, workers=settings.workers, lifespan="on",
+            log_level=settings.log_level, log_config=None, access_log=False,
+            timeout_graceful_shutdown=settings.shutdown_grace))
+    # built before the port is bound: a fatal setting is a clean error here too
+    app = build_app(settings)
+    # uvicorn re-raises the SIGTERM it stopped on once it has shut down: a stop that went
+    # as asked then exits 0 instead of dying of the signal
+    signal.signal(signal.SIGTERM, _stopped)
+    uvicorn.run(app, host=settings.host, port=settings.port, lifespan="on",
+                log_level=settings.log_level, log_config=None, access_log=False,
                 timeout_graceful_shutdown=settings.shutdown_grace)
     return 0
 
 
+def _stopped(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
+
+
 def build_app(settings: Settings) -> Any:
+    """The proxy, with the OpenTelemetry SDK installed from ``OTEL_*``; its shutdown runs
+    when the server stops, after the requests under way have finished (the grace period),
+    so the last spans and metrics are exported."""
     from qorgan.audit.otel import configure_from_env
     from qorgan.edges.proxy import ProxyApp
+    from qorgan.errors import ConfigError
     from qorgan.pipeline import Runtime
 
-    configure_from_env()
-    return ProxyApp(Runtime.from_settings(settings))
+    if not settings.upstream:
+        raise ConfigError("an upstream URL is required (--upstream or QORGAN_UPSTREAM)")
+    shutdown = configure_from_env()
+    try:
+        return ProxyApp(Runtime.from_settings(settings), on_shutdown=shutdown)
+    except BaseException:
+        shutdown()
+        raise
 
 
 def worker_app() -> Any:
     """The factory each ``--workers`` process calls."""
-    return build_app(Settings.from_env())
+    from qorgan.audit.logfmt import configure_logging
+    from qorgan.cli.supervise import worker_failed
+    from qorgan.errors import QorganError
+
+    try:
+        settings = Settings.from_env()
+        configure_logging(settings.log_level, settings.log_format)
+        return build_app(settings)
+    except QorganError as exc:
+        worker_failed(exc)

@@ -6,7 +6,9 @@
 Both ``httpx.AsyncClient`` and ``httpx.Client`` accept it. The route the protocol adapter
 sees is the request path after ``api_prefix`` (``/v1/chat/completions`` ->
 ``chat/completions``); requests outside it are refused. The synchronous side runs the same
-asynchronous Guard on a private event loop thread.
+asynchronous Guard on a private event loop thread: a daemon thread, stopped (and the runtime
+closed, the decision log flushed) by ``close()`` or at interpreter exit, so a program that
+never closes its client still exits.
 
 SDKs built on ``httpx2`` (the Anthropic SDK 2.x) take ``qorgan.transport_httpx2``'s
 ``Httpx2GuardTransport``, the same transport for that library.
@@ -14,8 +16,10 @@ SDKs built on ``httpx2`` (the Anthropic SDK 2.x) take ``qorgan.transport_httpx2`
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import threading
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -24,7 +28,7 @@ from typing import Any, ClassVar, cast
 
 import anyio
 import httpx
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import BlockingPortal
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from opentelemetry import trace
 
@@ -110,7 +114,7 @@ class TransportCore:
         self.inner = transport or self.lib.AsyncHTTPTransport()
         self.api_prefix = "/" + api_prefix.strip("/")
         self._portal: BlockingPortal | None = None
-        self._portal_cm: Any = None
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     # -- async ------------------------------------------------------------------------------
@@ -186,8 +190,10 @@ class TransportCore:
     def _get_portal(self) -> BlockingPortal:
         with self._lock:
             if self._portal is None:
-                self._portal_cm = start_blocking_portal()
-                self._portal = self._portal_cm.__enter__()
+                self._portal, self._thread = _start_portal()
+                # anyio's own portal thread is not a daemon and is joined before atexit
+                # handlers run: a client never closed would keep the interpreter alive
+                _OPEN.add(self)
             return self._portal
 
     def handle_request(self, request: Any) -> Any:
@@ -239,11 +245,50 @@ class TransportCore:
                 await stream.aclose()
 
     def close(self) -> None:
-        portal = self._portal
-        if portal is not None:
+        with self._lock:
+            portal, thread = self._portal, self._thread
+            self._portal = self._thread = None
+        _OPEN.discard(self)
+        if portal is None:
+            return
+        try:
             portal.call(self.aclose)
-            self._portal_cm.__exit__(None, None, None)
-            self._portal = None
+        finally:
+            portal.call(portal.stop)
+            if thread is not None and thread is not threading.current_thread():
+                thread.join(timeout=10)
+
+
+def _start_portal() -> tuple[BlockingPortal, threading.Thread]:
+    """A blocking portal on an event loop in a daemon thread of its own."""
+    ready: Future[BlockingPortal] = Future()
+
+    async def serve() -> None:
+        async with BlockingPortal() as portal:
+            ready.set_result(portal)
+            await portal.sleep_until_stopped()
+
+    def run() -> None:
+        try:
+            anyio.run(serve)
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits
+            if not ready.done():
+                ready.set_exception(exc)
+
+    thread = threading.Thread(target=run, name="qorgan-transport", daemon=True)
+    thread.start()
+    return ready.result(), thread
+
+
+#: transports whose portal runs; closed at interpreter exit if their owner never did
+_OPEN: weakref.WeakSet[TransportCore] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    for transport in list(_OPEN):
+        with contextlib.suppress(Exception):
+            transport.close()
 
 
 class _GuardStream(ChunkStream, httpx.AsyncByteStream):

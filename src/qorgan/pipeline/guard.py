@@ -12,12 +12,16 @@ is forwarded (503 with a code) unless the policy's ``on_error: allow`` says othe
 from __future__ import annotations
 
 import logging
+import math
 import re
-import secrets
+import sys
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import anyio
+
 from qorgan._aio import aclose
+from qorgan.audit.requests import request_id_from
 from qorgan.errors import (
     ConsentError,
     DetectionError,
@@ -62,6 +66,8 @@ _DROP_RESPONSE_HEADERS = frozenset(
 )
 #: failures of the steps that protect data: the policy's ``on_error`` decides about them
 _PROTECTIVE = (DetectionError, ConsentError, VaultError, PolicyError)
+#: recorded for a request abandoned before any answer was sent
+CLIENT_CLOSED = 499
 #: the largest whole (non-streamed) answer read, as a multiple of the request limit
 _RESPONSE_FACTOR = 16
 #: a read-only route's query values: ids, cursors, numbers
@@ -79,7 +85,7 @@ class Guard:
         self._contexts = ContextBuilder(runtime.identity, runtime.hasher, runtime.consent)
 
     async def handle(self, request: GuardRequest, upstream: Upstream) -> GuardResponse:
-        request_id = secrets.token_hex(16)
+        request_id = request_id_from(request.headers)
         engine = self.runtime.policy()
         route = request.route.strip("/")
         if not _plain_route(route):
@@ -100,7 +106,8 @@ class Guard:
         """The path of a guarded request, step by step."""
         trail = Trail(self.runtime.auditor, self.runtime.identity, engine=engine,
                       endpoint=endpoint, route=route, request_id=request_id,
-                      instance=self.runtime.settings.instance)
+                      instance=self.runtime.settings.instance,
+                      upstream_url=self.runtime.settings.upstream)
         trail.open(request.headers)
         ctx: RequestContext | None = None
         streaming = False
@@ -115,16 +122,23 @@ class Guard:
             trail.context(ctx)
             extracted = extract(endpoint, body, request.query)
             ctx, rewritten, query, tokens = await self._protect(ctx, subject, extracted, trail)
-            forward = upstream_request(ctx, request, rewritten, query,
-                                       self.runtime.settings.upstream_api_key)
-            with trail.stage("upstream"):
+            with trail.upstream():
+                forward = upstream_request(ctx, request, rewritten, query,
+                                           self.runtime.settings.upstream_api_key)
                 response = await upstream(forward)
+            trail.upstream_answered(response.status)
             answer = await self._respond(ctx, tokens, response, trail)
             streaming = answer.chunks is not None
             return answer
         except QorganError as exc:
             trail.finish(status=exc.status, error=exc)
             return error_response(exc, request_id, endpoint.provider)
+        except anyio.get_cancelled_exc_class():
+            # the edge gave up on the request (its client left, the shutdown grace ran out)
+            # before an answer existed: 499, the status of a request its client closed
+            trail.disconnected()
+            trail.finish(status=CLIENT_CLOSED)
+            raise
         except Exception as exc:  # noqa: BLE001 - a failure nobody planned for fails closed
             log.error("request %s failed: %s", request_id, type(exc).__name__)
             err = QorganError("internal error")
@@ -203,15 +217,23 @@ class Guard:
             headers.append(("content-type", content_type))
 
             async def done(status: int, error: QorganError | None) -> None:
+                if error is None and _cancelled():
+                    # the stream ends because its task is being cancelled: the edge saw
+                    # the client go away, or the server's shutdown grace ran out (a closed
+                    # generator is caught by _watched)
+                    trail.disconnected()
                 trail.finish(status=status, error=error)
-                await self._release(ctx)
+                with anyio.CancelScope(shield=True):
+                    await self._release(ctx)
 
-            stream = scanner.stream(response.chunks, status=response.status, done=done)
-            return GuardResponse(response.status, headers, chunks=stream)
+            stream = scanner.stream(trail.observe_stream(response.chunks),
+                                    status=response.status, done=done)
+            return GuardResponse(response.status, headers, chunks=_watched(stream, trail))
         body = response.body
         if body is None:
             body = b"" if response.chunks is None else await _collect(
                 response.chunks, ctx.engine.traffic.max_body_bytes * _RESPONSE_FACTOR)
+        trail.upstream_body(body)
         new_body = await scanner.body(body, content_type, status=response.status)
         if content_type:
             headers.append(("content-type", content_type))
@@ -264,6 +286,29 @@ def _plain_route(route: str) -> bool:
 
 def _read_only(route: str) -> bool:
     return any(route == r or route.startswith(r + "/") for r in READ_ONLY_ROUTES)
+
+
+def _cancelled() -> bool:
+    """Whether the running task is being cancelled: by an anyio scope (the edge's task
+    group) or by a plain ``Task.cancel`` (uvicorn at the end of its shutdown grace), whose
+    ``CancelledError`` is the exception being propagated."""
+    if anyio.current_effective_deadline() == -math.inf:
+        return True
+    return isinstance(sys.exc_info()[1], anyio.get_cancelled_exc_class())
+
+
+async def _watched(stream: AsyncIterator[bytes], trail: Trail) -> AsyncIterator[bytes]:
+    """``stream`` as the edge sends it; closed or cancelled before its end, the client has
+    gone away, and the request's outcome says so."""
+    try:
+        async for chunk in stream:
+            yield chunk
+    except (GeneratorExit, anyio.get_cancelled_exc_class()):
+        trail.disconnected()
+        raise
+    finally:
+        with anyio.CancelScope(shield=True):
+            await aclose(stream)
 
 
 async def _collect(chunks: AsyncIterator[bytes], limit: int) -> bytes:

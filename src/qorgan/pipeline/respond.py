@@ -240,8 +240,8 @@ class ResponseScanner:
                                          [isinstance(s, JSONTextSlot) for s in slots])
             out = await self._keys(apply_slots(doc, slots, new_texts))
             response = self.ctx.engine.response
-            if response.label_notice and response.label and status < 400 and \
-                    isinstance(out, dict):
+            if response.label_notice and response.label and response.label_field and \
+                    status < 400 and isinstance(out, dict):
                 # Law 230-VIII Art. 21: a perceivable warning beside the machine-readable mark
                 out["ai_notice"] = response.label_notice
             return dump_json(out)

@@ -102,7 +102,7 @@ class Runtime:
             key = load_signing_key(settings.audit_key_file) if settings.audit_key_file else None
             log_file = DecisionLog(settings.audit_log, signing_key=key,
                                    max_bytes=settings.audit_max_bytes,
-                                   instance=settings.instance)
+                                   instance=settings.instance, slots=settings.workers)
         metrics = Metrics(meter_provider=meter_provider, prometheus=settings.metrics) \
             if settings.metrics or meter_provider is not None else None
         auditor = Auditor(log=log_file, metrics=metrics, tracer_provider=tracer_provider,

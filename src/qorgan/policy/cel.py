@@ -9,6 +9,11 @@ Variables a condition can use:
     direction     "request" | "response"
     cross_border  bool (destination region differs from the policy's home region)
     consent       consent status for the finding's category ("granted", "none", ...)
+    request       {route, direction, cross_border}
+
+Each condition is also type-checked at load against these declarations
+(``qorgan.policy.celtypes.ENVIRONMENT``): an unknown field or a type error is a policy error
+with the line and column of the offending part, not a failure on every request.
 
 Converting Python values into a CEL activation costs far more than evaluating a small
 expression, so a condition records which variables it reads: one that reads neither
@@ -24,8 +29,11 @@ from typing import Any
 
 import cel
 
+from qorgan.policy.celtypes import CheckError, check_condition
+
 VARIABLES: frozenset[str] = frozenset(
-    {"principal", "purpose", "destination", "finding", "direction", "cross_border", "consent"}
+    {"principal", "purpose", "destination", "finding", "direction", "cross_border", "consent",
+     "request"}
 )
 #: variables whose value depends on the finding, not only on the request
 PER_FINDING: frozenset[str] = frozenset({"finding", "consent"})
@@ -33,6 +41,14 @@ PER_FINDING: frozenset[str] = frozenset({"finding", "consent"})
 
 class ConditionError(ValueError):
     """A condition failed to evaluate or did not yield a bool. Carries no values."""
+
+
+class ConditionTypeError(ValueError):
+    """A condition does not type-check; ``offset`` is where in the expression."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +92,10 @@ def compile_condition(source: str) -> Condition:
         raise ValueError(
             f"CEL uses unknown variables {sorted(unknown)}; valid: {', '.join(sorted(VARIABLES))}"
         )
+    try:
+        check_condition(source)
+    except CheckError as exc:
+        raise ConditionTypeError(f"CEL type error: {exc}", exc.offset) from None
     return Condition(source=source, program=program, variables=named & VARIABLES)
 
 
@@ -87,6 +107,7 @@ _SAMPLE: dict[str, Any] = {
     "direction": "request",
     "cross_border": False,
     "consent": "none",
+    "request": {"route": "", "direction": "request", "cross_border": False},
 }
 
 

@@ -209,6 +209,8 @@ class PolicyEngine:
             },
             "direction": ctx.direction.value,
             "cross_border": self.is_cross_border(dest),
+            "request": {"route": ctx.route, "direction": ctx.direction.value,
+                        "cross_border": self.is_cross_border(dest)},
         }
 
     def consent_status(

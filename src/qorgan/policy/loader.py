@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ValidationError
 
 from qorgan.errors import PolicyError
+from qorgan.policy.cel import ConditionTypeError
 from qorgan.policy.rules import CompiledRule
 from qorgan.policy.schema import Policy
 from qorgan.policy.semantics import check as check_semantics
@@ -151,7 +152,9 @@ def validation_problems(
     return problems
 
 
-def _compile_rules(located: Located, policy: Policy) -> tuple[list[CompiledRule], list[Problem]]:
+def _compile_rules(
+    located: Located, policy: Policy, lines: list[str]
+) -> tuple[list[CompiledRule], list[Problem]]:
     compiled: list[CompiledRule] = []
     problems: list[Problem] = []
     for index, spec in enumerate(policy.rules):
@@ -159,8 +162,22 @@ def _compile_rules(located: Located, policy: Policy) -> tuple[list[CompiledRule]
             compiled.append(CompiledRule.build(index, spec))
         except ValueError as exc:
             path: KeyPath = ("rules", index, "when")
-            problems.append(Problem(located.position(path), path, str(exc)))
+            pos = located.position(path)
+            if isinstance(exc, ConditionTypeError) and spec.when is not None:
+                pos = _within(pos, lines, spec.when, exc.offset)
+            problems.append(Problem(pos, path, str(exc)))
     return compiled, problems
+
+
+def _within(pos: Pos, lines: list[str], source: str, offset: int) -> Pos:
+    """The position of ``offset`` in a condition written on one line at ``pos`` (quoted or
+    not); the value's own position when it spans lines."""
+    if "\n" in source or not 0 < pos.line <= len(lines):
+        return pos
+    start = lines[pos.line - 1].find(source, pos.column - 1)
+    if start < 0:
+        return pos
+    return Pos(pos.line, start + offset + 1)
 
 
 def parse_policy(text: str | bytes, source: str) -> LoadedPolicy:
@@ -181,7 +198,7 @@ def parse_policy(text: str | bytes, source: str) -> LoadedPolicy:
     problems = [
         Problem(located.position(path), path, message) for path, message in check_semantics(policy)
     ]
-    rules, rule_problems = _compile_rules(located, policy)
+    rules, rule_problems = _compile_rules(located, policy, raw.decode("utf-8").splitlines())
     problems.extend(rule_problems)
     if problems:
         raise_problems(source, problems)

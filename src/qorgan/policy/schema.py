@@ -377,6 +377,9 @@ class ResponseSpec(_Model):
             if not _LINK_HOST.fullmatch(host):
                 raise ValueError("a link host is a host name, or *. and a domain")
         return tuple(host.lower() for host in value)
+    #: also put ``label_notice`` into JSON answers as an ``ai_notice`` field (off: strict
+    #: clients may reject a field their schema does not know; the header is always sent)
+    label_field: bool = False
 
     @field_validator("label_header")
     @classmethod

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from qorgan.consent.model import ConsentRecord, ConsentView
 from qorgan.decision import Decision, FindingDecision
 from qorgan.errors import PolicyError
+from qorgan.policy.cel import ConditionError
 from qorgan.policy.context import DecisionContext, Destination
 from qorgan.policy.engine import PolicyEngine
 from qorgan.policy.loader import (
@@ -238,12 +239,53 @@ def check_case(engine: PolicyEngine, case: Case) -> CaseResult:
         direction=case.direction,
         route=case.route,
     )
+    findings = _findings(engine, case)
+    consent = _consent_view(case)
     try:
-        decision = engine.decide(_findings(engine, case), ctx, _consent_view(case))
+        decision = engine.decide(findings, ctx, consent)
     except PolicyError as exc:
-        return CaseResult(case.name, False, (f"decide failed: {exc.message}",))
+        return CaseResult(case.name, False, (f"decide failed: {exc.message}",
+                                             *_evaluation_errors(engine, ctx, findings,
+                                                                 consent)))
     diff = _compare(case.expect, decision)
     return CaseResult(case.name, not diff, tuple(diff))
+
+
+def _evaluation_errors(
+    engine: PolicyEngine, ctx: DecisionContext, findings: list[list[Finding]],
+    consent: ConsentView | None,
+) -> list[str]:
+    """Why each condition failed to evaluate for this case: the extension's own message,
+    which the request path never shows (it may quote request values; here they are the
+    test case's)."""
+    base = engine.activation(ctx)
+    cross_border = engine.is_cross_border(ctx.destination)
+    shapes: list[dict[str, Any]] = [base]
+    for finding in (f for slot in findings for f in slot):
+        category = engine.category(finding.entity_type)
+        shapes.append({
+            **base,
+            "finding": {"entity_type": finding.entity_type, "category": category,
+                        "score": finding.score},
+            "consent": engine.consent_status(consent, category,
+                                             cross_border=cross_border).value,
+        })
+    out: dict[str, str] = {}
+    for rule in engine.rules:
+        cond = rule.condition
+        if cond is None or rule.id in out:
+            continue
+        for activation in shapes:
+            if not cond.variables <= activation.keys():
+                continue
+            try:
+                cond.evaluate(activation)
+            except ConditionError as exc:
+                cause = exc.__cause__
+                detail = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
+                out[rule.id] = f"rule '{rule.id}' when {cond.source!r}: {detail}"
+                break
+    return list(out.values())
 
 
 def _compare(expect: Expect, decision: Decision) -> list[str]:

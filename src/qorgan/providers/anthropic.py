@@ -2,7 +2,8 @@
 
 Errors come in Anthropic's envelope, ``{"type": "error", "error": {"type", "message"}}``,
 which the Anthropic SDKs raise as the exception class of the HTTP status; qorgan's stable
-code is ``error.code``. The configured upstream key goes in ``x-api-key``.
+code is ``error.code`` and ``error.details.error_code``, where the SDK reads a stable code
+(``APIStatusError.error_code``). The configured upstream key goes in ``x-api-key``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _TYPES = {413: "request_too_large", 529: "overloaded_error"}
 def anthropic_error(exc: QorganError, request_id: str | None) -> dict[str, Any]:
     error = qorgan_error_fields(exc, request_id)
     error["type"] = error_type(exc.status, server="api_error", overrides=_TYPES)
+    error["details"] = {"error_code": exc.code}
     body: dict[str, Any] = {"type": "error", "error": error}
     if request_id:
         body["request_id"] = request_id

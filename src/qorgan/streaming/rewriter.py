@@ -16,8 +16,9 @@ puts the released text back in the event, passes every other string through
   closed at once.
 
 Error events read ``{"type": "error", "error": {"type": "api_error", "code": ..., "message":
-...}}``, which both the OpenAI and the Anthropic SDK raise as an API error; the message is
-qorgan's own and never carries content.
+..., "details": {"error_code": ...}}}``, which both the OpenAI and the Anthropic SDK raise as
+an API error exposing the code (``APIError.code``, ``APIStatusError.error_code``); the
+message is qorgan's own and never carries content.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ __all__ = ["StreamRewriter", "StreamStats"]
 
 
 def error_event(code: str, message: str) -> SSEEvent:
-    body = {"type": "error", "error": {"type": "api_error", "code": code, "message": message}}
+    # ``details.error_code`` is where the Anthropic SDK reads a stable code
+    body = {"type": "error", "error": {"type": "api_error", "code": code, "message": message,
+                                       "details": {"error_code": code}}}
     return SSEEvent(data=dumps(body), event="error")
 
 
