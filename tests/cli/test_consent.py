@@ -316,3 +316,26 @@ def test_a_declared_purpose_and_categories_are_granted(
     granted = run_json(capsys, "grant", "--policy", str(policy), "--subject", SUBJECT,
                        "--purpose", "support", "--categories", "contact,identity")
     assert granted["categories"] == ["contact", "identity"]
+
+
+@pytest.mark.usefixtures("registry_url")
+def test_grant_records_the_subjects_identifiers_as_hashes_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    listed = tmp_path / "identifiers.txt"
+    listed.write_text("Aigerim Serikova\naigerim.serikova@mail.kz\n\n+7 701 234 56 78\n")
+    granted = run_json(capsys, "grant", "--subject", SUBJECT, "--purpose", "support",
+                       "--identifiers-file", str(listed))
+    assert granted["identifiers"] >= 3
+    text = json.dumps(granted)
+    assert "Serikova" not in text
+    assert "mail.kz" not in text
+
+
+@pytest.mark.usefixtures("registry_url")
+def test_an_unreadable_identifiers_file_is_a_clean_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    assert cli(["consent", "grant", "--subject", SUBJECT, "--purpose", "support",
+                "--identifiers-file", str(tmp_path / "missing.txt")]) == 2
+    assert "identifiers file" in capsys.readouterr().err

@@ -119,3 +119,20 @@ def test_resolver_callers_keep_their_provider_key(consent_proxy: tf.ProxyClient)
                  "authorization": "Bearer provider-key"})
     assert response.status_code == 200, response.text
     assert consent_proxy.last().headers["authorization"] == "Bearer provider-key"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"subject": "s-1", "purpose": "supprt"}, "purpose"),
+    ({"subject": "s-1", "purpose": "support", "categories": ["identiti"]}, "categories"),
+])
+def test_the_admin_api_refuses_what_the_policy_does_not_declare(
+    consent_proxy: tf.ProxyClient, body: dict[str, object], field: str,
+) -> None:
+    response = consent_proxy.client.post(consent_proxy.url + "/qorgan/consents/", json=body,
+                                         headers={"x-test-user": "admin"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_value"
+    assert error["field"] == field
+    assert "supprt" not in response.text
+    assert "identiti" not in response.text

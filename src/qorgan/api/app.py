@@ -22,6 +22,7 @@ from qorgan.api.presidio import presidio_router
 from qorgan.api.scan import Policies, playground_router, scan_router
 from qorgan.api.ui import ui_router
 from qorgan.consent.api import consent_router
+from qorgan.consent.validate import Vocabulary
 from qorgan.pipeline import Runtime
 from qorgan.types import Principal, Receive, Scope, Send
 
@@ -49,7 +50,11 @@ class ApiApp:
             async def authenticate(headers: Mapping[str, str]) -> Principal | None:
                 return await access.authenticate(runtime, headers)
 
-            app.include_router(consent_router(runtime.consent, runtime.hasher, authenticate),
+            def vocabulary() -> Vocabulary:
+                return Vocabulary.of(runtime.policy().loaded.policy)
+
+            app.include_router(consent_router(runtime.consent, runtime.hasher, authenticate,
+                                              vocabulary=vocabulary),
                                prefix=CONSENT_PREFIX)
         app.include_router(scan_router(runtime, pool, policies), prefix="/qorgan")
         if presidio:

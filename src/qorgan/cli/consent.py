@@ -31,6 +31,7 @@ from rich.table import Table
 
 from qorgan.cli.subjects import add_subject_arguments, read_subjects
 from qorgan.consent.base import ConsentRegistry, GrantRequest, utcnow
+from qorgan.consent.identifiers import identifier_keys
 from qorgan.consent.model import ConsentRecord
 from qorgan.consent.registry import SubjectHasher, open_registry
 from qorgan.consent.serialize import record_state, record_to_dict
@@ -161,10 +162,23 @@ def _table(records: Sequence[ConsentRecord], *, title: str, with_subject: bool) 
     return table
 
 
+def _identifiers(path: str | None, hasher: SubjectHasher) -> frozenset[str]:
+    """The keyed hashes of the identifiers listed in ``path`` (one per line)."""
+    if path is None:
+        return frozenset()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            values = [line.strip() for line in fh if line.strip()]
+    except OSError as exc:
+        raise ConfigError("cannot read the identifiers file") from exc
+    return frozenset(key for value in values for key in identifier_keys(hasher, value))
+
+
 def _grant(args: argparse.Namespace) -> int:
     words = vocabulary(args)
     _checked(lambda: check_grant(words, purpose=args.purpose, categories=args.categories))
     hasher = subject_hasher(args)
+    identifiers = _identifiers(args.identifiers_file, hasher)
     requests = [GrantRequest(
         subject_key=hasher(subject),
         purpose=args.purpose,
@@ -173,6 +187,7 @@ def _grant(args: argparse.Namespace) -> int:
         valid_from=args.valid_from,
         valid_until=args.valid_until,
         evidence=args.evidence,
+        identifiers=identifiers,
     ) for subject in read_subjects(args)]
 
     async def act(registry: ConsentRegistry) -> list[ConsentRecord]:
@@ -275,6 +290,11 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     grant.add_argument("--from", dest="valid_from", type=_timestamp("--from"), metavar="ISO")
     grant.add_argument("--until", dest="valid_until", type=_timestamp("--until"), metavar="ISO")
     grant.add_argument("--evidence", metavar="REF", help="reference to the signed consent")
+    grant.add_argument(
+        "--identifiers-file", metavar="PATH",
+        help="the subject's own identifiers (name, e-mail, phone, IIN), one per line: the "
+             "personal data the consent covers besides the subject id; stored as keyed "
+             "hashes only")
     grant.set_defaults(func=_grant)
 
     withdraw = actions.add_parser("withdraw", parents=[common, subjects],

@@ -31,6 +31,7 @@ from qorgan.consent.base import MAX_LIST_LIMIT, ConsentRegistry, GrantRequest, u
 from qorgan.consent.identifiers import identifier_keys
 from qorgan.consent.registry import SubjectHasher
 from qorgan.consent.serialize import record_to_dict
+from qorgan.consent.validate import Vocabulary, check_grant, check_purpose
 from qorgan.errors import AuthError, ForbiddenError, PayloadError
 from qorgan.types import ASGIApp, Principal
 
@@ -122,8 +123,11 @@ def consent_router(
     authenticate: Authenticate,
     *,
     admin_role: str = "admin",
+    vocabulary: Callable[[], Vocabulary] | None = None,
 ) -> APIRouter:
-    """The admin routes over ``registry``; ``authenticate`` maps headers to a principal."""
+    """The admin routes over ``registry``; ``authenticate`` maps headers to a principal;
+    ``vocabulary`` gives the active policy's purposes and categories, which a grant (and a
+    withdrawal's purpose) must name."""
     if not admin_role:
         raise ValueError("admin_role must not be empty")
     router = APIRouter(tags=["consent"],
@@ -135,6 +139,8 @@ def consent_router(
                  openapi_extra=json_body(GrantBody), responses=error_responses(400, 413, 415))
     async def grant(request: Request) -> Response:
         body = await read_json(request, GrantBody, MAX_BODY)
+        if vocabulary is not None:
+            check_grant(vocabulary(), purpose=body.purpose, categories=body.categories)
         record = await registry.grant(GrantRequest(
             subject_key=hasher(body.subject),
             purpose=body.purpose,
@@ -153,6 +159,8 @@ def consent_router(
                  responses=error_responses(400, 413, 415))
     async def withdraw(request: Request) -> Response:
         body = await read_json(request, WithdrawBody, MAX_BODY)
+        if vocabulary is not None and body.purpose is not None:
+            check_purpose(vocabulary(), body.purpose)
         count = await registry.withdraw(
             subject_key=hasher(body.subject), purpose=body.purpose, at=body.at
         )
