@@ -33,7 +33,7 @@ from qorgan.identity.jwt_auth import (
     secret_from_env,
 )
 from qorgan.keys import keyed_hash
-from qorgan.policy.schema import AuthSpec
+from qorgan.policy.access import AuthSpec
 from qorgan.types import Principal
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from qorgan.errors import PayloadError, PayloadTooLarge, UnsupportedMediaType
 from qorgan.pipeline.messages import GuardRequest
-from qorgan.policy.schema import TrafficSpec
+from qorgan.policy.access import TrafficSpec
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,52 +18,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
+from qorgan.policy.celenv import (
+    BOOL,
+    BYTES,
+    DOUBLE,
+    DYN,
+    ENVIRONMENT,
+    INT,
+    NULL,
+    NUMERIC,
+    STRING,
+    UINT,
+    T,
+)
 from qorgan.policy.semantics import suggest
-
-
-@dataclass(frozen=True)
-class T:
-    name: str  #: bool, int, uint, double, string, bytes, null, list, map, object, dyn
-    elem: T | None = None  #: list element / map value
-    key: T | None = None  #: map key
-    fields: Mapping[str, T] = field(default_factory=dict)
-    label: str = ""  #: an object's name in messages
-    nullable: bool = False
-
-    def __str__(self) -> str:
-        if self.name == "list":
-            return f"list({self.elem})"
-        if self.name == "map":
-            return f"map({self.key}, {self.elem})"
-        if self.name == "object":
-            return self.label
-        return self.name
-
-
-BOOL, INT, UINT, DOUBLE = T("bool"), T("int"), T("uint"), T("double")
-STRING, BYTES, NULL, DYN = T("string"), T("bytes"), T("null"), T("dyn")
-NSTRING = T("string", nullable=True)
-_NUMERIC = {"int", "uint", "double"}
-
-
-def _obj(label: str, **fields: T) -> T:
-    return T("object", fields=fields, label=label)
-
-
-#: the variables a condition can use, with their fields and types (policy/engine.py fills them)
-ENVIRONMENT: dict[str, T] = {
-    "principal": _obj("principal", id=STRING, roles=T("list", elem=STRING), tenant=STRING),
-    "purpose": NSTRING,
-    "destination": _obj("destination", id=STRING, region=STRING, risk=STRING, model=NSTRING,
-                        provider=NSTRING),
-    "finding": _obj("finding", entity_type=STRING, category=NSTRING, score=DOUBLE),
-    "consent": STRING,
-    "direction": STRING,
-    "cross_border": BOOL,
-    "request": _obj("request", route=STRING, direction=STRING, cross_border=BOOL),
-}
 
 
 class CheckError(ValueError):
@@ -167,7 +136,7 @@ class _Checker:
         if text == "-":
             self.take()
             operand = self.unary()
-            if operand.name not in _NUMERIC | {"dyn"}:
+            if operand.name not in NUMERIC | {"dyn"}:
                 raise CheckError(f"no operator '-' for {operand}", at)
             return operand
         return self.member()
@@ -344,7 +313,7 @@ class _Checker:
                 return BOOL
             raise CheckError(f"no operator '{op}' for {left} and {right}", at)
         if op in {"<", "<=", ">", ">="}:
-            if (left.name in _NUMERIC and right.name in _NUMERIC) or (
+            if (left.name in NUMERIC and right.name in NUMERIC) or (
                     left.name == right.name and left.name in {"string", "bytes", "bool"}):
                 return BOOL
             raise CheckError(f"no operator '{op}' for {left} and {right}", at)
@@ -356,7 +325,7 @@ class _Checker:
             raise CheckError(f"no operator 'in' for {left} and {right}", at)
         if op == "+" and left.name == right.name and left.name in {"string", "bytes", "list"}:
             return T(left.name, elem=left.elem)
-        if left.name == right.name and left.name in _NUMERIC:
+        if left.name == right.name and left.name in NUMERIC:
             return T(left.name)
         raise CheckError(f"no operator '{op}' for {left} and {right}", at)
 
@@ -367,7 +336,7 @@ def _comparable(a: T, b: T) -> bool:
     if "null" in {a.name, b.name}:
         other = b if a.name == "null" else a
         return other.name == "null" or other.nullable or other.name in {"object", "map", "list"}
-    if a.name in _NUMERIC and b.name in _NUMERIC:
+    if a.name in NUMERIC and b.name in NUMERIC:
         return True
     return a.name == b.name
 

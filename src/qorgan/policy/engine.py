@@ -30,18 +30,12 @@ from qorgan.consent.model import ConsentView
 from qorgan.decision import Decision, FindingDecision, MonitoredRule
 from qorgan.detection.config import DetectionConfig
 from qorgan.errors import PolicyError
+from qorgan.policy.access import AuthSpec, ConsentSpec, ContextSpec, TrafficSpec
 from qorgan.policy.cel import Condition, ConditionError
 from qorgan.policy.context import DecisionContext, Destination
 from qorgan.policy.loader import LoadedPolicy
 from qorgan.policy.rules import CompiledRule
-from qorgan.policy.schema import (
-    ACTION_PARAMS,
-    AuthSpec,
-    ConsentSpec,
-    ContextSpec,
-    ResponseSpec,
-    TrafficSpec,
-)
+from qorgan.policy.schema import ACTION_PARAMS, ResponseSpec
 from qorgan.policy.semantics import UNKNOWN_DESTINATION
 from qorgan.types import Action, ConsentStatus, Finding, Principal
 

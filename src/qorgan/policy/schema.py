@@ -7,12 +7,9 @@ the loader can point each one at its own line.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -26,27 +23,12 @@ from qorgan.detection.config import (
     CustomPattern,
     DetectionConfig,
 )
+from qorgan.policy.access import AuthSpec, ConsentSpec, ContextSpec, TrafficSpec
+from qorgan.policy.spec import HEADER, LINK_HOST, REGION, Model, Risk, check_ident
 from qorgan.types import Action, Direction
 
-Risk = Literal["minimal", "medium", "high"]
 
-_REGION = re.compile(r"[A-Z]{2}")
-_IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
-_HEADER = re.compile(r"[A-Za-z0-9-]+")
-_LINK_HOST = re.compile(r"(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _check_ident(value: str, what: str) -> str:
-    if not _IDENT.fullmatch(value):
-        raise ValueError(f"{what} must be letters, digits, '_', '.', ':' or '-'")
-    return value
-
-
-class CustomEntitySpec(_Model):
+class CustomEntitySpec(Model):
     entity: str
     regex: str
     score: float = 0.8
@@ -63,7 +45,7 @@ class CustomEntitySpec(_Model):
         )
 
 
-class DetectionSpec(_Model):
+class DetectionSpec(Model):
     languages: tuple[str, ...] = ("en", "ru", "kk")
     threshold: float = 0.5
     entities: tuple[str, ...] = DEFAULT_ENTITIES
@@ -91,7 +73,7 @@ class DetectionSpec(_Model):
         return frozenset(self.entities) | {c.entity for c in self.custom}
 
 
-class DestinationSpec(_Model):
+class DestinationSpec(Model):
     id: str
     model: str = "*"
     route: str | None = None
@@ -102,17 +84,17 @@ class DestinationSpec(_Model):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        return _check_ident(value, "destination id")
+        return check_ident(value, "destination id")
 
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if not _REGION.fullmatch(value):
+        if not REGION.fullmatch(value):
             raise ValueError("region must be a two-letter upper-case ISO 3166 code, e.g. KZ")
         return value
 
 
-class PurposeSpec(_Model):
+class PurposeSpec(Model):
     id: str
     description: str | None = None
     #: roles allowed to use the purpose; empty = anyone
@@ -123,165 +105,29 @@ class PurposeSpec(_Model):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        return _check_ident(value, "purpose id")
+        return check_ident(value, "purpose id")
 
 
-class ApiKeySpec(_Model):
-    id: str
-    #: hex sha256 of the key: the key itself is never written in a policy
-    sha256: str
-    roles: tuple[str, ...] = ()
-    tenant: str = "default"
-
-    @field_validator("sha256")
-    @classmethod
-    def _digest(cls, value: str) -> str:
-        value = value.lower()
-        if not re.fullmatch(r"[0-9a-f]{64}", value):
-            raise ValueError("sha256 is the 64-character hex digest of the key")
-        return value
-
-
-_HMAC_ALGORITHMS = frozenset({"HS256", "HS384", "HS512"})
-_KEY_ALGORITHMS = frozenset(
-    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
-)
-
-
-class JwtSpec(_Model):
-    issuer: str = Field(min_length=1)
-    audience: str | tuple[str, ...]
-    algorithms: tuple[str, ...] = ("RS256",)
-    jwks_file: str | None = None
-    #: environment variable holding the HMAC secret (the secret never sits in a policy)
-    secret_env: str | None = None
-    roles_claim: str = Field(default="roles", min_length=1)
-    tenant_claim: str | None = None
-    subject_claim: str | None = None
-    purpose_claim: str | None = None
-    #: clock skew tolerated on exp/nbf, seconds
-    leeway: int = Field(default=30, ge=0)
-    header: str = "authorization"
-
-    @model_validator(mode="after")
-    def _one_key_source(self) -> JwtSpec:
-        if not self.audience:
-            raise ValueError("audience must not be empty")
-        if (self.jwks_file is None) == (self.secret_env is None):
-            raise ValueError("set exactly one of jwks_file or secret_env")
-        if not self.algorithms:
-            raise ValueError("algorithms must not be empty")
-        if any(alg.lower() == "none" for alg in self.algorithms):
-            raise ValueError("the 'none' algorithm accepts unsigned tokens and is not allowed")
-        unknown = set(self.algorithms) - _HMAC_ALGORITHMS - _KEY_ALGORITHMS
-        if unknown:
-            valid = ", ".join(sorted(_HMAC_ALGORITHMS | _KEY_ALGORITHMS))
-            raise ValueError(f"unknown algorithms {sorted(unknown)}; valid: {valid}")
-        symmetric = set(self.algorithms) & _HMAC_ALGORITHMS
-        if symmetric and symmetric != set(self.algorithms):
-            raise ValueError("do not mix HMAC and public-key algorithms")
-        if symmetric and self.secret_env is None:
-            raise ValueError("HS* algorithms need secret_env")
-        if not symmetric and self.secret_env is not None:
-            raise ValueError("secret_env works with HS* algorithms only")
-        return self
-
-
-class AuthSpec(_Model):
-    required: bool = False
-    api_keys: tuple[ApiKeySpec, ...] = ()
-    jwt: JwtSpec | None = None
-
-    @model_validator(mode="after")
-    def _usable(self) -> AuthSpec:
-        if self.required and not self.api_keys and self.jwt is None:
-            raise ValueError("required is true but neither api_keys nor jwt is configured")
-        return self
-
-
-class ContextSpec(_Model):
-    subject_header: str = "X-Qorgan-Subject"
-    purpose_header: str = "X-Qorgan-Purpose"
-    conversation_header: str = "X-Qorgan-Conversation"
-    #: what a request header may say at all; a verified identity's own claim always wins,
-    #: and a header that contradicts it is refused
-    from_headers: tuple[Literal["purpose", "subject", "conversation"], ...] = (
-        "purpose", "subject", "conversation")
-
-    @field_validator("subject_header", "purpose_header", "conversation_header")
-    @classmethod
-    def _header(cls, value: str) -> str:
-        if not _HEADER.fullmatch(value):
-            raise ValueError("a header name is letters, digits and '-'")
-        return value
-
-
-#: headers no policy can forward: hop-by-hop, framing, credentials and qorgan's own
-_NEVER_FORWARDED = frozenset({
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-    "transfer-encoding", "upgrade", "host", "content-length", "content-encoding",
-    "accept-encoding", "content-type", "cookie", "forwarded", "authorization", "x-api-key",
-    "api-key", "traceparent", "tracestate", "baggage",
-})
-
-
-class TrafficSpec(_Model):
-    unknown_routes: Literal["deny", "generic"] = "deny"
-    credentials: Literal["passthrough", "configured"] = "passthrough"
-    #: request headers forwarded besides the built-in ones (``accept``, the provider's
-    #: documented headers), each with the regular expression its whole value must match
-    forward_headers: dict[str, str] = Field(default_factory=dict)
-    max_body_bytes: int = Field(default=1 << 20, gt=0)
-    max_json_depth: int = Field(default=64, gt=0, le=1024)
-    max_array_length: int = Field(default=10_000, gt=0)
-
-
-    @field_validator("forward_headers")
-    @classmethod
-    def _forward_headers(cls, value: dict[str, str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for name, pattern in value.items():
-            lower = name.lower()
-            if not _HEADER.fullmatch(name):
-                raise ValueError("a header name is letters, digits and '-'")
-            if lower in _NEVER_FORWARDED or lower.startswith(("x-qorgan-", "x-forwarded-")):
-                raise ValueError(f"header {name} is never forwarded")
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"the pattern for header {name} does not compile: {exc}")\
-                    from exc
-            out[lower] = pattern
-        return out
-
-
-class ConsentSpec(_Model):
-    #: whose data a subject's consent covers: ``subject`` — only values that are the
-    #: subject's own identifiers (the id the request names, and those recorded with the
-    #: consent); ``request`` — everything in the request
-    attribution: Literal["subject", "request"] = "subject"
-
-
-class _MaskParams(_Model):
+class _MaskParams(Model):
     keep: int = Field(default=4, ge=0)
     char: str = Field(default="*", min_length=1, max_length=1)
 
 
-class _HashParams(_Model):
+class _HashParams(Model):
     length: int = Field(default=16, ge=8, le=64)
 
 
-class _RedactParams(_Model):
+class _RedactParams(Model):
     #: replacement text; ``{entity}`` is replaced by the entity type
     placeholder: str = "<{entity}>"
 
 
-class _NoParams(_Model):
+class _NoParams(Model):
     pass
 
 
 #: operator parameters accepted per action; unknown parameters are errors
-ACTION_PARAMS: dict[Action, type[_Model]] = {
+ACTION_PARAMS: dict[Action, type[Model]] = {
     Action.ALLOW: _NoParams,
     Action.REDACT: _RedactParams,
     Action.MASK: _MaskParams,
@@ -293,7 +139,7 @@ ACTION_PARAMS: dict[Action, type[_Model]] = {
 }
 
 
-class RuleSpec(_Model):
+class RuleSpec(Model):
     id: str
     description: str | None = None
     categories: tuple[str, ...] | None = None
@@ -317,7 +163,7 @@ class RuleSpec(_Model):
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        return _check_ident(value, "rule id")
+        return check_ident(value, "rule id")
 
     @field_validator("consent_fallback")
     @classmethod
@@ -354,7 +200,7 @@ class RuleSpec(_Model):
         return ACTION_PARAMS[action].model_validate(self.params).model_dump()
 
 
-class ResponseSpec(_Model):
+class ResponseSpec(Model):
     restore: bool = True
     #: roles allowed to see restored values; empty = the caller always
     restore_roles: tuple[str, ...] = ()
@@ -374,7 +220,7 @@ class ResponseSpec(_Model):
     @classmethod
     def _hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for host in value:
-            if not _LINK_HOST.fullmatch(host):
+            if not LINK_HOST.fullmatch(host):
                 raise ValueError("a link host is a host name, or *. and a domain")
         return tuple(host.lower() for host in value)
     #: also put ``label_notice`` into JSON answers as an ``ai_notice`` field (off: strict
@@ -384,12 +230,12 @@ class ResponseSpec(_Model):
     @field_validator("label_header")
     @classmethod
     def _header(cls, value: str) -> str:
-        if not _HEADER.fullmatch(value):
+        if not HEADER.fullmatch(value):
             raise ValueError("a header name is letters, digits and '-'")
         return value
 
 
-class Policy(_Model):
+class Policy(Model):
     version: Literal[1]
     name: str
     description: str | None = None
@@ -419,14 +265,14 @@ class Policy(_Model):
     @field_validator("home_region")
     @classmethod
     def _home(cls, value: str) -> str:
-        if not _REGION.fullmatch(value):
+        if not REGION.fullmatch(value):
             raise ValueError("home_region must be a two-letter upper-case ISO 3166 code")
         return value
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        return _check_ident(value, "policy name")
+        return check_ident(value, "policy name")
 
     def purpose(self, purpose_id: str) -> PurposeSpec | None:
         for spec in self.purposes:
