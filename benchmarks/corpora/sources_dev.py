@@ -208,7 +208,6 @@ GB_POSTCODES = ("SW1A 2AA", "M1 4BT", "LS6 2QT", "EH3 9JX", "B15 2TT", "CF10 3AT
 DE_STEMS = words("Linden Eichen Birken Rosen Garten Schiller Goethe Mozart Bahnhof Kirch Schul "
                  "Wald Berg Feld Tal Mühlen")
 DE_SUFFIXES = ("straße", "str.", "weg", "gasse", "platz", "allee", "ring", "damm")
-DE_TOWNS = ("10115 Berlin", "80331 München", "50667 Köln", "20095 Hamburg", "60311 Frankfurt")
 FR_TYPES = ("rue", "avenue", "boulevard", "chemin", "impasse", "allée", "place", "quai")
 FR_NAMES = ("de la République", "Victor Hugo", "des Lilas", "du Moulin", "Pasteur",
             "de la Gare", "Jean Jaurès", "des Écoles", "du Général Leclerc", "Voltaire")
@@ -271,7 +270,6 @@ class SecondRoundSource(DevSource):
         extra = {
             "zip": lambda: f"{rng.randint(10000, 99950)}",
             "gb_postcode": lambda: rng.choice(GB_POSTCODES),
-            "de_town": lambda: rng.choice(DE_TOWNS),
             "weekday": lambda: rng.choice(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
             "month": lambda: rng.choice(["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
                                          "Sep", "Oct", "Nov", "Dec"]),

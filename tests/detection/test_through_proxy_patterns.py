@@ -98,6 +98,13 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("kz-id-card-json-key", '{"id_card": "063922295", "city": "Almaty"}', ("063922295",)),
     ("kz-id-card-abbreviation", "УДЛ 063922295 выдано МВД", ("063922295",)),
     ("kz-id-card-column", "name;id_card\nAigerim;063922295", ("063922295",)),
+    ("address-lower-case", "i live at 12 baker street, near the park", ("12 baker street",)),
+    ("address-us-unit", "Mailing address: 4417 Juniper Hollow, Apt. 12", ("Juniper Hollow",)),
+    ("address-gb-flat", "We moved to Flat 5, 12 Jones Close, London SW1A 2AA.",
+     ("12 Jones Close",)),
+    ("address-de", "Lieferadresse: Lindenstraße 14a, 10115 Berlin", ("Lindenstraße 14a",)),
+    ("address-fr", "Notre bureau: 12, rue de la Paix, Paris", ("rue de la Paix",)),
+    ("address-ru-lower", "доставка: ул. ленина, д. 5, кв. 3", ("ленина, д. 5",)),
 ]
 
 

@@ -105,7 +105,7 @@ _EN_UNIT_BEFORE = re.compile(rf"{_EN_UNIT_WORD}\.?\s*#?\s*\d{{1,4}}[A-Za-z]?,?\s
 # a postcode after the street is an address's own evidence: US state and ZIP, a British
 # postcode, a five-digit European one before the town
 _POSTCODE_AFTER = re.compile(
-    r"[,\s]+(?:[A-Z][\w .'\-]{1,30},\s*)?(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|"
+    r"[,\s]+(?:[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,2},?\s+)?(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|"
     r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\d{5}\s+[A-Z])"
 )
 _EN_NAME_FIRST = re.compile(
