@@ -65,7 +65,11 @@ _ORG_HINTS = re.compile(
 
 # -- labels, calendar words, vendors ----------------------------------------------------------
 
-_LABEL_WORDS = frozenset(
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+_LABEL_WORDS = _words(
     """
     name names first last full middle given family surname nickname customer client account
     holder contact emergency billing shipping delivery mailing home work address date birth
@@ -78,27 +82,27 @@ _LABEL_WORDS = frozenset(
     personal details applicant patient guest recipient sender value key label
     vorname nachname adresse lieferadresse rechnungsadresse anschrift straße strasse
     hausnummer telefon geburtsdatum ort stadt land nom prénom prenom ville pays téléphone
-    """.split()
+    """
 )
-_WEEKDAYS = frozenset(
+_WEEKDAYS = _words(
     "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday "
-    "saturday sunday".split()
+    "saturday sunday"
 )
-_MONTHS = frozenset(
+_MONTHS = _words(
     "feb mar apr jun jul aug sep sept oct nov dec january february march july september "
-    "october november december".split()
+    "october november december"
 )
 # calendar words that are given names too: only with a date or another calendar word near
-_NAME_MONTHS = frozenset("jan may june april august".split())
+_NAME_MONTHS = _words("jan may june april august")
 _CALENDAR = _WEEKDAYS | _MONTHS | _NAME_MONTHS
-_VENDORS = frozenset(
+_VENDORS = _words(
     """
     mastercard visa maestro amex mir unionpay paypal venmo stripe google gmail youtube slack
     github gitlab bitbucket jira confluence notion trello zoom teams skype whatsapp telegram
     viber signal instagram facebook messenger linkedin twitter tiktok iphone ipad android
     windows macos linux excel outlook salesforce hubspot shopify wordpress aws azure docker
     kubernetes postgres redis kaspi
-    """.split()
+    """
 ) | {"google maps", "google drive", "google docs", "google sheets", "microsoft teams",
      "american express", "apple pay", "google pay", "samsung pay"}
 
