@@ -65,6 +65,11 @@ def _chat(url: str, content: str) -> tuple[list[str], str]:
          ["Nurlan", "Zhumabaev"]),
         ("Full Name: Olivia Scott\nEmergency Contact: Marat Omarov",
          ["Olivia Scott", "Marat Omarov"]),
+        # names as values of keys and in a table's name column
+        ('{"name": "Assel Abdrakhmanova", "city": "Almaty"}', ["Assel", "Abdrakhmanova"]),
+        ('user = User(firstName="Natalia", lastName="Kuznetsova")', ["Natalia", "Kuznetsova"]),
+        ("client,ssn,dob\nazamat bekov,313-30-2216,1968-02-10", ["azamat bekov"]),
+        ("ФИО;ИИН\nКенжебаев Бауыржан;850220456202", ["Кенжебаев Бауыржан"]),
     ],
 )
 def test_the_upstream_never_receives_the_value(

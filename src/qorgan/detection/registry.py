@@ -35,7 +35,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.context import ContextMatcher
-from qorgan.detection.recognizers import birth, ssn
+from qorgan.detection.recognizers import birth, name_columns, ssn
 from qorgan.detection.recognizers.addresses import StreetAddressRecognizer
 from qorgan.detection.recognizers.birth import DateOfBirthRecognizer
 from qorgan.detection.recognizers.cards import CardRecognizer
@@ -53,6 +53,7 @@ from qorgan.detection.recognizers.kz import (
     KzPhoneRecognizer,
 )
 from qorgan.detection.recognizers.kz_documents import KzIdCardRecognizer, KzPassportRecognizer
+from qorgan.detection.recognizers.name_columns import NameColumnRecognizer
 from qorgan.detection.recognizers.phones import IntlPhoneRecognizer
 from qorgan.detection.recognizers.scan import AnyWord
 from qorgan.detection.recognizers.secrets import (
@@ -170,6 +171,8 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
         (_plain(UrlPasswordRecognizer), r"://[^\s/@]*:[^\s/]*@"),
     ),
     "DATE_OF_BIRTH": ((_plain(DateOfBirthRecognizer), birth.CUES),),
+    # names in a table's name column; everything else about names is NER's
+    "PERSON": ((_plain(NameColumnRecognizer), name_columns.CUES),),
     # its street-type words are its trigger: it looks for them first, cheaply
     "STREET_ADDRESS": ((_plain(StreetAddressRecognizer), None),),
     # low precision: only when a configuration names them

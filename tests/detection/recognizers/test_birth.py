@@ -50,6 +50,8 @@ POSITIVES = [
     ("born in March 1990", "March 1990"),
     ("born 1985, raised in Almaty", "1985"),
     ("Geburtsdatum: 14.03.1990", "14.03.1990"),
+    ("born in Almaty on 14 March 1990", "14 March 1990"),
+    ("она родилась в Караганде 14.03.1990", "14.03.1990"),
     # Russian
     ("родилась в марте 1990 года", "марте 1990 года"),
     ("родился в 1985 году", "1985 году"),
@@ -105,6 +107,7 @@ NEGATIVES = [
     "the date 02/22/1959 is in the archive",
     "born to run 1975 tour",
     "Date of birth: 02/30/1990",
+    "born and raised here, moved 2010-01-01",
 ]
 
 

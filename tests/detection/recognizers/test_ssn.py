@@ -33,6 +33,9 @@ def ssns(text: str) -> list[str]:
         ("applicant_ssn=234567890", "234567890"),
         ("name,ssn\nAnn Lee,234567890", "234567890"),
         ("SSN 234-56-7890", "234-56-7890"),  # the dashed form, as before
+        ("SSN 234–56–7890", "234–56–7890"),  # an en dash
+        ("ssn: 234/56/7890", "234/56/7890"),
+        ("234567890 (SSN)", "234567890"),
     ],
 )
 def test_ssn_found(text: str, value: str) -> None:
@@ -53,6 +56,8 @@ def test_ssn_found(text: str, value: str) -> None:
         "SSN 2345678901",  # ten digits
         "SSN 23456789",  # eight digits
         "name,order\nAnn Lee,234567890",
+        "pages 234–56 of volume 7890",
+        "234567890 (order)",
     ],
 )
 def test_not_an_ssn(text: str) -> None:

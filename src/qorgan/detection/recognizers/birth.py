@@ -126,6 +126,12 @@ _COLUMN = re.compile(
     r"туылған[\s_]+күні|geburtsdatum|date[\s_]+de[\s_]+naissance|doğum[\s_]+tarihi)"
     r"(?![^\W_])[\w\s.()/\-]{0,24}"
 )
+# "born", "родился", "туған": a place may stand between the cue and the date
+_BORN = re.compile(r"born|родил|рожд[её]н|туған|туылған")
+_GAP = re.compile(
+    r"(?:(?:in|at|в)[ \t]+)?(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’\-]*[ \t,]+){1,3}"
+    r"(?:on[ \t]+(?:the[ \t]+)?)?(?=\d)"
+)
 # a birthday is celebrated every year: "birthday 2024" is no birth year
 _CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|день|күн")
 _WHOLE_DATES = [re.compile(p.pattern + _YEAR_WORD + r"\.?", p.flags) for p in _DATES]
@@ -151,6 +157,8 @@ class DateOfBirthRecognizer(ScanRecognizer):
             for cue in before.finditer(source, start, end):
                 at = cue.end()
                 hit = self._date_at(text, at, DATE_SCORE) or self._month_year_at(text, at)
+                if hit is None and _BORN.match(cue.group()):
+                    hit = self._date_after_words(text, at)
                 if hit is None and not _CELEBRATION.search(cue.group()):
                     hit = self._year_at(text, at)
                 hits.append(hit)
@@ -175,6 +183,13 @@ class DateOfBirthRecognizer(ScanRecognizer):
             if match is not None and _plausible(match):
                 return Hit(match.start(), match.end(), score, "date after a birth cue")
         return None
+
+    def _date_after_words(self, text: str, pos: int) -> Hit | None:
+        """A full date after "born" and a place ("born in Almaty on 14 March 1990")."""
+        gap = _GAP.match(text, pos)
+        if gap is None or gap.end() == pos:
+            return None
+        return self._date_at(text, gap.end(), DATE_SCORE)
 
     def _month_year_at(self, text: str, pos: int) -> Hit | None:
         match = _MONTH_YEAR.match(text, _skip_filler(text, pos))

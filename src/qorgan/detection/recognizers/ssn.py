@@ -24,15 +24,24 @@ _CUE = (
 )
 _WORDS = r"(?:number|no\.?|num|#|is|was|of|the)"
 _SEP = r"[\s:.,\-–—()\"'=#]"
-_NUMBER = r"(?P<number>\d{3}(?P<sep>[ .]?)\d{2}(?P=sep)\d{4})(?![\d])(?![.\-/]\d)"
+# written with spaces, dots, slashes, underscores or dashes of any kind ("123–45–6789")
+_NUMBER = r"(?P<number>\d{3}(?P<sep>[ ./_–—‒]?)\d{2}(?P=sep)\d{4})(?![\d])(?![.\-/]\d)"
 _CUED = re.compile(
     rf"(?<![^\W\d_]){_CUE}(?:{_SEP}*{_WORDS}(?![^\W\d_]))*{_SEP}*{_NUMBER}"
 )
 _CUED_ANY_CASE = re.compile("(?i)" + _CUED.pattern)
+# a cue after the number: "123456789 (SSN)"
+_CUED_AFTER = re.compile(
+    r"(?<![\d\-])(?P<number>\d{3}(?P<sep>[ ./_–—‒]?)\d{2}(?P=sep)\d{4})(?![\d\-])"
+    r"[ \t]*[(\[,\-–—][ \t]*(?:ssn|social[ \t]+security)\b"
+)
+# a dash other than "-" between the groups is the dashed form too
+_OTHER_DASHES = re.compile(r"(?<![\d\-–—])\d{3}([–—‒])\d{2}\1\d{4}(?![\d\-–—])")
 _COLUMN = re.compile(r"[\w\s]{0,16}?(?<![^\W\d_])(?:ssn|social[\s_\-]+security[\w\s#.]*)")
-_DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-]?)\d{2}(?P=sep)\d{4}")
+_DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-/_–—‒]?)\d{2}(?P=sep)\d{4}")
+DASHED_SCORE = 0.5
 #: what the trigger needs to see before the recognizer runs
-CUES = AnyWord("ssn", "ss#", "ss #", "social security", "soc sec", "soc. sec")
+CUES = AnyWord("ssn", "ss#", "ss #", "social security", "soc sec", "soc. sec", "–", "—", "‒")
 
 
 # printed on sample cards and in advertising, never anyone's
@@ -64,6 +73,14 @@ class CuedSsnRecognizer(ScanRecognizer):
             start, end = match.span("number")
             if issuable(re.sub(r"\D", "", match.group("number"))):
                 yield Hit(start, end, CUED_SCORE, "nine digits after an SSN cue")
+        if low is not None:
+            for match in _CUED_AFTER.finditer(low):
+                start, end = match.span("number")
+                if issuable(re.sub(r"\D", "", match.group("number"))):
+                    yield Hit(start, end, CUED_SCORE, "nine digits before an SSN cue")
+        for match in _OTHER_DASHES.finditer(text):
+            if issuable(re.sub(r"\D", "", match.group())):
+                yield Hit(match.start(), match.end(), DASHED_SCORE, "SSN with other dashes")
         if "\n" in text:
             for start, end in labelled_cells(text, _COLUMN):
                 digits = re.sub(r"\D", "", text[start:end])
