@@ -95,7 +95,8 @@ def passport_ok(value: str) -> bool:
 
 
 def id_card_ok(value: str) -> bool:
-    return re.fullmatch(r"\d{9}", value) is not None
+    """Nine digits, plain or in three groups of three with one kind of separator."""
+    return re.fullmatch(r"\d{3}([ .\-]?)\d{3}\1\d{3}", value) is not None
 
 
 #: entity type -> validity check of the labelled text, for the types with a rule

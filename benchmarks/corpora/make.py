@@ -47,9 +47,16 @@ def write(split: str, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def dev_templates() -> list[Template]:
-    from benchmarks.corpora import dev_documents, dev_more, dev_negatives, dev_targeted
+    from benchmarks.corpora import (
+        dev_documents,
+        dev_more,
+        dev_negatives,
+        dev_second,
+        dev_targeted,
+    )
 
-    return [*dev_documents.ALL, *dev_targeted.ALL, *dev_more.ALL, *dev_negatives.ALL]
+    return [*dev_documents.ALL, *dev_targeted.ALL, *dev_more.ALL, *dev_negatives.ALL,
+            *dev_second.ALL]
 
 
 def heldout_templates() -> list[Template]:
@@ -80,11 +87,11 @@ def read(split: str, name: str) -> list[dict[str, Any]]:
 
 def build() -> dict[str, list[dict[str, Any]]]:
     """The generated rows of both splits, as ``main`` writes them."""
-    from benchmarks.corpora.sources_dev import DevSource
+    from benchmarks.corpora.sources_dev import SecondRoundSource
     from benchmarks.corpora.sources_test import TestSource
 
     legacy = {row["text"] for name in LEGACY for row in read("dev", name)}
-    dev_rows = generate(dev_templates(), DevSource(), DEV_SEED, seen=legacy)
+    dev_rows = generate(dev_templates(), SecondRoundSource(), DEV_SEED, seen=legacy)
     seen = legacy | {row["text"] for row in dev_rows}
     test_rows = generate(heldout_templates(), TestSource(TEST_SEED), TEST_SEED, seen=seen)
     return {"dev": dev_rows, "test": test_rows}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from benchmarks.corpora import values as v
+from benchmarks.corpora.build import Draw
 from benchmarks.corpora.source import BaseSource, Name, translit, words
 
 _DATA = Path(__file__).parents[2] / "src" / "qorgan" / "data"
@@ -187,3 +188,93 @@ class DevSource(BaseSource):
             value = f"{country}{iban.calc_check_digits(country + '00' + bban)}{bban}"
             if iban.is_valid(value):
                 return " ".join(value[i : i + 4] for i in range(0, len(value), 4)) if spaced else value
+
+
+# --- the second round's pools: street shapes of other countries, companies named after
+# people, identifiers with other separators (lists written for this split) ----------------
+
+US_STREET_NAMES = words("Maple Cedar Willow Juniper Hawthorne Lincoln Franklin Jefferson Madison "
+                        "Walnut Chestnut Sycamore Magnolia Highland Lakeview Riverside Fairview")
+US_STRONG = words("Street St. Avenue Ave Road Rd. Boulevard Blvd Lane Ln Parkway Highway")
+US_WEAK = words("Court Place Terrace Circle Trail Way Drive Crossing Ridge Hollow Meadows Point "
+                "Heights Landing Grove Bend Run Creek Path Square")
+US_UNITS = ("Apt. {n}", "Suite {n}", "Unit {n}", "#{n}", "Apt {n}B")
+US_TOWNS = [("Springfield", "IL"), ("Columbus", "OH"), ("Austin", "TX"), ("Denver", "CO"),
+            ("Portland", "OR"), ("Madison", "WI"), ("Raleigh", "NC"), ("Tucson", "AZ")]
+GB_TYPES = words("Road Street Lane Close Gardens Grove Crescent Mews Row Drive Avenue Walk Hill "
+                 "Rise Terrace Way Place Green")
+GB_UNITS = ("Flat {n}", "Flat {n}A", "Studio {n}", "Apartment {n}")
+GB_POSTCODES = ("SW1A 2AA", "M1 4BT", "LS6 2QT", "EH3 9JX", "B15 2TT", "CF10 3AT", "OX1 3PA")
+DE_STEMS = words("Linden Eichen Birken Rosen Garten Schiller Goethe Mozart Bahnhof Kirch Schul "
+                 "Wald Berg Feld Tal Mühlen")
+DE_SUFFIXES = ("straße", "str.", "weg", "gasse", "platz", "allee", "ring", "damm")
+FR_TYPES = ("rue", "avenue", "boulevard", "chemin", "impasse", "allée", "place", "quai")
+FR_NAMES = ("de la République", "Victor Hugo", "des Lilas", "du Moulin", "Pasteur",
+            "de la Gare", "Jean Jaurès", "des Écoles", "du Général Leclerc", "Voltaire")
+COMPANY_FORMS = ("{a} & Sons", "{a} Group", "{a}-{b} LLC", "{a}, {b} and {c}", "{a} Holdings",
+                 "{a} & {b} LLP", "{a} GmbH", "{a} SARL", "{a} Consulting Ltd", "{a} Partners",
+                 "{a} Brothers Inc.", "{a}-{b} AG")
+
+
+class SecondRoundSource(DevSource):
+    """:class:`DevSource` with the second round's shapes, chosen by flags (``us``, ``gb``,
+    ``de``, ``fr`` streets; ``lower`` streets; ``surname`` companies; ``space``, ``dash``,
+    ``dot`` ID card and SSN groups)."""
+
+    def value(self, kind: str, index: int, flags: frozenset[str], draw: Draw) -> str:
+        rng = draw.rng
+        if kind == "STREET_ADDRESS" and flags & {"us", "us_weak", "gb", "de", "fr"}:
+            text = self._street2(rng, next(iter(flags & {"us", "us_weak", "gb", "de", "fr"})))
+            return text.lower() if "lower" in flags else text
+        if kind == "STREET_ADDRESS" and "lower" in flags:
+            return super().value(kind, index, flags, draw).lower()
+        if kind == "ORGANIZATION" and "surname" in flags:
+            a, b, c = (rng.choice(EN_LAST + KZ_LAT_LAST) for _ in range(3))
+            return rng.choice(COMPANY_FORMS).format(a=a, b=b, c=c)
+        if kind == "KZ_ID_CARD" and flags & {"space", "dash", "dot"}:
+            digits = v.id_card(rng)
+            sep = {"space": " ", "dash": "-", "dot": "."}[next(iter(flags & {"space", "dash", "dot"}))]
+            return sep.join((digits[:3], digits[3:6], digits[6:]))
+        if kind == "US_SSN" and flags & {"bare", "space", "dot"}:
+            digits = v.ssn(rng, dashed=False)
+            if "bare" in flags:
+                return digits
+            sep = " " if "space" in flags else "."
+            return sep.join((digits[:3], digits[3:5], digits[5:]))
+        return super().value(kind, index, flags, draw)
+
+    def _street2(self, rng: random.Random, kind: str) -> str:
+        n = rng.randint(1, 9800)
+        if kind in ("us", "us_weak"):
+            types = US_WEAK if kind == "us_weak" else US_STRONG
+            street = f"{n} {rng.choice(US_STREET_NAMES + EN_LAST)} {rng.choice(types)}"
+            if kind == "us_weak" or rng.random() < 0.5:
+                street += ", " + rng.choice(US_UNITS).format(n=rng.randint(1, 990))
+            return street
+        if kind == "gb":
+            street = f"{rng.randint(1, 240)} {rng.choice(EN_LAST)} {rng.choice(GB_TYPES)}"
+            if rng.random() < 0.5:
+                street = rng.choice(GB_UNITS).format(n=rng.randint(1, 60)) + ", " + street
+            return street
+        if kind == "de":
+            house = rng.choice([str(rng.randint(1, 180)), f"{rng.randint(1, 90)}a"])
+            return f"{rng.choice(DE_STEMS)}{rng.choice(DE_SUFFIXES)} {house}"
+        house = rng.choice([str(rng.randint(1, 180)), f"{rng.randint(1, 40)} bis"])
+        return f"{house}{rng.choice(['', ','])} {rng.choice(FR_TYPES)} {rng.choice(FR_NAMES)}"
+
+    def us_town(self, rng: random.Random) -> tuple[str, str]:
+        return rng.choice(US_TOWNS)
+
+    def filler(self, kind: str, draw: Draw) -> str:
+        rng = draw.rng
+        extra = {
+            "zip": lambda: f"{rng.randint(10000, 99950)}",
+            "gb_postcode": lambda: rng.choice(GB_POSTCODES),
+            "weekday": lambda: rng.choice(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
+            "month": lambda: rng.choice(["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+                                         "Sep", "Oct", "Nov", "Dec"]),
+            "state": lambda: rng.choice(["IL", "OH", "TX", "CO", "OR", "WI", "NC", "AZ"]),
+        }
+        if kind in extra:
+            return extra[kind]()
+        return super().filler(kind, draw)

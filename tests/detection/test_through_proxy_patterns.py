@@ -84,6 +84,27 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("address-ru-avenue", "офис на пр. Назарбаева 12", ("Назарбаева 12",)),
     ("address-kk", "Мекенжайым: Абай даңғылы 150", ("даңғылы 150",)),
     ("address-kk-microdistrict", "мкр Самал-2, 58", ("Самал-2, 58",)),
+    # Second round: shapes and placements the first recognizers did not know
+    ("birth-date-us-order", "Applicant: Susan Wilson, DOB: 02/22/1959.", ("02/22/1959",)),
+    ("birth-date-json-key", '{"patient": "A. B.", "date_of_birth": "1990-03-14"}',
+     ("1990-03-14",)),
+    ("birth-date-column", "client,ssn,dob\nSarah Taylor,234-56-7890,1989-09-01",
+     ("1989-09-01", "234-56-7890")),
+    ("birth-date-month-year", "She was born in March 1990 in Almaty.", ("March 1990",)),
+    ("ssn-bare", "My SSN is 234567890, keep it safe.", ("234567890",)),
+    ("ssn-spaced", "social security number: 234 56 7890", ("234 56 7890",)),
+    ("ssn-column", "name,ssn\nAnn Lee,234567890", ("234567890",)),
+    ("kz-id-card-bare-cue", "Где проверить удостоверение № 063922295?", ("063922295",)),
+    ("kz-id-card-json-key", '{"id_card": "063922295", "city": "Almaty"}', ("063922295",)),
+    ("kz-id-card-abbreviation", "УДЛ 063922295 выдано МВД", ("063922295",)),
+    ("kz-id-card-column", "name;id_card\nAigerim;063922295", ("063922295",)),
+    ("address-lower-case", "i live at 12 baker street, near the park", ("12 baker street",)),
+    ("address-us-unit", "Mailing address: 4417 Juniper Hollow, Apt. 12", ("Juniper Hollow",)),
+    ("address-gb-flat", "We moved to Flat 5, 12 Jones Close, London SW1A 2AA.",
+     ("12 Jones Close",)),
+    ("address-de", "Lieferadresse: Lindenstraße 14a, 10115 Berlin", ("Lindenstraße 14a",)),
+    ("address-fr", "Notre bureau: 12, rue de la Paix, Paris", ("rue de la Paix",)),
+    ("address-ru-lower", "доставка: ул. ленина, д. 5, кв. 3", ("ленина, д. 5",)),
 ]
 
 

@@ -23,6 +23,11 @@ from qorgan.transform.placeholders import (
         ("KZ_BIN", "940140-000385", "940140000385"),
         ("CREDIT_CARD", "4111-1111-1111-1111", "4111111111111111"),
         ("IBAN_CODE", "kz86 125K ZT50 0410 0100", "KZ86125KZT5004100100"),
+        ("IBAN_CODE", "KZ86-125K-ZT50-0410-0100", "KZ86125KZT5004100100"),
+        ("KZ_ID_CARD", "012 345 678", "012345678"),
+        ("KZ_ID_CARD", "012-345-678", "012345678"),
+        ("KZ_PASSPORT", "N 12345678", "n12345678"),
+        ("US_SSN", "123 45 6789", "123-45-6789"),
         ("PERSON", "Aliya  Omarova", "aliya omarova"),
     ],
 )
@@ -36,6 +41,8 @@ def test_spellings_of_one_value_normalize_equal(entity: str, a: str, b: str) -> 
         ("PHONE_NUMBER", "+7 701 234 5678", "+7 701 234 5679"),
         ("PERSON", "Aliya Omarova", "Aliya Omarov"),
         ("KZ_IIN", "901123300258", "850101300124"),
+        ("KZ_ID_CARD", "012345678", "012345679"),
+        ("KZ_PASSPORT", "N12345678", "N12345679"),
     ],
 )
 def test_different_values_normalize_differently(entity: str, a: str, b: str) -> None:

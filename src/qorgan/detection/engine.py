@@ -23,6 +23,7 @@ from qorgan.detection.cache import DetectionCache
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.context import boosted
 from qorgan.detection.normalize import normalize
+from qorgan.detection.recognizers.precision import refine
 from qorgan.detection.registry import PATTERN_ENTITIES, Rule, build_rules
 from qorgan.errors import ConfigError, DetectionError
 from qorgan.types import Finding
@@ -30,7 +31,7 @@ from qorgan.types import Finding
 __all__ = ["Detector", "NerBackend", "default_router", "resolve_overlaps"]
 
 #: bumped when recognizer behaviour changes, so cached results of older code are not reused
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 
 # A name or place has a capital letter and no @ or run of digits; small NER models
 # sometimes tag "config" or an e-mail address all the same.
@@ -174,7 +175,7 @@ class Detector:
     def _finish(self, text: str, found: list[Finding]) -> tuple[Finding, ...]:
         kept = [
             f
-            for f in found
+            for f in refine(text, found)
             if f.entity_type in self._wanted
             and f.score >= self.config.threshold
             and text[f.start : f.end].casefold() not in self._allow

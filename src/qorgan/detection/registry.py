@@ -35,7 +35,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.context import ContextMatcher
-from qorgan.detection.recognizers import birth
+from qorgan.detection.recognizers import birth, name_columns, ssn
 from qorgan.detection.recognizers.addresses import StreetAddressRecognizer
 from qorgan.detection.recognizers.birth import DateOfBirthRecognizer
 from qorgan.detection.recognizers.cards import CardRecognizer
@@ -53,6 +53,7 @@ from qorgan.detection.recognizers.kz import (
     KzPhoneRecognizer,
 )
 from qorgan.detection.recognizers.kz_documents import KzIdCardRecognizer, KzPassportRecognizer
+from qorgan.detection.recognizers.name_columns import NameColumnRecognizer
 from qorgan.detection.recognizers.phones import IntlPhoneRecognizer
 from qorgan.detection.recognizers.scan import AnyWord
 from qorgan.detection.recognizers.secrets import (
@@ -64,6 +65,7 @@ from qorgan.detection.recognizers.secrets import (
     PrivateKeyRecognizer,
     UrlPasswordRecognizer,
 )
+from qorgan.detection.recognizers.ssn import CuedSsnRecognizer
 
 __all__ = [
     "DEFAULT_RECOGNIZERS",
@@ -135,7 +137,8 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
     "KZ_ID_CARD": (
         (
             _plain(KzIdCardRecognizer),
-            AnyWord("удостоверени", "уд.", "куәлі", "куәландыр", "card", "identity document"),
+            AnyWord("удостоверени", "удост", "уд.", "удл", "куәлі", "куәландыр", "card",
+                    "карт", "kapt", "identity document", "national id"),
         ),
     ),
     "IBAN_CODE": (
@@ -155,7 +158,10 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
     ),
     "CREDIT_CARD": ((_plain(CardRecognizer), r"[2-6]\d{3}"),),
     "IP_ADDRESS": ((_plain(IpRecognizer), r"\d\.\d|[0-9A-Fa-f]:[0-9A-Fa-f:]*:|::"),),
-    "US_SSN": ((_plain(DashedSsnRecognizer), r"\d{3}-\d\d-\d{4}"),),
+    "US_SSN": (
+        (_plain(DashedSsnRecognizer), r"\d{3}-\d\d-\d{4}"),
+        (_plain(CuedSsnRecognizer), ssn.CUES),
+    ),
     "SECRET": (
         (_plain(ApiKeyRecognizer), API_KEY_PREFIXES),
         (_plain(AwsSecretKeyRecognizer), AnyWord("aws", "akia", "asia")),
@@ -165,6 +171,8 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
         (_plain(UrlPasswordRecognizer), r"://[^\s/@]*:[^\s/]*@"),
     ),
     "DATE_OF_BIRTH": ((_plain(DateOfBirthRecognizer), birth.CUES),),
+    # names in a table's name column; everything else about names is NER's
+    "PERSON": ((_plain(NameColumnRecognizer), name_columns.CUES),),
     # its street-type words are its trigger: it looks for them first, cheaply
     "STREET_ADDRESS": ((_plain(StreetAddressRecognizer), None),),
     # low precision: only when a configuration names them

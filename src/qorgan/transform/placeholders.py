@@ -25,7 +25,10 @@ PLACEHOLDER_RE = re.compile(rf"<([A-Z][A-Z0-9_]{{0,{_N}}})_([1-9][0-9]{{0,9}})>"
 PLACEHOLDER_PREFIX_RE = re.compile(rf"<(?:[A-Z][A-Z0-9_]{{0,{MAX_PLACEHOLDER_LEN - 3}}})?\Z")
 
 #: identifiers whose formatting carries no meaning: only the digits identify them
-_DIGIT_TYPES = frozenset({"KZ_IIN", "KZ_BIN", "KZ_RNN", "CREDIT_CARD", "US_SSN"})
+_DIGIT_TYPES = frozenset({"KZ_IIN", "KZ_BIN", "KZ_RNN", "KZ_ID_CARD", "CREDIT_CARD", "US_SSN"})
+#: identifiers of letters and digits whose separators and letter case carry no meaning
+_ALNUM_TYPES = frozenset({"IBAN_CODE", "KZ_PASSPORT"})
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -75,6 +78,6 @@ def normalize_value(entity_type: str, value: str) -> str:
     if entity_type in _DIGIT_TYPES:
         digits = re.sub(r"\D", "", text)
         return digits or text.casefold()
-    if entity_type == "IBAN_CODE":
-        return _SPACES.sub("", text).upper()
+    if entity_type in _ALNUM_TYPES:
+        return _NOT_ALNUM.sub("", text).upper() or text.casefold()
     return _SPACES.sub(" ", text).casefold()

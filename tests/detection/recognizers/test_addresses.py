@@ -33,6 +33,24 @@ POSITIVES = [
     ("deliver to 742 Evergreen Terrace", "742 Evergreen Terrace"),  # weak type, context
     ("my address: 4 Privet Drive", "4 Privet Drive"),
     ("apartment 5 at 77 Sunset Blvd, Apt 4B", "77 Sunset Blvd, Apt 4B"),
+    # lower case, the rest of the USPS street types with a unit or postcode, British units
+    ("i live at 12 baker street now", "12 baker street"),
+    ("ship to 123 Willow Lights Apt. 456, Springfield", "123 Willow Lights Apt. 456"),
+    ("12 Willow Lights, Lake Jane, IL 62704", "12 Willow Lights"),
+    ("Flat 5, 12 Jones bridge", "Flat 5, 12 Jones bridge"),
+    ("Studio 3 44 Mill Lane", "Studio 3 44 Mill Lane"),
+    # German and French
+    ("Hauptstraße 5, 10115 Berlin", "Hauptstraße 5"),
+    ("Goethestr. 12a", "Goethestr. 12a"),
+    ("Berliner Straße 10", "Berliner Straße 10"),
+    ("Lindenweg 7 in Köln", "Lindenweg 7"),
+    ("12, rue de la Paix, Paris", "12, rue de la Paix"),
+    ("5 bis avenue Victor Hugo", "5 bis avenue Victor Hugo"),
+    ("3 boulevard Haussmann", "3 boulevard Haussmann"),
+    # Russian and Ukrainian in lower case with the house word, Kazakh in lower case
+    ("ул. ленина, д. 5, кв. 3", "ул. ленина, д. 5, кв. 3"),
+    ("вул. Шевченка, 12", "вул. Шевченка, 12"),
+    ("абай даңғылы 150", "абай даңғылы 150"),
     # Russian
     ("ул. Абая, д. 10, кв. 5", "ул. Абая, д. 10, кв. 5"),
     ("пр. Назарбаева 12", "пр. Назарбаева 12"),
@@ -79,6 +97,18 @@ NEGATIVES = [
     "Road map 2024",
     "Street Fighter 2",
     "streets 5 and 6",
+    # lower case and the weak types in prose
+    "there are 3 way streets",
+    "he walked 5 blocks down the road",
+    "I bought 3 Apple Lights",
+    "Step 2 Open Settings",
+    "version 2 road map",
+    "we have 2 green points left",
+    "wait 5 minutes at the station",
+    "During 5 minutes the Ring 3 was down",
+    "в течение 5 минут, улица была пустой",
+    "бұл көше 5 жыл бойы жабық",
+    "page 12 rue is a French word",
 ]
 
 

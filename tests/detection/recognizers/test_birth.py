@@ -37,7 +37,25 @@ POSITIVES = [
     ("birthday: 1 Jan 1985", "1 Jan 1985"),
     ("Year of birth: 1985", "1985"),
     ("born in 1985", "1985"),
+    # the US order with a day past 12, keys and markup, format hints, written months
+    ("DOB: 02/22/1959, SSN on file", "02/22/1959"),
+    ("Employee (born 03/24/2004) joins in June", "03/24/2004"),
+    ('{"dob": "1990-03-14", "name": "x"}', "1990-03-14"),
+    ("patient_dob=14.03.1990", "14.03.1990"),
+    ("dateOfBirth: 1990-03-14", "1990-03-14"),
+    ("<birthDate>1990-03-14</birthDate>", "1990-03-14"),
+    ("date_of_birth: '1990-03-14'", "1990-03-14"),
+    ("Date of birth (dd/mm/yyyy): 14/03/1990", "14/03/1990"),
+    ("DOB 14-Mar-1990", "14-Mar-1990"),
+    ("born in March 1990", "March 1990"),
+    ("born 1985, raised in Almaty", "1985"),
+    ("Geburtsdatum: 14.03.1990", "14.03.1990"),
+    ("born in Almaty on 14 March 1990", "14 March 1990"),
+    ("она родилась в Караганде 14.03.1990", "14.03.1990"),
     # Russian
+    ("родилась в марте 1990 года", "марте 1990 года"),
+    ("родился в 1985 году", "1985 году"),
+    ("Дата рожд.: 14.03.1990", "14.03.1990"),
     ("Дата рождения: 14.03.1990", "14.03.1990"),
     ("дата рождения — 14 марта 1990 г.", "14 марта 1990 г."),
     ("родилась 14 марта 1990 года", "14 марта 1990 года"),
@@ -82,6 +100,14 @@ NEGATIVES = [
     "founded in 1985, reborn 2001",
     "In 1985 the company was born",
     "туған жер Алматы, 2024 жыл",
+    # a birthday is every year; a birth certificate's date is its own
+    "birthday 2024 party at the office",
+    "Birthday party on 2024-03-14",
+    "birth certificate issued 2020-01-01",
+    "the date 02/22/1959 is in the archive",
+    "born to run 1975 tour",
+    "Date of birth: 02/30/1990",
+    "born and raised here, moved 2010-01-01",
 ]
 
 
@@ -92,3 +118,31 @@ def test_not_a_birth_date(text: str) -> None:
 
 def test_overlapping_cues_report_one_date() -> None:
     assert births("Дата рождения: 14.03.1990 г.р.") == ["14.03.1990"]
+
+
+@pytest.mark.parametrize(
+    ("table", "dates"),
+    [
+        ("client,ssn,dob\nSarah Taylor,098-68-1309,1989-09-01\nKaren Allen,1,02/22/1959",
+         ["1989-09-01", "02/22/1959"]),
+        ("| Name | Date of Birth |\n|---|---|\n| Ann | 1990-01-02 |", ["1990-01-02"]),
+        ("ФИО;Дата рождения\n\"Ли, В.\";14.03.1990 г.", ["14.03.1990 г."]),
+        ("name\tbirth_date\tcity\nAnn\t14.03.1990\tAlmaty", ["14.03.1990"]),
+    ],
+)
+def test_dates_under_a_birth_date_column(table: str, dates: list[str]) -> None:
+    assert births(table) == dates
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "order,date,total\n1,2024-03-14,15.00",  # no birth column
+        "client,dob\nAnn,unknown",  # not a date
+        "client,dob\nAnn,31.02.1990",  # not a real date
+        "client,dob,created\nAnn,1990-01-02,2024-03-14",  # only the dob column
+    ],
+)
+def test_other_columns_and_cells_stay_clean(table: str) -> None:
+    assert births(table) in ([], ["1990-01-02"])
+    assert "2024-03-14" not in births(table)

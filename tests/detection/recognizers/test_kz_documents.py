@@ -87,6 +87,17 @@ def test_passport_scores(text: str, score: float) -> None:
         ("ID card 041234567", "041234567"),
         ("national ID card no. 041234567", "041234567"),
         ("Identity card number: 041-234-567", "041-234-567"),
+        # "удостоверение" alone, other spellings, keys, words between cue and number
+        ("Где проверить удостоверение № 063922295?", "063922295"),
+        ("УДЛ 063922295", "063922295"),
+        ("ID-карта 063922295", "063922295"),
+        ("national ID: 063922295", "063922295"),
+        ('{"id_card": "063922295"}', "063922295"),
+        ("idCard=063922295", "063922295"),
+        ("удостоверение личности гражданина РК № 063922295", "063922295"),
+        ("ID card of the Republic of Kazakhstan No. 063922295", "063922295"),
+        ("ID card number is 063.922.295", "063.922.295"),
+        ("name,id_card\nAigerim,063922295", "063922295"),
     ],
 )
 def test_id_card_found(text: str, value: str) -> None:
@@ -105,6 +116,12 @@ def test_id_card_found(text: str, value: str) -> None:
         "удостоверение личности № 0412345678",  # ten digits
         "удостоверение личности № 04123456",  # eight digits
         "удостоверение личности и ИИН 901123300258",
+        # another document called "удостоверение"
+        "водительское удостоверение № 063922295",
+        "служебное удостоверение 063922295",
+        # a column of another number
+        "name,order\nAigerim,063922295",
+        "name,id_card\nAigerim,0639222951",
     ],
 )
 def test_not_an_id_card(text: str) -> None:

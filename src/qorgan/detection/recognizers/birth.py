@@ -24,9 +24,11 @@ from qorgan.detection.recognizers.scan import (
     windows,
     words,
 )
+from qorgan.detection.recognizers.tables import labelled_cells
 
 DATE_SCORE = 0.9
 YEAR_SCORE = 0.6
+MONTH_YEAR_SCORE = 0.8
 _EARLIEST = 1900
 
 _EN_MONTHS = {
@@ -34,7 +36,7 @@ _EN_MONTHS = {
     "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 _RU_MONTHS = {
-    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7,
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "мае": 5, "июн": 6, "июл": 7,
     "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
 }  # fmt: skip
 _KK_MONTHS = {
@@ -53,44 +55,62 @@ _RU_MONTH = (
 _KK_MONTH = r"(?:" + words(" ".join(_KK_MONTHS)) + r")[а-яәғқңөұүһі]*"
 _DAY = r"(?P<d>[0-3]?\d)"
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
-_YEAR_WORD = r"(?:\s*(?:г\.|года|год|г\b|ж\.|жылы|жылғы|жыл))?"
+_YEAR_WORD = r"(?:\s*(?:г\.|года|году|год\b|г\b|ж\.|жылы|жылғы|жыл\b))?"
 
-# one alternative per written form; group names repeat, so each form is its own pattern
+# one alternative per written form; group names repeat, so each form is its own pattern.
+# Numeric forms take either order of day and month (``_plausible`` decides): "03/24/2004"
+# is the US order, "24/03/2004" the European one.
 _DATE_FORMS = [
-    r"(?P<d>[0-3]?\d)(?P<s>[./\-])(?P<m>[01]?\d)(?P=s)(?P<y>(?:19|20)\d\d|\d\d)(?!\d)",
+    r"(?P<d>[0-3]?\d)(?P<s>[./\-])(?P<m>[0-3]?\d)(?P=s)(?P<y>(?:19|20)\d\d|\d\d)(?!\d)",
     r"(?P<y>(?:19|20)\d\d)(?P<s>[./\-])(?P<m>[01]?\d)(?P=s)(?P<d>[0-3]?\d)(?!\d)",
-    rf"{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<en>{_EN_MONTH}),?\s+{_YEAR}",
-    rf"(?P<en>{_EN_MONTH})\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}",
+    rf"{_DAY}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|-|\s*/\s*)(?P<en>{_EN_MONTH}),?(?:\s+|-|\s*/\s*){_YEAR}",
+    rf"(?P<en>{_EN_MONTH})(?:\s+|-){_DAY}(?:st|nd|rd|th)?,?(?:\s+|-){_YEAR}",
     rf"{_DAY}\s+(?P<ru>{_RU_MONTH})\s+{_YEAR}{_YEAR_WORD}",
     rf"{_YEAR}{_YEAR_WORD}\s+{_DAY}\s*-?\s*(?P<kk>{_KK_MONTH})",
     rf"{_DAY}\s+(?P<kk>{_KK_MONTH})\s+{_YEAR}{_YEAR_WORD}",
 ]
 _DATES = [re.compile(r"(?i)" + form) for form in _DATE_FORMS]
+# a month and a year ("born in March 1990", "родился в марте 1990 года"): after a cue only
+_MONTH_YEAR = re.compile(
+    rf"(?i)(?:(?P<en>{_EN_MONTH})|(?P<ru>{_RU_MONTH}|(?:январ|феврал|апрел|июн|июл|сентябр|"
+    rf"октябр|ноябр|декабр)е|марте|мае|августе))\s+{_YEAR}{_YEAR_WORD}"
+)
 _YEAR_ONLY = re.compile(r"(?P<y>(?:19|20)\d\d)(?!\d)" + _YEAR_WORD)
 
-# cues are written in lower case and searched in the lower-cased text (``scan.lowered``)
+# cues are written in lower case and searched in the lower-cased text (``scan.lowered``);
+# "_" in a cue is a space or an underscore (``date_of_birth`` is a key as often as words),
+# and a cue may end a longer key ("patient_dob"), so only a letter or digit before it
+# breaks it
+_START = r"(?<![^\W\x5f])"  # \x5f: "_", which the cues spell as a space
+# between a cue and its date: punctuation, quotes and "=" of a key, a format hint
+_SEP = r"(?:[\s:,\-–—=\"'«»“”>|]|\((?:[dmyдмгж]{1,4}[./\-\s]?){2,3}\))"
 _CUE_BEFORE = (
-    r"(?:\b(?:date_of_birth|birth_date|birthdate|birthday|d\.o\.b\.?|dob|born(?:_on)?|b-day|"
-    r"дата_рождения|день_рождения|д\.\s?р\.|д/р|родил(?:ся|ась|ось|ись)|рожд[её]н[аы]?|"
+    rf"(?:{_START}(?:date_of_birth|dateofbirth|birth_date|birthdate|birthday|birth_day|"
+    r"d\.o\.b\.?|dob|born(?:_on)?|b-day|birth|date_de_naissance|née?_le|née?|geburtsdatum|"
+    r"geboren(?:_am)?|geb\.|doğum_tarihi|"
+    r"дата_рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
+    r"родил(?:ся|ась|ось|ись)|рожд[её]н[аы]?|"
     r"туған_күні|туылған_күні|туған_күн|туған|туылған|дүниеге_келген)"
-    r"(?:[\s:,\-–—]*(?:on|is|was|the|—|:))*[\s:,\-–—]*)"
+    rf"(?:{_SEP}*(?:on|is|was|the|в|—|:)(?![^\W\x5f]))*{_SEP}*)"
 )
 _YEAR_CUE_BEFORE = (
-    r"(?:\b(?:year_of_birth|birth_year|born_in|год_рождения|г\.\s?р\.|туған_жылы|"
-    r"туылған_жылы)(?:[\s:,\-–—]*(?:is|was|—|:))*[\s:,\-–—]*)"
+    rf"(?:{_START}(?:year_of_birth|birth_year|born_in|год_рождения|г\.\s?р\.|туған_жылы|"
+    rf"туылған_жылы)(?:{_SEP}*(?:is|was|в|—|:)(?![^\W\x5f]))*{_SEP}*)"
 )
 _CUE_AFTER = (
     r"[\s,]*(?:\(|-)?\s*(?:г\.\s?р\.|года_рождения|г\.?_рождения|жылы_туған|ж\.\s?т\.|"
-    r"туған|туылған|дүниеге_келген)"
+    r"туған|туылған|дүниеге_келген|\(d\.?o\.?b\.?\)|\(born\))"
 )
 _CUES = tuple(
-    (re.compile(cue.replace("_", r"\s+")), re.compile("(?i)" + cue.replace("_", r"\s+")))
+    (re.compile(cue.replace("_", r"[\s_]+")),
+     re.compile("(?i)" + cue.replace("_", r"[\s_]+")))
     for cue in (_CUE_BEFORE, _YEAR_CUE_BEFORE, _CUE_AFTER)
 )
 # every cue holds one of these; the cue patterns run only around them
 _NEEDLES = (
     "born", "dob", "d.o.b", "birth", "b-day", "рожд", "родил", "туған", "туыл", "дүниеге",
-    "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.",
+    "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.", "naissance", "né", "geb",
+    "doğum",
 )
 #: what the trigger needs to see before the recognizer runs
 CUES = AnyWord(*_NEEDLES)
@@ -98,7 +118,23 @@ CUES = AnyWord(*_NEEDLES)
 # ends at most this far after it
 _CUE_BEFORE_NEEDLE = 24
 _CUE_AFTER_NEEDLE = 48
-_FILLER = re.compile(r"[\s:,\-–—]*")
+_FILLER = re.compile(_SEP + "*")
+# a table's column of birth dates: its header cell names one
+_COLUMN = re.compile(
+    r"[\w\s.()/\-]{0,24}?" + _START + r"(?:dob|d\.o\.b\.?|date[\s_]*of[\s_]*birth|"
+    r"birth[\s_]*date|birthday|born|дата[\s_]+рождения|д\.\s?р\.|туған[\s_]+күні|"
+    r"туылған[\s_]+күні|geburtsdatum|date[\s_]+de[\s_]+naissance|doğum[\s_]+tarihi)"
+    r"(?![^\W_])[\w\s.()/\-]{0,24}"
+)
+# "born", "родился", "туған": a place may stand between the cue and the date
+_BORN = re.compile(r"born|родил|рожд[её]н|туған|туылған")
+_GAP = re.compile(
+    r"(?:(?:in|at|в)[ \t]+)?(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’\-]*[ \t,]+){1,3}"
+    r"(?:on[ \t]+(?:the[ \t]+)?)?(?=\d)"
+)
+# a birthday is celebrated every year: "birthday 2024" is no birth year
+_CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|день|күн")
+_WHOLE_DATES = [re.compile(p.pattern + _YEAR_WORD + r"\.?", p.flags) for p in _DATES]
 
 
 class DateOfBirthRecognizer(ScanRecognizer):
@@ -119,12 +155,21 @@ class DateOfBirthRecognizer(ScanRecognizer):
         hits: list[Hit | None] = []
         for start, end in spans:
             for cue in before.finditer(source, start, end):
-                hits.append(self._date_at(text, cue.end(), DATE_SCORE))
+                at = cue.end()
+                hit = self._date_at(text, at, DATE_SCORE) or self._month_year_at(text, at)
+                if hit is None and _BORN.match(cue.group()):
+                    hit = self._date_after_words(text, at)
+                if hit is None and not _CELEBRATION.search(cue.group()):
+                    hit = self._year_at(text, at)
+                hits.append(hit)
             for cue in year.finditer(source, start, end):
                 at = cue.end()
-                hits.append(self._date_at(text, at, DATE_SCORE) or self._year_at(text, at))
+                hits.append(self._date_at(text, at, DATE_SCORE) or self._month_year_at(text, at)
+                            or self._year_at(text, at))
             for cue in after.finditer(source, start, end):
                 hits.append(self._date_before(text, cue.start()))
+        if "\n" in text:
+            hits.extend(_column_date(text, s, e) for s, e in labelled_cells(text, _COLUMN))
         seen: set[int] = set()
         for hit in hits:
             if hit is not None and hit.start not in seen:
@@ -138,6 +183,21 @@ class DateOfBirthRecognizer(ScanRecognizer):
             if match is not None and _plausible(match):
                 return Hit(match.start(), match.end(), score, "date after a birth cue")
         return None
+
+    def _date_after_words(self, text: str, pos: int) -> Hit | None:
+        """A full date after "born" and a place ("born in Almaty on 14 March 1990")."""
+        gap = _GAP.match(text, pos)
+        if gap is None or gap.end() == pos:
+            return None
+        return self._date_at(text, gap.end(), DATE_SCORE)
+
+    def _month_year_at(self, text: str, pos: int) -> Hit | None:
+        match = _MONTH_YEAR.match(text, _skip_filler(text, pos))
+        if match is None or _month_number(match.groupdict()) is None:
+            return None
+        if not _EARLIEST <= int(match.group("y")) <= dt.date.today().year:
+            return None
+        return Hit(match.start(), match.end(), MONTH_YEAR_SCORE, "month and year after a cue")
 
     def _year_at(self, text: str, pos: int) -> Hit | None:
         match = _YEAR_ONLY.match(text, _skip_filler(text, pos))
@@ -159,6 +219,14 @@ class DateOfBirthRecognizer(ScanRecognizer):
                 elif _plausible(match):
                     return Hit(match.start(), end, DATE_SCORE, "date before a birth cue")
         return None
+
+
+def _column_date(text: str, start: int, end: int) -> Hit | None:
+    for pattern in _WHOLE_DATES:
+        match = pattern.fullmatch(text, start, end)
+        if match is not None and _plausible(match):
+            return Hit(start, end, DATE_SCORE, "date in a birth-date column")
+    return None
 
 
 def _skip_filler(text: str, pos: int) -> int:

@@ -41,6 +41,7 @@ name full_name first_name last_name surname given_name family_name contact
 contact_person customer client patient employee applicant recipient sender from to
 cc bcc author owner assignee reporter manager user signature guest passenger holder
 cardholder beneficiary payee tenant student driver
+firstname lastname fullname givenname familyname username
 """
 _COMMANDS = """
 call phone ring email e-mail mail ask tell message msg dm text ping contact remind invite
@@ -88,7 +89,8 @@ _SEPARATOR = {
     "title": r"(?:\.|\b)[ \t]*",
     "line": r"\b[ \t]*[,.!]?[ \t]*\r?\n[ \t]*(?:[-–—][ \t]*)?",
     "greeting": r"\b[ \t]*,?[ \t]*",
-    "field": r"[ \t]*:[ \t]*",
+    # "Name: ...", and as a key: "name": "...", firstName="...", name=...
+    "field": r"[\"']?[ \t]*[:=][ \t]*[\"']?",
     "intro": r"\b[ \t]*:?[ \t]*",
     "command": r"\b[ \t]*:?[ \t]*",
 }

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 
 from qorgan.detection.recognizers.scan import Hit, ScanRecognizer, lowered_aligned
+from qorgan.detection.recognizers.tables import labelled_cells
 
 PASSPORT_BARE = 0.5
 PASSPORT_CUED = 0.95
@@ -38,16 +39,44 @@ _CODE_LABEL = re.compile(
 )
 _CUE_WINDOW = 48
 
-# written in lower case: searched in the lower-cased text (``scan.lowered``)
+# written in lower case: searched in the lower-cased text (``scan.lowered``). A cue is the
+# document's name in any of the three languages, as words or as a key ("id_card",
+# "idCard"); "удостоверение" alone is the ID card unless a word before it names another
+# document (a driving licence, a service card).
+_ID_CARD_CUE = (
+    r"(?:удостоверени\w*(?:\s+личност\w*)?|удост\.\s*личн\w*\.?|уд\.?\s*личн(?:ости|\.)?|"
+    r"уд\.\s*л\.|удл|жеке\s+куәлі\w*|жеке\s+басты\s+куәландыратын\s+құжат\w*|"
+    r"(?:national\s+|kazakh(?:stan)?\s+|kz\s+)?id(?:entity|entification)?[\s\-_]*cards?|"
+    r"identity\s+document|national[\s\-_]+id(?:entity)?(?:[\s\-_]+(?:number|no))?|"
+    # "ID-карта" is one mixed-script token, which normalization reads as "ID-kapta"
+    r"(?:id|ид|айди)[\s\-]*(?:карт|kapt)\w*)"
+)
+# words between the cue and the number: "№", "number", "of the Republic of Kazakhstan",
+# "гражданина РК", "серии"
+_ID_CARD_WORDS = (
+    r"(?:№|no\.?|n°|#|nr\.?|num(?:ber)?|номер\w*|нөмір\w*|серии|серия|series|рк|қр|"
+    r"республики\s+казахстан|қазақстан\s+республикасы\w*|гражданин\w*|азамат\w*|"
+    r"of|the|republic|kazakhstan|is|was|мой|моё|моего|менің)"
+)
+_ID_CARD_SEP = r"[\s:.,\-–—()\"'«»=]"
 _ID_CARD_SOURCE = (
-    r"(?:удостоверени\w*\s+личности|уд\.?\s*личн(?:ости|\.)?|уд\.\s*л\.|"
-    r"жеке\s+куәлі\w*|жеке\s+басты\s+куәландыратын\s+құжат\w*|"
-    r"(?:national\s+)?id(?:entity)?[\s\-]+card|identity\s+document)"
-    + _FILLER.replace("No", "no").replace("N°", "n°")
-    + r"(?P<number>\d{3}(?P<sep>[ \-]?)\d{3}(?P=sep)\d{3})(?![\d])"
+    rf"(?<![^\W\x5f])(?P<cue>{_ID_CARD_CUE})"
+    rf"(?:{_ID_CARD_SEP}*{_ID_CARD_WORDS}(?![^\W\d_]))*{_ID_CARD_SEP}*"
+    r"(?P<number>\d{3}(?P<sep>[ \-.]?)\d{3}(?P=sep)\d{3})(?![\d])(?![.\-/]\d)"
 )
 _ID_CARD = re.compile(_ID_CARD_SOURCE)
 _ID_CARD_ANY_CASE = re.compile("(?i)" + _ID_CARD_SOURCE)
+# a qualifier before a bare "удостоверение" that makes it another document
+_OTHER_DOCUMENT = re.compile(
+    r"(?i)(?:водительск|служебн|пенсионн|ветеран|военн|инвалид|многодетн|участник|"
+    r"командировочн|депутатск|журналистск|пресс|студенческ|адвокатск)\w*\s+$"
+)
+# a table's column of ID card numbers
+_ID_CARD_COLUMN = re.compile(
+    r"(?:id[\s_\-]*card(?:[\s_\-]*(?:no|number|num|#))?|удостоверение(?:\s+личности)?|"
+    r"№\s+удостоверения|уд\.?\s*личности|удл|жеке\s+куәлік(?:\s+№)?)"
+)
+_NINE_DIGITS = re.compile(r"\d{3}(?P<sep>[ \-.]?)\d{3}(?P=sep)\d{3}")
 
 
 class KzPassportRecognizer(ScanRecognizer):
@@ -80,5 +109,14 @@ class KzIdCardRecognizer(ScanRecognizer):
         low = lowered_aligned(text)
         matches = _ID_CARD.finditer(low) if low is not None else _ID_CARD_ANY_CASE.finditer(text)
         for match in matches:
+            cue = match.group("cue")
+            if cue.startswith("удостоверени") and "личн" not in cue:
+                window = max(0, match.start() - _CUE_WINDOW)
+                if _OTHER_DOCUMENT.search(text, window, match.start()):
+                    continue
             start, end = match.span("number")
             yield Hit(start, end, ID_CARD_CUED, "ID card number after a cue")
+        if "\n" in text:
+            for start, end in labelled_cells(text, _ID_CARD_COLUMN):
+                if _NINE_DIGITS.fullmatch(text, start, end):
+                    yield Hit(start, end, ID_CARD_CUED, "number in an ID card column")

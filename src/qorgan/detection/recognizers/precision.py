@@ -1,0 +1,165 @@
+"""What NER calls a person or a place but the text around it says is not one.
+
+Applied once per text to the candidates of every layer (``engine.Detector._finish``),
+before the threshold and the overlap resolution. Each rule is a class of text the models
+misread on text nobody tuned for:
+
+* **companies named after people**: "Garcia & Sons", "Moore SARL", "Thompson-Lewis LLC",
+  "ТОО «Петров и партнёры»": a name followed by a legal form is an organisation. The person
+  or place inside is dropped and the organisation reported in its place;
+* **form labels, headings and variable names**: "Last Name", "Customer Name", "Reported
+  By", "Lieferadresse", "## Incident Report", ``firstName``: a span made of label words
+  only (camel case and ``_`` split) is no one;
+* **weekdays and months**: "Sun–Tue", "closed in Jun", "Mon, 4 Mar": a calendar word is no
+  name; the ones that are also given names ("May", "June", "April", "Jan") only next to a
+  number or another calendar word;
+* **identifiers**: a word glued to ``_`` ("SLACK" in ``SLACK_BOT_TOKEN``) or a code's
+  letters ("UTX" in ``UTX-9003``);
+* **products and vendors** named as technology ("Mastercard", "Google Maps", "WhatsApp").
+
+Findings of other types pass untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qorgan.types import Finding
+
+__all__ = ["ORG_SCORE", "refine"]
+
+ORG_SCORE = 0.86
+_TARGETS = frozenset({"PERSON", "LOCATION"})
+
+# -- companies ------------------------------------------------------------------------------
+
+_LEGAL_FORM = (
+    r"(?:LLC|L\.L\.C\.|Inc\.?|Incorporated|Ltd\.?|Limited|LLP|L\.P\.|PLC|plc|Corp\.?|"
+    r"Corporation|GmbH|AG|KG|OHG|SARL|S\.A\.R\.L\.|SAS|S\.A\.S\.|S\.A\.|SA|N\.V\.|B\.V\.|"
+    r"Oy|A/S|ApS|S\.p\.A\.|SpA|S\.r\.l\.|Srl|Pty|A\.Ş\.|Group|Holdings?|Partners|"
+    r"Associates|Consulting|Trading|Industries|Enterprises|Technologies|Solutions|Systems|"
+    r"Logistics|Capital|Ventures|Brothers|Bros\.?|(?:&|and)[ \t]+(?:Sons|Daughters|Co\.?|"
+    r"Partners|Associates|Brothers))"
+)
+_ORG_NAME = r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*"
+# one to three capitalised words, or two joined by "&"/"and", or a list ending in "and"
+# ("Allen, Taylor and Aguilar LLP"), then the legal form, all on one line: a person's
+# name before a comma ("Dana Omarova, Acme LLC") stays outside
+_ORG_WORDS = rf"{_ORG_NAME}(?:[ \t]+{_ORG_NAME}){{0,2}}"
+_LATIN_ORG = re.compile(
+    rf"(?<![\w\-])(?:{_ORG_WORDS}(?:[ \t]+(?:&|and)[ \t]+{_ORG_WORDS})?|"
+    rf"{_ORG_NAME}(?:,[ \t]*{_ORG_NAME}){{1,3}},?[ \t]+(?:&|and)[ \t]+{_ORG_NAME})"
+    rf",?[ \t]+{_LEGAL_FORM}(?![\w])"
+)
+_CYRILLIC_ORG = re.compile(
+    r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ИП|ЖШС|АҚ|ЖК)\s*[«\"„“][^»\"“”\n]{1,60}[»\"”]"
+)
+# the legal forms a Latin organisation can end with, as plain words for a cheap pre-check
+_ORG_HINTS = re.compile(
+    r"LLC|L\.L\.C|Inc|Ltd|Limited|LLP|L\.P|PLC|plc|Corp|GmbH|AG\b|KG\b|OHG|SARL|SAS|S\.A|"
+    r"SA\b|N\.V|B\.V|Oy\b|A/S|ApS|SpA|S\.p\.A|Srl|S\.r\.l|Pty|A\.Ş|Group|Holding|Partners|"
+    r"Associates|Consulting|Trading|Industries|Enterprises|Technologies|Solutions|Systems|"
+    r"Logistics|Capital|Ventures|Brothers|Bros|Sons|Daughters|Co\b"
+)
+
+# -- labels, calendar words, vendors ----------------------------------------------------------
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+_LABEL_WORDS = _words(
+    """
+    name names first last full middle given family surname nickname customer client account
+    holder contact emergency billing shipping delivery mailing home work address date birth
+    of phone mobile email e-mail number no id manager employee reported assigned owner user
+    username status title department company city state country zip postal code notes note
+    comments subject from to cc bcc sent received signature approved approver requested
+    requester reviewer author created updated modified by field column header section summary
+    overview details report incident action items agenda minutes project budget item total
+    amount description type category priority team lead contact person info information
+    personal details applicant patient guest recipient sender value key label
+    vorname nachname adresse lieferadresse rechnungsadresse anschrift straße strasse
+    hausnummer telefon geburtsdatum ort stadt land nom prénom prenom ville pays téléphone
+    """
+)
+_WEEKDAYS = _words(
+    "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday "
+    "saturday sunday"
+)
+_MONTHS = _words(
+    "feb mar apr jun jul aug sep sept oct nov dec january february march july september "
+    "october november december"
+)
+# calendar words that are given names too: only with a date or another calendar word near
+_NAME_MONTHS = _words("jan may june april august")
+_CALENDAR = _WEEKDAYS | _MONTHS | _NAME_MONTHS
+_VENDORS = _words(
+    """
+    mastercard visa maestro amex mir unionpay paypal venmo stripe google gmail youtube slack
+    github gitlab bitbucket jira confluence notion trello zoom teams skype whatsapp telegram
+    viber signal instagram facebook messenger linkedin twitter tiktok iphone ipad android
+    windows macos linux excel outlook salesforce hubspot shopify wordpress aws azure docker
+    kubernetes postgres redis kaspi
+    """
+) | {"google maps", "google drive", "google docs", "google sheets", "microsoft teams",
+     "american express", "apple pay", "google pay", "samsung pay"}
+
+_WORD = re.compile(r"[^\W\d_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CODE_AFTER = re.compile(r"-\d")
+_NEAR_DATE = re.compile(r"\d")
+
+
+def refine(text: str, findings: Sequence[Finding]) -> list[Finding]:
+    """``findings`` without the people and places the rules above rule out, with the
+    organisations they name in their place."""
+    if not any(f.entity_type in _TARGETS for f in findings):
+        return list(findings)
+    orgs = _organisations(text)
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.entity_type not in _TARGETS:
+            kept.append(finding)
+            continue
+        if any(finding.start < e and s < finding.end for s, e in orgs):
+            continue
+        if _ruled_out(text, finding):
+            continue
+        kept.append(finding)
+    touched = {(s, e) for s, e in orgs if any(
+        f.entity_type in _TARGETS and f.start < e and s < f.end for f in findings)}
+    kept += [Finding("ORGANIZATION", s, e, ORG_SCORE, "precision") for s, e in sorted(touched)]
+    return kept
+
+
+def _organisations(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    if _ORG_HINTS.search(text):
+        spans += [m.span() for m in _LATIN_ORG.finditer(text)]
+    if "«" in text or '"' in text or "“" in text:
+        spans += [m.span() for m in _CYRILLIC_ORG.finditer(text)]
+    return spans
+
+
+def _ruled_out(text: str, finding: Finding) -> bool:
+    value = text[finding.start : finding.end]
+    low = value.lower()
+    if low in _VENDORS:
+        return True
+    words = [w.lower() for part in _CAMEL.split(value) for w in _WORD.findall(part)]
+    if not words:
+        return False
+    if all(w in _LABEL_WORDS for w in words):
+        return True
+    if all(w in _CALENDAR for w in words):
+        if any(w not in _NAME_MONTHS for w in words):
+            return True
+        near = text[max(0, finding.start - 4) : finding.end + 4]
+        return _NEAR_DATE.search(near) is not None
+    before = text[finding.start - 1] if finding.start > 0 else ""
+    after = text[finding.end] if finding.end < len(text) else ""
+    if before == "_" or after == "_":
+        return True
+    return value.isupper() and _CODE_AFTER.match(text, finding.end) is not None

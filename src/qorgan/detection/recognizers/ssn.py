@@ -1,0 +1,88 @@
+"""US social security numbers written without dashes (``US_SSN``).
+
+The dashed ``AAA-GG-SSSS`` form is its own evidence (``registry.DashedSsnRecognizer``).
+Nine bare digits, or nine in ``AAA GG SSSS`` / ``AAA.GG.SSSS`` groups, are as often an
+order or account number, so they are reported only right after an SSN cue ("SSN",
+"social security number", "soc. sec. no.", a key such as ``ssn`` or ``applicant_ssn``)
+or in a table column headed by one. The number must be one the Social Security
+Administration can issue: area not 000, 666 or 900-999, group not 00, serial not 0000.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from qorgan.detection.recognizers.scan import AnyWord, Hit, ScanRecognizer, lowered_aligned
+from qorgan.detection.recognizers.tables import labelled_cells
+
+CUED_SCORE = 0.9
+
+_CUE = (
+    r"(?:ssn|ss\s?#|ssn\s?#|social[\s_\-]+security(?:[\s_\-]+(?:number|no\.?|num|#))?|"
+    r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?)"
+)
+_WORDS = r"(?:number|no\.?|num|#|is|was|of|the)"
+_SEP = r"[\s:.,\-–—()\"'=#]"
+# written with spaces, dots, slashes, underscores or dashes of any kind ("123–45–6789")
+_NUMBER = r"(?P<number>\d{3}(?P<sep>[ ./_–—‒]?)\d{2}(?P=sep)\d{4})(?![\d])(?![.\-/]\d)"
+_CUED = re.compile(
+    rf"(?<![^\W\d_]){_CUE}(?:{_SEP}*{_WORDS}(?![^\W\d_]))*{_SEP}*{_NUMBER}"
+)
+_CUED_ANY_CASE = re.compile("(?i)" + _CUED.pattern)
+# a cue after the number: "123456789 (SSN)"
+_CUED_AFTER = re.compile(
+    r"(?<![\d\-])(?P<number>\d{3}(?P<sep>[ ./_–—‒]?)\d{2}(?P=sep)\d{4})(?![\d\-])"
+    r"[ \t]*[(\[,\-–—][ \t]*(?:ssn|social[ \t]+security)\b"
+)
+# a dash other than "-" between the groups is the dashed form too
+_OTHER_DASHES = re.compile(r"(?<![\d\-–—])\d{3}([–—‒])\d{2}\1\d{4}(?![\d\-–—])")
+_COLUMN = re.compile(r"[\w\s]{0,16}?(?<![^\W\d_])(?:ssn|social[\s_\-]+security[\w\s#.]*)")
+_DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-/_–—‒]?)\d{2}(?P=sep)\d{4}")
+DASHED_SCORE = 0.5
+#: what the trigger needs to see before the recognizer runs
+CUES = AnyWord("ssn", "ss#", "ss #", "social security", "soc sec", "soc. sec", "–", "—", "‒")
+
+
+# printed on sample cards and in advertising, never anyone's
+_SAMPLES = frozenset({"123456789", "078051120", "219099999"})
+
+
+def issuable(digits: str) -> bool:
+    """Whether nine digits are an SSN the SSA could have issued."""
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return (
+        digits not in _SAMPLES
+        and area not in ("000", "666")
+        and not area.startswith("9")
+        and group != "00"
+        and serial != "0000"
+    )
+
+
+class CuedSsnRecognizer(ScanRecognizer):
+    """See the module docstring."""
+
+    ENTITY = "US_SSN"
+    CONTEXT = ("ssn", "social security")
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        low = lowered_aligned(text)
+        matches = _CUED.finditer(low) if low is not None else _CUED_ANY_CASE.finditer(text)
+        for match in matches:
+            start, end = match.span("number")
+            if issuable(re.sub(r"\D", "", match.group("number"))):
+                yield Hit(start, end, CUED_SCORE, "nine digits after an SSN cue")
+        if low is not None:
+            for match in _CUED_AFTER.finditer(low):
+                start, end = match.span("number")
+                if issuable(re.sub(r"\D", "", match.group("number"))):
+                    yield Hit(start, end, CUED_SCORE, "nine digits before an SSN cue")
+        for match in _OTHER_DASHES.finditer(text):
+            if issuable(re.sub(r"\D", "", match.group())):
+                yield Hit(match.start(), match.end(), DASHED_SCORE, "SSN with other dashes")
+        if "\n" in text:
+            for start, end in labelled_cells(text, _COLUMN):
+                digits = re.sub(r"\D", "", text[start:end])
+                if _DIGITS.fullmatch(text, start, end) and issuable(digits):
+                    yield Hit(start, end, CUED_SCORE, "number in an SSN column")

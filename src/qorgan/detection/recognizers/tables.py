@@ -1,0 +1,117 @@
+"""Values under a labelled column of a table: CSV, TSV, semicolon-separated or Markdown.
+
+A cue usually stands right before its value ("DOB: 14.03.1990"); in a table it stands in
+the header and the values sit rows below, where no cue is near them:
+
+    client,ssn,dob
+    Sarah Taylor,098681309,1989-09-01
+
+:func:`labelled_cells` finds header lines whose cells include a label (``dob``, ``ssn``,
+``id_card``, ``дата рождения``...) and yields the cells of that column in the rows under
+the header, each as ``[start, end)`` without its padding and quotes. A recognizer still
+checks each cell's shape (a real date, nine digits...): a label alone makes no finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+__all__ = ["labelled_cells"]
+
+_DELIMITERS = ("\t", "|", ";", ",")
+# a Markdown header's ruler: | --- | :---: |
+_RULER = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_LINE = re.compile(r"^.*$", re.MULTILINE)
+_PADDING = " \t\"'`«»“”"
+#: at most this many rows under one header are read (a pasted export is rarely longer)
+MAX_ROWS = 500
+
+
+def _cells(line: str, start: int, delimiter: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each cell of ``line`` (at ``start`` in the text); a cell in double
+    quotes may hold the delimiter."""
+    cells: list[tuple[int, int]] = []
+    pos, n = 0, len(line)
+    while True:
+        begin = pos
+        if line.startswith('"', pos):
+            close = pos + 1
+            while True:
+                close = line.find('"', close)
+                if close < 0 or not line.startswith('"', close + 1):
+                    break
+                close += 2
+            pos = n if close < 0 else close + 1
+        cut = line.find(delimiter, pos)
+        end = n if cut < 0 else cut
+        cells.append((start + begin, start + end))
+        if cut < 0:
+            return cells
+        pos = cut + 1
+
+
+def _split_by(line: str, start: int, delimiter: str) -> list[tuple[int, int]]:
+    if delimiter not in line:
+        return []
+    cells = _cells(line, start, delimiter)
+    if delimiter == "|":
+        # "| a | b |": the empty edges are not cells
+        if cells and not line[: cells[0][1] - start].strip():
+            cells = cells[1:]
+        if cells and not line[cells[-1][0] - start :].strip():
+            cells = cells[:-1]
+    return cells
+
+
+def _split(line: str, start: int) -> tuple[str, list[tuple[int, int]]] | None:
+    for delimiter in _DELIMITERS:
+        cells = _split_by(line, start, delimiter)
+        if len(cells) >= 2:
+            return delimiter, cells
+    return None
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _PADDING:
+        start += 1
+    while end > start and text[end - 1] in _PADDING:
+        end -= 1
+    return start, end
+
+
+def labelled_cells(text: str, label: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """The cells under every column whose header cell ``label`` matches in full (matched
+    against the lower-cased cell, padding and quotes removed)."""
+    if "\n" not in text:
+        return
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text)]
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        i += 1
+        split = _split(line, start)
+        if split is None:
+            continue
+        delimiter, header = split
+        columns = [
+            k for k, (s, e) in enumerate(header)
+            if label.fullmatch(text[slice(*_strip(text, s, e))].lower())
+        ]
+        if not columns:
+            continue
+        rows = 0
+        while i < len(lines) and rows < MAX_ROWS:
+            row_start, row = lines[i]
+            if _RULER.match(row) and delimiter == "|":
+                i += 1
+                continue
+            cells = _split_by(row, row_start, delimiter)
+            if len(cells) != len(header):
+                break
+            for k in columns:
+                s, e = _strip(text, *cells[k])
+                if e > s:
+                    yield s, e
+            rows += 1
+            i += 1

@@ -1,0 +1,70 @@
+"""The post-filter: people and places the text around them rules out, and those it keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from qorgan.detection.recognizers.precision import refine
+from qorgan.types import Finding
+
+
+def _kept(text: str, value: str, entity: str = "PERSON") -> list[tuple[str, str]]:
+    start = text.index(value)
+    found = [Finding(entity, start, start + len(value), 0.85, "spacy-en")]
+    return [(f.entity_type, text[f.start : f.end]) for f in refine(text, found)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("Vendor Garcia & Sons sent the invoice.", "Garcia", "PERSON"),
+        ("Thompson-Lewis LLC paid.", "Thompson-Lewis", "PERSON"),
+        ("Moore SARL sent it.", "Moore SARL", "PERSON"),
+        ("the audit of Lopez, Akhmetov and Iskakov LLP starts", "Iskakov", "LOCATION"),
+        ("Договор с ТОО «Петров и партнёры» подписан.", "Петров", "PERSON"),
+        ("First Name,Last Name,Email", "Last Name", "LOCATION"),
+        ("Lieferadresse: Schillergasse 60a", "Lieferadresse", "PERSON"),
+        ("user(firstName=x)", "firstName", "PERSON"),
+        ("## Incident Report", "Incident Report", "PERSON"),
+        ("Office hours: Sun–Tue 9:00", "Sun–Tue", "PERSON"),
+        ("closed in Jun.", "Jun", "LOCATION"),
+        ("Sent: Mon, May 4, 2024", "May", "PERSON"),
+        ("SLACK_BOT_TOKEN=x", "SLACK", "PERSON"),
+        ("tracking code UTX-9003", "UTX", "LOCATION"),
+        ("Visa and Mastercard both failed", "Mastercard", "LOCATION"),
+        ("the Google Maps key", "Google Maps", "LOCATION"),
+    ],
+)
+def test_ruled_out(text: str, value: str, entity: str) -> None:
+    assert (entity, value) not in _kept(text, value, entity)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("Dear Saule Kassymova, Acme LLC is glad to help.", "Saule Kassymova", "PERSON"),
+        ("Best regards,\nKaren Nelson\nAcme Consulting", "Karen Nelson", "PERSON"),
+        ("Full Name: Olivia Scott", "Olivia Scott", "PERSON"),
+        ("Meet June tomorrow at the office", "June", "PERSON"),
+        ("May Chen will call back", "May Chen", "PERSON"),
+        ("Ask Jan about the budget", "Jan", "PERSON"),
+        ("She moved to Paris last year", "Paris", "LOCATION"),
+        ("DMITRY PETROV SIGNED", "DMITRY PETROV", "PERSON"),
+        ("Contact: Mark Holder", "Mark Holder", "PERSON"),
+    ],
+)
+def test_kept(text: str, value: str, entity: str) -> None:
+    assert (entity, value) in _kept(text, value, entity)
+
+
+def test_the_company_is_reported_in_place_of_the_person() -> None:
+    text = "Vendor Garcia & Sons sent the invoice."
+    kept = _kept(text, "Garcia")
+    assert [e for e, _ in kept] == ["ORGANIZATION"]
+    assert "Garcia & Sons" in kept[0][1]
+
+
+def test_other_types_pass_untouched() -> None:
+    text = "SSN 234-56-7890"
+    found = [Finding("US_SSN", 4, 15, 0.5, "x")]
+    assert refine(text, found) == found

@@ -1,0 +1,69 @@
+"""US social security numbers without dashes: only after a cue or in an SSN column."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from qorgan.detection.config import DetectionConfig
+from qorgan.detection.engine import Detector
+from qorgan.detection.recognizers.ssn import issuable
+
+
+@functools.cache
+def detector() -> Detector:
+    return Detector(DetectionConfig(), ner_backends=[])
+
+
+def ssns(text: str) -> list[str]:
+    return [text[f.start : f.end] for f in detector().analyze(text) if f.entity_type == "US_SSN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("SSN 234567890", "234567890"),
+        ("ssn: 234 56 7890", "234 56 7890"),
+        ("Social Security Number: 234.56.7890", "234.56.7890"),
+        ("my social security number is 234567890.", "234567890"),
+        ("SSN# 234567890", "234567890"),
+        ("soc. sec. no. 234567890", "234567890"),
+        ('{"ssn": "234567890"}', "234567890"),
+        ("applicant_ssn=234567890", "234567890"),
+        ("name,ssn\nAnn Lee,234567890", "234567890"),
+        ("SSN 234-56-7890", "234-56-7890"),  # the dashed form, as before
+        ("SSN 234–56–7890", "234–56–7890"),  # an en dash
+        ("ssn: 234/56/7890", "234/56/7890"),
+        ("234567890 (SSN)", "234567890"),
+    ],
+)
+def test_ssn_found(text: str, value: str) -> None:
+    assert ssns(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 234567890",  # no cue
+        "account number 234567890",
+        "SSN 000567890",  # area 000
+        "SSN 666567890",  # area 666
+        "SSN 934567890",  # area 9xx
+        "SSN 234007890",  # group 00
+        "SSN 234560000",  # serial 0000
+        "SSN 123456789",  # the sample number
+        "SSN 2345678901",  # ten digits
+        "SSN 23456789",  # eight digits
+        "name,order\nAnn Lee,234567890",
+        "pages 234–56 of volume 7890",
+        "234567890 (order)",
+    ],
+)
+def test_not_an_ssn(text: str) -> None:
+    assert ssns(text) == []
+
+
+def test_issuable() -> None:
+    assert issuable("234567890")
+    assert not issuable("666123456")

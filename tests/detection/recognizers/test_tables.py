@@ -1,0 +1,45 @@
+"""Cells under a labelled column of a CSV, TSV, semicolon or Markdown table."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qorgan.detection.recognizers.tables import labelled_cells
+
+LABEL = re.compile(r"dob|date of birth")
+
+
+def cells(text: str) -> list[str]:
+    return [text[s:e] for s, e in labelled_cells(text, LABEL)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name,dob\nAnn,1990-01-02\nBob,1985-05-06", ["1990-01-02", "1985-05-06"]),
+        ('name,dob\n"Lee, Ann","1990-01-02"', ["1990-01-02"]),
+        ("name;DOB\nAnn;1990-01-02", ["1990-01-02"]),
+        ("name\tdob\nAnn\t 1990-01-02 ", ["1990-01-02"]),
+        ("| Name | Date of birth |\n|:---|---:|\n| Ann | 1990-01-02 |", ["1990-01-02"]),
+        # the table ends where a row has another number of cells
+        ("name,dob\nAnn,1990-01-02\n\nnote: 1985-05-06", ["1990-01-02"]),
+        ("before\nname,dob\nAnn,1990-01-02\nend", ["1990-01-02"]),
+    ],
+)
+def test_labelled_cells(text: str, expected: list[str]) -> None:
+    assert cells(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name,dob",  # a header alone
+        "dob: 1990-01-02",  # one line
+        "name,created\nAnn,1990-01-02",  # no labelled column
+        "name,dob of the cat\nAnn,1990-01-02",  # the label must be the whole cell
+    ],
+)
+def test_no_cells(text: str) -> None:
+    assert cells(text) == []
