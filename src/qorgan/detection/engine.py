@@ -14,6 +14,7 @@ Any failure raises :class:`~qorgan.errors.DetectionError`: a caller must fail cl
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -194,9 +195,15 @@ def _plausible(text: str, finding: Finding, lower_case: bool = False) -> bool:
 def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
     """Keep, for every overlapping group, the best finding: highest score, then longest."""
     ranked = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    # The chosen spans never overlap, so kept in order of (start, end) their ends rise too:
+    # the only one that can overlap a candidate is the last that starts before it ends.
+    bounds: list[tuple[int, int]] = []
     chosen: list[Finding] = []
     for finding in ranked:
-        if all(finding.end <= c.start or finding.start >= c.end for c in chosen):
-            chosen.append(finding)
+        before = bisect.bisect_left(bounds, (finding.end, -1))
+        if before and bounds[before - 1][1] > finding.start:
+            continue
+        bisect.insort(bounds, (finding.start, finding.end))
+        chosen.append(finding)
     chosen.sort(key=lambda f: (f.start, f.end))
     return chosen
