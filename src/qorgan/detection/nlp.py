@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import thinc.backends as thinc_backends
@@ -82,6 +82,8 @@ class EnglishNerBackend:
         self._nlp = nlp if nlp is not None else load_nlp()
         self._ops = thinc_backends.get_current_ops()
         self._batch_size = batch_size
+        self._ner = (self._nlp.get_pipe("ner")
+                     if list(getattr(self._nlp, "pipe_names", ())) == ["ner"] else None)
         self._gate = gate
         self._windows = name_sentences if sentences else name_segments
         self._layers = LatinLayers(gazetteer()) if layers else None
@@ -142,13 +144,24 @@ class EnglishNerBackend:
         the batch changes what is found in it."""
         order = sorted(range(len(sentences)), key=lambda k: len(sentences[k]))
         out: list[list[tuple[str, int, int]]] = [[] for _ in sentences]
-        docs = self._nlp.pipe((sentences[k] for k in order), batch_size=self._batch_size)
-        for k, doc in zip(order, docs, strict=True):
+        for k, doc in zip(order, self._docs([sentences[k] for k in order]), strict=True):
             for ent in doc.ents:
                 entity = SPACY_LABELS.get(ent.label_)
                 if entity is not None:
                     out[k].append((entity, ent.start_char, ent.end_char))
         return out
+
+
+    def _docs(self, sentences: list[str]) -> Iterator[Any]:
+        if self._ner is None:
+            yield from self._nlp.pipe(sentences, batch_size=self._batch_size)
+            return
+        # the pipeline is the NER component alone: calling it directly skips the pipe's
+        # per-call machinery, a tenth of the model's time on a chat-sized prompt
+        for at in range(0, len(sentences), self._batch_size):
+            docs = [self._nlp.make_doc(s) for s in sentences[at : at + self._batch_size]]
+            self._ner.set_annotations(docs, self._ner.predict(docs))
+            yield from docs
 
 
 def _latin_only(text: str) -> bool:
