@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -53,6 +54,7 @@ def load_nlp() -> Any:
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LOADING = threading.Lock()
 # a sentence in capitals is read by the model in title case: it tags nothing in "CALL IVAN"
 _MOSTLY_CAPS = 0.8
 
@@ -79,11 +81,12 @@ class EnglishNerBackend:
         layers: bool = True,
         sentences: bool = True,
     ) -> None:
-        self._nlp = nlp if nlp is not None else load_nlp()
+        # the model loads on first use (or load()): a scan that meets no English text, or
+        # asks for no name, place or organisation, never reads it
+        self._given = nlp
+        self._pipeline: tuple[Any, Any] | None = None
         self._ops = thinc_backends.get_current_ops()
         self._batch_size = batch_size
-        self._ner = (self._nlp.get_pipe("ner")
-                     if list(getattr(self._nlp, "pipe_names", ())) == ["ner"] else None)
         self._gate = gate
         self._windows = name_sentences if sentences else name_segments
         self._layers = LatinLayers(gazetteer()) if layers else None
@@ -91,9 +94,21 @@ class EnglishNerBackend:
         self.finds_lower_case = layers
 
     def load(self) -> None:
-        """Read the name and place lists now, so the first request does not pay for it."""
+        """Load the model and read the name and place lists now, so the first request does
+        not pay for them."""
+        self._model()
         if self._layers is not None:
             gazetteer().load()
+
+    def _model(self) -> tuple[Any, Any]:
+        """The pipeline, and its NER component when that is the whole pipeline."""
+        if self._pipeline is None:
+            with _LOADING:
+                if self._pipeline is None:
+                    nlp = self._given if self._given is not None else load_nlp()
+                    alone = list(getattr(nlp, "pipe_names", ())) == ["ner"]
+                    self._pipeline = (nlp, nlp.get_pipe("ner") if alone else None)
+        return self._pipeline
 
     def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         # thinc keeps its backend in a context variable; a worker thread starts without one,
@@ -153,14 +168,17 @@ class EnglishNerBackend:
 
 
     def _docs(self, sentences: list[str]) -> Iterator[Any]:
-        if self._ner is None:
-            yield from self._nlp.pipe(sentences, batch_size=self._batch_size)
+        if not sentences:
+            return
+        nlp, ner = self._model()
+        if ner is None:
+            yield from nlp.pipe(sentences, batch_size=self._batch_size)
             return
         # the pipeline is the NER component alone: calling it directly skips the pipe's
         # per-call machinery, a tenth of the model's time on a chat-sized prompt
         for at in range(0, len(sentences), self._batch_size):
-            docs = [self._nlp.make_doc(s) for s in sentences[at : at + self._batch_size]]
-            self._ner.set_annotations(docs, self._ner.predict(docs))
+            docs = [nlp.make_doc(s) for s in sentences[at : at + self._batch_size]]
+            ner.set_annotations(docs, ner.predict(docs))
             yield from docs
 
 
