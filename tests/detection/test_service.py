@@ -43,6 +43,12 @@ class FakeDetector:
             raise DetectionError("model missing", code="model_missing")
         return [[Finding("PERSON", 0, len(t), 0.9, "fake")] for t in texts]
 
+    def cached(self, texts: Sequence[str]) -> list[list[Finding]] | None:
+        seen = {t for call in self.seen for t in call}
+        if self.behaviour != "ok" or not all(t in seen for t in texts):
+            return None
+        return [[Finding("PERSON", 0, len(t), 0.9, "cached")] for t in texts]
+
 
 def make(behaviour: str = "ok", *, timeout: float = 10.0, workers: int = 2,
          **options: Any) -> tuple[DetectionService, list[FakeDetector]]:
@@ -328,3 +334,49 @@ async def test_a_batch_under_way_finishes_for_everyone_when_its_leader_goes_away
 def test_batching_settings_are_checked(options: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         DetectionService(workers=1, timeout=1.0, **options)
+
+
+@pytest.mark.anyio
+async def test_texts_already_detected_are_answered_without_a_slot() -> None:
+    service, made = make(workers=1)
+    await service.detect_many(CONFIG, [(["assistant"], True)], response=True)
+    holders = [object(), object()]
+    await service.limiter.acquire_on_behalf_of(holders[0])
+    await service.response_limiter.acquire_on_behalf_of(holders[1])
+    try:
+        with anyio.fail_after(5):  # every slot busy, and still answered
+            (found,) = await service.detect_many(CONFIG, [(["assistant"], True)], response=True)
+        assert [f.recognizer for f in found[0]] == ["cached"]
+        with pytest.raises(TimeoutError), anyio.fail_after(0.2):
+            await service.detect_many(CONFIG, [(["a new word"], True)], response=True)
+    finally:
+        service.limiter.release_on_behalf_of(holders[0])
+        service.response_limiter.release_on_behalf_of(holders[1])
+    assert made[0].calls == 1
+
+
+@pytest.mark.anyio
+async def test_answers_take_a_free_prompt_slot_and_prompts_wait_for_waiting_answers() -> None:
+    service, made = make(workers=2)  # one slot for answers, two for prompts
+    holders = [object(), object(), object()]
+    await service.response_limiter.acquire_on_behalf_of(holders[0])
+    await service.limiter.acquire_on_behalf_of(holders[1])
+    await service.limiter.acquire_on_behalf_of(holders[2])
+    order: list[str] = []
+
+    async def call(text: str, response: bool) -> None:
+        await service.detect_many(CONFIG, [([text], True)], response=response)
+        order.append(text)
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(call, "answer", True)
+            await anyio.wait_all_tasks_blocked()
+            tg.start_soon(call, "prompt", False)
+            await anyio.wait_all_tasks_blocked()
+            # a prompt slot frees up: the waiting answer takes it, the prompt waits its turn
+            service.limiter.release_on_behalf_of(holders[1])
+    assert order == ["answer", "prompt"]
+    assert made[0].seen == [["answer"], ["prompt"]]
+    service.limiter.release_on_behalf_of(holders[2])
+    service.response_limiter.release_on_behalf_of(holders[0])

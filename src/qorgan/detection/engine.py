@@ -99,6 +99,18 @@ class Detector:
     def analyze(self, text: str) -> list[Finding]:
         return self.analyze_batch([text])[0]
 
+    def cached(self, texts: Sequence[str]) -> list[list[Finding]] | None:
+        """The findings of ``texts`` if every one of them is in the cache, else None; cheap
+        enough for the event loop (a hash per text), so a repeat skips the worker queue."""
+        out: list[list[Finding]] = []
+        for text in texts:
+            found = self._cache.get(DetectionCache.key(self._fingerprint, text), count=False)
+            if found is None:
+                return None
+            out.append(list(found))
+        self._cache.count_hits(len(texts))
+        return out
+
     def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         results: list[tuple[Finding, ...] | None] = []
         keys = [DetectionCache.key(self._fingerprint, t) for t in texts]

@@ -16,6 +16,12 @@ their order. The timeout is each caller's own and starts when its batch runs; ev
 of a batch that overruns fails closed. A batch that fails is run again one caller at a
 time, so a text that breaks the detector fails its own request and no other.
 ``batch_window=0`` turns batching off: each call runs alone.
+
+**Answers first.** Under load most detection is answers: every streamed word is scanned,
+each in turn. So answers have slots of their own and may take a free slot of the prompts'
+lane, and a prompts' batch starts only when no answer is waiting: work under way finishes
+before new work is let in. A call whose texts are all in the detector's cache (a stream's
+ids and roles, a resent message) is answered on the spot, without a queue.
 """
 
 from __future__ import annotations
@@ -68,11 +74,19 @@ class _Job:
 class _Lane:
     """Callers waiting for one limiter, oldest first, and whether a caller is leading."""
 
-    def __init__(self, limiter: anyio.CapacityLimiter) -> None:
+    def __init__(self, limiter: anyio.CapacityLimiter,
+                 borrow: anyio.CapacityLimiter | None = None) -> None:
         self.limiter = limiter
+        #: another lane's limiter whose free slots this lane may take
+        self.borrow = borrow
         self.waiting: deque[_Job] = deque()
         self.waiting_chars = 0
         self.leading = False
+        #: set while nothing waits in this lane
+        self.drained = anyio.Event()
+        self.drained.set()
+        #: a lane that yields to this one: it starts no batch while this one has work waiting
+        self.yields_to: _Lane | None = None
         self.full: anyio.Event | None = None
 
 
@@ -111,7 +125,11 @@ class DetectionService:
         # A response already under way is scanned in its own lane: a stream's next words
         # do not queue behind the whole-prompt detections of requests that came later.
         self.response_limiter = anyio.CapacityLimiter(max(1, workers // 2))
-        self._lanes = {False: _Lane(self.limiter), True: _Lane(self.response_limiter)}
+        # answers may also take a request slot that is free: most of the work under load is
+        # answers (every streamed word is scanned), and prompts never take answers' slots
+        self._lanes = {False: _Lane(self.limiter),
+                       True: _Lane(self.response_limiter, borrow=self.limiter)}
+        self._lanes[False].yields_to = self._lanes[True]
         #: batches run and callers served, for the benchmarks and the tests
         self.batches = 0
         self.served = 0
@@ -140,6 +158,9 @@ class DetectionService:
             return [[] for _ in batches]
         work: _Work = [(self.detector(config, ner=ner) if texts else None, list(texts))
                        for texts, ner in batches]
+        found = _cached(work)
+        if found is not None:
+            return found  # every text seen before (a stream's ids and roles): no queue
         job = _Job(work, sum(len(t) for _, texts in work for t in texts))
         if self.batch_window <= 0:
             await self._run(self._lanes[response].limiter, [job])
@@ -153,6 +174,8 @@ class DetectionService:
     # -- batching -------------------------------------------------------------------------
 
     async def _queue(self, lane: _Lane, job: _Job) -> None:
+        if not lane.waiting and lane.drained.is_set():
+            lane.drained = anyio.Event()
         lane.waiting.append(job)
         lane.waiting_chars += job.size
         if lane.full is not None and lane.waiting_chars >= self.batch_chars:
@@ -185,7 +208,10 @@ class DetectionService:
                 lane.full = anyio.Event()
                 with anyio.move_on_after(self.batch_window):
                     await lane.full.wait()
-            await lane.limiter.acquire()
+            first = lane.yields_to
+            while first is not None and first.waiting:
+                await first.drained.wait()
+            limiter, token = await _acquire(lane)
         except BaseException:
             # the leader's request went away before its batch ran: the next caller leads
             job.abandoned = True
@@ -201,7 +227,7 @@ class DetectionService:
                 self._hand_over(lane)
                 await self._run(None, batch)
         finally:
-            lane.limiter.release()
+            limiter.release_on_behalf_of(token)
 
     def _take(self, lane: _Lane) -> list[_Job]:
         batch: list[_Job] = []
@@ -224,6 +250,7 @@ class DetectionService:
             nxt.wake.set()
         else:
             lane.leading = False
+            lane.drained.set()
 
     # -- running --------------------------------------------------------------------------
 
@@ -269,6 +296,59 @@ class DetectionService:
             "4111 1111 1111 1111, IP 10.0.0.1, SSN 078-05-1120, key AKIAIOSFODNN7EXAMPLE.",
             "Меня зовут Ержан Қасымов, Алматы, ТОО «Ромашка». Менің атым Айгерім.",
         ])
+
+
+async def _acquire(lane: _Lane) -> tuple[anyio.CapacityLimiter, object]:
+    """A slot of the lane's own limiter or, whichever frees first, of the limiter it may
+    borrow from; returns the limiter and the token to release it with."""
+    token = object()
+    limiters = [lane.limiter] if lane.borrow is None else [lane.limiter, lane.borrow]
+    for limiter in limiters:
+        try:
+            limiter.acquire_on_behalf_of_nowait(token)
+        except anyio.WouldBlock:
+            continue
+        return limiter, token
+    if len(limiters) == 1:
+        await lane.limiter.acquire_on_behalf_of(token)
+        return lane.limiter, token
+    taken: list[anyio.CapacityLimiter] = []
+
+    async def take(limiter: anyio.CapacityLimiter, scope: anyio.CancelScope) -> None:
+        await limiter.acquire_on_behalf_of(token)
+        if taken:  # the other one came first
+            limiter.release_on_behalf_of(token)
+            return
+        taken.append(limiter)
+        scope.cancel()
+
+    try:
+        async with anyio.create_task_group() as tg:
+            for limiter in limiters:
+                tg.start_soon(take, limiter, tg.cancel_scope)
+    except BaseException:
+        for limiter in taken:
+            limiter.release_on_behalf_of(token)
+        raise
+    return taken[0], token
+
+
+def _cached(work: _Work) -> _Results | None:
+    """Every batch's findings from its detector's cache, or None when one text is new."""
+    out: _Results = []
+    for detector, texts in work:
+        if detector is None:
+            out.append([])
+            continue
+        look = getattr(detector, "cached", None)
+        try:
+            found = look(texts) if look is not None else None
+        except Exception:  # noqa: BLE001 - a failed look-up only means detecting afresh
+            found = None
+        if found is None:
+            return None
+        out.append(found)
+    return out
 
 
 def _run_batch(batch: Sequence[_Job]) -> None:
