@@ -13,11 +13,13 @@ turn (random order), one at a time. Stacks:
 Workloads: an embeddings body of token ids (no text to scan: the target "a body without
 text costs <= 0.5 ms p50 over the pass-through on the same stack") and a ~200 B chat prompt
 with personal data. Reported: p50 and p99 in ms, pass-through minus direct (the price of the
-hop) and qorgan minus pass-through (the guard), per stack.
+hop) and qorgan minus pass-through (the guard), per stack; then the pass-through under the
+concurrency benchmark's 200 clients (half streaming), its throughput and CPU per request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import secrets
@@ -34,7 +36,8 @@ from typing import Any
 
 import httpx
 
-from benchmarks.passthrough import UPSTREAM_ENV, free_port
+from benchmarks.concurrency import load
+from benchmarks.passthrough import UPSTREAM_ENV, Server, free_port
 from benchmarks.proxy import _rows, chat, embeddings, make_text, pct, timed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,8 +66,8 @@ def stacks() -> dict[str, list[str]]:
 
 
 @contextmanager
-def start(stack: list[str], target: str, upstream: str = "") -> Iterator[str]:
-    """Run ``target``'s app on ``stack`` until the block ends; yields its API base URL."""
+def start(stack: list[str], target: str, upstream: str = "") -> Iterator[Server]:
+    """Run ``target``'s app on ``stack`` until the block ends."""
     app, probe = _APPS[target]
     port = free_port()
     cmd = [part.replace("{app}", app).replace("{port}", str(port)) for part in stack]
@@ -76,7 +79,9 @@ def start(stack: list[str], target: str, upstream: str = "") -> Iterator[str]:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
         _wait(process, f"http://127.0.0.1:{port}{probe}", log)
-        yield f"http://127.0.0.1:{port}/v1"
+        server = Server(target, f"http://127.0.0.1:{port}/v1", process, log)
+        server.pids = server.worker_pids()
+        yield server
     finally:
         process.terminate()
         try:
@@ -129,13 +134,26 @@ def _measure(urls: dict[str, str], n: int, rng: random.Random) -> dict[str, dict
 def run(quick: bool) -> dict[str, Any]:
     n = 60 if quick else 300
     rng = random.Random(16)
+    load_seconds = 5.0 if quick else 15.0
     results: dict[str, Any] = {}
+    under_load: dict[str, dict[str, float]] = {}
     rows: list[list[Any]] = []
     for name, stack in stacks().items():
-        with start(stack, "direct") as direct, start(stack, "passthrough", direct) as passthrough, \
-                start(stack, "qorgan", direct) as guarded:
-            samples = _measure({"direct": direct, "passthrough": passthrough, "qorgan": guarded},
-                               n, rng)
+        with start(stack, "direct") as direct, \
+                start(stack, "passthrough", direct.url) as passthrough, \
+                start(stack, "qorgan", direct.url) as guarded:
+            samples = _measure({"direct": direct.url, "passthrough": passthrough.url,
+                                "qorgan": guarded.url}, n, rng)
+            # the pass-through under the concurrency benchmark's 200 clients: its CPU per
+            # request is the stack's cost once requests overlap
+            cpu = passthrough.cpu_seconds()
+            tally, elapsed = asyncio.run(load(passthrough.url + "/chat/completions",
+                                              load_seconds, 16))
+            cpu = passthrough.cpu_seconds() - cpu
+            under_load[name] = {"requests": len(tally.latency_ms),
+                                "rps": len(tally.latency_ms) / elapsed,
+                                "cpu_ms_per_request": cpu / max(len(tally.latency_ms), 1) * 1e3,
+                                "errors": sum(tally.errors.values())}
         per: dict[str, Any] = {}
         for workload, by_target in samples.items():
             p50 = {t: statistics.median(v) for t, v in by_target.items()}
@@ -155,7 +173,12 @@ def run(quick: bool) -> dict[str, Any]:
         notes.append(f"{name}: hop {hop:.2f} ms"
                      + (f" ({hop / base:.2f}x asyncio + h11's)" if base else "")
                      + f", guard on a body without text {per['token ids']['guard_ms']:.2f} ms")
+    for name, r in under_load.items():
+        rows.append([name, f"pass-through, 200 clients, {load_seconds:.0f} s",
+                     f"{r['rps']:.0f} req/s", f"{r['cpu_ms_per_request']:.2f} CPU ms/req",
+                     f"{r['errors']:.0f} errors", "", "", "", ""])
     return {
+        "under_load": under_load,
         "title": "The HTTP hop on each server stack (ms)",
         "table": {"columns": ["stack", "workload", "direct p50", "pass p50", "qorgan p50",
                               "pass p99", "qorgan p99", "pass - direct", "qorgan - pass"],

@@ -9,6 +9,10 @@ from typing import Any
 
 from qorgan.settings import ENV_PREFIX, Settings
 
+# uvloop and httptools (uvicorn[standard]); "auto" falls back to asyncio and h11 where they
+# are not installed. Chosen by measurement: docs/performance.md, "Server stacks".
+_STACK: dict[str, Any] = {"loop": "auto", "http": "auto"}
+
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser(
@@ -74,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             if value is not None and name not in {"func", "command"}:
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
         uvicorn.run("qorgan.cli.serve:worker_app", factory=True, host=settings.host,
-                    port=settings.port, workers=settings.workers, lifespan="on",
+                    port=settings.port, workers=settings.workers, lifespan="on", **_STACK,
                     log_level=settings.log_level, access_log=False,
                     timeout_graceful_shutdown=settings.shutdown_grace)
         return 0
