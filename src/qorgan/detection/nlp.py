@@ -63,7 +63,7 @@ class EnglishNerBackend:
     """PERSON, LOCATION and ORGANIZATION from the English spaCy model.
 
     With ``gate`` (the default) only the sentences that can hold a name go to the model
-    (``gate.py``), one by one; all sentences of a batch go through one ``nlp.pipe``.
+    (``gate.py``), one by one, each distinct sentence of a batch once.
     ``gate=False`` gives the model each text whole. ``layers=False`` reports the model's
     spans as they are, without the Latin-script layers.
     """
@@ -149,7 +149,6 @@ class EnglishNerBackend:
                     results[i].append(Finding(entity, start, end, score, self.name))
         return results
 
-
     def _read(self, sentences: list[str]) -> list[list[tuple[str, int, int]]]:
         """The model's (entity, start, end) in each sentence, each read alone.
 
@@ -166,7 +165,6 @@ class EnglishNerBackend:
                 if entity is not None:
                     out[k].append((entity, ent.start_char, ent.end_char))
         return out
-
 
     def _docs(self, sentences: list[str]) -> Iterator[Any]:
         if not sentences:
