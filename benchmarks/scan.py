@@ -27,8 +27,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.batching import _unique_prompts
-from benchmarks.detection import load_corpora
+from benchmarks.batching import _unique_prompts, corpus_texts
 from benchmarks.passthrough import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,8 +78,8 @@ def readiness(rounds: int) -> float:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    corpora = load_corpora()
-    rows = [r["text"] for r in corpora["en_kz"] + corpora["ru_kk"]]
+    en, ru_kk = corpus_texts()
+    rows = en + ru_kk
     import random
 
     rng = random.Random(13)
