@@ -380,3 +380,19 @@ async def test_answers_take_a_free_prompt_slot_and_prompts_wait_for_waiting_answ
     assert made[0].seen == [["answer"], ["prompt"]]
     service.limiter.release_on_behalf_of(holders[2])
     service.response_limiter.release_on_behalf_of(holders[0])
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("work", "code"),
+    [
+        (lambda: time.sleep(0.5), "detection_timeout"),
+        (lambda: 1 / 0, "detection_failed"),
+    ],
+)
+async def test_run_holds_a_slot_under_the_timeout_and_fails_closed(work: Any, code: str) -> None:
+    service, _ = make(timeout=0.05)
+    assert await service.run(lambda: threading.get_ident()) != threading.get_ident()
+    with pytest.raises(DetectionError) as info:
+        await service.run(work)
+    assert info.value.code == code

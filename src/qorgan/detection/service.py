@@ -32,6 +32,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import anyio
 
@@ -44,6 +45,7 @@ from qorgan.types import Finding
 log = logging.getLogger("qorgan.detection")
 
 DetectorFactory = Callable[[DetectionConfig], Detector]
+T = TypeVar("T")
 
 #: ``(texts, ner)``: a batch of texts, scanned with NER or by the pattern recognizers alone
 Batch = tuple[Sequence[str], bool]
@@ -170,6 +172,23 @@ class DetectionService:
             raise job.error
         assert job.result is not None
         return job.result
+
+    async def run(self, work: Callable[[], T], *, response: bool = False) -> T:
+        """``work`` (synchronous detection of the caller's own) in a worker thread, in a
+        slot of its lane, under the timeout, not batched with others; any failure is a
+        DetectionError, so the caller fails closed."""
+        try:
+            # the timeout starts once the work runs, not while it waits for a slot
+            async with self._lanes[response].limiter:
+                with anyio.fail_after(self.timeout):
+                    return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+        except TimeoutError:
+            raise DetectionError("detection timed out", code="detection_timeout") from None
+        except QorganError:
+            raise
+        except Exception as exc:
+            log.error("detector failed: %s", type(exc).__name__)
+            raise DetectionError("detection failed") from exc
 
     # -- batching -------------------------------------------------------------------------
 
