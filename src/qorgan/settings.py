@@ -79,6 +79,10 @@ class Settings:
     #: seconds a changed policy file must stay unchanged before it is loaded
     policy_settle: float = 2.0
     detect_workers: int = 0  # 0: one per core
+    #: milliseconds concurrent detections are collected into one batch (0: no batching)
+    detect_batch_ms: float = 1.5
+    #: characters one detection batch may hold
+    detect_batch_chars: int = 16 * 1024
     #: seconds a stopping server lets requests under way finish before cancelling them
     #: (uvicorn's graceful shutdown; SIGTERM starts it)
     shutdown_grace: int = 30
@@ -111,6 +115,8 @@ class Settings:
                      "shutdown_grace", "body_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
+        if self.detect_batch_ms < 0 or self.detect_batch_chars < 1:
+            raise ConfigError("detect_batch_ms must be >= 0 and detect_batch_chars >= 1")
         if self.vault_url != "memory" and urlsplit(self.vault_url).scheme not in {
             "redis",
             "rediss",

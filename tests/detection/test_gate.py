@@ -95,7 +95,18 @@ def test_backend_maps_segment_offsets_back() -> None:
         for t, found in zip(texts, results, strict=True)
     ]
     assert spans == [[("PERSON", "Aigerim Bekova")], [], [("PERSON", "Aigerim Bekova")]]
-    assert nlp.seen == ["Ask Aigerim Bekova today.", "Aigerim Bekova wrote."]
+    # the model reads the kept sentences, shortest first, each once
+    assert nlp.seen == ["Aigerim Bekova wrote.", "Ask Aigerim Bekova today."]
+
+
+def test_backend_reads_a_sentence_repeated_across_texts_once() -> None:
+    nlp = _FakeNlp()
+    texts = ["Ask Aigerim Bekova today.", "Hello. Ask Aigerim Bekova today.",
+             "Ask Aigerim Bekova today."]
+    results = EnglishNerBackend(nlp).analyze_batch(texts)
+    assert nlp.seen == ["Ask Aigerim Bekova today."]
+    spans = [[(f.start, f.end) for f in found] for found in results]
+    assert spans == [[(4, 18)], [(11, 25)], [(4, 18)]]
 
 
 def test_backend_without_gate_sees_whole_texts() -> None:

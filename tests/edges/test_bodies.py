@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from qorgan.edges.bodies import read_asgi_body, read_stream_body
+from qorgan.edges.bodies import check_framing, read_asgi_body, read_stream_body
 from qorgan.errors import PayloadError, PayloadTooLarge
 from qorgan.types import Message
 
@@ -61,3 +61,19 @@ async def test_read_stream_body(limit: int, ok: bool) -> None:
     else:
         with pytest.raises(PayloadTooLarge):
             await read_stream_body(chunks(), limit)
+
+
+@pytest.mark.parametrize("names", [
+    [b"content-length", b"transfer-encoding"],
+    [b"Transfer-Encoding", b"Content-Length"],
+])
+def test_check_framing_refuses_two_lengths(names: list[bytes]) -> None:
+    scope = {"type": "http", "headers": [(name, b"7") for name in names]}
+    with pytest.raises(PayloadError) as caught:
+        check_framing(scope)
+    assert caught.value.code == "ambiguous_length"
+
+
+@pytest.mark.parametrize("name", [b"content-length", b"transfer-encoding"])
+def test_check_framing_accepts_one_length(name: bytes) -> None:
+    check_framing({"type": "http", "headers": [(name, b"7")]})

@@ -9,6 +9,10 @@ from typing import Any
 
 from qorgan.settings import ENV_PREFIX, Settings
 
+# uvloop and httptools (uvicorn[standard]); "auto" falls back to asyncio and h11 where they
+# are not installed. Chosen by measurement: docs/performance.md, "Server stacks".
+_STACK: dict[str, Any] = {"loop": "auto", "http": "auto"}
+
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser(
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
         return run_workers(uvicorn.Config(
             "qorgan.cli.serve:worker_app", factory=True, host=settings.host,
-            port=settings.port, workers=settings.workers, lifespan="on",
+            port=settings.port, workers=settings.workers, lifespan="on", **_STACK,
             log_level=settings.log_level, log_config=None, access_log=False,
             timeout_graceful_shutdown=settings.shutdown_grace))
     # built before the port is bound: a fatal setting is a clean error here too
@@ -86,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     # uvicorn re-raises the SIGTERM it stopped on once it has shut down: a stop that went
     # as asked then exits 0 instead of dying of the signal
     signal.signal(signal.SIGTERM, _stopped)
-    uvicorn.run(app, host=settings.host, port=settings.port, lifespan="on",
+    uvicorn.run(app, host=settings.host, port=settings.port, lifespan="on", **_STACK,
                 log_level=settings.log_level, log_config=None, access_log=False,
                 timeout_graceful_shutdown=settings.shutdown_grace)
     return 0

@@ -32,15 +32,21 @@ class DetectionCache:
     def key(fingerprint: str, text: str) -> CacheKey:
         return fingerprint, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
-    def get(self, key: CacheKey) -> tuple[Finding, ...] | None:
+    def get(self, key: CacheKey, *, count: bool = True) -> tuple[Finding, ...] | None:
+        """The findings stored for ``key``; ``count=False`` leaves the hit and miss counts
+        alone (a look-ahead that the detection itself repeats)."""
         with self._lock:
             found = self._data.get(key)
             if found is None:
-                self.misses += 1
+                self.misses += count
                 return None
             self._data.move_to_end(key)
-            self.hits += 1
+            self.hits += count
             return found
+
+    def count_hits(self, n: int) -> None:
+        with self._lock:
+            self.hits += n
 
     def put(self, key: CacheKey, findings: tuple[Finding, ...]) -> None:
         if self.maxsize == 0:

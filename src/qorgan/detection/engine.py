@@ -14,6 +14,7 @@ Any failure raises :class:`~qorgan.errors.DetectionError`: a caller must fail cl
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -98,6 +99,18 @@ class Detector:
 
     def analyze(self, text: str) -> list[Finding]:
         return self.analyze_batch([text])[0]
+
+    def cached(self, texts: Sequence[str]) -> list[list[Finding]] | None:
+        """The findings of ``texts`` if every one of them is in the cache, else None; cheap
+        enough for the event loop (a hash per text), so a repeat skips the worker queue."""
+        out: list[list[Finding]] = []
+        for text in texts:
+            found = self._cache.get(DetectionCache.key(self._fingerprint, text), count=False)
+            if found is None:
+                return None
+            out.append(list(found))
+        self._cache.count_hits(len(texts))
+        return out
 
     def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         results: list[tuple[Finding, ...] | None] = []
@@ -195,9 +208,15 @@ def _plausible(text: str, finding: Finding, lower_case: bool = False) -> bool:
 def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
     """Keep, for every overlapping group, the best finding: highest score, then longest."""
     ranked = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    # The chosen spans never overlap, so kept in order of (start, end) their ends rise too:
+    # the only one that can overlap a candidate is the last that starts before it ends.
+    bounds: list[tuple[int, int]] = []
     chosen: list[Finding] = []
     for finding in ranked:
-        if all(finding.end <= c.start or finding.start >= c.end for c in chosen):
-            chosen.append(finding)
+        before = bisect.bisect_left(bounds, (finding.end, -1))
+        if before and bounds[before - 1][1] > finding.start:
+            continue
+        bisect.insort(bounds, (finding.start, finding.end))
+        chosen.append(finding)
     chosen.sort(key=lambda f: (f.start, f.end))
     return chosen

@@ -71,6 +71,8 @@ class Runtime:
             workers=settings.detect_workers or (os.cpu_count() or 1),
             timeout=settings.detect_timeout,
             factory=detector_factory,
+            batch_window=settings.detect_batch_ms / 1000,
+            batch_chars=settings.detect_batch_chars,
         )
 
     @classmethod

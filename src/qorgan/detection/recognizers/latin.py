@@ -361,7 +361,7 @@ class LatinLayers:
         claimed: Sequence[tuple[int, int]],
     ) -> list[Span]:
         found: list[Span] = []
-        free = [not _overlaps((w.token.start, w.token.end), claimed) for w in words]
+        free = _free(words, claimed)
         i = 0
         while i < len(words):
             if not free[i]:
@@ -491,6 +491,25 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     """Two words of one name: a single space (or none after an initial) between them."""
     gap = text[left.end : right.start]
     return gap in {" ", "\u00a0"} or (gap == "" and left.initial)
+
+
+def _free(words: Sequence[_Word], claimed: Sequence[tuple[int, int]]) -> list[bool]:
+    """Whether each word overlaps none of ``claimed`` (one binary search a word)."""
+    if not claimed:
+        return [True] * len(words)
+    merged: list[list[int]] = []
+    for s, e in sorted(claimed):
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    starts = [m[0] for m in merged]
+    out = []
+    for w in words:
+        # the last merged span that starts before the word ends is the only candidate
+        j = bisect.bisect_left(starts, w.token.end) - 1
+        out.append(not (j >= 0 and merged[j][1] > w.token.start))
+    return out
 
 
 def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
