@@ -34,8 +34,7 @@ from qorgan.detection.default import build_detector
 from qorgan.detection.service import DEFAULT_BATCH_WINDOW, DetectionService
 
 #: the development corpora: ``data/dev`` when the data is split, never a held-out ``data/test``
-DATA = (Path(__file__).parent / "data" / "dev"
-        if (Path(__file__).parent / "data" / "dev").is_dir() else Path(__file__).parent / "data")
+DATA = Path(__file__).parent / "data" / "dev"
 #: the defaults plus ORGANIZATION, as the detection benchmark scans
 ENTITIES = (*DEFAULT_ENTITIES, "ORGANIZATION")
 

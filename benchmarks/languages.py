@@ -1,7 +1,7 @@
 """Russian and Kazakh: accuracy per language, and cost against English NER on equal length.
 
 Quality: entity-level precision and recall of the deployed detector (English, Russian and
-Kazakh NER, routed per text) on ``benchmarks/data/ru_kk.jsonl``, per language of the prompt
+Kazakh NER, routed per text) on ``benchmarks/data/dev/ru_kk.jsonl``, per language of the prompt
 (``ru``, ``kk``, ``mixed``), for names, places and organisations and for identifiers
 (IIN/BIN, phones, IBANs, emails) together. Targets: PERSON precision and recall >= 0.85 in
 Russian and >= 0.80 in Kazakh; identifiers >= 0.98.

@@ -24,7 +24,7 @@ from benchmarks.passthrough import Server, serve
 from benchmarks.proxy import _rows
 from benchmarks.soak import _load
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent / "data" / "dev"
 
 
 def _pool() -> list[str]:

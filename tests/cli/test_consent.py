@@ -16,8 +16,8 @@ import anyio
 import httpx
 import pytest
 
+from qorgan.api.consent import consent_admin_app
 from qorgan.cli import main
-from qorgan.consent.api import consent_admin_app
 from qorgan.consent.registry import SubjectHasher, open_registry
 from qorgan.identity import ApiKeyAuthenticator, ApiKeyEntry, hash_api_key
 

@@ -7,7 +7,6 @@
     anonymizer.py  the anonymizer's operators (replace, redact, mask, hash, encrypt, keep)
     scan.py      POST /qorgan/scan, and the policies and policy tests the playground reads
     ui.py        the policy playground page at /qorgan/ui
-
-The consent admin API (``qorgan.consent.api``) is mounted here too. Nothing is imported at
-package level: ``qorgan.consent.api`` imports ``qorgan.api.body``.
+    consent.py   the consent admin API (/qorgan/consent/...), also served alone by
+                 ``qorgan consent serve``
 """

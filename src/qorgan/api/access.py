@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from qorgan.consent.api import API_KEY, BEARER
+from qorgan.api.consent import API_KEY, BEARER
 from qorgan.errors import AuthError, ForbiddenError
 from qorgan.identity import Authenticator
 from qorgan.pipeline import Runtime

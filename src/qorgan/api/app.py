@@ -17,11 +17,11 @@ from fastapi.openapi.utils import get_openapi
 
 from qorgan.api import access
 from qorgan.api.body import BODY_MODELS, ERROR_SCHEMA, install_error_handlers
+from qorgan.api.consent import consent_router
 from qorgan.api.detect import DetectorPool
 from qorgan.api.presidio import presidio_router
 from qorgan.api.scan import Policies, playground_router, scan_router
 from qorgan.api.ui import ui_router
-from qorgan.consent.api import consent_router
 from qorgan.consent.validate import Vocabulary
 from qorgan.pipeline import Runtime
 from qorgan.types import Principal, Receive, Scope, Send

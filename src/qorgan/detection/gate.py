@@ -20,6 +20,8 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from qorgan.detection.recognizers.lexicon import read_lines
+
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
 # A full stop after an initial or a title ("A. Serikova", "Mr. Petrov") ends no sentence.
 _NOT_AN_END = re.compile(
@@ -164,8 +166,18 @@ def needs_ner(segment: str, context: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _all_gate_words() -> tuple[frozenset[str], frozenset[str]]:
-    from qorgan.detection.recognizers.ru import gate_words
+def gate_words() -> tuple[frozenset[str], frozenset[str]]:
+    """First words that never start a name, and all-caps identifier labels (ru, kk)."""
+    common: set[str] = set()
+    for name in ("first_words_ru_kk.txt", "ru_stopwords.txt", "kk_stopwords.txt",
+                 "not_names.txt"):
+        for line in read_lines(name):
+            common.update(word.lower() for word in line.split())
+    labels = LABELS | {"ИИН", "ЖСН", "БИН", "БСН", "ИИК", "РНН", "КБЕ", "БИК", "ID", "SMS"}
+    return frozenset(common), frozenset(labels)
 
+
+@functools.lru_cache(maxsize=1)
+def _all_gate_words() -> tuple[frozenset[str], frozenset[str]]:
     common, labels = gate_words()
     return common | COMMON_FIRST_WORDS, labels | LABELS

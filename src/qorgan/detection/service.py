@@ -29,9 +29,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 import anyio
@@ -39,8 +37,8 @@ import anyio
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.default import build_detector
 from qorgan.detection.engine import Detector
+from qorgan.detection.lanes import Job, Lane, Results, Work, acquire, cached, run_batch
 from qorgan.errors import DetectionError, QorganError
-from qorgan.types import Finding
 
 log = logging.getLogger("qorgan.detection")
 
@@ -50,49 +48,15 @@ T = TypeVar("T")
 #: ``(texts, ner)``: a batch of texts, scanned with NER or by the pattern recognizers alone
 Batch = tuple[Sequence[str], bool]
 
-_Results = list[list[list[Finding]]]
-#: what one caller asks: per batch, the detector (None for no texts) and the texts
-_Work = list[tuple[Detector | None, list[str]]]
-
 #: seconds a lane collects concurrent callers before it runs them
 DEFAULT_BATCH_WINDOW = 0.0015
 #: characters a batch may hold; a single caller with more runs alone
 DEFAULT_BATCH_CHARS = 16 * 1024
 
 
-@dataclass(eq=False)
-class _Job:
-    work: _Work
-    size: int
-    #: set once the job is finished, or when its caller is to lead the next batch
-    wake: anyio.Event = field(default_factory=anyio.Event)
-    lead: bool = False
-    finished: bool = False
-    abandoned: bool = False
-    result: _Results | None = None
-    error: BaseException | None = None
-
-
-class _Lane:
-    """Callers waiting for one limiter, oldest first, and whether a caller is leading."""
-
-    def __init__(self, limiter: anyio.CapacityLimiter,
-                 borrow: anyio.CapacityLimiter | None = None) -> None:
-        self.limiter = limiter
-        #: another lane's limiter whose free slots this lane may take
-        self.borrow = borrow
-        self.waiting: deque[_Job] = deque()
-        self.waiting_chars = 0
-        self.leading = False
-        #: set while nothing waits in this lane
-        self.drained = anyio.Event()
-        self.drained.set()
-        #: a lane that yields to this one: it starts no batch while this one has work waiting
-        self.yields_to: _Lane | None = None
-        self.full: anyio.Event | None = None
-
-
 class DetectionService:
+    """Detectors per configuration, run in two lanes of worker threads (module docstring)."""
+
     def __init__(
         self,
         *,
@@ -129,8 +93,8 @@ class DetectionService:
         self.response_limiter = anyio.CapacityLimiter(max(1, workers // 2))
         # answers may also take a request slot that is free: most of the work under load is
         # answers (every streamed word is scanned), and prompts never take answers' slots
-        self._lanes = {False: _Lane(self.limiter),
-                       True: _Lane(self.response_limiter, borrow=self.limiter)}
+        self._lanes = {False: Lane(self.limiter),
+                       True: Lane(self.response_limiter, borrow=self.limiter)}
         self._lanes[False].yields_to = self._lanes[True]
         #: batches run and callers served, for the benchmarks and the tests
         self.batches = 0
@@ -151,19 +115,19 @@ class DetectionService:
 
     async def detect_many(
         self, config: DetectionConfig, batches: Sequence[Batch], *, response: bool = False,
-    ) -> _Results:
+    ) -> Results:
         """Findings for several batches of texts, each with NER or patterns only, in one
         detection slot and one hop to a worker thread, shared with concurrent callers of
         the same lane. ``response`` takes the lane of answers under way rather than that of
         new requests."""
         if not any(texts for texts, _ in batches):
             return [[] for _ in batches]
-        work: _Work = [(self.detector(config, ner=ner) if texts else None, list(texts))
+        work: Work = [(self.detector(config, ner=ner) if texts else None, list(texts))
                        for texts, ner in batches]
-        found = _cached(work)
+        found = cached(work)
         if found is not None:
             return found  # every text seen before (a stream's ids and roles): no queue
-        job = _Job(work, sum(len(t) for _, texts in work for t in texts))
+        job = Job(work, sum(len(t) for _, texts in work for t in texts))
         if self.batch_window <= 0:
             await self._run(self._lanes[response].limiter, [job])
         else:
@@ -192,7 +156,7 @@ class DetectionService:
 
     # -- batching -------------------------------------------------------------------------
 
-    async def _queue(self, lane: _Lane, job: _Job) -> None:
+    async def _queue(self, lane: Lane, job: Job) -> None:
         if not lane.waiting and lane.drained.is_set():
             lane.drained = anyio.Event()
         lane.waiting.append(job)
@@ -219,7 +183,7 @@ class DetectionService:
                     self._hand_over(lane)
             raise
 
-    async def _lead(self, lane: _Lane, job: _Job) -> None:
+    async def _lead(self, lane: Lane, job: Job) -> None:
         """Collect for the window, wait for a worker, run what is waiting up to the budget,
         and hand the rest to its oldest caller."""
         try:
@@ -230,7 +194,7 @@ class DetectionService:
             first = lane.yields_to
             while first is not None and first.waiting:
                 await first.drained.wait()
-            limiter, token = await _acquire(lane)
+            limiter, token = await acquire(lane)
         except BaseException:
             # the leader's request went away before its batch ran: the next caller leads
             job.abandoned = True
@@ -248,8 +212,8 @@ class DetectionService:
         finally:
             limiter.release_on_behalf_of(token)
 
-    def _take(self, lane: _Lane) -> list[_Job]:
-        batch: list[_Job] = []
+    def _take(self, lane: Lane) -> list[Job]:
+        batch: list[Job] = []
         chars = 0
         while lane.waiting and (not batch or chars + lane.waiting[0].size <= self.batch_chars):
             job = lane.waiting.popleft()
@@ -260,7 +224,7 @@ class DetectionService:
             chars += job.size
         return batch
 
-    def _hand_over(self, lane: _Lane) -> None:
+    def _hand_over(self, lane: Lane) -> None:
         while lane.waiting and lane.waiting[0].abandoned:
             lane.waiting_chars -= lane.waiting.popleft().size
         if lane.waiting:
@@ -273,7 +237,7 @@ class DetectionService:
 
     # -- running --------------------------------------------------------------------------
 
-    async def _run(self, limiter: anyio.CapacityLimiter | None, batch: list[_Job]) -> None:
+    async def _run(self, limiter: anyio.CapacityLimiter | None, batch: list[Job]) -> None:
         """Run ``batch`` in one worker thread (taking a slot of ``limiter`` first, unless
         the caller holds one) and finish every job in it, whatever happens."""
         try:
@@ -291,7 +255,7 @@ class DetectionService:
                 job.finished = True
                 job.wake.set()
 
-    async def _in_thread(self, batch: list[_Job]) -> None:
+    async def _in_thread(self, batch: list[Job]) -> None:
         # Waiting for a detection slot is queueing under load, not a detector fault: the
         # timeout starts once this batch's detection runs.
         self.batches += 1
@@ -301,7 +265,7 @@ class DetectionService:
                 # a thread cannot be stopped: without abandoning it, the timeout would wait
                 # for a hung detector and never fire. The requests fail closed; the thread
                 # finishes (or hangs) on its own.
-                await anyio.to_thread.run_sync(_run_batch, batch, abandon_on_cancel=True)
+                await anyio.to_thread.run_sync(run_batch, batch, abandon_on_cancel=True)
         except TimeoutError:
             for job in batch:
                 job.error = DetectionError("detection timed out", code="detection_timeout")
@@ -315,107 +279,6 @@ class DetectionService:
             "4111 1111 1111 1111, IP 10.0.0.1, SSN 078-05-1120, key AKIAIOSFODNN7EXAMPLE.",
             "Меня зовут Ержан Қасымов, Алматы, ТОО «Ромашка». Менің атым Айгерім.",
         ])
-
-
-async def _acquire(lane: _Lane) -> tuple[anyio.CapacityLimiter, object]:
-    """A slot of the lane's own limiter or, whichever frees first, of the limiter it may
-    borrow from; returns the limiter and the token to release it with."""
-    token = object()
-    limiters = [lane.limiter] if lane.borrow is None else [lane.limiter, lane.borrow]
-    for limiter in limiters:
-        try:
-            limiter.acquire_on_behalf_of_nowait(token)
-        except anyio.WouldBlock:
-            continue
-        return limiter, token
-    if len(limiters) == 1:
-        await lane.limiter.acquire_on_behalf_of(token)
-        return lane.limiter, token
-    taken: list[anyio.CapacityLimiter] = []
-
-    async def take(limiter: anyio.CapacityLimiter, scope: anyio.CancelScope) -> None:
-        await limiter.acquire_on_behalf_of(token)
-        if taken:  # the other one came first
-            limiter.release_on_behalf_of(token)
-            return
-        taken.append(limiter)
-        scope.cancel()
-
-    try:
-        async with anyio.create_task_group() as tg:
-            for limiter in limiters:
-                tg.start_soon(take, limiter, tg.cancel_scope)
-    except BaseException:
-        for limiter in taken:
-            limiter.release_on_behalf_of(token)
-        raise
-    return taken[0], token
-
-
-def _cached(work: _Work) -> _Results | None:
-    """Every batch's findings from its detector's cache, or None when one text is new."""
-    out: _Results = []
-    for detector, texts in work:
-        if detector is None:
-            out.append([])
-            continue
-        look = getattr(detector, "cached", None)
-        try:
-            found = look(texts) if look is not None else None
-        except Exception:  # noqa: BLE001 - a failed look-up only means detecting afresh
-            found = None
-        if found is None:
-            return None
-        out.append(found)
-    return out
-
-
-def _run_batch(batch: Sequence[_Job]) -> None:
-    """In a worker thread: one ``analyze_batch`` per detector over every job's texts; if
-    that fails, each job alone, so a failure stays with the job that caused it."""
-    if len(batch) > 1:
-        try:
-            results = _analyze(batch)
-        except Exception as exc:  # noqa: BLE001 - each job is run alone below
-            log.warning("a shared detection batch failed (%s): running its callers one by one",
-                        type(exc).__name__)
-        else:
-            for job, result in zip(batch, results, strict=True):
-                job.result = result
-            return
-    for job in batch:
-        try:
-            job.result = _analyze([job])[0]
-        except QorganError as exc:
-            job.error = exc
-        except Exception as exc:  # noqa: BLE001 - whatever broke, this caller fails closed
-            log.error("detector failed: %s", type(exc).__name__)
-            job.error = DetectionError("detection failed")
-            job.error.__cause__ = exc
-
-
-def _analyze(batch: Sequence[_Job]) -> list[_Results]:
-    texts: dict[int, list[str]] = {}
-    detectors: dict[int, Detector] = {}
-    for job in batch:
-        for detector, part in job.work:
-            if detector is not None:
-                detectors[id(detector)] = detector
-                texts.setdefault(id(detector), []).extend(part)
-    found = {key: detectors[key].analyze_batch(all_texts) for key, all_texts in texts.items()}
-    taken = dict.fromkeys(texts, 0)
-    results: list[_Results] = []
-    for job in batch:
-        result: _Results = []
-        for detector, part in job.work:
-            if detector is None:
-                result.append([])
-                continue
-            key = id(detector)
-            result.append(found[key][taken[key] : taken[key] + len(part)])
-            taken[key] += len(part)
-        results.append(result)
-    return results
 
 
 __all__ = ["DEFAULT_BATCH_CHARS", "DEFAULT_BATCH_WINDOW", "Batch", "DetectionService",

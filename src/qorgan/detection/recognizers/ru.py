@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from qorgan.detection.gate import LABELS, name_sentences
+from qorgan.detection.gate import gate_words, name_sentences
 from qorgan.detection.language import detect_languages
-from qorgan.detection.recognizers.latin import split_at_breaks
-from qorgan.detection.recognizers.lexicon import natasha_data_dir, read_lines
+from qorgan.detection.recognizers.latin_words import split_at_breaks
+from qorgan.detection.recognizers.lexicon import natasha_data_dir
 from qorgan.detection.recognizers.names import NameLexicon
 from qorgan.detection.recognizers.spans import clean_span
 from qorgan.errors import DetectionError
@@ -189,18 +189,6 @@ class RussianNer:
             for piece in split_at_breaks(text, *cleaned):
                 findings.append(Finding(entity, *piece, self.score, self.name))
         return findings
-
-
-@lru_cache(maxsize=1)
-def gate_words() -> tuple[frozenset[str], frozenset[str]]:
-    """First words that never start a name, and all-caps identifier labels (ru, kk)."""
-    common: set[str] = set()
-    for name in ("first_words_ru_kk.txt", "ru_stopwords.txt", "kk_stopwords.txt",
-                 "not_names.txt"):
-        for line in read_lines(name):
-            common.update(word.lower() for word in line.split())
-    labels = LABELS | {"ИИН", "ЖСН", "БИН", "БСН", "ИИК", "РНН", "КБЕ", "БИК", "ID", "SMS"}
-    return frozenset(common), frozenset(labels)
 
 
 def _has_letters(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from qorgan.consent.api import consent_admin_app
+from qorgan.api.consent import consent_admin_app
 from qorgan.consent.registry import ConsentRegistry, SubjectHasher, open_registry
 from qorgan.identity import ApiKeyAuthenticator, ApiKeyEntry, hash_api_key
 
@@ -28,6 +29,11 @@ AUTH = ApiKeyAuthenticator(
         ApiKeyEntry(id="bot", sha256=hash_api_key("qk_agent_key"), roles=frozenset({"agent"})),
     ]
 )
+
+
+@pytest.fixture
+def hasher() -> SubjectHasher:
+    return SubjectHasher(uuid.uuid4().bytes + uuid.uuid4().bytes)
 
 
 @pytest.fixture

@@ -1,0 +1,133 @@
+"""Words and sentence ends of Latin-script text, as the layers of ``latin.py`` read them:
+each word's facts from the gazetteers, where a name may not run on, and which words are
+already claimed."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qorgan.detection.recognizers.gazetteer import Gazetteer, ascii_fold
+from qorgan.detection.recognizers.names import Token
+
+__all__ = ["Span", "Word", "adjacent", "free_words", "joined", "overlaps", "split_at_breaks",
+           "word_facts"]
+
+Span = tuple[str, int, int, float]  # entity, start, end, score
+
+# A sentence ends at . ! ? followed by space, unless the word before is an initial or a
+# title; a line break always ends one.
+_BREAK = re.compile(r"[.!?…]+(?=\s)|\n")
+_NO_BREAK_BEFORE = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "no",
+        "mt",
+        "ft",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rev",
+    ]
+)
+
+
+@dataclass(slots=True)
+class Word:
+    token: Token
+    key: str  # ascii-folded, possessive removed
+    title: bool  # First-letter capital, not all caps
+    caps: bool
+    given: bool
+    surname: bool
+    common: bool
+
+    @property
+    def listed(self) -> bool:
+        return self.given or self.surname
+
+
+def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut where a line or a sentence ends inside it, pieces stripped."""
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for match in _BREAK.finditer(text, start, end):
+        if match.group() != "\n":
+            word = re.search(r"(\w+)$", text[max(start, match.start() - 12) : match.start()])
+            if word and (len(word.group(1)) == 1 or word.group(1).lower() in _NO_BREAK_BEFORE):
+                continue
+        pieces.append((pos, match.start() if match.group() == "\n" else match.end()))
+        pos = match.end()
+    pieces.append((pos, end))
+    out = []
+    for s, e in pieces:
+        while s < e and (text[s].isspace() or text[s] in ".,;:!?"):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:!?"):
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def word_facts(gz: Gazetteer, text: str) -> tuple[str, bool, bool, bool, bool, bool]:
+    """key, title, caps, given, surname, common of a word as written (cached: chat text
+    repeats its words, and this runs on every word of every text)."""
+    key = ascii_fold(text.rstrip("."))
+    if key.endswith("'s"):
+        key = key[:-2]
+    caps = len(text) > 1 and text.isupper()
+    return (
+        key,
+        text[0].isupper() and not caps,
+        caps,
+        key in gz.given,
+        gz.is_surname(key),
+        key in gz.common,
+    )
+
+
+def adjacent(text: str, left: Token, right: Token) -> bool:
+    return text[left.end : right.start] in {" ", "", "\u00a0"}
+
+
+def joined(text: str, left: Token, right: Token) -> bool:
+    """Two words of one name: a single space (or none after an initial) between them."""
+    gap = text[left.end : right.start]
+    return gap in {" ", "\u00a0"} or (gap == "" and left.initial)
+
+
+def free_words(words: Sequence[Word], claimed: Sequence[tuple[int, int]]) -> list[bool]:
+    """Whether each word overlaps none of ``claimed`` (one binary search a word)."""
+    if not claimed:
+        return [True] * len(words)
+    merged: list[list[int]] = []
+    for s, e in sorted(claimed):
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    starts = [m[0] for m in merged]
+    out = []
+    for w in words:
+        # the last merged span that starts before the word ends is the only candidate
+        j = bisect.bisect_left(starts, w.token.end) - 1
+        out.append(not (j >= 0 and merged[j][1] > w.token.start))
+    return out
+
+
+def overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in spans)
