@@ -264,8 +264,10 @@ def _port_free(port: int) -> bool:
         ({"QORGAN_MASTER_KEY": sp.MASTER_KEY_HEX, "QORGAN_AUDIT_KEY_FILE": "/nonexistent/k",
           "QORGAN_AUDIT_LOG": "/tmp/qorgan-never-written/decisions.jsonl"},
          "/nonexistent/k"),
+        ({"QORGAN_MASTER_KEY": sp.MASTER_KEY_HEX, "QORGAN_POLICY": "builtin:no-such-policy"},
+         "no-such-policy"),
     ],
-    ids=["master-key", "otel-exporter", "audit-key"],
+    ids=["master-key", "otel-exporter", "audit-key", "policy"],
 )
 def test_a_fatal_setting_with_two_workers_is_one_clean_error(
     env: dict[str, str], named: str

@@ -32,7 +32,7 @@ VERSIONS = ("1.29.0", kubernetes_validate.latest_version() + ".0")
 
 #: benchmarks/memory.py: peak resident set of one ``qorgan serve`` worker under load (MiB),
 #: the figure docs/deployment.md sizes containers from
-PEAK_PER_WORKER_MIB = 400
+PEAK_PER_WORKER_MIB = 470
 #: the sizing rule: request the peak plus a quarter, limit half again over the request
 REQUEST_HEADROOM = 1.25
 LIMIT_OVER_REQUEST = 1.5

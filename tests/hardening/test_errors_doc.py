@@ -21,7 +21,6 @@ SOURCES = [
     *sorted((SRC / "providers").glob("*.py")),
     *sorted((SRC / "protocols").glob("*.py")),
     *sorted((SRC / "streaming").glob("*.py")),
-    SRC / "consent" / "api.py",
     *sorted((SRC / "api").glob("*.py")),
 ]
 

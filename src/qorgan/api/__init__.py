@@ -7,6 +7,7 @@
     anonymizer.py  the anonymizer's operators (replace, redact, mask, hash, encrypt, keep)
     scan.py      POST /qorgan/scan, and the policies and policy tests the playground reads
     ui.py        the policy playground page at /qorgan/ui
-    consent.py   the consent admin API (/qorgan/consent/...), also served alone by
+    credentials.py  how callers present credentials, the admin role check
+    consent.py   the consent admin API (/qorgan/consents), also served alone by
                  ``qorgan consent serve``
 """

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from qorgan.api.consent import API_KEY, BEARER
-from qorgan.errors import AuthError, ForbiddenError
+from qorgan.api.credentials import API_KEY, BEARER, require_role
+from qorgan.errors import AuthError
 from qorgan.identity import Authenticator
 from qorgan.pipeline import Runtime
 from qorgan.types import Principal
@@ -62,11 +62,6 @@ def admin_when_auth(runtime: Runtime, what: str) -> Any:
     ) -> Principal:
         if _authenticator(runtime) is None:
             return Principal.anonymous()
-        found = await authenticate(runtime, request.headers)
-        if found is None:
-            raise AuthError("authentication required")
-        if ADMIN_ROLE not in found.roles:
-            raise ForbiddenError(f"the {what} needs the {ADMIN_ROLE} role")
-        return found
+        return require_role(await authenticate(runtime, request.headers), ADMIN_ROLE, what)
 
     return Depends(principal)

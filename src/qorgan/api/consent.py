@@ -22,17 +22,17 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
-from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
 from qorgan.api.body import error_responses, install_error_handlers, json_body, read_json
+from qorgan.api.credentials import API_KEY, BEARER, require_role
 from qorgan.consent.base import MAX_LIST_LIMIT, ConsentRegistry, GrantRequest, utcnow
 from qorgan.consent.identifiers import identifier_keys
 from qorgan.consent.registry import SubjectHasher
 from qorgan.consent.serialize import record_to_dict
 from qorgan.consent.validate import Vocabulary, check_grant, check_purpose
-from qorgan.errors import AuthError, ForbiddenError, PayloadError
+from qorgan.errors import PayloadError
 from qorgan.types import ASGIApp, Principal
 
 Authenticate = Callable[[Mapping[str, str]], Awaitable[Principal | None]]
@@ -40,12 +40,6 @@ Authenticate = Callable[[Mapping[str, str]], Awaitable[Principal | None]]
 #: A consent is a few hundred bytes; anything much larger is not one.
 MAX_BODY = 64 * 1024
 SUBJECT_HEADER = "x-qorgan-subject"
-
-#: how a caller presents credentials (declared for the OpenAPI document; checked by the
-#: policy's authenticators)
-API_KEY = APIKeyHeader(name="X-Qorgan-Key", auto_error=False,
-                       description="an API key listed in the policy's auth.api_keys")
-BEARER = HTTPBearer(auto_error=False, description="an API key or a JWT the policy accepts")
 
 
 class _Body(BaseModel):
@@ -107,12 +101,7 @@ def admin_dependency(authenticate: Authenticate, admin_role: str, what: str) -> 
         _key: Annotated[Any, Depends(API_KEY)],
         _bearer: Annotated[Any, Depends(BEARER)],
     ) -> Principal:
-        principal = await authenticate(request.headers)
-        if principal is None:
-            raise AuthError("authentication required")
-        if admin_role not in principal.roles:
-            raise ForbiddenError(f"the {what} needs the {admin_role} role")
-        return principal
+        return require_role(await authenticate(request.headers), admin_role, what)
 
     return Depends(require_admin)
 

@@ -2,8 +2,8 @@
 
 A fatal setting (a missing master key with several workers, a policy that does not load,
 an unreadable audit key, an unknown consent or vault URL, a bad ``OTEL_*`` exporter) is
-found by :func:`preflight` in the parent process: ``qorgan serve`` then exits with one
-message naming the setting, before any worker starts or the port is bound. A worker that
+found by :func:`preflight`, in a child process, before any worker starts or the port is
+bound: ``qorgan serve`` then exits with one message naming the setting. A worker that
 still fails to start (its models do not load) exits with uvicorn's start-up failure code,
 which stops the parent instead of restarting the worker forever; the parent then exits
 non-zero and releases the port.
@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 import anyio
 
+from qorgan import errors
 from qorgan.errors import ConfigError, QorganError
 from qorgan.settings import Settings
 
@@ -24,17 +25,39 @@ STARTUP_FAILURE = 3
 
 
 def preflight(settings: Settings) -> None:
-    """Raise the ``ConfigError``/``PolicyError`` a worker would die of, here and once."""
-    from qorgan.audit.otel import build_from_env
-    from qorgan.pipeline import Runtime
+    """Raise the ``ConfigError``/``PolicyError`` a worker would die of, here and once.
+
+    The check runs in a child process of its own: building a runtime imports detection and
+    its libraries (about 90 MiB), which the supervisor, holding no runtime, need not keep."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     if not settings.upstream:
         raise ConfigError("an upstream URL is required (--upstream or QORGAN_UPSTREAM)")
-    # builds what a worker builds — keys, policy, vault, consent registry, decision log
-    # and its signing key — without loading models or connecting anywhere
-    runtime = Runtime.from_settings(settings)
-    anyio.run(runtime.aclose)
-    build_from_env().shutdown(timeout=1.0)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        failure = pool.submit(_check, settings).result()
+    if failure is not None:
+        kind, message = failure
+        error = getattr(errors, kind, None)
+        if not (isinstance(error, type) and issubclass(error, QorganError)):
+            error = ConfigError
+        raise error(message)
+
+
+def _check(settings: Settings) -> tuple[str, str] | None:
+    """In the child: build what a worker builds — keys, policy, vault, consent registry,
+    decision log and its signing key — without loading models or connecting anywhere; the
+    error's class name and message, or None."""
+    from qorgan.audit.otel import build_from_env
+    from qorgan.pipeline import Runtime
+
+    try:
+        runtime = Runtime.from_settings(settings)
+        anyio.run(runtime.aclose)
+        build_from_env().shutdown(timeout=1.0)
+    except QorganError as exc:
+        return type(exc).__name__, exc.message
+    return None
 
 
 def worker_failed(exc: QorganError) -> NoReturn:

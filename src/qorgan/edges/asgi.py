@@ -9,7 +9,9 @@ from typing import Any
 import anyio
 
 from qorgan._aio import aclose
-from qorgan.pipeline import GuardResponse
+from qorgan.edges.bodies import check_framing, read_asgi_body
+from qorgan.errors import QorganError
+from qorgan.pipeline import GuardRequest, GuardResponse, Runtime, error_response
 from qorgan.types import Receive, Scope, Send
 
 
@@ -21,6 +23,22 @@ def request_headers(scope: Scope) -> dict[str, str]:
         value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
+
+
+async def read_request(scope: Scope, receive: Receive, send: Send, runtime: Runtime,
+                       route: str) -> GuardRequest | None:
+    """The request to guard, its body read under the policy's limit and the body timeout;
+    None when it was refused (answered here) or the client went away."""
+    try:
+        check_framing(scope)
+        body = await read_asgi_body(receive, runtime.policy().traffic.max_body_bytes,
+                                    within=runtime.settings.body_timeout)
+    except QorganError as exc:
+        if exc.code != "client_disconnected":
+            await send_response(send, error_response(exc))
+        return None
+    return GuardRequest(method=scope["method"], route=route, headers=request_headers(scope),
+                        body=body, query=scope.get("query_string", b"").decode("latin-1"))
 
 
 async def send_json(send: Send, status: int, body: Any,

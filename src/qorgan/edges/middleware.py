@@ -20,17 +20,14 @@ import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from opentelemetry import trace
 
-from qorgan.edges.asgi import request_headers, send_response
-from qorgan.edges.bodies import check_framing, read_asgi_body
-from qorgan.errors import QorganError, UpstreamError
+from qorgan.edges.asgi import read_request, send_response
+from qorgan.errors import UpstreamError
 from qorgan.identity import Resolver
 from qorgan.pipeline import (
     Guard,
-    GuardRequest,
     Runtime,
     UpstreamRequest,
     UpstreamResponse,
-    error_response,
 )
 from qorgan.settings import Settings
 from qorgan.types import ASGIApp, Message, Receive, Scope, Send
@@ -82,18 +79,9 @@ class GuardMiddleware:
         if route is None:
             await self.app(scope, receive, send)
             return
-        limit = self.runtime.policy().traffic.max_body_bytes
-        try:
-            check_framing(scope)
-            body = await read_asgi_body(receive, limit,
-                                        within=self.runtime.settings.body_timeout)
-        except QorganError as exc:
-            if exc.code != "client_disconnected":
-                await send_response(send, error_response(exc))
+        request = await read_request(scope, receive, send, self.runtime, route)
+        if request is None:
             return
-        request = GuardRequest(method=scope["method"], route=route,
-                               headers=request_headers(scope), body=body,
-                               query=scope.get("query_string", b"").decode("latin-1"))
         async with anyio.create_task_group() as tg:
             call = _AppCall(self.app, scope, receive, tg)
             response = await self.guard.handle(request, call)

@@ -26,11 +26,10 @@ import httpx
 from qorgan.api.app import build_api_app
 from qorgan.audit.requests import log_http, one_line, written
 from qorgan.audit.server import server_span
-from qorgan.edges.asgi import request_headers, send_json, send_response
-from qorgan.edges.bodies import check_framing, read_asgi_body
+from qorgan.edges.asgi import read_request, send_json, send_response
 from qorgan.edges.upstream import HttpxUpstream, upstream_client
-from qorgan.errors import ConfigError, QorganError
-from qorgan.pipeline import Guard, GuardRequest, Runtime, error_response
+from qorgan.errors import ConfigError
+from qorgan.pipeline import Guard, Runtime
 from qorgan.providers import REGISTRY
 from qorgan.settings import Settings
 from qorgan.types import ASGIApp, Receive, Scope, Send
@@ -128,20 +127,9 @@ class ProxyApp:
                                                   "message": "no such endpoint"}})
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, route: str) -> None:
-        limit = self.runtime.policy().traffic.max_body_bytes
-        try:
-            check_framing(scope)
-            body = await read_asgi_body(receive, limit,
-                                        within=self.runtime.settings.body_timeout)
-        except QorganError as exc:
-            if exc.code == "client_disconnected":
-                return
-            await send_response(send, error_response(exc))
+        request = await read_request(scope, receive, send, self.runtime, route)
+        if request is None:
             return
-        request = GuardRequest(
-            method=scope["method"], route=route, headers=request_headers(scope), body=body,
-            query=scope.get("query_string", b"").decode("latin-1"),
-        )
         response = await self.guard.handle(request, self.upstream)
         await send_response(send, response, receive)
 
