@@ -99,7 +99,10 @@ def found(det: Detector, text: str) -> list[tuple[str, str]]:
         ("card 4111 1111 1111 1112", []),  # Luhn fails
         ("host 10.20.30.40 down", [("IP_ADDRESS", "10.20.30.40")]),
         ("ssn 536-22-8754", [("US_SSN", "536-22-8754")]),
-        ("ssn 078-05-1120", []),  # a published sample number
+        # a published sample number is still a value the caller labelled as an SSN
+        ("ssn 078-05-1120", [("US_SSN", "078-05-1120")]),
+        ("ticket 078-05-1120", []),  # ... but not without the label
+        ("ssn 000-12-3456", []),  # area 000 is never issued
     ],
 )
 def test_pattern_findings(text: str, expected: list[tuple[str, str]]) -> None:

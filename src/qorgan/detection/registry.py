@@ -62,6 +62,7 @@ from qorgan.detection.recognizers.secrets import (
     AwsSecretKeyRecognizer,
     BearerTokenRecognizer,
     JwtRecognizer,
+    LabelledPasswordRecognizer,
     PrivateKeyRecognizer,
     UrlPasswordRecognizer,
 )
@@ -169,6 +170,10 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
         (_plain(JwtRecognizer), r"eyJ"),
         (_plain(BearerTokenRecognizer), r"(?i)bearer|authorization"),
         (_plain(UrlPasswordRecognizer), r"://[^\s/@]*:[^\s/]*@"),
+        (
+            _plain(LabelledPasswordRecognizer),
+            AnyWord("pass", "pwd", "pin", "пин", "парол", "құпия"),
+        ),
     ),
     "DATE_OF_BIRTH": ((_plain(DateOfBirthRecognizer), birth.CUES),),
     # names in a table's name column; everything else about names is NER's

@@ -11,6 +11,7 @@ from qorgan.detection.recognizers.secrets import (
     AwsSecretKeyRecognizer,
     BearerTokenRecognizer,
     JwtRecognizer,
+    LabelledPasswordRecognizer,
     PrivateKeyRecognizer,
     UrlPasswordRecognizer,
 )
@@ -127,6 +128,22 @@ POSITIVES = [
      "zX9-qW8_eR7"),
     (UrlPasswordRecognizer, "jdbc:sqlserver://sa:Passw0rd!@db:1433", "Passw0rd!"),
     (UrlPasswordRecognizer, "https://deploy:ghx7Kp2Q@git.example.com/repo.git", "ghx7Kp2Q"),
+    # a password after its label, as a key or in a sentence: only the value
+    (LabelledPasswordRecognizer, "password: hunter2", "hunter2"),
+    (LabelledPasswordRecognizer, "My password is hunter2", "hunter2"),
+    (LabelledPasswordRecognizer, "pwd=Summer2024!", "Summer2024!"),
+    (LabelledPasswordRecognizer, "DB_PASSWORD=s3cr3t-Value", "s3cr3t-Value"),
+    (LabelledPasswordRecognizer, '{"password": "Tr0ub4dor&3"}', "Tr0ub4dor&3"),
+    (LabelledPasswordRecognizer, "password => 'abc123'", "abc123"),
+    (LabelledPasswordRecognizer, "The password is Tr0ub4dor&3.", "Tr0ub4dor&3"),
+    (LabelledPasswordRecognizer, "Login admin, password P@ss1234, then restart", "P@ss1234"),
+    (LabelledPasswordRecognizer, "passphrase: correct-horse-battery-staple",
+     "correct-horse-battery-staple"),
+    (LabelledPasswordRecognizer, "пароль: qwerty123", "qwerty123"),
+    (LabelledPasswordRecognizer, "Мой пароль — Qwerty2024", "Qwerty2024"),
+    (LabelledPasswordRecognizer, "құпия сөз: Aa123456", "Aa123456"),
+    (LabelledPasswordRecognizer, "my PIN is 4821", "4821"),
+    (LabelledPasswordRecognizer, "PIN: 0000", "0000"),
 ]
 
 
@@ -181,6 +198,25 @@ NEGATIVES = [
     (UrlPasswordRecognizer, "amqp://user:your-pass@mq/vhost"),
     (UrlPasswordRecognizer, "see http://example.com/a:b@c for the syntax"),
     (UrlPasswordRecognizer, "mailto:aigerim@mail.kz"),
+    # a label with no password after it: prose, schema words, placeholders, paths, code
+    (LabelledPasswordRecognizer, "Forgot your password?"),
+    (LabelledPasswordRecognizer, "The password is incorrect."),
+    (LabelledPasswordRecognizer, "the password is required"),
+    (LabelledPasswordRecognizer, "The password is too short"),
+    (LabelledPasswordRecognizer, "password must be 8 characters"),
+    (LabelledPasswordRecognizer, "the passcode was changed"),
+    (LabelledPasswordRecognizer, "password: null"),
+    (LabelledPasswordRecognizer, "password: string"),
+    (LabelledPasswordRecognizer, "password: ${DB_PASSWORD}"),
+    (LabelledPasswordRecognizer, "password: <your password>"),
+    (LabelledPasswordRecognizer, "password: ********"),
+    (LabelledPasswordRecognizer, 'password = os.environ["DB_PASSWORD"]'),
+    (LabelledPasswordRecognizer, "password = settings.DB_PASSWORD"),
+    (LabelledPasswordRecognizer, "password: str = Field(...)"),
+    (LabelledPasswordRecognizer, "PWD=/home/app"),
+    (LabelledPasswordRecognizer, "cd $(pwd)"),
+    (LabelledPasswordRecognizer, "spinning pins 1234"),
+    (LabelledPasswordRecognizer, "pin 2 of the connector"),
 ]
 
 

@@ -36,6 +36,12 @@ def ssns(text: str) -> list[str]:
         ("SSN 234–56–7890", "234–56–7890"),  # an en dash
         ("ssn: 234/56/7890", "234/56/7890"),
         ("234567890 (SSN)", "234567890"),
+        # after a cue, the sample-card numbers are what the writer says they are
+        ("SSN 123456789", "123456789"),
+        ("The SSN is 123-45-6789.", "123-45-6789"),
+        ("SSN: 078-05-1120", "078-05-1120"),
+        ("My social is 536 90 4399", "536 90 4399"),
+        ("her social security number is 219-09-9999", "219-09-9999"),
     ],
 )
 def test_ssn_found(text: str, value: str) -> None:
@@ -52,7 +58,8 @@ def test_ssn_found(text: str, value: str) -> None:
         "SSN 934567890",  # area 9xx
         "SSN 234007890",  # group 00
         "SSN 234560000",  # serial 0000
-        "SSN 123456789",  # the sample number
+        "123-45-6789",  # a sample-card number with no cue
+        "social media post 234567890 views",
         "SSN 2345678901",  # ten digits
         "SSN 23456789",  # eight digits
         "name,order\nAnn Lee,234567890",
@@ -67,3 +74,6 @@ def test_not_an_ssn(text: str) -> None:
 def test_issuable() -> None:
     assert issuable("234567890")
     assert not issuable("666123456")
+    assert not issuable("123456789")
+    assert issuable("123456789", cued=True)
+    assert not issuable("666123456", cued=True)

@@ -90,14 +90,26 @@ def word_facts(gz: Gazetteer, text: str) -> tuple[str, bool, bool, bool, bool, b
     if key.endswith("'s"):
         key = key[:-2]
     caps = len(text) > 1 and text.isupper()
-    return (
-        key,
-        text[0].isupper() and not caps,
-        caps,
-        key in gz.given,
-        gz.is_surname(key),
-        key in gz.common,
-    )
+    given, surname, common = key in gz.given, gz.is_surname(key), key in gz.common
+    parts = [p for p in _COMPOUND.split(key) if p]
+    if len(parts) > 1 and not (given or surname):
+        # "O'Connor", "Al-Rashid": a name prefix and a name; "Jean-Luc", "Anne-Marie": given
+        # names, the first no English word; "Smith-Jones": listed names, none of them a
+        # word ("Check-In" is no name). The frequency list counts such spellings as words.
+        first, last = parts[0], parts[-1]
+        if first in _NAME_PREFIXES:
+            surname = len(last) > 2 and (last not in gz.common or last in gz.given)
+        else:
+            given = all(p in gz.given for p in parts) and first not in gz.common
+            surname = not given and all(
+                (p in gz.given or gz.is_surname(p)) and p not in gz.common for p in parts
+            )
+        common = common and not (given or surname)
+    return (key, text[0].isupper() and not caps, caps, given, surname, common)
+
+
+_COMPOUND = re.compile(r"[-'’]")
+_NAME_PREFIXES = frozenset(["o", "d", "al", "el", "ul", "ibn", "bin", "mc", "mac", "de", "di"])
 
 
 def adjacent(text: str, left: Token, right: Token) -> bool:

@@ -1,5 +1,5 @@
 """Credentials pasted into prompts: cloud keys, API tokens, private keys, JWTs, passwords
-in connection URLs.
+in connection URLs and passwords after their label ("password: ...", "my password is ...").
 
 All report the entity ``SECRET``. Prefix-shaped tokens are matched case-sensitively (an
 ``akia…`` word is not an AWS key id); shapes that are only secrets in context (a 40-char
@@ -238,6 +238,85 @@ def _placeholder(value: str) -> bool:
     return len(set(value.lower())) == 1
 
 
+class LabelledPasswordRecognizer(ScanRecognizer):
+    """A password or PIN right after its label: a key (``password: ...``, ``DB_PASSWORD=``,
+    ``"pwd": "..."``, ``пароль: ...``) or a sentence ("my password is ...", "password
+    P@ss1234", "PIN is 4821").
+
+    Only the value is the secret. Placeholders, ``null``/``required``-style schema words,
+    paths (``PWD=/home/app``) and code (``password = os.environ[...]``) are not reported;
+    after "password is" in prose a plain English word is not either ("the password is
+    incorrect", "password hashing"): only a value with a digit, a symbol or a capital
+    inside counts there."""
+
+    ENTITY = "SECRET"
+    CONTEXT = tuple(_SECRET_CONTEXT)
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        for match in _KEYED_PASSWORD.finditer(text):
+            start, end = _value_span(match)
+            value = text[start:end]
+            if _password_value(value):
+                yield Hit(start, end, 0.9, "value after a password label")
+        for match in _PROSE_PASSWORD.finditer(text):
+            start, end = _value_span(match)
+            value = text[start:end]
+            if _password_value(value) and _not_a_word(value):
+                yield Hit(start, end, 0.85, "value after 'password (is)'")
+        for match in _PIN.finditer(text):
+            yield Hit(match.start("value"), match.end("value"), 0.85, "digits after 'PIN'")
+
+
+_LABEL_WORDS = (
+    r"(?:pass(?:word|wd|phrase|code)|pwd|парол[ьяюе]|құпия[ \t]?сөз(?:і|ім|іңіз)?)"
+)
+_KEYED_PASSWORD = re.compile(
+    r"(?i)(?<![\w\-.])[\"']?(?:[a-z0-9]+[_\-.])*" + _LABEL_WORDS + r"[\"']?[ \t]*"
+    r"(?::|=>?)[ \t]*(?P<q>[\"'`]?)(?P<value>[^\s\"'`]{3,128})"
+)
+_PROSE_PASSWORD = re.compile(
+    r"(?i)(?<!\w)" + _LABEL_WORDS + r"(?:[ \t]+(?:is|was|will[ \t]+be|это|—|–))?[ \t]+"
+    r"(?P<q>[\"'`«]?)(?P<value>[^\s\"'`»]{3,128})"
+)
+_PIN = re.compile(
+    r"(?i)(?<!\w)(?:pin(?:[ \t\-]?code)?|пин(?:[ \t\-]?код)?)[ \t]*(?:is|was|:|=|—|–|это)?"
+    r"[ \t]*(?P<value>\d{4,8})(?!\d)"
+)
+_TRAILING = ".,;:)]}»"
+_NOT_PASSWORDS = frozenset(
+    {"none", "null", "nil", "true", "false", "string", "str", "required", "optional",
+     "undefined", "empty", "hidden", "redacted", "masked", "removed", "omitted", "yes", "no",
+     "n/a", "text", "bytes", "secretstr", "varchar", "invalid", "incorrect", "wrong", "reset",
+     "expired", "changed", "set", "unset", "same", "blank", "protected", "encrypted"}
+)
+_CODE_VALUE = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+|[\w.]*[(\[{].*|getenv.*")
+
+
+def _value_span(match: re.Match[str]) -> tuple[int, int]:
+    start, end = match.span("value")
+    if not match.group("q"):
+        # unquoted: the sentence's own punctuation is not part of the value
+        while end - start > 3 and match.string[end - 1] in _TRAILING:
+            end -= 1
+    return start, end
+
+
+def _password_value(value: str) -> bool:
+    low = value.lower()
+    return not (
+        _placeholder(value)
+        or low in _NOT_PASSWORDS
+        or value[0] in "/~\\.*"
+        or _CODE_VALUE.fullmatch(value) is not None
+    )
+
+
+def _not_a_word(value: str) -> bool:
+    """In prose, a value reads as a password only with a digit, a symbol or an inner
+    capital: a plain word after "the password is" is usually the sentence going on."""
+    return not value.isalpha() or any(c.isupper() for c in value[1:])
+
+
 SECRET_RECOGNIZERS: tuple[type[EntityRecognizer], ...] = (
     ApiKeyRecognizer,
     AwsSecretKeyRecognizer,
@@ -245,4 +324,5 @@ SECRET_RECOGNIZERS: tuple[type[EntityRecognizer], ...] = (
     JwtRecognizer,
     BearerTokenRecognizer,
     UrlPasswordRecognizer,
+    LabelledPasswordRecognizer,
 )

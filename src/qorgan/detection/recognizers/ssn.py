@@ -6,6 +6,9 @@ order or account number, so they are reported only right after an SSN cue ("SSN"
 "social security number", "soc. sec. no.", a key such as ``ssn`` or ``applicant_ssn``)
 or in a table column headed by one. The number must be one the Social Security
 Administration can issue: area not 000, 666 or 900-999, group not 00, serial not 0000.
+The numbers printed on sample cards (123-45-6789, 078-05-1120) are left alone bare, but
+after a cue they are what the writer says they are, and are reported: the guard cannot
+tell a sample from a value somebody really uses.
 """
 
 from __future__ import annotations
@@ -19,13 +22,13 @@ from qorgan.detection.recognizers.tables import labelled_cells
 CUED_SCORE = 0.9
 
 _CUE = (
-    r"(?:ssn|ss\s?#|ssn\s?#|social[\s_\-]+security(?:[\s_\-]+(?:number|no\.?|num|#))?|"
+    r"(?:ssn|ss\s?#|ssn\s?#|social(?:[\s_\-]+security)?(?:[\s_\-]+(?:number|no\.?|num|#))?|"
     r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?)"
 )
 _WORDS = r"(?:number|no\.?|num|#|is|was|of|the)"
 _SEP = r"[\s:.,\-–—()\"'=#]"
 # written with spaces, dots, slashes, underscores or dashes of any kind ("123–45–6789")
-_NUMBER = r"(?P<number>\d{3}(?P<sep>[ ./_–—‒]?)\d{2}(?P=sep)\d{4})(?![\d])(?![.\-/]\d)"
+_NUMBER = r"(?P<number>\d{3}(?P<sep>[ ./_\-–—‒]?)\d{2}(?P=sep)\d{4})(?![\d])(?![.\-/]\d)"
 _CUED = re.compile(
     rf"(?<![^\W\d_]){_CUE}(?:{_SEP}*{_WORDS}(?![^\W\d_]))*{_SEP}*{_NUMBER}"
 )
@@ -41,18 +44,19 @@ _COLUMN = re.compile(r"[\w\s]{0,16}?(?<![^\W\d_])(?:ssn|social[\s_\-]+security[\
 _DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-/_–—‒]?)\d{2}(?P=sep)\d{4}")
 DASHED_SCORE = 0.5
 #: what the trigger needs to see before the recognizer runs
-CUES = AnyWord("ssn", "ss#", "ss #", "social security", "soc sec", "soc. sec", "–", "—", "‒")
+CUES = AnyWord("ssn", "ss#", "ss #", "social", "soc sec", "soc. sec", "–", "—", "‒")
 
 
 # printed on sample cards and in advertising, never anyone's
 _SAMPLES = frozenset({"123456789", "078051120", "219099999"})
 
 
-def issuable(digits: str) -> bool:
-    """Whether nine digits are an SSN the SSA could have issued."""
+def issuable(digits: str, *, cued: bool = False) -> bool:
+    """Whether nine digits are an SSN the SSA could have issued; after a cue ("SSN:") the
+    sample-card numbers count too."""
     area, group, serial = digits[:3], digits[3:5], digits[5:]
     return (
-        digits not in _SAMPLES
+        (cued or digits not in _SAMPLES)
         and area not in ("000", "666")
         and not area.startswith("9")
         and group != "00"
@@ -71,12 +75,12 @@ class CuedSsnRecognizer(ScanRecognizer):
         matches = _CUED.finditer(low) if low is not None else _CUED_ANY_CASE.finditer(text)
         for match in matches:
             start, end = match.span("number")
-            if issuable(re.sub(r"\D", "", match.group("number"))):
+            if issuable(re.sub(r"\D", "", match.group("number")), cued=True):
                 yield Hit(start, end, CUED_SCORE, "nine digits after an SSN cue")
         if low is not None:
             for match in _CUED_AFTER.finditer(low):
                 start, end = match.span("number")
-                if issuable(re.sub(r"\D", "", match.group("number"))):
+                if issuable(re.sub(r"\D", "", match.group("number")), cued=True):
                     yield Hit(start, end, CUED_SCORE, "nine digits before an SSN cue")
         for match in _OTHER_DASHES.finditer(text):
             if issuable(re.sub(r"\D", "", match.group())):
@@ -84,5 +88,5 @@ class CuedSsnRecognizer(ScanRecognizer):
         if "\n" in text:
             for start, end in labelled_cells(text, _COLUMN):
                 digits = re.sub(r"\D", "", text[start:end])
-                if _DIGITS.fullmatch(text, start, end) and issuable(digits):
+                if _DIGITS.fullmatch(text, start, end) and issuable(digits, cued=True):
                     yield Hit(start, end, CUED_SCORE, "number in an SSN column")
