@@ -133,3 +133,92 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
 
     found = build_detector(DetectionConfig(), cache_size=0).analyze(text)
     assert value in [text[f.start:f.end] for f in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # a given name that is also a word, right after an address or a sign-off
+        ("Good morning Tom, the report is late.", "Tom"),
+        ("Thanks Will, that helps.", "Will"),
+        # ... after a command only with a surname
+        ("ask Tom Baker about it", "Tom Baker"),
+        # lower-case chat: a given name that is no word after "with", "to", "for"
+        ("meeting with olivia at 3pm tomorrow", "olivia"),
+        ("i talked to david yesterday", "david"),
+        # compound names
+        ("Liam O'Connor will call.", "Liam O'Connor"),
+        ("Jean-Luc Picard approved it.", "Jean-Luc Picard"),
+        # shouted text
+        ("PLEASE CALL YERZHAN SERIKOV BACK ASAP", "YERZHAN SERIKOV"),
+    ],
+)
+def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, person: str
+                                            ) -> None:
+    assert ("PERSON", person) in _found(layers, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Honey, dinner at 7",
+        "Pay Bill by Friday",
+        "flight to paris on monday",
+        "drive to austin",
+        "meet me at 5 to carter street",
+        "open an account with chase bank",
+        "Check-In opens at noon",
+        "Self-Service portal is down",
+    ],
+)
+def test_no_person_in_these_words(layers: LatinLayers, text: str) -> None:
+    assert not {f for f in _found(layers, text) if f[0] == "PERSON"}
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "expected"),
+    [
+        # the model left the common given name out of a person
+        ("Best, Sam Porter", [("PERSON", "Sam Porter")], ("PERSON", "Sam Porter")),
+        # ... or read the surname alone as an organisation
+        ("Manager: Alexei Morozov.", [("ORGANIZATION", "Morozov")], ("PERSON", "Alexei Morozov")),
+        # a lone given name the model called an organisation or a place
+        ("Thanks, Lydia", [("ORGANIZATION", "Lydia")], ("PERSON", "Lydia")),
+        ("Lydia from Oskemen says hi", [("LOCATION", "Lydia")], ("PERSON", "Lydia")),
+        # shouted text read as one organisation
+        ("PLEASE CALL YERZHAN SERIKOV BACK",
+         [("ORGANIZATION", "PLEASE CALL YERZHAN SERIKOV BACK")], ("PERSON", "YERZHAN SERIKOV")),
+    ],
+)
+def test_model_spans_read_again(
+    layers: LatinLayers, text: str, ner: list[tuple[str, str]], expected: tuple[str, str]
+) -> None:
+    found = _found(layers, text, ner)
+    assert expected in found
+    # the words are no longer reported as the model's other type
+    assert not any(entity != "PERSON" and value in expected[1] for entity, value in found)
+
+
+def test_an_edge_command_is_still_trimmed(layers: LatinLayers) -> None:
+    text = "Email Smith about it."
+    assert _found(layers, text, [("PERSON", "Email Smith")]) == {("PERSON", "Smith")}
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("We moved to 157 Hall Row, London LS6 2QT.", "London"),
+        ("she lives in dubai now", "dubai"),
+        ("flights to turkey are cheap", "turkey"),
+    ],
+)
+def test_well_known_places_that_are_also_words(layers: LatinLayers, text: str, place: str
+                                               ) -> None:
+    assert ("LOCATION", place) in _found(layers, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I said, She went home.", "Ask For help at the desk.", "she lives in mobile now"]
+)
+def test_short_alternate_place_names_stay_words(layers: LatinLayers, text: str) -> None:
+    assert not {f for f in _found(layers, text) if f[0] == "LOCATION"}

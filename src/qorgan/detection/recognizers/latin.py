@@ -107,6 +107,7 @@ _ORG_WORDS = frozenset(
     ]
 )
 _BIG_CITY = 1_000_000
+_MIN_COMMON_PLACE = 5
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 SCORE_PLACE = 0.8
 
@@ -172,6 +173,8 @@ class LatinLayers:
             inside = [w for w in words[first : bisect.bisect_left(starts, e)] if w.token.end <= e]
             if entity == "PERSON":
                 while inside and (inside[0].common or not inside[0].token.capitalized):
+                    if _given_before_surname(text, inside, cues):
+                        break  # "Sam Porter", "Tom Baker": the given name is no edge word
                     inside.pop(0)
                 while inside and (inside[-1].common or not inside[-1].token.capitalized):
                     inside.pop()
@@ -181,6 +184,15 @@ class LatinLayers:
             names = [w for w in inside if not w.token.initial]
             if not names or not any(w.token.capitalized for w in names):
                 continue  # the model alone does not vouch for a word in lower case
+            if entity != "PERSON" and all(w.caps for w in names) and any(w.common for w in names):
+                # shouted text ("PLEASE CALL YERZHAN SERIKOV BACK") reads as one organisation
+                # to the model; the places and the name layers read it word by word instead
+                continue
+            given = _given_to_the_left(text, words, first, inside, cues)
+            if given is not None:
+                # "Alexei Morozov" read as the organisation "Morozov": the name is both words
+                out.append(("PERSON", given.token.start, inside[-1].token.end, 0.85))
+                continue
             s, e = inside[0].token.start, inside[-1].token.end
             label = self._relabel(text, tokens, words, entity, inside)
             lone = names[0] if len(names) == 1 else None
@@ -220,6 +232,8 @@ class LatinLayers:
             and not whole_place
         ):
             return "PERSON"
+        if len(inside) == 1 and place is None and _lone_given(inside[0]):
+            return "PERSON"  # "Thanks, Lydia", "Aigerim says": the model's guess at a name
         return entity
 
     # -- 2. places ------------------------------------------------------------------------
@@ -272,14 +286,23 @@ class LatinLayers:
         country, population = place.country, place.population
         head = run[0]
         common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
+        well_known = country == "KZ" or population >= _BIG_CITY or place.kind == "country"
+        # the frequency list holds places' short alternate names too ("for", "can", "oral")
+        long_enough = len(head.key) >= _MIN_COMMON_PLACE
         if not (head.title or head.caps):
-            # lower case only after a preposition, and only a well-known place
-            return after_preposition and not common and (country == "KZ" or population >= _BIG_CITY)
+            # lower case only after a preposition, and only a well-known place; a common
+            # word only when it is long ("in dubai", "to turkey", not "for")
+            return after_preposition and well_known and (not common or long_enough)
         if head.caps and len(head.key) < 4 and not after_preposition:
             return False
         if common:
-            return after_preposition and (population >= _BIG_CITY or country == "KZ")
-        if head.given or (len(run) == 1 and head.surname and country != "KZ"):
+            if after_preposition:
+                return well_known
+            # "..., London LS6 2QT": a capitalised well-known place inside a sentence is the
+            # place; the word list counts "london" as a word only because it is frequent
+            if not (well_known and long_enough and head.title and not head.token.sentence_initial):
+                return False
+        elif head.given or (len(run) == 1 and head.surname and country != "KZ"):
             # Florence, Austin, Jackson: a person as often as a place
             return after_preposition
         # a place followed by a surname is a person's first name ("Paris Hilton")
@@ -291,6 +314,43 @@ class LatinLayers:
             and not after_preposition
             and country != "KZ"
         )
+
+
+def _given_to_the_left(
+    text: str, words: Sequence[Word], first: int, inside: Sequence[Word], cues: dict[int, str]
+) -> Word | None:
+    """The capitalised given name just before a one-word span that is a surname ("Alexei"
+    before "Morozov"), when the model left it out."""
+    if len(inside) != 1 or first == 0 or words[first].token.start != inside[0].token.start:
+        return None
+    surname, before = inside[0], words[first - 1]
+    if not (surname.title and surname.surname and not surname.common):
+        return None
+    if not (before.title and before.given) or _is_cue_word(before, cues, text):
+        return None
+    return before if joined(text, before.token, surname.token) else None
+
+
+def _lone_given(word: Word) -> bool:
+    """A capitalised given name only: no surname, no English word, no all-caps acronym."""
+    return word.title and word.given and not word.surname and not word.common
+
+
+def _given_before_surname(text: str, inside: Sequence[Word], cues: dict[int, str]) -> bool:
+    """The first word is a capitalised given name joined to a capitalised surname or
+    unknown word that is no common word, and is itself no cue ("Email Smith")."""
+    if len(inside) < 2:
+        return False
+    first, second = inside[0], inside[1]
+    return (
+        first.title
+        and first.given
+        and second.title
+        and not second.common
+        and not second.token.initial
+        and joined(text, first.token, second.token)
+        and not _is_cue_word(first, cues, text)
+    )
 
 
 def _is_cue_word(word: Word, cues: dict[int, str], text: str) -> bool:

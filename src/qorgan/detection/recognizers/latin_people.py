@@ -13,6 +13,20 @@ __all__ = ["SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People", "merge"]
 SCORE_CUED = 0.85
 SCORE_LISTED = 0.8
 SCORE_LOWER = 0.6
+# the words a lower-case given name may follow on its own ("meeting with olivia")
+_BEFORE_LOWER_NAME = frozenset(["with", "to", "for"])
+_NOT_AFTER_NAME = frozenset(
+    ["street", "st", "avenue", "ave", "road", "rd", "lane", "boulevard", "square", "park",
+     "bank", "inc", "ltd", "llc", "group", "city", "county", "river", "lake", "hall",
+     "center", "centre", "school", "university", "college", "hotel", "airport", "station"]
+)
+# a town this large is named for itself more often than for a person
+_WELL_KNOWN = 250_000
+# words of address that the name lists also hold ("Hi Honey", "Thanks Buddy")
+_ENDEARMENTS = frozenset(
+    ["honey", "buddy", "love", "dear", "darling", "baby", "sunshine", "angel", "sweetie",
+     "sugar", "boss", "chief", "champ", "mate", "doc", "sonny", "precious", "cookie"]
+)
 
 
 class People:
@@ -42,7 +56,11 @@ class People:
             if kind is not None:
                 span = self._cued(text, words, free, i, kind)
             if span is None:
-                span = self._initials(text, words, free, i) or self._listed(text, words, free, i)
+                span = (
+                    self._initials(text, words, free, i)
+                    or self._listed(text, words, free, i)
+                    or self._lower_after_with(text, words, i)
+                )
             if span is None:
                 i += 1
                 continue
@@ -70,12 +88,56 @@ class People:
             if word.token.initial and word.token.text[0].isupper():
                 j += 1
                 continue
-            if not self._name_part(word, cued=True, titled=kind == "title" and j == i):
+            if not self._name_part(word, cued=True, titled=kind == "title" and j == i) and not (
+                j == i and self._common_given_after_cue(text, words, free, i, kind)
+            ):
                 break
             j += 1
         if all(w.token.initial for w in words[i:j]):
             return None  # initials alone ("Call A.") are no name
         return j, SCORE_CUED
+
+    def _common_given_after_cue(
+        self, text: str, words: Sequence[Word], free: Sequence[bool], i: int, kind: str
+    ) -> bool:
+        """A capitalised given name that is also a word, right after a cue: "Good morning
+        Tom", "Best, Will", "ask Tom Baker". After an address or a sign-off it is the name
+        (unless it is an endearment: "Hi Honey"); after a command only with a surname
+        joined to it ("Pay Bill" is no name, "Tell Mark Smith" is)."""
+        word = words[i]
+        if not (word.title and word.given) or word.key in _ENDEARMENTS:
+            return False
+        if kind in ("greeting", "line", "intro", "field"):
+            return True
+        nxt = words[i + 1] if i + 1 < len(words) and free[i + 1] else None
+        return (
+            nxt is not None
+            and joined(text, word.token, nxt.token)
+            and nxt.title
+            and not nxt.common
+            and not nxt.token.initial
+        )
+
+    def _lower_after_with(
+        self, text: str, words: Sequence[Word], i: int
+    ) -> tuple[int, float] | None:
+        """Chat in lower case: a given name that is no English word and no place, after
+        "with", "to" or "for" ("meeting with olivia", "i talked to david")."""
+        word = words[i]
+        if i == 0 or word.token.capitalized or not word.given or word.common:
+            return None
+        place = self._gz.match_place([word.key])
+        if place is not None and (
+            place.kind != "city" or place.country == "KZ" or place.population >= _WELL_KNOWN
+        ):
+            return None  # "flight to paris", "to jordan": the place
+        before = words[i - 1]
+        if before.key not in _BEFORE_LOWER_NAME or not joined(text, before.token, word.token):
+            return None
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is not None and nxt.key in _NOT_AFTER_NAME and joined(text, word.token, nxt.token):
+            return None  # "to carter street", "with chase bank"
+        return i + 1, SCORE_LOWER
 
     def _initials(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
