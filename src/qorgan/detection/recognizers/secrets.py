@@ -274,8 +274,12 @@ _KEYED_PASSWORD = re.compile(
     r"(?i)(?<![\w\-.])[\"']?(?:[a-z0-9]+[_\-.])*" + _LABEL_WORDS + r"[\"']?[ \t]*"
     r"(?::|=>?)[ \t]*(?P<q>[\"'`]?)(?P<value>[^\s\"'`]{3,128})"
 )
+_COPULA = r"(?:is|was|will[ \t]+be|это|—|–)"
 _PROSE_PASSWORD = re.compile(
-    r"(?i)(?<!\w)" + _LABEL_WORDS + r"(?:[ \t]+(?:is|was|will[ \t]+be|это|—|–))?[ \t]+"
+    r"(?i)(?<!\w)" + _LABEL_WORDS + r"(?:"
+    # "the password for the office wifi is X": what it opens, then the verb
+    r"[ \t]+(?:for|to|of|on)(?:[ \t]+[\w'’\-]+){1,4}?[ \t]+" + _COPULA + r"|"
+    r"(?:[ \t]+" + _COPULA + r")?)[ \t]+"
     r"(?P<q>[\"'`«]?)(?P<value>[^\s\"'`»]{3,128})"
 )
 _PIN = re.compile(
