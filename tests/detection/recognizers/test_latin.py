@@ -185,6 +185,12 @@ def test_no_person_in_these_words(layers: LatinLayers, text: str) -> None:
         # a lone given name the model called an organisation or a place
         ("Thanks, Lydia", [("ORGANIZATION", "Lydia")], ("PERSON", "Lydia")),
         ("Lydia from Oskemen says hi", [("LOCATION", "Lydia")], ("PERSON", "Lydia")),
+        # ... a given name more often than a surname, and a small town's name
+        ("SSN 123-45-6789 belongs to Jake.", [("ORGANIZATION", "Jake")], ("PERSON", "Jake")),
+        ("Thanks in advance, Lucas", [("LOCATION", "Lucas")], ("PERSON", "Lucas")),
+        # a cue of several words opening the model's span
+        ("Reply to Priyanka by noon.", [("ORGANIZATION", "Reply to Priyanka")],
+         ("PERSON", "Priyanka")),
         # shouted text read as one organisation
         ("PLEASE CALL YERZHAN SERIKOV BACK",
          [("ORGANIZATION", "PLEASE CALL YERZHAN SERIKOV BACK")], ("PERSON", "YERZHAN SERIKOV")),
@@ -197,6 +203,20 @@ def test_model_spans_read_again(
     assert expected in found
     # the words are no longer reported as the model's other type
     assert not any(entity != "PERSON" and value in expected[1] for entity, value in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "expected"),
+    [
+        ("Ford recalled the cars", [("ORGANIZATION", "Ford")], ("ORGANIZATION", "Ford")),
+        ("We opened a store in Chelsea", [("LOCATION", "Chelsea")], ("LOCATION", "Chelsea")),
+        ("Flights to Austin are cheap", [("LOCATION", "Austin")], ("LOCATION", "Austin")),
+    ],
+)
+def test_the_model_keeps_surnames_and_named_places(
+    layers: LatinLayers, text: str, ner: list[tuple[str, str]], expected: tuple[str, str]
+) -> None:
+    assert expected in _found(layers, text, ner)
 
 
 def test_an_edge_command_is_still_trimmed(layers: LatinLayers) -> None:

@@ -24,8 +24,8 @@ capt captain sgt officer judge senator president minister uncle aunt auntie
 """
 _GREETINGS = """
 dear hi hello hey hiya howdy greetings welcome congratulations congrats thanks
-thank_you cheers bye goodbye attn attention good_morning good_afternoon
-good_evening good_night
+thank_you thanks_in_advance thank_you_in_advance thanks_again cheers bye goodbye
+attn attention good_morning good_afternoon good_evening good_night
 """
 _SIGN_OFFS = """
 regards best_regards kind_regards warm_regards best_wishes sincerely

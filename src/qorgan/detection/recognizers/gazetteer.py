@@ -154,6 +154,20 @@ class Gazetteer:
     def is_given(self, word: str) -> bool:
         return ascii_fold(word) in self.given
 
+    @cached_property
+    def _totals(self) -> tuple[int, int]:
+        return sum(self.given_counts.values()) or 1, sum(self.surname_counts.values()) or 1
+
+    def mainly_given(self, key: str) -> bool:
+        """A given name at least as often as a surname ("jake", "lucas"; not "ford")."""
+        if key not in self.given:
+            return False
+        as_surname = self.surname_counts.get(key, 0)
+        if not as_surname:
+            return True
+        total_given, total_surnames = self._totals
+        return self.given_counts.get(key, 0) / total_given >= as_surname / total_surnames
+
     def is_surname(self, word: str) -> bool:
         key = ascii_fold(word)
         return key in self.surnames or _SURNAME_SHAPE.fullmatch(key) is not None

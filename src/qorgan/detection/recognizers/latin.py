@@ -108,6 +108,8 @@ _ORG_WORDS = frozenset(
 )
 _BIG_CITY = 1_000_000
 _MIN_COMMON_PLACE = 5
+# a town this large is named for itself more often than for a person
+_WELL_KNOWN = 250_000
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 SCORE_PLACE = 0.8
 
@@ -181,6 +183,13 @@ class LatinLayers:
             else:
                 while inside and inside[0].common and _is_cue_word(inside[0], cues, text):
                     inside.pop(0)
+                # a cue of several words opens the span ("Reply to Priyanka")
+                cut = next(
+                    (k for k, w in enumerate(inside) if k and w.token.start in cues
+                     and all(v.common for v in inside[:k])),
+                    0,
+                )
+                inside = inside[cut:]
             names = [w for w in inside if not w.token.initial]
             if not names or not any(w.token.capitalized for w in names):
                 continue  # the model alone does not vouch for a word in lower case
@@ -232,9 +241,19 @@ class LatinLayers:
             and not whole_place
         ):
             return "PERSON"
-        if len(inside) == 1 and place is None and _lone_given(inside[0]):
+        if len(inside) == 1 and self._lone_given(inside[0], place, before):
             return "PERSON"  # "Thanks, Lydia", "Aigerim says": the model's guess at a name
         return entity
+
+    def _lone_given(self, word: Word, place: Place | None, before: Token | None) -> bool:
+        """A capitalised given name, more often a given name than a surname, no English
+        word, and no place but a small town not named after "in", "from"..."""
+        if not (word.title and word.given and not word.common and self._gz.mainly_given(word.key)):
+            return False
+        if place is None:
+            return True
+        small = place.kind == "city" and place.country != "KZ" and place.population < _WELL_KNOWN
+        return small and (before is None or before.folded not in _PLACE_PREPOSITIONS)
 
     # -- 2. places ------------------------------------------------------------------------
 
@@ -329,11 +348,6 @@ def _given_to_the_left(
     if not (before.title and before.given) or _is_cue_word(before, cues, text):
         return None
     return before if joined(text, before.token, surname.token) else None
-
-
-def _lone_given(word: Word) -> bool:
-    """A capitalised given name only: no surname, no English word, no all-caps acronym."""
-    return word.title and word.given and not word.surname and not word.common
 
 
 def _given_before_surname(text: str, inside: Sequence[Word], cues: dict[int, str]) -> bool:
