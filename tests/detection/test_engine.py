@@ -224,6 +224,16 @@ def test_backend_without_wanted_entities_is_not_run() -> None:
     assert ner.calls == []
 
 
+def test_a_name_inside_a_spelled_out_email_keeps_the_whole_address() -> None:
+    class LocalPart(FakeNer):
+        def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+            return [[Finding("PERSON", 9, 14, 0.85)] for _ in texts]
+
+    det = Detector(DetectionConfig(), ner_backends=[LocalPart()])
+    text = "contact: assel.omarova at gmail dot com"
+    assert found(det, text) == [("EMAIL_ADDRESS", "assel.omarova at gmail dot com")]
+
+
 def test_implausible_names_are_dropped() -> None:
     class Noisy(FakeNer):
         def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:

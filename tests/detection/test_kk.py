@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from qorgan.detection.language import detect_languages
-from qorgan.detection.recognizers.kk import KAZAKH_CONTEXT, KazakhNameRecognizer
+from qorgan.detection.recognizers.kk import KAZAKH_CONTEXT, KazakhNameRecognizer, lone_place
 from qorgan.detection.recognizers.lexicon import fold, lemma_candidates
+from qorgan.detection.recognizers.names import NameLexicon
 from qorgan.detection.recognizers.ru import RussianNer
 from qorgan.types import Finding
 
@@ -89,6 +90,9 @@ def test_people(kk: KazakhNameRecognizer, text: str, person: str) -> None:
         "ИИН 901123300258, ЖСН және БСН нөмірлері.",
         "Менің арманым — таулы жерге саяхат.",
         "клиент роза мая сегодня позвонит",
+        # a server, a man, a sign-off: words the name lists also hold
+        "Сервер перезапущен в 00:19, ошибок нет.",
+        "Адам көп болды. Құрметпен, бухгалтерия",
     ],
 )
 def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:
@@ -106,6 +110,11 @@ def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:
         ("Ол Шымкенттен келді.", "Шымкенттен"),
         ("Сәтбаев қаласы Ұлытау облысында.", "Сәтбаев"),
         ("Филиал в Карагандинской области закрыт.", "Карагандинской области"),
+        # a town the list lacks, named a town by the word after or before it
+        ("Әйгерім кеше Сайрам қаласынан оралды.", "Сайрам"),
+        ("Ол Қарасу ауылында тұрады.", "Қарасу"),
+        ("Филиал открыли в городе Жетысай.", "Жетысай"),
+        ("Доставка в г. Шардара завтра.", "Шардара"),
     ],
 )
 def test_places(kk: KazakhNameRecognizer, text: str, place: str) -> None:
@@ -253,3 +262,22 @@ def test_person_precision_and_recall_on_the_corpus(kk: KazakhNameRecognizer) -> 
         recall = c["tp"] / (c["tp"] + c["fn"])
         assert precision >= target, (language, precision)
         assert recall >= target, (language, recall)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "expected"),
+    [
+        ("Офис переехал: ул. Абая 95, Кульсары.", 28, 36, True),
+        # a listed surname as well: the town only where an address names it, after a comma
+        ("доставка: проспект назарбаева 99, Балхаш", 34, 40, True),
+        ("Звонил Балхаш из бухгалтерии", 7, 13, False),
+        # a given name, or a surname in shape, is the person
+        ("Передай Талгару привет", 8, 15, False),
+        ("Он живёт в городе Сатпаев.", 18, 25, False),
+        ("Привет, Айгерим", 8, 15, False),
+    ],
+)
+def test_a_lone_place_the_model_calls_a_person(
+    text: str, start: int, end: int, expected: bool
+) -> None:
+    assert lone_place(text, start, end, NameLexicon()) is expected

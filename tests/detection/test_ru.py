@@ -95,6 +95,17 @@ def test_no_person_in_common_words(ner: RussianNer, text: str) -> None:
     assert not [f for f in ner.analyze_batch([text])[0] if f.entity_type == "PERSON"]
 
 
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [("Офис переехал: ул. Абая 95, Кульсары.", "Кульсары"),
+     ("доставка: пр. республики, д. 177, кв. 86, Текели", "Текели")],
+)
+def test_a_town_ending_an_address_is_a_place(ner: RussianNer, text: str, town: str) -> None:
+    found = _found(ner, text)
+    assert ("LOCATION", town) in found
+    assert ("PERSON", town) not in found
+
+
 def test_an_account_number_is_not_an_organisation(ner: RussianNer) -> None:
     text = "Переведите на счёт KZ86125KZT5004100100, ИИН 901123300258."
     assert not [f for f in ner.analyze_batch([text])[0] if f.entity_type == "ORGANIZATION"]

@@ -193,7 +193,20 @@ class Detector:
             and f.score >= self.config.threshold
             and text[f.start : f.end].casefold() not in self._allow
         ]
-        return tuple(resolve_overlaps(kept))
+        return tuple(resolve_overlaps(_without_names_in_emails(kept)))
+
+
+def _without_names_in_emails(findings: list[Finding]) -> list[Finding]:
+    """A name inside an e-mail address ("assel" of "assel.k at mail dot kz") is part of the
+    address: the address is kept whole, whatever the name's score."""
+    emails = [f for f in findings if f.entity_type == "EMAIL_ADDRESS"]
+    if not emails:
+        return findings
+    return [
+        f for f in findings
+        if f.entity_type not in NER_ENTITIES
+        or not any(e.start <= f.start and f.end <= e.end for e in emails)
+    ]
 
 
 def _plausible(text: str, finding: Finding, lower_case: bool = False) -> bool:

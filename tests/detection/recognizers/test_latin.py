@@ -151,6 +151,11 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("Jean-Luc Picard approved it.", "Jean-Luc Picard"),
         # shouted text
         ("PLEASE CALL YERZHAN SERIKOV BACK ASAP", "YERZHAN SERIKOV"),
+        # a given name before a verb of saying, a word too or not
+        ("Pavel says the build is green", "Pavel"),
+        ("Hope you are well. Hope asked me to send the file.", "Hope"),
+        # a Kazakh name spelled with a double s
+        ("the shipment is for Assel Omarova", "Assel Omarova"),
     ],
 )
 def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, person: str
@@ -230,11 +235,31 @@ def test_an_edge_command_is_still_trimmed(layers: LatinLayers) -> None:
         ("We moved to 157 Hall Row, London LS6 2QT.", "London"),
         ("she lives in dubai now", "dubai"),
         ("flights to turkey are cheap", "turkey"),
+        # a smaller city that is a word too, after the comma of an address
+        ("Ship it to 1606 Thompson St., Apt. 818, Amsterdam 31660.", "Amsterdam"),
     ],
 )
 def test_well_known_places_that_are_also_words(layers: LatinLayers, text: str, place: str
                                                ) -> None:
     assert ("LOCATION", place) in _found(layers, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Police said the road is closed.", "Reading the report took an hour.",
+             "You wrote: Reading the report", "Hi Honey said the card"]
+)
+def test_no_person_before_a_verb_of_saying(layers: LatinLayers, text: str) -> None:
+    assert not {f for f in _found(layers, text) if f[0] == "PERSON"}
+
+
+def test_a_postcode_is_no_part_of_a_city_the_model_calls_an_organisation(
+    layers: LatinLayers,
+) -> None:
+    text = "We moved to 37 Wilson Gardens, London OX1 3PA."
+    start = text.index("London")
+    assert _found(layers, text, [("ORGANIZATION", text[start : start + 14])]) == {
+        ("LOCATION", "London")
+    }
 
 
 @pytest.mark.parametrize(

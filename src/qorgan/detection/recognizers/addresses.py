@@ -144,6 +144,13 @@ _RU_LOWER = re.compile(
     r",?\s*(?:д\.|дом|буд\.|будинок)\s*(?P<house>\d{1,4}(?:\s?[а-я]\b)?(?:[/\-]\d{1,4}[а-я]?)?)"
     rf"(?!\d|[.,]\d){_RU_PARTS}"
 )
+# ... or with a house number that ends the address ("проспект назарбаева 99, Балхаш"):
+# prose goes on after a number ("5 машин"), an address ends at a comma or the line end
+_RU_LOWER_END = re.compile(
+    rf"(?i:(?<![\w\-]){_RU_TYPE})\s*(?-i:{_RU_LOWER_WORD}(?:\s+{_RU_LOWER_WORD}){{0,2}})"
+    r",?\s+(?P<house>\d{1,4}(?:[/\-]\d{1,4})?)(?=[ \t]*(?:[,;]|\.?[ \t]*(?:\n|$)))"
+    rf"{_RU_PARTS}"
+)
 
 _KK_TYPE = (
     r"(?:көшесі|көш\.|даңғылы|даң\.|шағын\s+ауданы|ш\.\s?а\.|ықшам\s+ауданы|ы\.\s?а\.|"
@@ -235,7 +242,7 @@ class StreetAddressRecognizer(ScanRecognizer):
                 seen.add((hit.start, hit.end))
                 yield hit
         for start, end in _windows(text):
-            for pattern in (_EN_NAME_FIRST, _RU, _RU_LOWER, _KK, _KK_LOWER, _DE):
+            for pattern in (_EN_NAME_FIRST, _RU, _RU_LOWER, _RU_LOWER_END, _KK, _KK_LOWER, _DE):
                 for match in pattern.finditer(text, start, end):
                     if match.span() in seen:
                         continue

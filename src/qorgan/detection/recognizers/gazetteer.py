@@ -51,6 +51,7 @@ _TRANSLIT: dict[str, tuple[str, ...]] = {
     "ұ": ("u",), "ү": ("u", "ue"), "һ": ("h",), "і": ("i",),
 }  # fmt: skip
 _MAX_VARIANTS = 8
+_SINGLE_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
 _PLACE_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -73,6 +74,8 @@ def transliterate(word: str) -> tuple[str, ...]:
     # the usual English endings of -ий and -ия names: Dmitry, Valery, Maria
     out += [v[:-2] + "y" for v in out if v.endswith(("iy", "ii"))]
     out += [v[:-3] + "ia" for v in out if v.endswith("iya")]
+    # "с" between vowels is often written double so it is not read as "z": Assel, Kassym
+    out += [_SINGLE_S.sub("ss", v) for v in out if _SINGLE_S.search(v)]
     return tuple(dict.fromkeys(out))
 
 

@@ -15,15 +15,21 @@ person.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from functools import cached_property
 
 from qorgan.detection.recognizers.lexicon import fold, lemma_set, read_lines
-from qorgan.detection.recognizers.names import NameLexicon, Token, find_people, tokenize
+from qorgan.detection.recognizers.names import (
+    NameLexicon,
+    Token,
+    find_people,
+    tokenize,
+)
 from qorgan.types import Finding
 
-__all__ = ["KAZAKH_CONTEXT", "KazakhNameRecognizer"]
+__all__ = ["KAZAKH_CONTEXT", "KazakhNameRecognizer", "lone_place"]
 
 ENTITIES = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 
@@ -46,6 +52,17 @@ _REGION_WORDS = frozenset(
     )
 )  # fmt: skip
 _SURNAME_TOWN = re.compile(r"(?:ов|ев)(?:а|е|у|ым|ой)?$")
+# A word that says the capitalised word before it is a settlement ("Сайрам қаласынан",
+# "Қарасу ауылында"), folded and cut to its stem, and the words that say so before it
+# ("в городе Сайрам", "г. Текели", "село Қарасу").
+_SETTLEMENT_AFTER = ("каласы", "ауылы", "ауылын", "кенти")
+_SETTLEMENT_BEFORE = frozenset(
+    fold(w)
+    for w in (
+        "г", "город", "городе", "города", "городу", "городом", "село", "селе", "села",
+        "селу", "поселок", "посёлок", "поселке", "посёлке", "пос", "пгт", "аул", "ауле",
+    )
+)  # fmt: skip
 
 
 def _context() -> tuple[str, ...]:
@@ -109,9 +126,9 @@ class KazakhNameRecognizer:
         self.languages: frozenset[str] = frozenset(languages)
         self._names = NameLexicon()
 
-    @cached_property
+    @property
     def _places(self) -> _Gazetteer:
-        return _Gazetteer(read_lines("kk_places.txt"))
+        return _places()
 
     @cached_property
     def _orgs(self) -> re.Pattern[str]:
@@ -174,6 +191,8 @@ class KazakhNameRecognizer:
             # word is that person's surname.
             if n and i > 0 and self._names.is_given(tokens[i - 1]) and _surname_like(tokens[i]):
                 n = 0
+            if n == 0 and tokens[i].capitalized and _settlement(tokens, i):
+                n = 1
             if n == 0:
                 i += 1
                 continue
@@ -184,6 +203,36 @@ class KazakhNameRecognizer:
             spans.append((tokens[i].start, end))
             i += n
         return spans
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> _Gazetteer:
+    return _Gazetteer(read_lines("kk_places.txt"))
+
+
+def lone_place(text: str, start: int, end: int, lex: NameLexicon) -> bool:
+    """Whether ``text[start:end]`` is one word naming a listed place and no given name or
+    surname in shape: a model's "person" in "ул. Абая 95, Кульсары" is the town, "Сатпаев"
+    is not. A place that is a listed surname too ("Балхаш") only after a comma, where an
+    address names its town."""
+    tokens = tokenize(text[start:end])
+    if len(tokens) != 1 or tokens[0].text != text[start:end] or _surname_like(tokens[0]):
+        return False
+    forms = lemma_set(tokens[0].folded)
+    if any(f in lex.first or f in lex.weak_first for f in forms):
+        return False
+    if any(f in lex.last for f in forms) and not text[:start].rstrip().endswith(","):
+        return False
+    return _places().match([forms], 0) == 1
+
+
+def _settlement(tokens: Sequence[Token], i: int) -> bool:
+    """A word named a town, a city or a village by the word after or before it."""
+    after = tokens[i + 1].folded if i + 1 < len(tokens) else ""
+    before = tokens[i - 1].folded if i else ""
+    return after.startswith(_SETTLEMENT_AFTER) or (
+        before in _SETTLEMENT_BEFORE and not tokens[i - 1].capitalized
+    )
 
 
 def _has_capital(text: str, start: int, end: int) -> bool:

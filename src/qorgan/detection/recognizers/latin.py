@@ -114,6 +114,12 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 SCORE_PLACE = 0.8
 
 
+def _glued_to_digit(text: str, token: Token) -> bool:
+    before = text[token.start - 1] if token.start else ""
+    after = text[token.end] if token.end < len(text) else ""
+    return before.isdigit() or after.isdigit()
+
+
 def _without_possessive(text: str, span: Span) -> Span:
     """A name or place without the English possessive its last word carries ("Smith's")."""
     label, start, end, score = span
@@ -190,6 +196,9 @@ class LatinLayers:
                     0,
                 )
                 inside = inside[cut:]
+                # a postcode is no part of a name ("London OX1 3PA", "Almaty A05D8K1")
+                while inside and _glued_to_digit(text, inside[-1].token):
+                    inside.pop()
             names = [w for w in inside if not w.token.initial]
             if not names or not any(w.token.capitalized for w in names):
                 continue  # the model alone does not vouch for a word in lower case
@@ -221,7 +230,7 @@ class LatinLayers:
         names = [w for w in inside if not w.token.initial]
         place = self._gz.match_place(w.key for w in inside)
         whole_place = place is not None and len(place.words) == len(inside)
-        if entity != "LOCATION" and whole_place and not any(w.given for w in names):
+        if entity != "LOCATION" and whole_place and not self._names_someone(names, place):
             if entity == "PERSON" and len(names) == 1 and names[0].surname:
                 return entity
             return "LOCATION"
@@ -244,6 +253,13 @@ class LatinLayers:
         if len(inside) == 1 and self._lone_given(inside[0], place, before):
             return "PERSON"  # "Thanks, Lydia", "Aigerim says": the model's guess at a name
         return entity
+
+    def _names_someone(self, names: Sequence[Word], place: Place | None) -> bool:
+        """Whether a place's words read as a given name: never a city of millions ("London")
+        the model did not call a person."""
+        if place is not None and place.kind == "city" and place.population >= _BIG_CITY:
+            return False
+        return any(w.given for w in names)
 
     def _lone_given(self, word: Word, place: Place | None, before: Token | None) -> bool:
         """A capitalised given name, more often a given name than a surname, no English
@@ -279,7 +295,8 @@ class LatinLayers:
                 and words[i - 1].key in _PLACE_PREPOSITIONS
                 and joined(text, tokens[i - 1], word.token)
             )
-            if not self._place_ok(place, run, after_preposition, words, i):
+            after_comma = text[: word.token.start].rstrip().endswith(",")
+            if not self._place_ok(place, run, (after_preposition, after_comma), words, i):
                 i += 1
                 continue
             end = run[-1].token.end
@@ -298,10 +315,12 @@ class LatinLayers:
         self,
         place: Place,
         run: Sequence[Word],
-        after_preposition: bool,
+        after: tuple[bool, bool],
         words: Sequence[Word],
         i: int,
     ) -> bool:
+        """``after``: whether the place follows a place preposition, and a comma."""
+        after_preposition, after_comma = after
         country, population = place.country, place.population
         head = run[0]
         common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
@@ -315,12 +334,22 @@ class LatinLayers:
         if head.caps and len(head.key) < 4 and not after_preposition:
             return False
         if common:
-            if after_preposition:
-                return well_known
             # "..., London LS6 2QT": a capitalised well-known place inside a sentence is the
-            # place; the word list counts "london" as a word only because it is frequent
-            if not (well_known and long_enough and head.title and not head.token.sentence_initial):
-                return False
+            # place; the word list counts "london" as a word only because it is frequent. A
+            # smaller one ("to Amsterdam", "..., Amsterdam 31660") only after a preposition
+            # or the comma of an address: "Reading" and "Sale" are words first
+            if after_preposition and well_known:
+                return True
+            if head.title and not head.token.sentence_initial:
+                if well_known and long_enough:
+                    return True
+                return (
+                    population >= _WELL_KNOWN
+                    and long_enough
+                    and not head.given
+                    and (after_preposition or after_comma)
+                )
+            return False
         elif head.given or (len(run) == 1 and head.surname and country != "KZ"):
             # Florence, Austin, Jackson: a person as often as a place
             return after_preposition

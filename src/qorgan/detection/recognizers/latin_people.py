@@ -20,6 +20,13 @@ _NOT_AFTER_NAME = frozenset(
      "bank", "inc", "ltd", "llc", "group", "city", "county", "river", "lake", "hall",
      "center", "centre", "school", "university", "college", "hotel", "airport", "station"]
 )
+# verbs of saying that follow the person who says ("Pavel says", "Hope asked me")
+_SAYING = frozenset(
+    ["says", "said", "asks", "asked", "writes", "wrote", "tells", "told", "replied", "replies",
+     "mentioned", "mentions", "confirmed", "confirms", "emailed", "texted", "messaged",
+     "suggested", "suggests", "agreed", "agrees", "explained", "explains", "thinks", "thought",
+     "wants", "wanted", "called", "calls", "promised", "promises", "noted", "insists"]
+)
 # a town this large is named for itself more often than for a person
 _WELL_KNOWN = 250_000
 # words of address that the name lists also hold ("Hi Honey", "Thanks Buddy")
@@ -59,6 +66,7 @@ class People:
                 span = (
                     self._initials(text, words, free, i)
                     or self._listed(text, words, free, i)
+                    or self._before_verb(text, words, free, i)
                     or self._lower_after_with(text, words, i)
                 )
             if span is None:
@@ -138,6 +146,26 @@ class People:
         if nxt is not None and nxt.key in _NOT_AFTER_NAME and joined(text, word.token, nxt.token):
             return None  # "to carter street", "with chase bank"
         return i + 1, SCORE_LOWER
+
+    def _before_verb(
+        self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
+    ) -> tuple[int, float] | None:
+        """A capitalised given name right before a verb of saying: "Pavel says the build is
+        green", "Hope asked me to..."; the name may be an English word too ("Will said"),
+        but not an endearment or a place."""
+        word = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) and free[i + 1] else None
+        if (
+            nxt is None
+            or nxt.key not in _SAYING
+            or not (word.title and word.given)
+            or (word.common and not self._gz.mainly_given(word.key))
+            or word.key in _ENDEARMENTS
+            or not joined(text, word.token, nxt.token)
+            or self._gz.match_place([word.key]) is not None
+        ):
+            return None
+        return i + 1, SCORE_LISTED
 
     def _initials(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int

@@ -20,6 +20,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from qorgan.detection.gate import gate_words, name_sentences
 from qorgan.detection.language import detect_languages
+from qorgan.detection.recognizers.kk import lone_place
 from qorgan.detection.recognizers.latin_words import split_at_breaks
 from qorgan.detection.recognizers.lexicon import natasha_data_dir
 from qorgan.detection.recognizers.names import NameLexicon
@@ -185,6 +186,8 @@ class RussianNer:
             cleaned = clean_span(text, entity, start, stop, self._lexicon)
             if cleaned is None:
                 continue
+            if entity == "PERSON" and lone_place(text, *cleaned, self._lexicon):
+                entity = "LOCATION"  # a town no one is named after ("..., Кульсары")
             # the model reads a few sentences at once; a name never runs across their ends
             for piece in split_at_breaks(text, *cleaned):
                 findings.append(Finding(entity, *piece, self.score, self.name))
