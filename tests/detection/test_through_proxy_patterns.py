@@ -67,6 +67,11 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
      "mongodb+srv://admin:zX9-qW8_eR7@cluster0.ab1cd.mongodb.net/db", ("zX9-qW8_eR7",)),
     ("secret-pem-escaped", f'{{"type": "service_account", "private_key": "{PEM_ESCAPED}"}}',
      ("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw", "PRIVATE KEY-----\\nMIIE")),
+    ("secret-telegram-ru",
+     "Почему бот не отвечает? token = '8387718787:AAJaapiqEa1WZ4JV3gh8vMetDqaKNmocNl4'",
+     ("8387718787:AAJaapiqEa1WZ4JV3gh8vMetDqaKNmocNl4", "AAJaapiqEa1WZ4JV3gh8vMetDqaKNmocNl4")),
+    ("secret-url-password-hash", "postgres://app_user:ECHr#0DxeBY3@db.internal:5432/orders",
+     ("ECHr#0DxeBY3", "0DxeBY3")),
     ("secret-aws-csv", f"Access key ID,Secret access key\nAKIAIOSFODNN7EXAMPLE,{AWS_SECRET}",
      (AWS_SECRET, "AKIAIOSFODNN7EXAMPLE")),
     # Identifiers with no recognizer before

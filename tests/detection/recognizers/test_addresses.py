@@ -39,6 +39,14 @@ POSITIVES = [
     ("12 Willow Lights, Lake Jane, IL 62704", "12 Willow Lights"),
     ("Flat 5, 12 Jones bridge", "Flat 5, 12 Jones bridge"),
     ("Studio 3 44 Mill Lane", "Studio 3 44 Mill Lane"),
+    # a name then a lower-case type and the house, post-office boxes
+    ("the office is at Dostyk avenue 240 now", "Dostyk avenue 240"),
+    ("send it to Abay ave 52", "Abay ave 52"),
+    ("mail to P.O. Box 1234, Almaty", "P.O. Box 1234"),
+    ("PO Box 77", "PO Box 77"),
+    ("Post Office Box 15", "Post Office Box 15"),
+    ("пишите на а/я 15, Алматы", "а/я 15"),
+    ("абонентский ящик № 312", "абонентский ящик № 312"),
     # German and French
     ("Hauptstraße 5, 10115 Berlin", "Hauptstraße 5"),
     ("Goethestr. 12a", "Goethestr. 12a"),
@@ -112,6 +120,9 @@ NEGATIVES = [
     "в течение 5 минут, улица была пустой",
     "бұл көше 5 жыл бойы жабық",
     "page 12 rue is a French word",
+    "we packed 5 boxes of files",
+    "Main street 5 minutes away",
+    "the box 12 inches wide",
 ]
 
 

@@ -108,6 +108,12 @@ POSITIVES = [
     # Hugging Face
     (ApiKeyRecognizer, "HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
      "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"),
+    # Telegram bot tokens, alone and inside their API URL
+    (ApiKeyRecognizer, "token = '8387718787:AAJaapiqEa1WZ4JV3gh8vMetDqaKNmocNl4', webhook",
+     "8387718787:AAJaapiqEa1WZ4JV3gh8vMetDqaKNmocNl4"),
+    (ApiKeyRecognizer,
+     "GET /bot3104898716:AA_La2kI_ipaiGUn3_nF4gwnFDkSm39wtF-/getMe",
+     "3104898716:AA_La2kI_ipaiGUn3_nF4gwnFDkSm39wtF-"),
     # PEM pasted with literal "\n", and cut off before its end line
     (PrivateKeyRecognizer, f'{{"private_key": "{PEM_ESCAPED}", "client_email": "x"}}',
      PEM_ESCAPED.removesuffix("\\n")),
@@ -123,6 +129,8 @@ POSITIVES = [
     (UrlPasswordRecognizer, "postgresql://app:p%40ss-w0rd@10.0.0.5/app", "p%40ss-w0rd"),
     (UrlPasswordRecognizer, "DATABASE_URL=mysql://root:Tr0ub4dor&3@localhost/shop", "Tr0ub4dor&3"),
     (UrlPasswordRecognizer, "redis://:hunter2hunter2@cache:6379/0", "hunter2hunter2"),
+    (UrlPasswordRecognizer, "postgres://app_user:ECHr#0DxeBY3@db.internal:5432/orders",
+     "ECHr#0DxeBY3"),
     (UrlPasswordRecognizer, "amqps://guest:Gu3st!pw@mq.example.com/vhost", "Gu3st!pw"),
     (UrlPasswordRecognizer, "mongodb+srv://admin:zX9-qW8_eR7@cluster0.ab1cd.mongodb.net/db",
      "zX9-qW8_eR7"),
@@ -184,6 +192,11 @@ NEGATIVES = [
     (ApiKeyRecognizer, "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"),
     (ApiKeyRecognizer, "hf_hub_download_cache_directory_path"),
     (ApiKeyRecognizer, "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+    # a ratio or a time before "AA", and a token-shaped value without the "AA"
+    (ApiKeyRecognizer, "12345678:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+    (ApiKeyRecognizer, "8387718787:BBJaapiqEa1WZ4JV3gh8vMetDqaKNmocNl4"),
+    # a fragment after the host part is not a password
+    (UrlPasswordRecognizer, "https://example.com:8080/page#section@top"),
     # a 40-character run after something that is not an AWS key id
     (AwsSecretKeyRecognizer, f"AKIA1234,{AWS_SECRET}"),
     (AwsSecretKeyRecognizer, f"sha1,{AWS_SECRET}"),

@@ -8,7 +8,8 @@ language writes them:
 * Russian: the type first, ``ул. Абая, д. 10, кв. 5``, ``пр. Назарбаева 12``,
   ``мкр Самал-2, 58``, ``улица Толе би, дом 59``;
 * Kazakh: the type after the name, ``Абай даңғылы 150``, ``Сәтпаев көшесі, 22-үй,
-  15-пәтер``, ``Самал-2 шағын ауданы, 58``.
+  15-пәтер``, ``Самал-2 шағын ауданы, 58``;
+* post-office boxes: ``P.O. Box 1234``, ``а/я 15``, ``абонентский ящик № 15``.
 
 Without a house number a street is a place, not an address, and is left to the location
 recognizers. English street types that are also ordinary words ("Drive", "Place", "Way",
@@ -109,7 +110,8 @@ _POSTCODE_AFTER = re.compile(
     r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\d{5}\s+[A-Z])"
 )
 _EN_NAME_FIRST = re.compile(
-    rf"(?<![\w\-])(?:{_EN_ORDINAL}|{_EN_NAME})(?:(?P<strong>{_STRONG_EN})|(?P<weak>{_WEAK_EN}))"
+    rf"(?<![\w\-])(?:{_EN_ORDINAL}|{_EN_NAME})"
+    rf"(?i:(?P<strong>{_STRONG_EN})|(?P<weak>{_WEAK_EN}))"
     rf"\.?,?\s+(?P<house>\d{{1,3}}[A-Za-z]?(?:[-/]\d{{1,3}})?)(?![\w\-/.]\d|\w)"
     r"(?!\s+(?:minutes?|mins?|hours?|days?|weeks?|years?|percent|km|miles?|blocks?|times)\b)"
     rf"{_EN_UNIT}"
@@ -150,6 +152,12 @@ _RU_LOWER_END = re.compile(
     rf"(?i:(?<![\w\-]){_RU_TYPE})\s*(?-i:{_RU_LOWER_WORD}(?:\s+{_RU_LOWER_WORD}){{0,2}})"
     r",?\s+(?P<house>\d{1,4}(?:[/\-]\d{1,4})?)(?=[ \t]*(?:[,;]|\.?[ \t]*(?:\n|$)))"
     rf"{_RU_PARTS}"
+)
+# a post-office box: "P.O. Box 1234", "PO Box 77", "а/я 15", "абонентский ящик № 15"
+# (the text is NFKC-folded before the scan, so "№" arrives as "No")
+_PO_BOX = re.compile(
+    r"(?<![\w])(?:(?i:P\.?\s?O\.?\s*Box|Post\s+Office\s+Box)\s*#?\s*\d{1,6}|"
+    r"(?:а/я|(?i:абонентский\s+ящик))\s*(?:№|No\.?)?\s*\d{1,6})(?!\d)"
 )
 
 _KK_TYPE = (
@@ -210,13 +218,15 @@ _CYRILLIC_MARKERS = (
     "ул", "пр.", "пр-", "просп", "пер.", "переул", "б-р", "бул", "ш.", "шоссе", "наб",
     "пл.", "площад", "мкр", "микрорайон", "тупик", "проезд", "алле", "алл.", "тракт", "трасса",
     "жк", "жилой", "көше", "көш.", "даңғыл", "даң.", "аудан", "ш.а", "ы.а", "тұйығ", "алаң",
-    "жол", "жағалау", "вул", "пров", "бульв", "майдан", "площа", "набережн",
+    "жол", "жағалау", "вул", "пров", "бульв", "майдан", "площа", "набережн", "а/я", "ящик",
 )
 # German street types glued to their name; the rarer ones ("Schlosspark 3", "Am Markt
 # 3") are found when one of these is near
 _LATIN_MARKERS = (
     "straße", "strasse", "str.", "weg ", "gasse", "platz", "allee", "ring ", "damm", "ufer ",
     "chaussee", "steig ", "pfad ", "markt ", "stieg ", "graben ",
+    # English types in lower case after a name ("Dostyk avenue 240"), post-office boxes
+    "avenue", "street", "ave ", "prospekt", "box",
 )
 # around a street-type word: a name of up to four words and a house number before it
 # (English, Kazakh), or a name, number, flat and office after it (Russian)
@@ -242,7 +252,8 @@ class StreetAddressRecognizer(ScanRecognizer):
                 seen.add((hit.start, hit.end))
                 yield hit
         for start, end in _windows(text):
-            for pattern in (_EN_NAME_FIRST, _RU, _RU_LOWER, _RU_LOWER_END, _KK, _KK_LOWER, _DE):
+            for pattern in (_EN_NAME_FIRST, _RU, _RU_LOWER, _RU_LOWER_END, _KK, _KK_LOWER, _DE,
+                            _PO_BOX):
                 for match in pattern.finditer(text, start, end):
                     if match.span() in seen:
                         continue

@@ -27,12 +27,12 @@ _END = r"(?![A-Za-z0-9_\-])"
 
 _PREFIX = re.compile(
     r"^(?:sk-(?:ant-|proj-|svcacct-|admin-)?|gh[pousr]_|github_pat_|xox[abprs]-|AIza|"
-    r"AKIA|ASIA|ABIA|ACCA|[sr]k_(?:live|test)_|whsec_|gl(?:pat|dt|rt|ptt|cbt|ft|soat)-|hf_)"
+    r"AKIA|ASIA|ABIA|ACCA|[sr]k_(?:live|test)_|whsec_|gl(?:pat|dt|rt|ptt|cbt|ft|soat)-|hf_|\d{8,10}:AA)"
 )
 #: what the trigger of :class:`ApiKeyRecognizer` needs to see
 API_KEY_PREFIXES = (
     r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abprs]-|sk-|AIza|[sr]k_(?:live|test)_|"
-    r"whsec_|gl(?:pat|dt|rt|ptt|cbt|ft|soat)-|hf_"
+    r"whsec_|gl(?:pat|dt|rt|ptt|cbt|ft|soat)-|hf_|\d:AA"
 )
 
 _SECRET_CONTEXT = [
@@ -71,6 +71,10 @@ class ApiKeyRecognizer(PatternRecognizer):
             ("GitLab token", r"gl(?:pat|dt|rt|ptt|cbt|ft|soat)-[0-9A-Za-z_\-]{20,}", 0.95),
             ("Hugging Face token", r"hf_[A-Za-z0-9]{30,40}", 0.95),
         )
+    ] + [
+        # a Telegram bot token, alone or inside its API URL (".../bot<token>/getMe")
+        Pattern("Telegram bot token",
+                r"(?:(?<=/bot)|(?<![A-Za-z0-9_\-]))\d{8,10}:AA[0-9A-Za-z_\-]{33}" + _END, 0.95),
     ]
     CONTEXT: ClassVar[list[str]] = _SECRET_CONTEXT
 
@@ -215,7 +219,7 @@ class UrlPasswordRecognizer(ScanRecognizer):
 
 _URL_CREDENTIALS = re.compile(
     r"(?i)\b[a-z][a-z0-9+.\-]{1,30}://[^\s:/?#@\[\]]{0,128}:"
-    r"(?P<password>[^\s/?#@]{1,256})@(?=[\w\[])"
+    r"(?P<password>[^\s/?@]{1,256})@(?=[\w\[])"
 )
 _PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "pwd", "secret", "changeme", "yourpassword", "mypassword",
