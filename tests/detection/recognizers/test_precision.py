@@ -33,6 +33,14 @@ def _kept(text: str, value: str, entity: str = "PERSON") -> list[tuple[str, str]
         ("tracking code UTX-9003", "UTX", "LOCATION"),
         ("Visa and Mastercard both failed", "Mastercard", "LOCATION"),
         ("the Google Maps key", "Google Maps", "LOCATION"),
+        # Kazakhstan's listed organisations, in either script and any letter case
+        ("The leaked file from Kcell had my data.", "Kcell", "PERSON"),
+        ("Best regards, Olga Ivanova, HR Team, Kazatomprom", "Kazatomprom", "PERSON"),
+        ("Контрагент: Казпочта; БИН: 100943284398", "Казпочта", "PERSON"),
+        ("работает в компании Егов с 2019 года", "Егов", "LOCATION"),
+        # Russian and Kazakh column headers
+        ("ФИО;ИИН;Телефон;Город", "Город", "PERSON"),
+        ("Аты-жөні: Айгерим", "Аты", "PERSON"),
     ],
 )
 def test_ruled_out(text: str, value: str, entity: str) -> None:
@@ -51,6 +59,9 @@ def test_ruled_out(text: str, value: str, entity: str) -> None:
         ("She moved to Paris last year", "Paris", "LOCATION"),
         ("DMITRY PETROV SIGNED", "DMITRY PETROV", "PERSON"),
         ("Contact: Mark Holder", "Mark Holder", "PERSON"),
+        # a listed organisation's name inside a longer span is not the organisation
+        ("Ask Aigerim Activova about it", "Aigerim Activova", "PERSON"),
+        ("Город Алматы", "Алматы", "LOCATION"),
     ],
 )
 def test_kept(text: str, value: str, entity: str) -> None:

@@ -15,16 +15,19 @@ misread on text nobody tuned for:
   number or another calendar word;
 * **identifiers**: a word glued to ``_`` ("SLACK" in ``SLACK_BOT_TOKEN``) or a code's
   letters ("UTX" in ``UTX-9003``);
-* **products and vendors** named as technology ("Mastercard", "Google Maps", "WhatsApp").
+* **products and vendors** named as technology ("Mastercard", "Google Maps", "WhatsApp"),
+  and the organisations of Kazakhstan's list ("Kcell", "Kazatomprom", "Казпочта").
 
 Findings of other types pass untouched.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
+from qorgan.detection.recognizers.lexicon import fold, read_lines
 from qorgan.types import Finding
 
 __all__ = ["ORG_SCORE", "refine"]
@@ -82,6 +85,9 @@ _LABEL_WORDS = _words(
     personal details applicant patient guest recipient sender value key label
     vorname nachname adresse lieferadresse rechnungsadresse anschrift straße strasse
     hausnummer telefon geburtsdatum ort stadt land nom prénom prenom ville pays téléphone
+    фио имя фамилия отчество город адрес телефон страна клиент контакт менеджер сотрудник
+    дата рождения почта комментарий примечание кому статус должность отдел
+    аты жөні тегі әкесінің қала мекенжай мекенжайы туған күні пошта
     """
 )
 _WEEKDAYS = _words(
@@ -105,6 +111,15 @@ _VENDORS = _words(
     """
 ) | {"google maps", "google drive", "google docs", "google sheets", "microsoft teams",
      "american express", "apple pay", "google pay", "samsung pay"}
+
+
+
+@functools.cache
+def _listed_organisations() -> frozenset[str]:
+    """The organisations of ``data/kk_orgs.txt`` (Kcell, Kazatomprom, Казпочта), folded: a
+    span that is one of them whole is the company, not a person or a place."""
+    return frozenset(fold(name) for name in read_lines("kk_orgs.txt"))
+
 
 _WORD = re.compile(r"[^\W\d_]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -146,7 +161,7 @@ def _organisations(text: str) -> list[tuple[int, int]]:
 def _ruled_out(text: str, finding: Finding) -> bool:
     value = text[finding.start : finding.end]
     low = value.lower()
-    if low in _VENDORS:
+    if low in _VENDORS or fold(value) in _listed_organisations():
         return True
     words = [w.lower() for part in _CAMEL.split(value) for w in _WORD.findall(part)]
     if not words:
