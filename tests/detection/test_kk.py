@@ -70,6 +70,12 @@ def test_lemma_candidates(word: str, lemma: str) -> None:
         # A given name typed in lower case, announced by the word before it.
         ("сәлем, менің атым айгерім", "айгерім"),
         ("привет, меня зовут ерлан", "ерлан"),
+        # A full name typed in lower case: a listed given name and a listed surname of
+        # surname shape, in either order, in any case form, with a patronymic after.
+        ("марат жұмабаев бүгін келмейді", "марат жұмабаев"),
+        ("напомни андрею лебедеву про оплату", "андрею лебедеву"),
+        ("напомни екатерине смирновой про оплату", "екатерине смирновой"),
+        ("иванов иван иванович придет завтра", "иванов иван иванович"),
         # A town named after a person is the person's surname after a given name.
         ("Сенімхат: мен, Аружан Сәтбаева, қол қоямын.", "Аружан Сәтбаева"),
     ],
@@ -93,6 +99,11 @@ def test_people(kk: KazakhNameRecognizer, text: str, person: str) -> None:
         # a server, a man, a sign-off: words the name lists also hold
         "Сервер перезапущен в 00:19, ошибок нет.",
         "Адам көп болды. Құрметпен, бухгалтерия",
+        # a given name in lower case before a word of surname shape that is no surname
+        "марат готов ли отчет",
+        "роман готов к печати",
+        "у марата нет часов",
+        "слава богу все хорошо",
     ],
 )
 def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:

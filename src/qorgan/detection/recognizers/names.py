@@ -6,6 +6,8 @@ next to an initial, a given name or a word that announces a name ("тегі", "�
 A capitalised word at the start of a sentence that is only surname-shaped ("Магазин"), only
 in the noisy surname list, or a given name that is also an everyday word ("Арман", "Мая")
 is not enough on its own: those are the false positives that matter in chat text.
+In lower case, a name needs the word before it ("меня зовут айгерим") or both halves from
+the lists, the surname in surname shape ("марат жұмабаев", "напомни андрею лебедеву").
 """
 
 from __future__ import annotations
@@ -198,6 +200,11 @@ def find_people(
             found.append((tokens[i].start, tokens[i].end, 0.6))
             i += 1
             continue
+        pair = 0 if i in blocked or i + 1 in blocked else _lower_case_pair(text, tokens, i, lex)
+        if pair:
+            found.append((tokens[i].start, tokens[i + pair - 1].end, 0.7))
+            i += pair
+            continue
         if i in blocked or not parts[i].any:
             i += 1
             continue
@@ -219,6 +226,43 @@ def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> 
         return False
     return token.folded not in lex.not_names and any(
         c in lex.first for c in kazakh_stems(token.folded)
+    )
+
+
+def _lower_case_pair(text: str, tokens: Sequence[Token], i: int, lex: NameLexicon) -> int:
+    """How many words from ``i`` are a full name typed in lower case: a listed given name
+    and a listed surname of surname shape, in either order ("марат жұмабаев", "напомни
+    андрею лебедеву", "иванов иван"), and a lower-case patronymic after them; 0 if none."""
+    if i + 1 >= len(tokens) or not _adjacent(text, tokens[i], tokens[i + 1]):
+        return 0
+    pair = tokens[i], tokens[i + 1]
+    if any(t.capitalized or t.initial or t.folded in lex.not_names or t.folded in lex.context
+           for t in pair):
+        return 0
+    first, second = pair
+    if not (
+        (_given(first, lex) and _listed_surname(second, lex))
+        or (_listed_surname(first, lex) and _given(second, lex))
+    ):
+        return 0
+    k = i + 2
+    if k < len(tokens) and _adjacent(text, tokens[k - 1], tokens[k]) and not (
+        tokens[k].capitalized
+    ) and any(_PATRONYMIC.search(c) for c in lemma_candidates(tokens[k].folded)):
+        return 3
+    return 2
+
+
+def _given(token: Token, lex: NameLexicon) -> bool:
+    return any(c in lex.first for c in lemma_candidates(token.folded))
+
+
+def _listed_surname(token: Token, lex: NameLexicon) -> bool:
+    folded = token.folded
+    return (
+        len(folded) >= 5
+        and _SURNAME.search(folded) is not None
+        and any(c in lex.last for c in lemma_candidates(folded)[:3])
     )
 
 
