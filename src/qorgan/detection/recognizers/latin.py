@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 from qorgan.detection.recognizers.cues import cue_positions
 from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
-from qorgan.detection.recognizers.latin_people import People, merge
+from qorgan.detection.recognizers.latin_people import People, does_what_people_do, merge
 from qorgan.detection.recognizers.latin_words import (
     Span,
     Word,
@@ -242,12 +242,15 @@ class LatinLayers:
         before = tokens[first_index - 1] if first_index > 0 else None
         if before is not None and before.initial and adjacent(text, before, inside[0].token):
             return "PERSON"
+        # a given name and a surname; a given name that is a word too only when the pair did
+        # what people do ("Brook Stone called", "Sunny Park booked the room")
         if (
             2 <= len(names) <= 3
             and names[0].given
-            and not names[0].common
             and names[-1].surname
             and not whole_place
+            and (not names[0].common
+                 or does_what_people_do(text, tokens, first_index + len(inside)))
         ):
             return "PERSON"
         if len(inside) == 1 and self._lone_given(inside[0], place, before):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qorgan.detection.recognizers.gazetteer import Gazetteer
-from qorgan.detection.recognizers.latin_words import Span, Word, free_words, joined
+from qorgan.detection.recognizers.latin_words import Span, Word, adjacent, free_words, joined
+from qorgan.detection.recognizers.names import Token
 
-__all__ = ["SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People", "merge"]
+__all__ = ["SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People", "does_what_people_do", "merge"]
 
 SCORE_CUED = 0.85
 SCORE_LISTED = 0.8
@@ -27,6 +28,13 @@ _SAYING = frozenset(
      "suggested", "suggests", "agreed", "agrees", "explained", "explains", "thinks", "thought",
      "wants", "wanted", "called", "calls", "promised", "promises", "noted", "insists"]
 )
+# what a person, seldom a company or a place, did: after a full name ("Cliff Ward reviewed")
+_ACTING = frozenset(
+    ["reviewed", "signed", "booked", "approved", "sent", "left", "joined", "arrived", "paid",
+     "submitted", "shared", "forwarded", "uploaded", "scheduled", "cancelled", "canceled",
+     "visited", "resigned", "presented", "prepared", "drafted", "phoned", "complained",
+     "apologized", "apologised", "volunteered", "responded"]
+)
 # a town this large is named for itself more often than for a person
 _WELL_KNOWN = 250_000
 # words of address that the name lists also hold ("Hi Honey", "Thanks Buddy")
@@ -34,6 +42,15 @@ _ENDEARMENTS = frozenset(
     ["honey", "buddy", "love", "dear", "darling", "baby", "sunshine", "angel", "sweetie",
      "sugar", "boss", "chief", "champ", "mate", "doc", "sonny", "precious", "cookie"]
 )
+
+
+def does_what_people_do(text: str, tokens: Sequence[Token], k: int) -> bool:
+    """Whether token ``k`` is a verb of saying or of a person's act that follows its
+    subject directly ("... reviewed", "... said")."""
+    if not 0 < k < len(tokens):
+        return False
+    verb = tokens[k].text.lower()
+    return (verb in _SAYING or verb in _ACTING) and adjacent(text, tokens[k - 1], tokens[k])
 
 
 class People:
@@ -154,18 +171,34 @@ class People:
         green", "Hope asked me to..."; the name may be an English word too ("Will said"),
         but not an endearment or a place."""
         word = words[i]
+        if not (word.title and word.given) or word.key in _ENDEARMENTS or self._big_place(word):
+            return None
         nxt = words[i + 1] if i + 1 < len(words) and free[i + 1] else None
+        if nxt is None or not joined(text, word.token, nxt.token):
+            return None
+        after = words[i + 2] if i + 2 < len(words) else None
         if (
-            nxt is None
-            or nxt.key not in _SAYING
-            or not (word.title and word.given)
-            or (word.common and not self._gz.mainly_given(word.key))
-            or word.key in _ENDEARMENTS
-            or not joined(text, word.token, nxt.token)
-            or self._gz.match_place([word.key]) is not None
+            nxt.title
+            and nxt.surname
+            and after is not None
+            and (after.key in _SAYING or after.key in _ACTING)
+            and joined(text, nxt.token, after.token)
+            and self._gz.match_place([word.key, nxt.key]) is None
         ):
+            # "Cliff Ward reviewed the invoice", "Brook Stone called": a given name and a
+            # surname that did what people do outweigh the model's organisation or place
+            return i + 2, SCORE_CUED
+        if nxt.key not in _SAYING or (word.common and not self._gz.mainly_given(word.key)):
             return None
         return i + 1, SCORE_LISTED
+
+    def _big_place(self, word: Word) -> bool:
+        """A place named by ``word`` that is no small foreign town ("Crystal" the town in
+        Minnesota stays a name before "asked"; "Paris" does not)."""
+        place = self._gz.match_place([word.key])
+        return place is not None and (
+            place.kind != "city" or place.country == "KZ" or place.population >= _WELL_KNOWN
+        )
 
     def _initials(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
