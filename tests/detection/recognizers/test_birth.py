@@ -50,6 +50,9 @@ POSITIVES = [
     ("born in March 1990", "March 1990"),
     ("born 1985, raised in Almaty", "1985"),
     ("Geburtsdatum: 14.03.1990", "14.03.1990"),
+    ("fecha de nacimiento: 12/03/1985", "12/03/1985"),
+    ("Employee (b. 14.02.1991) joined in 2015.", "14.02.1991"),
+    ("bday is on 1990-05-06", "1990-05-06"),
     ("born in Almaty on 14 March 1990", "14 March 1990"),
     ("она родилась в Караганде 14.03.1990", "14.03.1990"),
     # Russian
@@ -81,6 +84,9 @@ def test_birth_date_found(text: str, value: str) -> None:
 
 
 NEGATIVES = [
+    # an abbreviation in parentheses, a celebration: no year of birth
+    "see section (b. 1990 edition)",
+    "the bday party is in 2024",
     # dates that are not birth dates
     "Invoice date 14.03.1990",
     "Order placed on 14 March 2024",

@@ -2,9 +2,10 @@
 
 Dates are everywhere in prompts (deadlines, invoices, logs) and are not personal data on
 their own; a birth date is. So a date is reported only right after a birth cue ("born",
-"DOB", "date of birth", "дата рождения", "родился/родилась", "туған күні") or right before
-one ("1990 г.р.", "1990 жылы туған"), in numeric (``14.03.1990``, ``1990-03-14``,
-``03/14/1990``) or written-month form in English, Russian and Kazakh. The date must exist
+"DOB", "(b. ...)", "bday", "date of birth", "fecha de nacimiento", "дата рождения",
+"родился/родилась", "туған күні") or right before one ("1990 г.р.", "1990 жылы туған"),
+in numeric (``14.03.1990``, ``1990-03-14``, ``03/14/1990``) or written-month form in
+English, Russian and Kazakh. The date must exist
 and lie between 1900 and today. A year alone counts only after a cue about the year
 ("year of birth", "год рождения", "туған жылы", "born in").
 """
@@ -86,7 +87,8 @@ _START = r"(?<![^\W\x5f])"  # \x5f: "_", which the cues spell as a space
 _SEP = r"(?:[\s:,\-–—=\"'«»“”>|]|\((?:[dmyдмгж]{1,4}[./\-\s]?){2,3}\))"
 _CUE_BEFORE = (
     rf"(?:{_START}(?:date_of_birth|dateofbirth|birth_date|birthdate|birthday|birth_day|"
-    r"d\.o\.b\.?|dob|born(?:_on)?|b-day|birth|date_de_naissance|née?_le|née?|geburtsdatum|"
+    r"d\.o\.b\.?|dob|born(?:_on)?|b-day|bday|b_day|birth|(?<=\()b\.|date_de_naissance|"
+    r"née?_le|née?|geburtsdatum|fecha_de_nacimiento|nacid[oa]|data_di_nascita|"
     r"geboren(?:_am)?|geb\.|doğum_tarihi|"
     r"дата_рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
     r"родил(?:ся|ась|ось|ись)|рожд[её]н[аы]?|"
@@ -110,7 +112,7 @@ _CUES = tuple(
 _NEEDLES = (
     "born", "dob", "d.o.b", "birth", "b-day", "рожд", "родил", "туған", "туыл", "дүниеге",
     "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.", "naissance", "né", "geb",
-    "doğum",
+    "doğum", "bday", "b_day", "(b.", "nacim", "nacid", "nascit",
 )
 #: what the trigger needs to see before the recognizer runs
 CUES = AnyWord(*_NEEDLES)
@@ -133,7 +135,7 @@ _GAP = re.compile(
     r"(?:on[ \t]+(?:the[ \t]+)?)?(?=\d)"
 )
 # a birthday is celebrated every year: "birthday 2024" is no birth year
-_CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|день|күн")
+_CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|bday|b_day|день|күн")
 _WHOLE_DATES = [re.compile(p.pattern + _YEAR_WORD + r"\.?", p.flags) for p in _DATES]
 
 
@@ -159,7 +161,11 @@ class DateOfBirthRecognizer(ScanRecognizer):
                 hit = self._date_at(text, at, DATE_SCORE) or self._month_year_at(text, at)
                 if hit is None and _BORN.match(cue.group()):
                     hit = self._date_after_words(text, at)
-                if hit is None and not _CELEBRATION.search(cue.group()):
+                # a year alone only after a cue about the person ("born 1985"): not after
+                # a celebration ("birthday 2024") or an abbreviation ("(b. 1990 edition)")
+                if hit is None and not _CELEBRATION.search(cue.group()) and not (
+                    cue.group().startswith("b.")
+                ):
                     hit = self._year_at(text, at)
                 hits.append(hit)
             for cue in year.finditer(source, start, end):
