@@ -47,7 +47,21 @@ POSITIVES = [
     ("Post Office Box 15", "Post Office Box 15"),
     ("пишите на а/я 15, Алматы", "а/я 15"),
     ("абонентский ящик № 312", "абонентский ящик № 312"),
+    # a direction before the street, British flats on a numberless street, US military
+    ("Send it to 221 W 42nd St, New York", "221 W 42nd St"),
+    ("Office: 1234 NE 5th Ave", "1234 NE 5th Ave"),
+    ("Flat 22b, Martin mills, Leeds", "Flat 22b, Martin mills"),
+    ("Studio 9\nHughes ways\nBath", "Studio 9\nHughes ways"),
+    ("PSC 1234, Box 5678\nAPO AA 12345", "PSC 1234, Box 5678"),
+    # Turkish, Uzbek, Chinese
+    ("Adres: Yıldız Sokak No: 5, Kadıköy", "Yıldız Sokak No: 5"),
+    ("Adres: Atatürk Cad. No: 12 D: 4", "Atatürk Cad. No: 12 D: 4"),
+    ("Adres: Bağdat Caddesi 45/3", "Bağdat Caddesi 45/3"),
+    ("Manzil: Navoiy ko'chasi, 15, Toshkent", "Navoiy ko'chasi, 15"),
+    ("Manzil: Amir Temur shoh ko'chasi 108", "Amir Temur shoh ko'chasi 108"),
+    ("地址：北京市朝阳区建国路88号", "北京市朝阳区建国路88号"),
     # German and French
+    ("Adresse: Käthe-Kollwitz-Str. 5/3, 10405 Berlin", "Käthe-Kollwitz-Str. 5/3"),
     ("Hauptstraße 5, 10115 Berlin", "Hauptstraße 5"),
     ("Goethestr. 12a", "Goethestr. 12a"),
     ("Berliner Straße 10", "Berliner Straße 10"),
@@ -73,6 +87,10 @@ POSITIVES = [
     ("пр-т Достык 240/2, офис 301", "пр-т Достык 240/2, офис 301"),
     ("проспект Кабанбай батыра 11", "проспект Кабанбай батыра 11"),
     ("ул. 8 Марта, 14а", "ул. 8 Марта, 14а"),
+    ("Адрес: Ленинградский проспект, д. 39, стр. 1", "Ленинградский проспект, д. 39, стр. 1"),
+    ("Садовая ул., 5", "Садовая ул., 5"),
+    ("Адрес: ш. Энтузиастов, 12к2", "ш. Энтузиастов, 12к2"),
+    ("Адрес: наб. реки Мойки, 12", "наб. реки Мойки, 12"),
     # Kazakh
     ("Абай даңғылы 150", "Абай даңғылы 150"),
     ("мекенжайы: Сәтпаев көшесі, 22-үй, 15-пәтер", "Сәтпаев көшесі, 22-үй, 15-пәтер"),
@@ -123,6 +141,12 @@ NEGATIVES = [
     "we packed 5 boxes of files",
     "Main street 5 minutes away",
     "the box 12 inches wide",
+    "Красная площадь, 5 человек пришли",
+    "We visited Bağdat Caddesi yesterday",
+    "метро 2号线",
+    "Studio 54, great place",
+    "Unit 12 Box score",
+    "the W 3 form",
 ]
 
 

@@ -9,7 +9,9 @@ language writes them:
   ``мкр Самал-2, 58``, ``улица Толе би, дом 59``;
 * Kazakh: the type after the name, ``Абай даңғылы 150``, ``Сәтпаев көшесі, 22-үй,
   15-пәтер``, ``Самал-2 шағын ауданы, 58``;
-* post-office boxes: ``P.O. Box 1234``, ``а/я 15``, ``абонентский ящик № 15``.
+* post-office boxes: ``P.O. Box 1234``, ``а/я 15``, ``абонентский ящик № 15``;
+* Turkish, Uzbek, Chinese, British numberless-street and US military forms, in
+  ``addresses_world.py``.
 
 Without a house number a street is a place, not an address, and is left to the location
 recognizers. English street types that are also ordinary words ("Drive", "Place", "Way",
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from qorgan.detection.recognizers.addresses_world import world_addresses
 from qorgan.detection.recognizers.scan import (
     Hit,
     ScanRecognizer,
@@ -94,7 +97,7 @@ _EN_UNIT = (
 _EN_TAIL = r"(?![A-Za-z\-])\.?"  # "St." keeps its dot; "Streets" is not "Street"
 # anchored at a house number; the street type in any letter case
 _EN_NUMBER_FIRST = re.compile(
-    rf"(?P<house>{_EN_HOUSE})\s+(?:{_EN_ORDINAL}|{_EN_ANY_NAME})"
+    rf"(?P<house>{_EN_HOUSE})\s+(?:(?:N|S|E|W|NE|NW|SE|SW)\.?\s+)?(?:{_EN_ORDINAL}|{_EN_ANY_NAME})"
     rf"(?i:(?P<strong>{_STRONG_EN})|(?P<weak>{_WEAK_EN})){_EN_TAIL}{_EN_DIRECTION}"
     rf"(?P<unit>{_EN_UNIT})"
 )
@@ -120,7 +123,7 @@ _EN_NAME_FIRST = re.compile(
 _CAPITAL = "А-ЯЁӘҒҚҢӨҰҮҺІA-Z"
 # a name word: capitalised, or a number ("8 Марта", "Самал-2"), or a title that follows a
 # name in lower case ("Толе би", "Кабанбай батыра")
-_RU_WORD = rf"(?:[{_CAPITAL}0-9][\w’'\-]*|би|батыр\w*|хан\w*|ата)"
+_RU_WORD = rf"(?:[{_CAPITAL}0-9][\w’'\-]*|би|батыр\w*|хан\w*|ата|реки|канала|им\.|имени)"
 _RU_NAME = rf"{_RU_WORD}\.?(?:\s+{_RU_WORD}\.?){{0,3}}"
 _RU_TYPE = (
     r"(?:ул\.|ул\b|улица|пр\.|пр-т\.?|пр-кт\.?|просп\.|проспект|пер\.|переулок|б-р\.?|бул\.|"
@@ -134,10 +137,19 @@ _RU_HOUSE = (
     r"[а-я]?)?)(?!\d|[.,]\d)"
 )
 _RU_PARTS = (
-    r"(?:,?\s*(?:корп\.|корпус|к\.|стр\.|строение|кв\.|квартира|оф\.|офис|пом\.|помещение|"
-    r"эт\.|этаж|блок)\s*\d{1,4}[а-я]?)*"
+    r"(?:,?\s*(?:корп\.|корпус|к\.|к(?=\d)|стр\.|строение|кв\.|квартира|оф\.|офис|пом\.|"
+    r"помещение|эт\.|этаж|блок)\s*\d{1,4}[а-я]?)*"
 )
 _RU = re.compile(rf"(?i:(?<![\w\-]){_RU_TYPE})\s*(?-i:{_RU_NAME}){_RU_HOUSE}{_RU_PARTS}")
+# the type after a capitalised name, the Russian order for adjectives ("Ленинградский
+# проспект, д. 39", "Садовая ул., 5")
+_RU_AFTER = re.compile(
+    r"(?<![\w\-])[А-ЯЁ][а-яё\-]+(?:\s+[А-ЯЁ][а-яё\-]+)?\s+"
+    rf"(?i:{_RU_TYPE})(?:,?\s*(?:д\.|дом)\s*|,\s*|\s+)"
+    r"(?P<house>\d{1,4}(?:\s?[а-я]\b)?(?:[/\-]\d{1,4}[а-я]?)?)(?!\d|[.,]\d)"
+    r"(?!\s+(?:человек|раз|минут|мин|час|лет|год|км|метр|шаг|дн)\w*)"
+    rf"{_RU_PARTS}"
+)
 # a street name in lower case ("ул. ленина, д. 5"): only with the house word, since
 # "улица была пустой, 5 машин" is prose
 _RU_LOWER_WORD = r"[а-яёәғқңөұүһіїєґ][\w’'\-]*"
@@ -188,6 +200,7 @@ _DE_SUFFIX = (
 _DE_WORD = r"[A-ZÄÖÜ][a-zäöüß]+"
 _DE = re.compile(
     rf"(?<![\w\-])(?:{_DE_WORD}(?:-{_DE_WORD})*-?(?-i:{_DE_SUFFIX})|"
+    rf"{_DE_WORD}(?:-{_DE_WORD})*-(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm)|"
     rf"{_DE_WORD}(?:\s+|-)(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee)|"
     rf"(?:Am|An\s+der|An\s+den|Auf\s+dem|Auf\s+der|Im|In\s+der|Zum|Zur|Unter\s+den)\s+{_DE_WORD})"
     r"\s+(?P<house>\d{1,4}\s?[a-z]?(?:\s?[-/]\s?\d{1,4}[a-z]?)?)(?![\w\-/.,]\d|\w)"
@@ -252,8 +265,8 @@ class StreetAddressRecognizer(ScanRecognizer):
                 seen.add((hit.start, hit.end))
                 yield hit
         for start, end in _windows(text):
-            for pattern in (_EN_NAME_FIRST, _RU, _RU_LOWER, _RU_LOWER_END, _KK, _KK_LOWER, _DE,
-                            _PO_BOX):
+            for pattern in (_EN_NAME_FIRST, _RU, _RU_AFTER, _RU_LOWER, _RU_LOWER_END, _KK,
+                            _KK_LOWER, _DE, _PO_BOX):
                 for match in pattern.finditer(text, start, end):
                     if match.span() in seen:
                         continue
@@ -264,6 +277,10 @@ class StreetAddressRecognizer(ScanRecognizer):
                         yield Hit(match.start(), match.end(), ADDRESS, "house number and street")
                     else:
                         yield Hit(match.start(), match.end(), WEAK_ADDRESS, "street-like word")
+        for span in world_addresses(text):
+            if span not in seen:
+                seen.add(span)
+                yield Hit(*span, ADDRESS, "street type, name, house")
 
     def _number_first(self, text: str) -> Iterator[Hit]:
         """Addresses that open with their house number (English and French order)."""
