@@ -72,6 +72,12 @@ def test_no_person_in_common_words(layers: LatinLayers, text: str) -> None:
         ("Sunny Park booked the room.", [("LOCATION", "Sunny Park")], ("PERSON", "Sunny Park")),
         ("We walked through Sunny Park.", [("LOCATION", "Sunny Park")],
          ("LOCATION", "Sunny Park")),
+        # a surname that is a word too stays in the name after a given name that is not
+        ("Thanks, Devon Price", [("PERSON", "Devon Price")], ("PERSON", "Devon Price")),
+        ("Warren Buffett said so.", [("PERSON", "Warren Buffett")],
+         ("PERSON", "Warren Buffett")),
+        ("Ask John Monday about it", [("PERSON", "John Monday")], ("PERSON", "John")),
+        ("Anna Summary: the plan", [("PERSON", "Anna Summary")], ("PERSON", "Anna")),
     ],
 )
 def test_model_spans_repaired(

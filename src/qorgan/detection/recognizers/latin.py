@@ -4,8 +4,9 @@ Layers, each with its own evidence (``gazetteer.py`` for the lists and the commo
 filter, ``cues.py`` for the announcing words); layers 3 to 5 live in ``latin_people.py``,
 the words they all read in ``latin_words.py``:
 
-1. **repair** of the model's spans: cut at line and sentence ends, announcing and common
-   words trimmed from the edges ("Email John Smith" -> "John Smith"), a lone common word
+1. **repair** of the model's spans (what an edge keeps: ``latin_edges.py``): cut at line
+   and sentence ends, announcing and common words trimmed from the edges ("Email John
+   Smith" -> "John Smith"), a lone common word
    dropped ("You wrote: Summarize"), a given name plus surname the model called an
    organisation relabelled a person, a known place it called a person relabelled a place;
 2. **places** from the gazetteers: Kazakhstan's cities and regions and world cities and
@@ -29,7 +30,17 @@ from collections.abc import Sequence
 
 from qorgan.detection.recognizers.cues import cue_positions
 from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
-from qorgan.detection.recognizers.latin_people import People, does_what_people_do, merge
+from qorgan.detection.recognizers.latin_edges import (
+    given_before_surname,
+    given_to_the_left,
+    is_cue_word,
+    surname_after_given,
+)
+from qorgan.detection.recognizers.latin_people import (
+    People,
+    does_what_people_do,
+    merge,
+)
 from qorgan.detection.recognizers.latin_words import (
     Span,
     Word,
@@ -181,13 +192,15 @@ class LatinLayers:
             inside = [w for w in words[first : bisect.bisect_left(starts, e)] if w.token.end <= e]
             if entity == "PERSON":
                 while inside and (inside[0].common or not inside[0].token.capitalized):
-                    if _given_before_surname(text, inside, cues):
+                    if given_before_surname(text, inside, cues):
                         break  # "Sam Porter", "Tom Baker": the given name is no edge word
                     inside.pop(0)
                 while inside and (inside[-1].common or not inside[-1].token.capitalized):
+                    if surname_after_given(text, inside):
+                        break  # "Devon Price", "Dana White": the surname is no edge word
                     inside.pop()
             else:
-                while inside and inside[0].common and _is_cue_word(inside[0], cues, text):
+                while inside and inside[0].common and is_cue_word(inside[0], cues, text):
                     inside.pop(0)
                 # a cue of several words opens the span ("Reply to Priyanka")
                 cut = next(
@@ -206,7 +219,7 @@ class LatinLayers:
                 # shouted text ("PLEASE CALL YERZHAN SERIKOV BACK") reads as one organisation
                 # to the model; the places and the name layers read it word by word instead
                 continue
-            given = _given_to_the_left(text, words, first, inside, cues)
+            given = given_to_the_left(text, words, first, inside, cues)
             if given is not None:
                 # "Alexei Morozov" read as the organisation "Morozov": the name is both words
                 out.append(("PERSON", given.token.start, inside[-1].token.end, 0.85))
@@ -365,42 +378,3 @@ class LatinLayers:
             and not after_preposition
             and country != "KZ"
         )
-
-
-def _given_to_the_left(
-    text: str, words: Sequence[Word], first: int, inside: Sequence[Word], cues: dict[int, str]
-) -> Word | None:
-    """The capitalised given name just before a one-word span that is a surname ("Alexei"
-    before "Morozov"), when the model left it out."""
-    if len(inside) != 1 or first == 0 or words[first].token.start != inside[0].token.start:
-        return None
-    surname, before = inside[0], words[first - 1]
-    if not (surname.title and surname.surname and not surname.common):
-        return None
-    if not (before.title and before.given) or _is_cue_word(before, cues, text):
-        return None
-    return before if joined(text, before.token, surname.token) else None
-
-
-def _given_before_surname(text: str, inside: Sequence[Word], cues: dict[int, str]) -> bool:
-    """The first word is a capitalised given name joined to a capitalised surname or
-    unknown word that is no common word, and is itself no cue ("Email Smith")."""
-    if len(inside) < 2:
-        return False
-    first, second = inside[0], inside[1]
-    return (
-        first.title
-        and first.given
-        and second.title
-        and not second.common
-        and not second.token.initial
-        and joined(text, first.token, second.token)
-        and not _is_cue_word(first, cues, text)
-    )
-
-
-def _is_cue_word(word: Word, cues: dict[int, str], text: str) -> bool:
-    end = word.token.end
-    while end < len(text) and text[end] in " \t,:":
-        end += 1
-    return end in cues

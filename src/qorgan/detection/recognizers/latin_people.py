@@ -9,7 +9,10 @@ from qorgan.detection.recognizers.gazetteer import Gazetteer
 from qorgan.detection.recognizers.latin_words import Span, Word, adjacent, free_words, joined
 from qorgan.detection.recognizers.names import Token
 
-__all__ = ["SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People", "does_what_people_do", "merge"]
+__all__ = [
+    "NOT_AFTER_NAME", "SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People",
+    "does_what_people_do", "merge",
+]
 
 SCORE_CUED = 0.85
 SCORE_LISTED = 0.8
@@ -20,6 +23,14 @@ _NOT_AFTER_NAME = frozenset(
     ["street", "st", "avenue", "ave", "road", "rd", "lane", "boulevard", "square", "park",
      "bank", "inc", "ltd", "llc", "group", "city", "county", "river", "lake", "hall",
      "center", "centre", "school", "university", "college", "hotel", "airport", "station"]
+)
+#: words that end a place or a company, or a date, never a person ("Jordan Street", "John
+#: Monday"): a model's person span is not widened over them
+NOT_AFTER_NAME = _NOT_AFTER_NAME | frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+     "tomorrow", "yesterday", "team", "department", "dept", "office", "company", "corp",
+     "foundation", "institute", "museum", "church", "hospital", "clinic", "store", "shop",
+     "street", "drive", "way", "place", "court", "plaza", "mall", "bridge", "tower", "towers"]
 )
 # verbs of saying that follow the person who says ("Pavel says", "Hope asked me")
 _SAYING = frozenset(
