@@ -33,6 +33,12 @@ def _kept(text: str, value: str, entity: str = "PERSON") -> list[tuple[str, str]
         ("tracking code UTX-9003", "UTX", "LOCATION"),
         ("Visa and Mastercard both failed", "Mastercard", "LOCATION"),
         ("the Google Maps key", "Google Maps", "LOCATION"),
+        # partners' surnames, unquoted Russian legal forms, French family firms
+        ("The invoice from Smith, Johnson and Lee is overdue.", "Johnson", "PERSON"),
+        ("The vendor is Nguyen, Tran and Pham.", "Nguyen", "PERSON"),
+        ("The firm Latham & Watkins won.", "Latham & Watkins", "PERSON"),
+        ("Договор с ООО Петров подписан.", "Петров", "PERSON"),
+        ("Lambert et Fils sent it.", "Lambert et Fils", "PERSON"),
         # Kazakhstan's listed organisations, in either script and any letter case
         ("The leaked file from Kcell had my data.", "Kcell", "PERSON"),
         ("Best regards, Olga Ivanova, HR Team, Kazatomprom", "Kazatomprom", "PERSON"),
@@ -59,6 +65,10 @@ def test_ruled_out(text: str, value: str, entity: str) -> None:
         ("She moved to Paris last year", "Paris", "LOCATION"),
         ("DMITRY PETROV SIGNED", "DMITRY PETROV", "PERSON"),
         ("Contact: Mark Holder", "Mark Holder", "PERSON"),
+        # given names joined by "&" are people; an individual entrepreneur is a person
+        ("Tom & Jerry are my cats.", "Jerry", "PERSON"),
+        ("Договор с ИП Петров подписан.", "Петров", "PERSON"),
+        ("I met Smith and Jones there", "Smith", "PERSON"),
         # a listed organisation's name inside a longer span is not the organisation
         ("Ask Aigerim Activova about it", "Aigerim Activova", "PERSON"),
         ("Город Алматы", "Алматы", "LOCATION"),

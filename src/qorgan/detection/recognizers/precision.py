@@ -5,8 +5,10 @@ before the threshold and the overlap resolution. Each rule is a class of text th
 misread on text nobody tuned for:
 
 * **companies named after people**: "Garcia & Sons", "Moore SARL", "Thompson-Lewis LLC",
-  "ТОО «Петров и партнёры»": a name followed by a legal form is an organisation. The person
-  or place inside is dropped and the organisation reported in its place;
+  "ТОО «Петров и партнёры»", "ООО Петров": a name followed by a legal form is an
+  organisation, and so are partners' surnames joined by "and" or "&" ("Smith, Johnson and
+  Lee", "Latham & Watkins"). The person or place inside is dropped and the organisation
+  reported in its place;
 * **form labels, headings and variable names**: "Last Name", "Customer Name", "Reported
   By", "Lieferadresse", "## Incident Report", ``firstName``: a span made of label words
   only (camel case and ``_`` split) is no one;
@@ -27,6 +29,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.lexicon import fold, read_lines
 from qorgan.types import Finding
 
@@ -43,7 +46,7 @@ _LEGAL_FORM = (
     r"Oy|A/S|ApS|S\.p\.A\.|SpA|S\.r\.l\.|Srl|Pty|A\.Ş\.|Group|Holdings?|Partners|"
     r"Associates|Consulting|Trading|Industries|Enterprises|Technologies|Solutions|Systems|"
     r"Logistics|Capital|Ventures|Brothers|Bros\.?|(?:&|and)[ \t]+(?:Sons|Daughters|Co\.?|"
-    r"Partners|Associates|Brothers))"
+    r"Partners|Associates|Brothers)|(?:et|&)[ \t]+(?:Fils|Cie\.?|Associés)|Şti\.?)"
 )
 _ORG_NAME = r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*"
 # one to three capitalised words, or two joined by "&"/"and", or a list ending in "and"
@@ -56,14 +59,24 @@ _LATIN_ORG = re.compile(
     rf",?[ \t]+{_LEGAL_FORM}(?![\w])"
 )
 _CYRILLIC_ORG = re.compile(
-    r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ИП|ЖШС|АҚ|ЖК)\s*[«\"„“][^»\"“”\n]{1,60}[»\"”]"
+    r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ИП|ЖШС|АҚ|ЖК|ТОВ|ПрАТ)\s*[«\"„“][^»\"“”\n]{1,60}[»\"”]"
+)
+# ... or without quotes, one word (an individual entrepreneur, "ИП Петров", is a person)
+_CYRILLIC_ORG_BARE = re.compile(
+    r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ЖШС|АҚ|ТОВ|ПрАТ)[ \t]+[А-ЯЁӘҒҚҢӨҰҮҺІЇЄ][\w\-]+"
+)
+# a firm named after its partners' surnames: "Smith, Johnson and Lee", "Latham & Watkins";
+# none of the words may be mainly a given name ("Tom & Jerry" are two people)
+_PARTNERS = re.compile(
+    r"(?<![\w\-])(?P<names>[A-Z][a-z'’]+(?:,[ \t]*[A-Z][a-z'’]+){1,3},?[ \t]+(?:and|&)[ \t]+"
+    r"[A-Z][a-z'’]+|[A-Z][a-z'’]+[ \t]+&[ \t]+[A-Z][a-z'’]+)(?![\w\-]|[ \t]+[A-Z])"
 )
 # the legal forms a Latin organisation can end with, as plain words for a cheap pre-check
 _ORG_HINTS = re.compile(
     r"LLC|L\.L\.C|Inc|Ltd|Limited|LLP|L\.P|PLC|plc|Corp|GmbH|AG\b|KG\b|OHG|SARL|SAS|S\.A|"
     r"SA\b|N\.V|B\.V|Oy\b|A/S|ApS|SpA|S\.p\.A|Srl|S\.r\.l|Pty|A\.Ş|Group|Holding|Partners|"
     r"Associates|Consulting|Trading|Industries|Enterprises|Technologies|Solutions|Systems|"
-    r"Logistics|Capital|Ventures|Brothers|Bros|Sons|Daughters|Co\b"
+    r"Logistics|Capital|Ventures|Brothers|Bros|Sons|Daughters|Co\b|Fils|Cie|Associés|Şti"
 )
 
 # -- labels, calendar words, vendors ----------------------------------------------------------
@@ -155,7 +168,22 @@ def _organisations(text: str) -> list[tuple[int, int]]:
         spans += [m.span() for m in _LATIN_ORG.finditer(text)]
     if "«" in text or '"' in text or "“" in text:
         spans += [m.span() for m in _CYRILLIC_ORG.finditer(text)]
-    return spans
+    if not text.isascii():
+        spans += [m.span() for m in _CYRILLIC_ORG_BARE.finditer(text)]
+    if "&" in text or " and " in text:
+        spans += [m.span() for m in _PARTNERS.finditer(text) if _surnames_only(m.group())]
+    # one organisation per stretch of text: the widest of those that overlap
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0] - span[1], span[0])):
+        if not any(start < e and s < end for s, e in kept):
+            kept.append((start, end))
+    return sorted(kept)
+
+
+def _surnames_only(names: str) -> bool:
+    gz = gazetteer()
+    keys = [ascii_fold(w) for w in _WORD.findall(names) if w not in ("and",)]
+    return all(k in gz.surnames and not gz.mainly_given(k) for k in keys)
 
 
 def _ruled_out(text: str, finding: Finding) -> bool:
