@@ -33,6 +33,10 @@ def _kept(text: str, value: str, entity: str = "PERSON") -> list[tuple[str, str]
         ("tracking code UTX-9003", "UTX", "LOCATION"),
         ("Visa and Mastercard both failed", "Mastercard", "LOCATION"),
         ("the Google Maps key", "Google Maps", "LOCATION"),
+        # help-desk products and console words
+        ("requester via Zendesk says", "Zendesk", "PERSON"),
+        ("reset password via Admin Console", "Admin Console", "LOCATION"),
+        ("reported by Helpdesk.", "Helpdesk", "PERSON"),
         # partners' surnames, unquoted Russian legal forms, French family firms
         ("The invoice from Smith, Johnson and Lee is overdue.", "Johnson", "PERSON"),
         ("The vendor is Nguyen, Tran and Pham.", "Nguyen", "PERSON"),

@@ -96,6 +96,8 @@ _LABEL_WORDS = _words(
     overview details report incident action items agenda minutes project budget item total
     amount description type category priority team lead contact person info information
     personal details applicant patient guest recipient sender value key label
+    admin administrator console portal dashboard helpdesk help desk support service settings
+    billing invoices invoice panel app application login page tier queue
     vorname nachname adresse lieferadresse rechnungsadresse anschrift straße strasse
     hausnummer telefon geburtsdatum ort stadt land nom prénom prenom ville pays téléphone
     фио имя фамилия отчество город адрес телефон страна клиент контакт менеджер сотрудник
@@ -120,7 +122,10 @@ _VENDORS = _words(
     github gitlab bitbucket jira confluence notion trello zoom teams skype whatsapp telegram
     viber signal instagram facebook messenger linkedin twitter tiktok iphone ipad android
     windows macos linux excel outlook salesforce hubspot shopify wordpress aws azure docker
-    kubernetes postgres redis kaspi
+    kubernetes postgres redis kaspi zendesk freshdesk servicenow intercom hubspot okta auth0
+    sentry datadog grafana kibana elasticsearch jira bitrix bitrix24 amocrm 1c sap oracle
+    figma asana clickup monday.com airtable dropbox onedrive sharepoint icloud gmail
+    yandex mail.ru vk odnoklassniki kolesa krisha olx wildberries ozon
     """
 ) | {"google maps", "google drive", "google docs", "google sheets", "microsoft teams",
      "american express", "apple pay", "google pay", "samsung pay"}
