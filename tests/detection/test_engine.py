@@ -244,6 +244,17 @@ def test_implausible_names_are_dropped() -> None:
     assert found(det, "config Aruna") == [("PERSON", "Aruna")]
 
 
+@pytest.mark.parametrize("text", ["Öztürk", "Şebnem", "Ágnes", "Łukasz", "Žanna", "王伟"])
+def test_a_name_may_open_with_a_capital_of_any_script(text: str) -> None:
+    class Whole(FakeNer):
+        def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+            return [[Finding("PERSON", 0, len(t), 0.85)] for t in texts]
+
+    det = Detector(DetectionConfig(), ner_backends=[Whole()])
+    assert found(det, text) == [("PERSON", text)]
+    assert found(det, text.lower()) == ([("PERSON", text)] if text == "王伟" else [])
+
+
 @pytest.mark.parametrize("backend", [BrokenNer(), ShortNer()])
 def test_backend_failure_fails_closed_without_content(backend: FakeNer) -> None:
     det = Detector(DetectionConfig(), ner_backends=[backend])

@@ -36,7 +36,7 @@ ENGINE_VERSION = "3"
 
 # A name or place has a capital letter and no @ or run of digits; small NER models
 # sometimes tag "config" or an e-mail address all the same.
-_NOT_A_NAME = re.compile(r"@|\d{2}|^[^A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]*$")
+_NOT_A_NAME = re.compile(r"@|\d{2}")
 
 
 def default_router(text: str) -> frozenset[str]:
@@ -215,7 +215,11 @@ def _plausible(text: str, finding: Finding, lower_case: bool = False) -> bool:
     value = text[finding.start : finding.end]
     if lower_case and any(ch.isalpha() for ch in value):
         value = value.title()
-    return _NOT_A_NAME.search(value) is None
+    # a name has a capital letter of any script ("Şebnem Öztürk", "Ágnes"); Han and other
+    # scripts without letter case count as capitals
+    has_capital = any(ch.isupper() or (ch.isalpha() and ch.lower() == ch.upper())
+                      for ch in value)
+    return has_capital and _NOT_A_NAME.search(value) is None
 
 
 def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:

@@ -78,6 +78,13 @@ def test_no_person_in_common_words(layers: LatinLayers, text: str) -> None:
          ("PERSON", "Warren Buffett")),
         ("Ask John Monday about it", [("PERSON", "John Monday")], ("PERSON", "John")),
         ("Anna Summary: the plan", [("PERSON", "Anna Summary")], ("PERSON", "Anna")),
+        # greetings and titles of the neighbouring languages open no name
+        ("Sayın Emre Kaya, siparişiniz hazır.", [("PERSON", "Sayın Emre Kaya")],
+         ("PERSON", "Emre Kaya")),
+        ("Hurmatli Sardor Toshmatov, buyurtmangiz tayyor.",
+         [("PERSON", "Hurmatli Sardor Toshmatov")], ("PERSON", "Sardor Toshmatov")),
+        ("Mme Camille Rousseau a appelé.", [("PERSON", "Mme Camille Rousseau")],
+         ("PERSON", "Camille Rousseau")),
     ],
 )
 def test_model_spans_repaired(
@@ -282,3 +289,9 @@ def test_a_postcode_is_no_part_of_a_city_the_model_calls_an_organisation(
 )
 def test_short_alternate_place_names_stay_words(layers: LatinLayers, text: str) -> None:
     assert not {f for f in _found(layers, text) if f[0] == "LOCATION"}
+
+
+def test_a_title_after_a_title_is_no_name(layers: LatinLayers) -> None:
+    found = _found(layers, "Herr Dr. Klaus Becker ist krank.")
+    assert ("PERSON", "Klaus Becker") in found
+    assert not any(value.startswith(("Herr", "Dr")) for _, value in found)

@@ -1,5 +1,6 @@
 """Words that announce a person's name: greetings, sign-offs, titles, introductions, field
-labels and commands, in English, Russian and Kazakh.
+labels and commands, in English, Russian and Kazakh, and the common ones of the
+neighbouring languages (German, French, Spanish, Turkish, Uzbek, Ukrainian).
 
 A cue says where a name may start; whether one does is for the word after it to show
 (``latin.py``, ``names.py``): "Call Ivan" and "call ivan" are names after a cue, "Call
@@ -16,21 +17,26 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["CUE_KINDS", "Cue", "cue_positions", "ends_with_cue"]
+__all__ = ["CUE_KINDS", "TITLE_WORDS", "Cue", "cue_positions", "ends_with_cue"]
 
 _TITLES = """
 mr mrs ms miss mx dr prof professor sir madam madame dame lord lady mister doctor rev
 capt captain sgt officer judge senator president minister uncle aunt auntie
+herr frau hr mme mlle monsieur mademoiselle señor señora don doña sayın sayin
 """
 _GREETINGS = """
 dear hi hello hey hiya howdy greetings welcome congratulations congrats thanks
 thank_you thanks_in_advance thank_you_in_advance thanks_again cheers bye goodbye
 attn attention good_morning good_afternoon good_evening good_night
+sehr_geehrte sehr_geehrter hallo bonjour bonsoir chère merhaba salom assalomu_alaykum
+hurmatli hurmatli_janob estimado estimada hola
 """
 _SIGN_OFFS = """
 regards best_regards kind_regards warm_regards best_wishes sincerely
 yours_sincerely yours_truly yours_faithfully yours best respectfully cordially
 love many_thanks thanks thank_you cheers signed
+mit_freundlichen_grüßen mit_freundlichen_grüssen viele_grüße beste_grüße cordialement
+bien_cordialement saygılarımla hurmat_bilan saludos atentamente
 """
 _INTRODUCTIONS = """
 my_name_is my_name's name's name_is i_am i'm i’m im this_is it's it’s
@@ -42,6 +48,7 @@ contact_person customer client patient employee applicant recipient sender from 
 cc bcc author owner assignee reporter manager user signature guest passenger holder
 cardholder beneficiary payee tenant student driver
 firstname lastname fullname givenname familyname username
+vorname nachname prénom prenom nom_de_famille ad_soyad soyad isim familiya nombre apellido
 """
 _COMMANDS = """
 call phone ring email e-mail mail ask tell message msg dm text ping contact remind invite
@@ -60,7 +67,8 @@ _RU_KK_TITLES = """
 """
 _RU_KK_GREETINGS = """
 уважаемый уважаемая уважаемые дорогой дорогая здравствуйте привет добрый_день
-құрметті қымбатты сәлеметсіз_бе сәлем
+құрметті қымбатты сәлеметсіз_бе сәлем шановний шановна шановні вельмишановний
+вельмишановна вітаю
 """
 _RU_KK_COMMANDS = """
 позвоните позвони перезвоните перезвони напишите напиши передайте передай спросите
@@ -69,7 +77,7 @@ _RU_KK_COMMANDS = """
 хабарласыңыз хабарлас жазыңыз жаз айтыңыз айт сұраңыз сұра шақырыңыз
 """
 _RU_KK_SIGN_OFFS = """
-с_уважением с_наилучшими_пожеланиями спасибо құрметпен рахмет рақмет
+с_уважением с_наилучшими_пожеланиями спасибо құрметпен рахмет рақмет з_повагою дякую
 """
 _RU_KK_FIELDS = """
 фио ф.и.о имя фамилия клиент пациент сотрудник получатель отправитель от кому
@@ -77,6 +85,8 @@ _RU_KK_FIELDS = """
 """
 
 CUE_KINDS = ("title", "greeting", "line", "intro", "field", "command")
+#: the titles as words: a title after a title is no name ("Herr Dr. Becker")
+TITLE_WORDS = frozenset((_TITLES + _RU_KK_TITLES).split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,7 +191,11 @@ class LatinLayers:
             first = bisect.bisect_left(starts, s)
             inside = [w for w in words[first : bisect.bisect_left(starts, e)] if w.token.end <= e]
             if entity == "PERSON":
-                while inside and (inside[0].common or not inside[0].token.capitalized):
+                while inside and (
+                    inside[0].common
+                    or not inside[0].token.capitalized
+                    or (is_cue_word(inside[0], cues, text) and not inside[0].given)
+                ):
                     if given_before_surname(text, inside, cues):
                         break  # "Sam Porter", "Tom Baker": the given name is no edge word
                     inside.pop(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from qorgan.detection.recognizers.cues import TITLE_WORDS
 from qorgan.detection.recognizers.gazetteer import Gazetteer
 from qorgan.detection.recognizers.latin_words import Span, Word, adjacent, free_words, joined
 from qorgan.detection.recognizers.names import Token
@@ -119,7 +120,9 @@ class People:
         j = i
         while j < len(words) and j - i < 4 and free[j]:
             word = words[j]
-            if j > i and not joined(text, words[j - 1].token, word.token):
+            if (j > i and not joined(text, words[j - 1].token, word.token)) or (
+                word.key in TITLE_WORDS
+            ):
                 break
             if word.token.initial and word.token.text[0].isupper():
                 j += 1
