@@ -46,6 +46,7 @@ from qorgan.detection.recognizers.emails import (
     OfflineEmailRecognizer,
     offline_tld,
 )
+from qorgan.detection.recognizers.han import HAN, HanNameRecognizer
 from qorgan.detection.recognizers.kz import (
     KzBinRecognizer,
     KzIbanRecognizer,
@@ -177,7 +178,10 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
     ),
     "DATE_OF_BIRTH": ((_plain(DateOfBirthRecognizer), birth.CUES),),
     # names in a table's name column; everything else about names is NER's
-    "PERSON": ((_plain(NameColumnRecognizer), name_columns.CUES),),
+    "PERSON": (
+        (_plain(NameColumnRecognizer), name_columns.CUES),
+        (_plain(HanNameRecognizer), HAN),
+    ),
     # its street-type words are its trigger: it looks for them first, cheaply
     "STREET_ADDRESS": ((_plain(StreetAddressRecognizer), None),),
     # low precision: only when a configuration names them
