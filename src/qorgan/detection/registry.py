@@ -46,7 +46,7 @@ from qorgan.detection.recognizers.emails import (
     OfflineEmailRecognizer,
     offline_tld,
 )
-from qorgan.detection.recognizers.han import HAN, HanNameRecognizer
+from qorgan.detection.recognizers.han import HAN, HanNameRecognizer, HanPlaceRecognizer
 from qorgan.detection.recognizers.kz import (
     KzBinRecognizer,
     KzIbanRecognizer,
@@ -182,6 +182,8 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
         (_plain(NameColumnRecognizer), name_columns.CUES),
         (_plain(HanNameRecognizer), HAN),
     ),
+    # places in Han characters; everything else about places is NER's and the gazetteers'
+    "LOCATION": ((_plain(HanPlaceRecognizer), HAN),),
     # its street-type words are its trigger: it looks for them first, cheaply
     "STREET_ADDRESS": ((_plain(StreetAddressRecognizer), None),),
     # low precision: only when a configuration names them

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qorgan.detection.recognizers.han import HanNameRecognizer
+from qorgan.detection.recognizers.han import HanNameRecognizer, HanPlaceRecognizer
 
 
 def _names(text: str) -> list[str]:
@@ -41,3 +41,26 @@ def test_names(text: str, names: list[str]) -> None:
 )
 def test_no_names(text: str) -> None:
     assert _names(text) == []
+
+
+def _places(text: str) -> list[str]:
+    return [text[h.start : h.end] for h in HanPlaceRecognizer().scan(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("She lives in 徐州市.", ["徐州市"]),
+        ("We flew to 武汉 and then 成都.", ["武汉", "成都"]),
+        ("我住在北京，工作在上海。", ["北京", "上海"]),
+        ("北京的天气很好。", ["北京"]),
+        ("他来自河北省石家庄市。", ["河北省", "石家庄市"]),
+    ],
+)
+def test_places(text: str, places: list[str]) -> None:
+    assert _places(text) == places
+
+
+@pytest.mark.parametrize("text", ["这个城市很大，超市很多。", "中国银行", "北京大学", "小区门口"])
+def test_no_places(text: str) -> None:
+    assert _places(text) == []

@@ -1,4 +1,4 @@
-"""Chinese names written in Han characters (``PERSON``).
+"""Chinese names and places written in Han characters (``PERSON``, ``LOCATION``).
 
 No NER model here reads Chinese, and Chinese runs its words together, so a name is found by
 its shape: a family name from the common list (the single-character ones that cover most
@@ -11,6 +11,10 @@ people, and the compound ones), then one or two characters of given name.
   a word announces the name: a label or form of address before it (姓名：, 客户, 联系人,
   尊敬的, 收件人, 患者) or a title after it (先生, 女士, 小姐, 老师, 经理, 医生). The given
   name stops before the particles and verbs that follow names (的, 是, 说, 电话...).
+
+Places: China's provinces and large cities by name (北京, 上海, 广东), and a name of two to
+four characters with its ending (徐州市, 某某县, 朝阳区), where the text around ends the
+word; everyday words with those endings (城市, 超市, 小区) are none.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Iterator
 
 from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
 
-__all__ = ["HAN", "HanNameRecognizer"]
+__all__ = ["HAN", "HanNameRecognizer", "HanPlaceRecognizer"]
 
 #: what the trigger needs to see
 HAN = r"[\u4e00-\u9fff]"
@@ -107,3 +111,43 @@ def _mostly_other_script(text: str) -> bool:
         return False
     letters = [ch for ch in text if ch.isalpha()]
     return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") * 2 < len(letters)
+
+
+_PLACE_WORDS = """
+    中国 北京 上海 天津 重庆 广州 深圳 杭州 南京 武汉 成都 西安 苏州 长沙 郑州 沈阳 青岛 宁波
+    东莞 佛山 合肥 昆明 福州 厦门 哈尔滨 济南 大连 长春 石家庄 南宁 贵阳 南昌 太原 乌鲁木齐
+    兰州 呼和浩特 拉萨 西宁 银川 海口 三亚 香港 澳门 台北 台湾 无锡 温州 徐州 珠海 汕头
+    河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川
+    贵州 云南 陕西 甘肃 青海 内蒙古 广西 西藏 宁夏 新疆
+"""
+_PLACES = sorted(_PLACE_WORDS.split(), key=len, reverse=True)
+_SUFFIX = "(?:自治区|市|省|县|区)"
+# the word ends at a non-Han character or a particle ("北京的", "在上海工作" is not cut)
+_END = rf"(?![\u4e00-\u9fff])|(?=[{_STOP}])"
+# a listed place with its ending needs no boundary after it ("河北省石家庄市")
+_LISTED_PLACE = re.compile(rf"(?:{'|'.join(_PLACES)})(?:{_SUFFIX}|(?:{_END}))")
+_SUFFIXED_PLACE = re.compile(
+    rf"(?:(?<![\u4e00-\u9fff])|(?<=[在住于到去从自]))[\u4e00-\u9fff]{{2,4}}?{_SUFFIX}(?:{_END})"
+)
+_NOT_PLACE_WORDS = """
+    城市 超市 都市 股市 上市 门市 夜市 菜市 黑市 地区 社区 小区 园区 景区 郊区 市区 山区 灾区
+    街区 城区 校区 展区 专区 误区 禁区 牧区 矿区 老区 新区 全市 全省 全县 本市 本省 外省 各省
+"""
+_NOT_PLACES = frozenset(_NOT_PLACE_WORDS.split())
+
+
+class HanPlaceRecognizer(ScanRecognizer):
+    """See the module docstring."""
+
+    ENTITY = "LOCATION"
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        seen: list[tuple[int, int]] = []
+        for pattern, reason in ((_LISTED_PLACE, "a listed Chinese place"),
+                                (_SUFFIXED_PLACE, "a Chinese place name and its ending")):
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if match.group() in _NOT_PLACES or any(s < end and start < e for s, e in seen):
+                    continue
+                seen.append((start, end))
+                yield Hit(start, end, SCORE, reason)
