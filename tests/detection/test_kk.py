@@ -110,6 +110,13 @@ def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:
     assert not [f for f in kk.analyze(text) if f.entity_type == "PERSON"]
 
 
+@pytest.mark.parametrize("text", ["с Победой в руках", "Отчёт Иванова, с. 5", "к Победе"])
+def test_a_one_letter_word_names_no_place_without_its_dot(
+    kk: KazakhNameRecognizer, text: str
+) -> None:
+    assert not [f for f in kk.analyze(text) if f.entity_type == "LOCATION"]
+
+
 @pytest.mark.parametrize(
     ("text", "place"),
     [
@@ -126,6 +133,8 @@ def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:
         ("Ол Қарасу ауылында тұрады.", "Қарасу"),
         ("Филиал открыли в городе Жетысай.", "Жетысай"),
         ("Доставка в г. Шардара завтра.", "Шардара"),
+        ("клх Победа, д. 12", "Победа"),
+        ("с. Березовка Тверской обл.", "Березовка"),
     ],
 )
 def test_places(kk: KazakhNameRecognizer, text: str, place: str) -> None:

@@ -98,7 +98,9 @@ def test_no_person_in_common_words(ner: RussianNer, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "town"),
     [("Офис переехал: ул. Абая 95, Кульсары.", "Кульсары"),
-     ("доставка: пр. республики, д. 177, кв. 86, Текели", "Текели")],
+     ("доставка: пр. республики, д. 177, кв. 86, Текели", "Текели"),
+     # a settlement abbreviation names the place after it
+     ("Адрес: ст. Бабушкин, ш. Гагарина, д. 3", "Бабушкин")],
 )
 def test_a_town_ending_an_address_is_a_place(ner: RussianNer, text: str, town: str) -> None:
     found = _found(ner, text)

@@ -61,8 +61,13 @@ _SETTLEMENT_BEFORE = frozenset(
     for w in (
         "г", "город", "городе", "города", "городу", "городом", "село", "селе", "села",
         "селу", "поселок", "посёлок", "поселке", "посёлке", "пос", "пгт", "аул", "ауле",
+        # the abbreviations of addresses: деревня, станица, хутор, колхоз, рабочий посёлок
+        "д", "дер", "деревня", "деревне", "с", "п", "ст", "станица", "станице", "х", "хутор",
+        "клх", "колхоз", "рп",
     )
 )  # fmt: skip
+# ... of which these are words too ("с" is "with", "к" "to"): only with their dot
+_SETTLEMENT_DOTTED = frozenset({"д", "с", "п", "ст", "х", "к"})
 
 
 def _context() -> tuple[str, ...]:
@@ -150,7 +155,7 @@ class KazakhNameRecognizer:
         tokens = tokenize(text)
         orgs = self._find_orgs(text)
         claimed = [(s, e) for s, e, _ in orgs]
-        places = [p for p in self._find_places(tokens) if not _overlaps(p[0], p[1], claimed)]
+        places = [p for p in self._find_places(text, tokens) if not _overlaps(p[0], p[1], claimed)]
         claimed += places
         blocked = [range(k, k + 1) for k in _covered_tokens(tokens, claimed)]
         findings: list[Finding] = []
@@ -181,7 +186,7 @@ class KazakhNameRecognizer:
                     spans.append((m.start(), m.end(), score))
         return sorted(spans)
 
-    def _find_places(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    def _find_places(self, text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
         cands = [lemma_set(t.folded) for t in tokens]
         spans: list[tuple[int, int]] = []
         i = 0
@@ -191,7 +196,7 @@ class KazakhNameRecognizer:
             # word is that person's surname.
             if n and i > 0 and self._names.is_given(tokens[i - 1]) and _surname_like(tokens[i]):
                 n = 0
-            if n == 0 and tokens[i].capitalized and _settlement(tokens, i):
+            if n == 0 and tokens[i].capitalized and _settlement(tokens, i, text):
                 n = 1
             if n == 0:
                 i += 1
@@ -226,13 +231,22 @@ def lone_place(text: str, start: int, end: int, lex: NameLexicon) -> bool:
     return _places().match([forms], 0) == 1
 
 
-def _settlement(tokens: Sequence[Token], i: int) -> bool:
+def _settlement(tokens: Sequence[Token], i: int, text: str) -> bool:
     """A word named a town, a city or a village by the word after or before it."""
     after = tokens[i + 1].folded if i + 1 < len(tokens) else ""
-    before = tokens[i - 1].folded if i else ""
-    return after.startswith(_SETTLEMENT_AFTER) or (
-        before in _SETTLEMENT_BEFORE and not tokens[i - 1].capitalized
-    )
+    if after.startswith(_SETTLEMENT_AFTER):
+        return True
+    return i > 0 and settlement_word_before(text, tokens[i - 1])
+
+
+def settlement_word_before(text: str, token: Token) -> bool:
+    """Whether ``token`` is a lower-case settlement word or abbreviation ("г.", "с.",
+    "пгт") that names the place after it; the one-letter ones only with their dot."""
+    if token.capitalized or token.folded not in _SETTLEMENT_BEFORE | _SETTLEMENT_DOTTED:
+        return False
+    if token.folded in _SETTLEMENT_DOTTED:
+        return text.startswith(".", token.end)
+    return True
 
 
 def _has_capital(text: str, start: int, end: int) -> bool:

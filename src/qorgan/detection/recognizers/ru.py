@@ -20,10 +20,10 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from qorgan.detection.gate import gate_words, name_sentences
 from qorgan.detection.language import detect_languages
-from qorgan.detection.recognizers.kk import lone_place
+from qorgan.detection.recognizers.kk import lone_place, settlement_word_before
 from qorgan.detection.recognizers.latin_words import split_at_breaks
 from qorgan.detection.recognizers.lexicon import natasha_data_dir
-from qorgan.detection.recognizers.names import NameLexicon
+from qorgan.detection.recognizers.names import NameLexicon, tokenize
 from qorgan.detection.recognizers.spans import clean_span
 from qorgan.errors import DetectionError
 from qorgan.types import Finding
@@ -186,12 +186,27 @@ class RussianNer:
             cleaned = clean_span(text, entity, start, stop, self._lexicon)
             if cleaned is None:
                 continue
-            if entity == "PERSON" and lone_place(text, *cleaned, self._lexicon):
-                entity = "LOCATION"  # a town no one is named after ("..., Кульсары")
+            if entity == "PERSON" and (
+                lone_place(text, *cleaned, self._lexicon)
+                or _after_settlement_word(text, cleaned[0])
+            ):
+                # a town no one is named after ("..., Кульсары"), or one a settlement word
+                # names ("ст. Бабушкин", "с. Петровка")
+                entity = "LOCATION"
             # the model reads a few sentences at once; a name never runs across their ends
             for piece in split_at_breaks(text, *cleaned):
                 findings.append(Finding(entity, *piece, self.score, self.name))
         return findings
+
+
+def _after_settlement_word(text: str, start: int) -> bool:
+    """Whether a settlement word or abbreviation stands right before ``start``."""
+    window = text[max(0, start - 12) : start]
+    tokens = tokenize(window)
+    if not tokens:
+        return False
+    last = tokens[-1]
+    return not window[last.end :].strip(" \t.") and settlement_word_before(window, last)
 
 
 def _has_letters(text: str) -> bool:
