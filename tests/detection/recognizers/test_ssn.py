@@ -42,6 +42,10 @@ def ssns(text: str) -> list[str]:
         ("SSN: 078-05-1120", "078-05-1120"),
         ("My social is 536 90 4399", "536 90 4399"),
         ("her social security number is 219-09-9999", "219-09-9999"),
+        ("SSN/TIN 536904399", "536904399"),
+        ("SS number 536904399", "536904399"),
+        ("ssn_last=536904399", "536904399"),
+        ("номер социального страхования 536904399", "536904399"),
     ],
 )
 def test_ssn_found(text: str, value: str) -> None:
@@ -65,6 +69,8 @@ def test_ssn_found(text: str, value: str) -> None:
         "name,order\nAnn Lee,234567890",
         "pages 234–56 of volume 7890",
         "234567890 (order)",
+        "ss 536904399 shipped",
+        "social media 536904399",
     ],
 )
 def test_not_an_ssn(text: str) -> None:

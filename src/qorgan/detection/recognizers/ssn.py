@@ -22,8 +22,10 @@ from qorgan.detection.recognizers.tables import labelled_cells
 CUED_SCORE = 0.9
 
 _CUE = (
-    r"(?:ssn|ss\s?#|ssn\s?#|social(?:[\s_\-]+security)?(?:[\s_\-]+(?:number|no\.?|num|#))?|"
-    r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?)"
+    r"(?:ssn(?:[_\-](?:last|full|number|no|num|id)|/i?tin)?|ss\s?(?:#|number|no\.?)|ssn\s?#|"
+    r"social(?:[\s_\-]+security)?(?:[\s_\-]+(?:number|no\.?|num|#))?|"
+    r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?|"
+    r"(?:номер\s+)?социального\s+страхования)"
 )
 _WORDS = r"(?:number|no\.?|num|#|is|was|of|the)"
 _SEP = r"[\s:.,\-–—()\"'=#]"
@@ -44,7 +46,8 @@ _COLUMN = re.compile(r"[\w\s]{0,16}?(?<![^\W\d_])(?:ssn|social[\s_\-]+security[\
 _DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-/_–—‒]?)\d{2}(?P=sep)\d{4}")
 DASHED_SCORE = 0.5
 #: what the trigger needs to see before the recognizer runs
-CUES = AnyWord("ssn", "ss#", "ss #", "social", "soc sec", "soc. sec", "–", "—", "‒")
+CUES = AnyWord("ssn", "ss#", "ss #", "ss number", "ss no", "social", "soc sec", "soc. sec",
+               "социального страхования", "–", "—", "‒")
 
 
 # printed on sample cards and in advertising, never anyone's
