@@ -155,7 +155,11 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
         (_plain(OfflineEmailRecognizer), r"\w@\w"),
         (
             _plain(ObfuscatedEmailRecognizer),
-            AnyWord("at)", "at]", "at}", "at>", "собака", " @ ", "dot", "точка"),
+            AnyWord("at)", "at]", "at}", "at>", "@)", "@]", "-at-", "собака", " @ ", "dot",
+                    "точка", ".)", ".]", " . ", " at gmail.", " at mail.", " at yandex.",
+                    " at outlook.", " at hotmail.", " at yahoo.", " at icloud.", " at inbox.",
+                    " at list.", " at bk.", " at ya.", " at proton", " at live.",
+                    " at googlemail.", " at rambler."),
         ),
     ),
     "CREDIT_CARD": ((_plain(CardRecognizer), r"[2-6]\d{3}"),),

@@ -36,6 +36,12 @@ POSITIVES = [
     ("почта: ivan(собака)mail.ru", "ivan(собака)mail.ru"),
     ("пишите ivan at mail точка ru", "ivan at mail точка ru"),
     ("aigerim @ mail.kz", "aigerim @ mail.kz"),
+    ("write to aigerim@mail(dot)kz", "aigerim@mail(dot)kz"),
+    ("write to aigerim[@]mail[.]kz", "aigerim[@]mail[.]kz"),
+    ("write to aigerim -at- mail -dot- com", "aigerim -at- mail -dot- com"),
+    ("write to aigerim @ mail . kz", "aigerim @ mail . kz"),
+    ("пиши на aigerim собака mail точка ru", "aigerim собака mail точка ru"),
+    ("write to aigerim at gmail.com", "aigerim at gmail.com"),
     # internationalised: Cyrillic local part, IDN domain
     ("айгерим@почта.рф", "айгерим@почта.рф"),
     ("почта: айгерим@почта.рф.", "айгерим@почта.рф"),
@@ -74,6 +80,9 @@ NEGATIVES = [
     # a handle, a decorator
     "ping @aigerim on Slack",
     "@dataclass(frozen=True)",
+    # a word before "at" and a mail service, "собака" as a dog
+    "looked at gmail.com yesterday",
+    "моя собака mail любит",
 ]
 
 

@@ -16,6 +16,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
+from qorgan.detection.recognizers.gazetteer import gazetteer
 from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
 
 
@@ -87,25 +88,37 @@ class OfflineEmailRecognizer(EmailRecognizer):
 
 # -- obfuscated addresses ---------------------------------------------------------------------
 
+# mail services: "aigerim at gmail.com" is an address even with a real dot
+_MAIL_DOMAINS = (
+    r"gmail\.com|googlemail\.com|outlook\.com|hotmail\.com|live\.com|yahoo\.com|icloud\.com|"
+    r"proton(?:mail)?\.(?:com|me)|mail\.ru|inbox\.ru|list\.ru|bk\.ru|yandex\.(?:ru|kz|com)|"
+    r"ya\.ru|mail\.kz|rambler\.ru"
+)
+
 _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
-_BRACKET_AT = rf"\s*{_OPEN}\s*(?:at|собака)\s*{_CLOSE}\s*"
-_SPACED_AT = r"\s+@\s+"
+# "(at)", "[@]", "-at-"; " @ "; "@" itself when a dot after it is written out
+_BRACKET_AT = rf"\s*(?:{_OPEN}\s*(?:at|собака|@)\s*{_CLOSE}|-\s*at\s*-)\s*"
+_SPACED_AT = r"\s+(?:@|собака)\s+"  # "собака" is what Russian calls "@": never prose here
+_PLAIN_AT = r"@"
 _BARE_AT = r"\s+at\s+"
-_BRACKET_DOT = rf"\s*{_OPEN}\s*(?:dot|точка)\s*{_CLOSE}\s*"
+_BRACKET_DOT = rf"\s*(?:{_OPEN}\s*(?:dot|точка|\.)\s*{_CLOSE}|-\s*dot\s*-)\s*"
 _BARE_DOT = r"\s+(?:dot|точка)\s+"
+_SPACED_DOT = r"\s+\.\s+"
 _LOCAL = r"[^\W_](?:[\w.%+\-]{0,63}[^\W_])?"
 _LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
-_ANY_DOT = rf"(?:\.|{_BRACKET_DOT}|{_BARE_DOT})"
+_ANY_DOT = rf"(?:\.|{_BRACKET_DOT}|{_BARE_DOT}|{_SPACED_DOT})"
 _OBFUSCATED = re.compile(
     rf"(?i)(?<![\w.%+\-])(?P<local>{_LOCAL}(?:{_BRACKET_DOT}{_LABEL}){{0,4}})"
-    rf"(?:(?P<strong>{_BRACKET_AT}|{_SPACED_AT})(?P<domain>{_LABEL}(?:{_ANY_DOT}{_LABEL}){{1,6}})"
+    rf"(?:(?P<strong>{_BRACKET_AT}|{_SPACED_AT}|{_PLAIN_AT})"
+    rf"(?P<domain>{_LABEL}(?:{_ANY_DOT}{_LABEL}){{1,6}})"
     rf"|(?P<weak>{_BARE_AT})(?P<bare>{_LABEL}(?:{_ANY_DOT}{_LABEL}){{0,4}}"
-    rf"(?:{_BRACKET_DOT}|{_BARE_DOT}){_LABEL}(?:{_ANY_DOT}{_LABEL}){{0,4}}))"
+    rf"(?:{_BRACKET_DOT}|{_BARE_DOT}){_LABEL}(?:{_ANY_DOT}{_LABEL}){{0,4}}"
+    rf"|(?:{_MAIL_DOMAINS})))"
     r"(?![\w\-]|\.[^\W_])"
 )
 # repetitions are bounded (a local part of five dotted words, a domain of seven labels):
 # unbounded, a long run of "a (dot) a (dot) ..." is tried again from every word in it
-_DOTS = re.compile(rf"(?i){_BRACKET_DOT}|{_BARE_DOT}")
+_DOTS = re.compile(rf"(?i){_BRACKET_DOT}|{_BARE_DOT}|{_SPACED_DOT}")
 
 #: "(at)", "[at]", "{at}", " @ ": written so on purpose, reported on their own
 BRACKETED = 0.8
@@ -115,7 +128,10 @@ SPELLED = 0.4
 
 
 class ObfuscatedEmailRecognizer(ScanRecognizer):
-    """``aigerim(at)mail.kz``, ``aigerim [at] mail [dot] kz``, ``aigerim at mail dot kz``."""
+    """``aigerim(at)mail.kz``, ``aigerim [at] mail [dot] kz``, ``aigerim at mail dot kz``,
+    ``aigerim[@]mail[.]kz``, ``aigerim -at- mail -dot- com``, ``aigerim @ mail . kz``,
+    ``aigerim@mail(dot)kz``, ``aigerim собака mail точка ru``, and a mail service's domain
+    after a bare "at" (``aigerim at gmail.com``, not "looked at gmail.com")."""
 
     ENTITY = "EMAIL_ADDRESS"
     CONTEXT = EMAIL_CONTEXT
@@ -125,7 +141,12 @@ class ObfuscatedEmailRecognizer(ScanRecognizer):
             domain = match.group("domain") or match.group("bare")
             if not has_public_suffix(_DOTS.sub(".", domain)):
                 continue
-            if match.group("strong") is not None:
+            if match.group("strong") == "@" and not _DOTS.search(domain):
+                continue  # a plain address: the plain recognizer's
+            mail_service = match.group("weak") is not None and not _DOTS.search(domain)
+            if mail_service and gazetteer().is_common(match.group("local")):
+                continue  # "looked at gmail.com": a word, not a mailbox
+            if match.group("strong") is not None or mail_service:
                 yield Hit(match.start(), match.end(), BRACKETED, "e-mail with a written-out @")
             else:
                 yield Hit(match.start(), match.end(), SPELLED, "e-mail spelled with at and dot")
