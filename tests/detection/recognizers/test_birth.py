@@ -51,6 +51,14 @@ POSITIVES = [
     ("born 1985, raised in Almaty", "1985"),
     ("Geburtsdatum: 14.03.1990", "14.03.1990"),
     ("fecha de nacimiento: 12/03/1985", "12/03/1985"),
+    # the neighbouring languages' months and cues, the Chinese date
+    ("né le 14 mars 1990 à Lyon", "14 mars 1990"),
+    ("geboren am 14. März 1990 in Köln", "14. März 1990"),
+    ("Doğum tarihi: 14 Mart 1990", "14 Mart 1990"),
+    ("fecha de nacimiento: 14 de marzo de 1990", "14 de marzo de 1990"),
+    ("Tug'ilgan sana: 14.03.1990", "14.03.1990"),
+    ("народився 14 березня 1990 року", "14 березня 1990 року"),
+    ("出生日期：1990年3月14日", "1990年3月14日"),
     ("Employee (b. 14.02.1991) joined in 2015.", "14.02.1991"),
     ("bday is on 1990-05-06", "1990-05-06"),
     ("born in Almaty on 14 March 1990", "14 March 1990"),
@@ -87,6 +95,8 @@ NEGATIVES = [
     # an abbreviation in parentheses, a celebration: no year of birth
     "see section (b. 1990 edition)",
     "the bday party is in 2024",
+    "生日 2024",
+    "invoice of 14 mars 1990",
     # dates that are not birth dates
     "Invoice date 14.03.1990",
     "Order placed on 14 March 2024",

@@ -5,7 +5,8 @@ their own; a birth date is. So a date is reported only right after a birth cue (
 "DOB", "(b. ...)", "bday", "date of birth", "fecha de nacimiento", "дата рождения",
 "родился/родилась", "туған күні") or right before one ("1990 г.р.", "1990 жылы туған"),
 in numeric (``14.03.1990``, ``1990-03-14``, ``03/14/1990``) or written-month form in
-English, Russian and Kazakh. The date must exist
+English, Russian and Kazakh (and French, German, Spanish, Turkish, Ukrainian and Uzbek
+months, Chinese ``1990年3月14日``). The date must exist
 and lie between 1900 and today. A year alone counts only after a cue about the year
 ("year of birth", "год рождения", "туған жылы", "born in").
 """
@@ -45,6 +46,24 @@ _KK_MONTHS = {
     "шілде": 7, "тамыз": 8, "қыркүйек": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
 }  # fmt: skip
 
+# French, German, Spanish, Turkish, Ukrainian (genitive) and Uzbek month names, whole
+_FOREIGN_MONTHS = {
+    **dict.fromkeys(("janvier", "januar", "jänner", "enero", "ocak", "січня", "yanvar"), 1),
+    **dict.fromkeys(("février", "fevrier", "februar", "febrero", "şubat", "лютого", "fevral"), 2),
+    **dict.fromkeys(("mars", "märz", "maerz", "marzo", "mart", "березня"), 3),
+    **dict.fromkeys(("avril", "abril", "nisan", "квітня", "aprel"), 4),
+    **dict.fromkeys(("mai", "mayo", "mayıs", "травня"), 5),
+    **dict.fromkeys(("juin", "juni", "junio", "haziran", "червня", "iyun"), 6),
+    **dict.fromkeys(("juillet", "juli", "julio", "temmuz", "липня", "iyul"), 7),
+    **dict.fromkeys(("août", "aout", "agosto", "ağustos", "серпня", "avgust"), 8),
+    **dict.fromkeys(("septembre", "septiembre", "setiembre", "eylül", "вересня",
+                     "sentyabr"), 9),
+    **dict.fromkeys(("octobre", "oktober", "octubre", "ekim", "жовтня", "oktyabr"), 10),
+    **dict.fromkeys(("novembre", "noviembre", "kasım", "листопада", "noyabr"), 11),
+    **dict.fromkeys(("décembre", "decembre", "dezember", "diciembre", "aralık", "грудня",
+                     "dekabr"), 12),
+}
+_FOREIGN_MONTH = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
 _EN_MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -56,7 +75,7 @@ _RU_MONTH = (
 _KK_MONTH = r"(?:" + words(" ".join(_KK_MONTHS)) + r")[а-яәғқңөұүһі]*"
 _DAY = r"(?P<d>[0-3]?\d)"
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
-_YEAR_WORD = r"(?:\s*(?:г\.|года|году|год\b|г\b|ж\.|жылы|жылғы|жыл\b))?"
+_YEAR_WORD = r"(?:\s*(?:г\.|года|году|год\b|г\b|ж\.|жылы|жылғы|жыл\b|року|р\.))?"
 
 # one alternative per written form; group names repeat, so each form is its own pattern.
 # Numeric forms take either order of day and month (``_plausible`` decides): "03/24/2004"
@@ -69,6 +88,9 @@ _DATE_FORMS = [
     rf"{_DAY}\s+(?P<ru>{_RU_MONTH})\s+{_YEAR}{_YEAR_WORD}",
     rf"{_YEAR}{_YEAR_WORD}\s+{_DAY}\s*-?\s*(?P<kk>{_KK_MONTH})",
     rf"{_DAY}\s+(?P<kk>{_KK_MONTH})\s+{_YEAR}{_YEAR_WORD}",
+    rf"{_DAY}\.?\s+(?:de\s+)?(?P<fm>{_FOREIGN_MONTH})\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}",
+    # Chinese: 1990年3月14日
+    r"(?P<y>(?:19|20)\d\d)\s?年\s?(?P<m>[01]?\d)\s?月\s?(?P<d>[0-3]?\d)\s?日",
 ]
 _DATES = [re.compile(r"(?i)" + form) for form in _DATE_FORMS]
 # a month and a year ("born in March 1990", "родился в марте 1990 года"): after a cue only
@@ -89,7 +111,8 @@ _CUE_BEFORE = (
     rf"(?:{_START}(?:date_of_birth|dateofbirth|birth_date|birthdate|birthday|birth_day|"
     r"d\.o\.b\.?|dob|born(?:_on)?|b-day|bday|b_day|birth|(?<=\()b\.|date_de_naissance|"
     r"née?_le|née?|geburtsdatum|fecha_de_nacimiento|nacid[oa]|data_di_nascita|"
-    r"geboren(?:_am)?|geb\.|doğum_tarihi|"
+    r"geboren(?:_am)?|geb\.|doğum_tarihi|tug['‘’ʻ]ilgan(?:_sana|_kuni)?|дата_народження|"
+    r"народи(?:вся|лася|лись)|出生日期|出生于|出生|生日|"
     r"дата_рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
     r"родил(?:ся|ась|ось|ись)|рожд[её]н[аы]?|"
     r"туған_күні|туылған_күні|туған_күн|туған|туылған|дүниеге_келген)"
@@ -112,7 +135,8 @@ _CUES = tuple(
 _NEEDLES = (
     "born", "dob", "d.o.b", "birth", "b-day", "рожд", "родил", "туған", "туыл", "дүниеге",
     "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.", "naissance", "né", "geb",
-    "doğum", "bday", "b_day", "(b.", "nacim", "nacid", "nascit",
+    "doğum", "bday", "b_day", "(b.", "nacim", "nacid", "nascit", "tug", "народ", "出生",
+    "生日",
 )
 #: what the trigger needs to see before the recognizer runs
 CUES = AnyWord(*_NEEDLES)
@@ -135,7 +159,7 @@ _GAP = re.compile(
     r"(?:on[ \t]+(?:the[ \t]+)?)?(?=\d)"
 )
 # a birthday is celebrated every year: "birthday 2024" is no birth year
-_CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|bday|b_day|день|күн")
+_CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|bday|b_day|день|күн|生日")
 _WHOLE_DATES = [re.compile(p.pattern + _YEAR_WORD + r"\.?", p.flags) for p in _DATES]
 
 
@@ -260,6 +284,8 @@ def _month_number(groups: dict[str, str | None]) -> int | None:
         return _EN_MONTHS.get(str(groups["en"]).lower()[:3])
     if groups.get("ru"):
         return _RU_MONTHS.get(str(groups["ru"]).lower()[:3])
+    if groups.get("fm"):
+        return _FOREIGN_MONTHS.get(str(groups["fm"]).lower())
     if groups.get("kk"):
         value = str(groups["kk"]).lower()
         return next((n for name, n in _KK_MONTHS.items() if value.startswith(name)), None)
