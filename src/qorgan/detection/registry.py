@@ -35,7 +35,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.context import ContextMatcher
-from qorgan.detection.recognizers import birth, name_columns, ssn
+from qorgan.detection.recognizers import birth, name_columns, place_fields, ssn
 from qorgan.detection.recognizers.addresses import StreetAddressRecognizer
 from qorgan.detection.recognizers.birth import DateOfBirthRecognizer
 from qorgan.detection.recognizers.cards import CardRecognizer
@@ -56,6 +56,7 @@ from qorgan.detection.recognizers.kz import (
 from qorgan.detection.recognizers.kz_documents import KzIdCardRecognizer, KzPassportRecognizer
 from qorgan.detection.recognizers.name_columns import NameColumnRecognizer
 from qorgan.detection.recognizers.phones import IntlPhoneRecognizer
+from qorgan.detection.recognizers.place_fields import PlaceFieldRecognizer
 from qorgan.detection.recognizers.scan import AnyWord
 from qorgan.detection.recognizers.secrets import (
     API_KEY_PREFIXES,
@@ -187,7 +188,10 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
         (_plain(HanNameRecognizer), HAN),
     ),
     # places in Han characters; everything else about places is NER's and the gazetteers'
-    "LOCATION": ((_plain(HanPlaceRecognizer), HAN),),
+    "LOCATION": (
+        (_plain(HanPlaceRecognizer), HAN),
+        (_plain(PlaceFieldRecognizer), place_fields.CUES),
+    ),
     # its street-type words are its trigger: it looks for them first, cheaply
     "STREET_ADDRESS": ((_plain(StreetAddressRecognizer), None),),
     # low precision: only when a configuration names them

@@ -64,10 +64,12 @@ _SETTLEMENT_BEFORE = frozenset(
         # the abbreviations of addresses: деревня, станица, хутор, колхоз, рабочий посёлок
         "д", "дер", "деревня", "деревне", "с", "п", "ст", "станица", "станице", "х", "хутор",
         "клх", "колхоз", "рп",
+        # Ukrainian: місто, селище міського типу, селище
+        "м", "місто", "місті", "міста", "смт", "селище", "селищі",
     )
 )  # fmt: skip
 # ... of which these are words too ("с" is "with", "к" "to"): only with their dot
-_SETTLEMENT_DOTTED = frozenset({"д", "с", "п", "ст", "х", "к"})
+_SETTLEMENT_DOTTED = frozenset({"д", "с", "п", "ст", "х", "к", "м"})
 
 
 def _context() -> tuple[str, ...]:

@@ -1,0 +1,97 @@
+"""Places named by their field (``LOCATION``): ``City: Eskişehir``, ``"city": "Amsterdam"``,
+``Город: Кокшетау``, ``country=Germany``, and the cells of a ``city`` column.
+
+A CRM record, a form or a JSON document says what a value is in its key, so a town no list
+holds ("Sarahfurt", "Ворзель") is still a place there. The value must look like a place
+name: one to four words of letters starting with a capital (any script), no digits, and
+no placeholder ("N/A", "unknown", "—").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from qorgan.detection.recognizers.scan import AnyWord, Hit, ScanRecognizer
+from qorgan.detection.recognizers.tables import labelled_cells
+
+__all__ = ["CUES", "PlaceFieldRecognizer"]
+
+SCORE = 0.85
+
+_LABELS = (
+    r"city|town|village|hometown|birthplace|place[\s_]+of[\s_]+birth|country|region|province|"
+    r"oblast|district|city[\s_]+of[\s_]+residence|billing[\s_]+city|shipping[\s_]+city|"
+    r"город|населенный[\s_]+пункт|населённый[\s_]+пункт|страна|область|регион|район|"
+    r"місто|країна|қала|елді[\s_]+мекен|ел|облыс|şehir|sehir|il|ilçe|ülke|ville|pays|"
+    r"stadt|ort|wohnort|land|ciudad|país|shahar|viloyat|mamlakat|城市|国家|省份"
+)
+_LABEL_KEY = rf"(?:[\w\-]*[_\-])?(?:{_LABELS})"
+# the label, its quote and separator, the value's opening quote
+_FIELD = re.compile(
+    rf"(?i)(?<![^\W\d_])(?P<label>{_LABEL_KEY})[\"']?[ \t]*[:=][ \t]*[\"']?"
+    r"(?P<value>[^\W\d_][^\W\d_'’.\- ]*(?:[ \-'’][^\W\d_][^\W\d_'’.\- ]*){0,3})"
+    r"(?=[\s\"',;.)\]}|]|$)"
+)
+_COLUMN = re.compile(rf"(?:{_LABEL_KEY})", re.IGNORECASE)
+_CELL = re.compile(r"[^\W\d_][^\W\d_'’.\-]*(?:[ \-'’][^\W\d_][^\W\d_'’.\-]*){0,3}")
+_PLACEHOLDERS = frozenset(
+    ("n/a", "na", "none", "null", "unknown", "tbd", "tba", "other", "any", "all", "various",
+     "nil", "empty", "не указан", "не указано", "неизвестно", "нет", "жоқ", "yok", "inconnu",
+     "unbekannt", "string", "text", "city", "country")
+)
+#: what the trigger needs to see
+CUES = AnyWord("city", "town", "village", "birth", "country", "region", "province", "oblast",
+               "district", "город", "пункт", "страна", "область", "регион", "район", "місто",
+               "країна", "қала", "мекен", "ел", "облыс", "şehir", "sehir", "il", "ülke",
+               "ville", "pays", "stadt", "ort", "land", "ciudad", "país", "shahar", "viloyat",
+               "mamlakat", "城市", "国家", "省份")
+
+
+class PlaceFieldRecognizer(ScanRecognizer):
+    """See the module docstring."""
+
+    ENTITY = "LOCATION"
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        seen: set[int] = set()
+        for match in _FIELD.finditer(text):
+            start = match.start("value")
+            raw = match.group("value")
+            value = _capitalised_words(raw)
+            if raw.lower() not in _PLACEHOLDERS and _place_like(value):
+                seen.add(start)
+                yield Hit(start, start + len(value), SCORE, "value of a place field")
+        if "\n" not in text:
+            return
+        for start, end in labelled_cells(text, _COLUMN):
+            if start not in seen and _CELL.fullmatch(text, start, end) and _place_like(
+                text[start:end]
+            ):
+                yield Hit(start, end, SCORE, "cell of a place column")
+
+
+# lower-case words inside a place's name ("Stratford upon Avon", "Rostov-na-Donu" aside)
+_CONNECTORS = frozenset({"de", "del", "la", "le", "les", "am", "an", "upon", "on", "sur",
+                         "im", "of", "na"})
+
+
+def _capitalised_words(value: str) -> str:
+    """``value`` up to its first word in lower case that joins no two capitalised ones:
+    "Almaty is great" -> "Almaty", "Saint-Denis de la Réunion" kept."""
+    words = value.split(" ")
+    kept: list[str] = []
+    for i, word in enumerate(words):
+        if word[:1].isupper() or (
+            word in _CONNECTORS and any(w[:1].isupper() for w in words[i + 1 :])
+        ):
+            kept.append(word)
+        else:
+            break
+    while kept and kept[-1] in _CONNECTORS:
+        kept.pop()
+    return " ".join(kept)
+
+
+def _place_like(value: str) -> bool:
+    return value[:1].isupper() and value.lower() not in _PLACEHOLDERS

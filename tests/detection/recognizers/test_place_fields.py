@@ -1,0 +1,39 @@
+"""Places named by their field or column."""
+
+from __future__ import annotations
+
+import pytest
+
+from qorgan.detection.recognizers.place_fields import PlaceFieldRecognizer
+
+
+def _places(text: str) -> list[str]:
+    return [text[h.start : h.end] for h in PlaceFieldRecognizer().scan(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Yaşadığı şehir: Eskişehir", ["Eskişehir"]),
+        ('{"owner": "Lydia Taylor", "city": "Amsterdam"}', ["Amsterdam"]),
+        ("City: New York, NY", ["New York"]),
+        ("My city: Almaty is great", ["Almaty"]),
+        ("country=Germany", ["Germany"]),
+        ("Город: Кокшетау", ["Кокшетау"]),
+        ("Місто: Ворзель", ["Ворзель"]),
+        ("Stadt: Frankfurt am Main", ["Frankfurt am Main"]),
+        ("shipping_city: Sarahfurt", ["Sarahfurt"]),
+        ("name,city\nAnn Lee,Lake Jane\nBob Ray,Port Kevin\n", ["Lake Jane", "Port Kevin"]),
+    ],
+)
+def test_places(text: str, places: list[str]) -> None:
+    assert _places(text) == places
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["City: N/A", "City: Unknown", "Город: Не указан", '"city": "string"', "region: us-east-1",
+     "email: aigerim@mail.kz", "city: 050000", "Capacity: Large", "name,city\nAnn,n/a\n"],
+)
+def test_no_places(text: str) -> None:
+    assert _places(text) == []
