@@ -24,6 +24,9 @@ def _places(text: str) -> list[str]:
         ("Stadt: Frankfurt am Main", ["Frankfurt am Main"]),
         ("shipping_city: Sarahfurt", ["Sarahfurt"]),
         ("name,city\nAnn Lee,Lake Jane\nBob Ray,Port Kevin\n", ["Lake Jane", "Port Kevin"]),
+        ("<client><name>Élise Moreau</name><city>Lyon</city></client>", ["Lyon"]),
+        ("INSERT INTO users (name, city) VALUES ('Ann', 'Bursa'), ('Bob', 'Konya');",
+         ["Bursa", "Konya"]),
     ],
 )
 def test_places(text: str, places: list[str]) -> None:

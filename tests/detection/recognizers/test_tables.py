@@ -26,6 +26,12 @@ def cells(text: str) -> list[str]:
         # the table ends where a row has another number of cells
         ("name,dob\nAnn,1990-01-02\n\nnote: 1985-05-06", ["1990-01-02"]),
         ("before\nname,dob\nAnn,1990-01-02\nend", ["1990-01-02"]),
+        # an SQL INSERT: the values in the labelled column's place, quoted or bare
+        ("INSERT INTO t (name, dob) VALUES ('Ann', '1990-01-02');", ["1990-01-02"]),
+        ('insert into "t" ("name", "dob") values (\'O\'\'Neil\', 19900102), (\'B\', NULL)',
+         ["19900102", "NULL"]),
+        ("INSERT INTO t (`dob`, note) VALUES\n  ('1990-01-02', 'a, b'),\n  ('1985-05-06', 'c')",
+         ["1990-01-02", "1985-05-06"]),
     ],
 )
 def test_labelled_cells(text: str, expected: list[str]) -> None:
@@ -39,6 +45,9 @@ def test_labelled_cells(text: str, expected: list[str]) -> None:
         "dob: 1990-01-02",  # one line
         "name,created\nAnn,1990-01-02",  # no labelled column
         "name,dob of the cat\nAnn,1990-01-02",  # the label must be the whole cell
+        "INSERT INTO t (name, created) VALUES ('Ann', '1990-01-02')",
+        "INSERT INTO t (name, dob) VALUES ('Ann')",  # a row of another width
+        "INSERT INTO t (name, dob) SELECT name, dob FROM u",
     ],
 )
 def test_no_cells(text: str) -> None:

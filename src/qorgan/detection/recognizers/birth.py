@@ -198,8 +198,7 @@ class DateOfBirthRecognizer(ScanRecognizer):
                             or self._year_at(text, at))
             for cue in after.finditer(source, start, end):
                 hits.append(self._date_before(text, cue.start()))
-        if "\n" in text:
-            hits.extend(_column_date(text, s, e) for s, e in labelled_cells(text, _COLUMN))
+        hits.extend(_column_date(text, s, e) for s, e in labelled_cells(text, _COLUMN))
         seen: set[int] = set()
         for hit in hits:
             if hit is not None and hit.start not in seen:

@@ -116,7 +116,6 @@ class KzIdCardRecognizer(ScanRecognizer):
                     continue
             start, end = match.span("number")
             yield Hit(start, end, ID_CARD_CUED, "ID card number after a cue")
-        if "\n" in text:
-            for start, end in labelled_cells(text, _ID_CARD_COLUMN):
-                if _NINE_DIGITS.fullmatch(text, start, end):
-                    yield Hit(start, end, ID_CARD_CUED, "number in an ID card column")
+        for start, end in labelled_cells(text, _ID_CARD_COLUMN):
+            if _NINE_DIGITS.fullmatch(text, start, end):
+                yield Hit(start, end, ID_CARD_CUED, "number in an ID card column")

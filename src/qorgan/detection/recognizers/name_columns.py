@@ -38,8 +38,6 @@ class NameColumnRecognizer(ScanRecognizer):
     ENTITY = "PERSON"
 
     def scan(self, text: str) -> Iterator[Hit]:
-        if "\n" not in text:
-            return
         for start, end in labelled_cells(text, _HEADER):
             if end - start <= 60 and _CELL.fullmatch(text, start, end):
                 yield Hit(start, end, COLUMN_SCORE, "cell of a name column")

@@ -1,5 +1,6 @@
 """Places named by their field (``LOCATION``): ``City: Eskişehir``, ``"city": "Amsterdam"``,
-``Город: Кокшетау``, ``country=Germany``, and the cells of a ``city`` column.
+``Город: Кокшетау``, ``country=Germany``, ``<city>Lyon</city>``, and the cells of a
+``city`` column (in a table or an SQL ``INSERT``).
 
 A CRM record, a form or a JSON document says what a value is in its key, so a town no list
 holds ("Sarahfurt", "Ворзель") is still a place there. The value must look like a place
@@ -29,9 +30,9 @@ _LABELS = (
 _LABEL_KEY = rf"(?:[\w\-]*[_\-])?(?:{_LABELS})"
 # the label, its quote and separator, the value's opening quote
 _FIELD = re.compile(
-    rf"(?i)(?<![^\W\d_])(?P<label>{_LABEL_KEY})[\"']?[ \t]*[:=][ \t]*[\"']?"
+    rf"(?i)(?<![^\W\d_])(?P<label>{_LABEL_KEY})(?:[\"']?[ \t]*[:=][ \t]*[\"']?|>)"
     r"(?P<value>[^\W\d_][^\W\d_'’.\- ]*(?:[ \-'’][^\W\d_][^\W\d_'’.\- ]*){0,3})"
-    r"(?=[\s\"',;.)\]}|]|$)"
+    r"(?=[\s\"',;.)\]}|<]|$)"
 )
 _COLUMN = re.compile(rf"(?:{_LABEL_KEY})", re.IGNORECASE)
 _CELL = re.compile(r"[^\W\d_][^\W\d_'’.\-]*(?:[ \-'’][^\W\d_][^\W\d_'’.\-]*){0,3}")
@@ -62,8 +63,6 @@ class PlaceFieldRecognizer(ScanRecognizer):
             if raw.lower() not in _PLACEHOLDERS and _place_like(value):
                 seen.add(start)
                 yield Hit(start, start + len(value), SCORE, "value of a place field")
-        if "\n" not in text:
-            return
         for start, end in labelled_cells(text, _COLUMN):
             if start not in seen and _CELL.fullmatch(text, start, end) and _place_like(
                 text[start:end]

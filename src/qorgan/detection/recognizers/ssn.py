@@ -88,8 +88,7 @@ class CuedSsnRecognizer(ScanRecognizer):
         for match in _OTHER_DASHES.finditer(text):
             if issuable(re.sub(r"\D", "", match.group())):
                 yield Hit(match.start(), match.end(), DASHED_SCORE, "SSN with other dashes")
-        if "\n" in text:
-            for start, end in labelled_cells(text, _COLUMN):
-                digits = re.sub(r"\D", "", text[start:end])
-                if _DIGITS.fullmatch(text, start, end) and issuable(digits, cued=True):
-                    yield Hit(start, end, CUED_SCORE, "number in an SSN column")
+        for start, end in labelled_cells(text, _COLUMN):
+            digits = re.sub(r"\D", "", text[start:end])
+            if _DIGITS.fullmatch(text, start, end) and issuable(digits, cued=True):
+                yield Hit(start, end, CUED_SCORE, "number in an SSN column")

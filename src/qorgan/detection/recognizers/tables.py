@@ -8,8 +8,10 @@ the header and the values sit rows below, where no cue is near them:
 
 :func:`labelled_cells` finds header lines whose cells include a label (``dob``, ``ssn``,
 ``id_card``, ``дата рождения``...) and yields the cells of that column in the rows under
-the header, each as ``[start, end)`` without its padding and quotes. A recognizer still
-checks each cell's shape (a real date, nine digits...): a label alone makes no finding.
+the header, each as ``[start, end)`` without its padding and quotes. The columns of an
+SQL ``INSERT INTO t (client, dob) VALUES ('Sarah Taylor', '1989-09-01'), (...)`` are a
+header too, and its values their cells. A recognizer still checks each cell's shape (a
+real date, nine digits...): a label alone makes no finding.
 """
 
 from __future__ import annotations
@@ -82,7 +84,10 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def labelled_cells(text: str, label: re.Pattern[str]) -> Iterator[tuple[int, int]]:
     """The cells under every column whose header cell ``label`` matches in full (matched
-    against the lower-cased cell, padding and quotes removed)."""
+    against the lower-cased cell, padding and quotes removed), and the values of such a
+    column in an SQL ``INSERT``."""
+    if "(" in text and _INSERT_HINT.search(text):
+        yield from _sql_cells(text, label)
     if "\n" not in text:
         return
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text)]
@@ -115,3 +120,61 @@ def labelled_cells(text: str, label: re.Pattern[str]) -> Iterator[tuple[int, int
                     yield s, e
             rows += 1
             i += 1
+
+
+# -- SQL: INSERT INTO t (a, b) VALUES ('x', 'y'), ('z', 'w') ------------------------------------
+
+_INSERT_HINT = re.compile(r"(?i)\binsert\b")
+_INSERT = re.compile(
+    r"(?is)\binsert\s+into\s+[\w.\"`\[\]]+\s*\((?P<cols>[^()]{1,2000})\)\s*values\s*"
+)
+_SQL_VALUE = re.compile(
+    r"\s*(?:'(?P<q>(?:[^']|'')*)'|\"(?P<d>(?:[^\"]|\"\")*)\"|(?P<bare>[^,()]*))\s*"
+)
+_SQL_QUOTES = " \t\r\n\"'`[]"
+_SQL_COMMA = re.compile(r"\s*,\s*")
+
+
+def _sql_cells(text: str, label: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    for insert in _INSERT.finditer(text):
+        names = [c.strip(_SQL_QUOTES).lower() for c in insert.group("cols").split(",")]
+        columns = {k for k, name in enumerate(names) if label.fullmatch(name)}
+        if not columns:
+            continue
+        pos, rows = insert.end(), 0
+        while rows < MAX_ROWS and text.startswith("(", pos):
+            values, pos = _sql_row(text, pos + 1)
+            if values is None:
+                break
+            if len(values) == len(names):
+                for k in columns:
+                    start, end = values[k]
+                    if end > start:
+                        yield start, end
+            rows += 1
+            comma = _SQL_COMMA.match(text, pos)
+            if comma is None:
+                break
+            pos = comma.end()
+
+
+def _sql_row(text: str, pos: int) -> tuple[list[tuple[int, int]] | None, int]:
+    """The value spans of one ``(...)`` tuple that opens before ``pos``, and where it ends."""
+    values: list[tuple[int, int]] = []
+    while True:
+        match = _SQL_VALUE.match(text, pos)
+        if match is None:
+            return None, pos
+        group = next((g for g in ("q", "d", "bare") if match.group(g) is not None), "bare")
+        start, end = match.span(group)
+        if group == "bare":
+            while start < end and text[end - 1].isspace():
+                end -= 1
+        values.append((start, end))
+        pos = match.end()
+        if text.startswith(",", pos):
+            pos += 1
+            continue
+        if text.startswith(")", pos):
+            return values, pos + 1
+        return None, pos
