@@ -51,6 +51,7 @@ def _kept(text: str, value: str, entity: str = "PERSON") -> list[tuple[str, str]
         # Russian and Kazakh column headers
         ("ФИО;ИИН;Телефон;Город", "Город", "PERSON"),
         ("Аты-жөні: Айгерим", "Аты", "PERSON"),
+        ("Müşteri adı: Zeynep Kaya", "Müşteri", "PERSON"),
     ],
 )
 def test_ruled_out(text: str, value: str, entity: str) -> None:

@@ -49,6 +49,7 @@ cc bcc author owner assignee reporter manager user signature guest passenger hol
 cardholder beneficiary payee tenant student driver
 firstname lastname fullname givenname familyname username
 vorname nachname prénom prenom nom_de_famille ad_soyad soyad isim familiya nombre apellido
+adı adı_soyadı müşteri müşteri_adı kunde kundin mijoz ismi ім'я прізвище клієнт
 """
 _COMMANDS = """
 call phone ring email e-mail mail ask tell message msg dm text ping contact remind invite
