@@ -41,6 +41,7 @@ def _kept(text: str, value: str, entity: str = "PERSON") -> list[tuple[str, str]
         ("The invoice from Smith, Johnson and Lee is overdue.", "Johnson", "PERSON"),
         ("The vendor is Nguyen, Tran and Pham.", "Nguyen", "PERSON"),
         ("The firm Latham & Watkins won.", "Latham & Watkins", "PERSON"),
+        ("Garcia-Brown sent the contract yesterday.", "Garcia-Brown", "PERSON"),
         ("Договор с ООО Петров подписан.", "Петров", "PERSON"),
         ("Lambert et Fils sent it.", "Lambert et Fils", "PERSON"),
         # Kazakhstan's listed organisations, in either script and any letter case
@@ -74,6 +75,8 @@ def test_ruled_out(text: str, value: str, entity: str) -> None:
         ("Tom & Jerry are my cats.", "Jerry", "PERSON"),
         ("Договор с ИП Петров подписан.", "Петров", "PERSON"),
         ("I met Smith and Jones there", "Smith", "PERSON"),
+        ("Mrs. Smith-Jones called", "Smith-Jones", "PERSON"),
+        ("Our guide Anna-Maria waited", "Anna-Maria", "PERSON"),
         # a listed organisation's name inside a longer span is not the organisation
         ("Ask Aigerim Activova about it", "Aigerim Activova", "PERSON"),
         ("Город Алматы", "Алматы", "LOCATION"),

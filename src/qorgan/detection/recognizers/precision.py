@@ -7,8 +7,9 @@ misread on text nobody tuned for:
 * **companies named after people**: "Garcia & Sons", "Moore SARL", "Thompson-Lewis LLC",
   "ТОО «Петров и партнёры»", "ООО Петров": a name followed by a legal form is an
   organisation, and so are partners' surnames joined by "and" or "&" ("Smith, Johnson and
-  Lee", "Latham & Watkins"). The person or place inside is dropped and the organisation
-  reported in its place;
+  Lee", "Latham & Watkins") or by a hyphen with no given name or title before them
+  ("Garcia-Brown sent it"; "Mrs. Smith-Jones" is a person). The person or place inside is
+  dropped and the organisation reported in its place;
 * **form labels, headings and variable names**: "Last Name", "Customer Name", "Reported
   By", "Lieferadresse", "## Incident Report", ``firstName``: a span made of label words
   only (camel case and ``_`` split) is no one;
@@ -161,6 +162,9 @@ def refine(text: str, findings: Sequence[Finding]) -> list[Finding]:
             continue
         if _ruled_out(text, finding):
             continue
+        if _double_surname_firm(text, finding):
+            orgs.append((finding.start, finding.end))
+            continue
         kept.append(finding)
     touched = {(s, e) for s, e in orgs if any(
         f.entity_type in _TARGETS and f.start < e and s < f.end for f in findings)}
@@ -184,6 +188,21 @@ def _organisations(text: str) -> list[tuple[int, int]]:
         if not any(start < e and s < end for s, e in kept):
             kept.append((start, end))
     return sorted(kept)
+
+
+_DOUBLE_SURNAME = re.compile(r"[A-Z][a-z'’]+-[A-Z][a-z'’]+")
+_TITLE_BEFORE = re.compile(r"(?i)\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord)\.?\s+$")
+
+
+def _double_surname_firm(text: str, finding: Finding) -> bool:
+    """"Garcia-Brown sent the contract": two surnames joined by a hyphen, with no given
+    name or title before them, name a firm ("Mrs. Smith-Jones" is a person)."""
+    value = text[finding.start : finding.end]
+    if finding.entity_type != "PERSON" or not _DOUBLE_SURNAME.fullmatch(value):
+        return False
+    if _TITLE_BEFORE.search(text, max(0, finding.start - 8), finding.start):
+        return False
+    return _surnames_only(value.replace("-", " "))
 
 
 def _surnames_only(names: str) -> bool:
