@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qorgan.detection.recognizers.scan import AnyWord, Hit, ScanRecognizer
+from qorgan.detection.recognizers.scan import (
+    AnyWord,
+    Hit,
+    ScanRecognizer,
+    lowered_aligned,
+    occurrences,
+)
 from qorgan.detection.recognizers.tables import labelled_cells
 
 __all__ = ["CUES", "PlaceFieldRecognizer"]
@@ -21,19 +27,28 @@ __all__ = ["CUES", "PlaceFieldRecognizer"]
 SCORE = 0.85
 
 _LABELS = (
-    r"city|town|village|hometown|birthplace|place[\s_]+of[\s_]+birth|country|region|province|"
-    r"oblast|district|city[\s_]+of[\s_]+residence|billing[\s_]+city|shipping[\s_]+city|"
-    r"город|населенный[\s_]+пункт|населённый[\s_]+пункт|страна|область|регион|район|"
-    r"місто|країна|қала|елді[\s_]+мекен|ел|облыс|şehir|sehir|il|ilçe|ülke|ville|pays|"
-    r"stadt|ort|wohnort|land|ciudad|país|shahar|viloyat|mamlakat|城市|国家|省份"
+    r"city(?:[\s_]+of[\s_]+residence)?|town|village|hometown|birthplace|place[\s_]+of[\s_]+birth|"
+    r"country|region|province|oblast|district|город|населенный[\s_]+пункт|населённый[\s_]+пункт|"
+    r"страна|область|регион|район|місто|країна|қала|елді[\s_]+мекен|ел|облыс|şehir|sehir|il|"
+    r"ilçe|ülke|ville|pays|stadt|ort|wohnort|land|ciudad|país|shahar|viloyat|mamlakat|城市|国家|"
+    r"省份"
 )
-_LABEL_KEY = rf"(?:[\w\-]*[_\-])?(?:{_LABELS})"
-# the label, its quote and separator, the value's opening quote
+# the first word of every label: where a field may start (found by substring search)
+_NEEDLES = (
+    "city", "town", "village", "hometown", "birthplace", "place", "country", "region",
+    "province", "oblast", "district", "город", "населен", "населён", "страна", "область",
+    "регион", "район", "місто", "країна", "қала", "елді", "ел", "облыс", "şehir", "sehir",
+    "il", "ilçe", "ülke", "ville", "pays", "stadt", "ort", "wohnort", "land", "ciudad", "país",
+    "shahar", "viloyat", "mamlakat", "城市", "国家", "省份",
+)
+# at a label (a key's prefix, "billing_city", stays outside): its quote and separator, or
+# an XML tag's end, then the value
 _FIELD = re.compile(
-    rf"(?i)(?<![^\W\d_])(?P<label>{_LABEL_KEY})(?:[\"']?[ \t]*[:=][ \t]*[\"']?|>)"
+    rf"(?i)(?:{_LABELS})(?:[\"']?[ \t]*[:=][ \t]*[\"']?|>)"
     r"(?P<value>[^\W\d_][^\W\d_'’.\- ]*(?:[ \-'’][^\W\d_][^\W\d_'’.\- ]*){0,3})"
     r"(?=[\s\"',;.)\]}|<]|$)"
 )
+_LABEL_KEY = rf"(?:[\w\-]*[_\-])?(?:{_LABELS})"
 _COLUMN = re.compile(rf"(?:{_LABEL_KEY})", re.IGNORECASE)
 _CELL = re.compile(r"[^\W\d_][^\W\d_'’.\-]*(?:[ \-'’][^\W\d_][^\W\d_'’.\-]*){0,3}")
 _PLACEHOLDERS = frozenset(
@@ -42,11 +57,7 @@ _PLACEHOLDERS = frozenset(
      "unbekannt", "string", "text", "city", "country")
 )
 #: what the trigger needs to see
-CUES = AnyWord("city", "town", "village", "birth", "country", "region", "province", "oblast",
-               "district", "город", "пункт", "страна", "область", "регион", "район", "місто",
-               "країна", "қала", "мекен", "ел", "облыс", "şehir", "sehir", "il", "ülke",
-               "ville", "pays", "stadt", "ort", "land", "ciudad", "país", "shahar", "viloyat",
-               "mamlakat", "城市", "国家", "省份")
+CUES = AnyWord(*_NEEDLES)
 
 
 class PlaceFieldRecognizer(ScanRecognizer):
@@ -56,7 +67,14 @@ class PlaceFieldRecognizer(ScanRecognizer):
 
     def scan(self, text: str) -> Iterator[Hit]:
         seen: set[int] = set()
-        for match in _FIELD.finditer(text):
+        low = lowered_aligned(text)
+        starts = sorted(set(occurrences(low, _NEEDLES))) if low is not None else range(len(text))
+        for at in starts:
+            if at and text[at - 1].isalpha():
+                continue  # inside a word: "Capacity", "email"
+            match = _FIELD.match(text, at)
+            if match is None:
+                continue
             start = match.start("value")
             raw = match.group("value")
             value = _capitalised_words(raw)
