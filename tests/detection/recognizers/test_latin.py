@@ -176,6 +176,9 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("Hope you are well. Hope asked me to send the file.", "Hope"),
         # ... and a given name that names a small town too
         ("Crystal asked for the slides.", "Crystal"),
+        # a given name that is no word, before a modal or what people do
+        ("Dmitry should approve.", "Dmitry"),
+        ("Yerlan must sign.", "Yerlan"),
         # a Kazakh name spelled with a double s
         ("the shipment is for Assel Omarova", "Assel Omarova"),
     ],
@@ -188,6 +191,10 @@ def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, per
 @pytest.mark.parametrize(
     "text",
     [
+        # a common word before a modal is no name
+        "May will come.",
+        "Summer will be hot.",
+        "Grant will help.",
         "Hi Honey, dinner at 7",
         "Pay Bill by Friday",
         "flight to paris on monday",

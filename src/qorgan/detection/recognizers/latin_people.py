@@ -47,6 +47,7 @@ _ACTING = frozenset(
      "visited", "resigned", "presented", "prepared", "drafted", "phoned", "complained",
      "apologized", "apologised", "volunteered", "responded"]
 )
+_MODALS = frozenset(["will", "would", "can", "could", "should", "must", "might", "shall"])
 # a town this large is named for itself more often than for a person
 _WELL_KNOWN = 250_000
 # words of address that the name lists also hold ("Hi Honey", "Thanks Buddy")
@@ -202,9 +203,17 @@ class People:
             # "Cliff Ward reviewed the invoice", "Brook Stone called": a given name and a
             # surname that did what people do outweigh the model's organisation or place
             return i + 2, SCORE_CUED
-        if nxt.key not in _SAYING or (word.common and not self._gz.mainly_given(word.key)):
-            return None
-        return i + 1, SCORE_LISTED
+        if nxt.key in _SAYING and (not word.common or self._gz.mainly_given(word.key)):
+            return i + 1, SCORE_LISTED
+        # a given name that is no word, before what people do or a modal verb ("Laurent
+        # will review it", "Nodira sent the slides")
+        if (
+            (nxt.key in _ACTING or nxt.key in _MODALS)
+            and not word.common
+            and self._gz.mainly_given(word.key)
+        ):
+            return i + 1, SCORE_LISTED
+        return None
 
     def _big_place(self, word: Word) -> bool:
         """A place named by ``word`` that is no small foreign town ("Crystal" the town in
