@@ -42,6 +42,7 @@ def test_names_in_a_name_column(text: str, names: list[str]) -> None:
         "name,email\nn/a,a@b.kz",
         "product,price\nWidget Pro,15",  # no name column
         "name,phone\n" + "A" * 70 + ",1",  # far too long for a name
+        "User name,Password\nci-bot,",  # a login
     ],
 )
 def test_not_a_person(text: str) -> None:

@@ -26,6 +26,8 @@ _HEADER = re.compile(
     r"аты-жөні|аты|тегі|әкесінің[\s_]+аты"
 )
 _CELL = re.compile(r"[^\W\d_][\w'’\-]*\.?(?:[ \t]+[^\W\d_][\w'’\-]*\.?){0,3}")
+# a login under "User name" ("ci-bot", "deploy-user"): one lower-case word with a hyphen
+_LOGIN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 #: what the trigger needs to see before the recognizer runs
 CUES = AnyWord("name", "client", "customer", "employee", "patient", "applicant", "contact",
                "фио", "ф.и.о", "имя", "фамил", "клиент", "сотрудник", "пациент",
@@ -39,5 +41,6 @@ class NameColumnRecognizer(ScanRecognizer):
 
     def scan(self, text: str) -> Iterator[Hit]:
         for start, end in labelled_cells(text, _HEADER):
-            if end - start <= 60 and _CELL.fullmatch(text, start, end):
+            cell = text[start:end]
+            if end - start <= 60 and _CELL.fullmatch(cell) and not _LOGIN.fullmatch(cell):
                 yield Hit(start, end, COLUMN_SCORE, "cell of a name column")
