@@ -78,6 +78,9 @@ def test_no_person_in_common_words(layers: LatinLayers, text: str) -> None:
          ("PERSON", "Warren Buffett")),
         ("Ask John Monday about it", [("PERSON", "John Monday")], ("PERSON", "John")),
         ("Anna Summary: the plan", [("PERSON", "Anna Summary")], ("PERSON", "Anna")),
+        # a model's organisation over code is dropped; the cue finds the name inside
+        ('user = User(firstName="Susan")', [("ORGANIZATION", 'User(firstName="Susan')],
+         ("PERSON", "Susan")),
         # greetings and titles of the neighbouring languages open no name
         ("Sayın Emre Kaya, siparişiniz hazır.", [("PERSON", "Sayın Emre Kaya")],
          ("PERSON", "Emre Kaya")),

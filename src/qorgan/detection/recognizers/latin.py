@@ -122,6 +122,7 @@ _MIN_COMMON_PLACE = 5
 # a town this large is named for itself more often than for a person
 _WELL_KNOWN = 250_000
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CODE_SIGNS = re.compile(r"[(){}\[\]=<>\"]")
 SCORE_PLACE = 0.8
 
 
@@ -186,6 +187,10 @@ class LatinLayers:
         end: int,
     ) -> list[Span]:
         out: list[Span] = []
+        if entity != "PERSON" and _CODE_SIGNS.search(text, start, end):
+            # 'User(firstName="Susan': the model reading code, not a company; the cue and
+            # list layers read the words inside instead
+            return out
         starts = [t.start for t in tokens]
         for s, e in split_at_breaks(text, start, end):
             first = bisect.bisect_left(starts, s)

@@ -288,8 +288,11 @@ def merge(model: list[Span], people: list[Span]) -> list[Span]:
             continue  # only a cue outweighs the model's own reading of the words
         for m in overlapping:
             out.remove(m)
-        start = min([ps, *(m[1] for m in overlapping)])
-        end = max([pe, *(m[2] for m in overlapping)])
+        # joined with the model's people it overlaps ("A." + "Serikova"); another type's
+        # span is replaced, not joined: 'User(firstName="Susan' is no one's name
+        people_too = [m for m in overlapping if m[0] == "PERSON"]
+        start = min([ps, *(m[1] for m in people_too)])
+        end = max([pe, *(m[2] for m in people_too)])
         out.append(("PERSON", start, end, max(score, *(m[3] for m in overlapping))))
     out.sort(key=lambda s: (s[1], s[2]))
     return out
