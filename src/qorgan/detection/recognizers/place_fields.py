@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.scan import (
     AnyWord,
     Hit,
@@ -30,7 +31,7 @@ _LABELS = (
     r"city(?:[\s_]+of[\s_]+residence)?|town|village|hometown|birthplace|place[\s_]+of[\s_]+birth|"
     r"country|region|province|oblast|district|город|населенный[\s_]+пункт|населённый[\s_]+пункт|"
     r"страна|область|регион|район|місто|країна|қала|елді[\s_]+мекен|ел|облыс|şehir|sehir|il|"
-    r"ilçe|ülke|ville|pays|stadt|ort|wohnort|land|ciudad|país|shahar|viloyat|mamlakat|城市|国家|"
+    r"ilçe|ülke|ville|pays|stadt|wohnort|land|ciudad|país|shahar|viloyat|mamlakat|城市|国家|"
     r"省份"
 )
 # the first word of every label: where a field may start (found by substring search)
@@ -38,7 +39,7 @@ _NEEDLES = (
     "city", "town", "village", "hometown", "birthplace", "place", "country", "region",
     "province", "oblast", "district", "город", "населен", "населён", "страна", "область",
     "регион", "район", "місто", "країна", "қала", "елді", "ел", "облыс", "şehir", "sehir",
-    "il", "ilçe", "ülke", "ville", "pays", "stadt", "ort", "wohnort", "land", "ciudad", "país",
+    "il", "ilçe", "ülke", "ville", "pays", "stadt", "wohnort", "land", "ciudad", "país",
     "shahar", "viloyat", "mamlakat", "城市", "国家", "省份",
 )
 # at a label (a key's prefix, "billing_city", stays outside): its quote and separator, or
@@ -111,4 +112,16 @@ def _capitalised_words(value: str) -> str:
 
 
 def _place_like(value: str) -> bool:
-    return value[:1].isupper() and value.lower() not in _PLACEHOLDERS
+    """A capitalised name that is no placeholder, no code ("EMEA", "KZ") and, unless it is a
+    known place ("Reading", "Nice"), not English words alone ("Online", "Main Office")."""
+    if not value[:1].isupper() or value.lower() in _PLACEHOLDERS:
+        return False
+    letters = [ch for ch in value if ch.isalpha()]
+    if value.isupper() and len(letters) < 5:
+        return False
+    keys = [ascii_fold(w) for w in re.split(r"[ \-]+", value) if w]
+    gz = gazetteer()
+    place = gz.match_place(keys)
+    if place is not None and len(place.words) == len(keys):
+        return True
+    return not all(gz.is_common(k) for k in keys)

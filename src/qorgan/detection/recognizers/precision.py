@@ -104,7 +104,7 @@ _LABEL_WORDS = _words(
     фио имя фамилия отчество город адрес телефон страна клиент контакт менеджер сотрудник
     дата рождения почта комментарий примечание кому статус должность отдел
     аты жөні тегі әкесінің қала мекенжай мекенжайы туған күні пошта
-    müşteri adı soyadı şehir adres kunde kundin straße ort mijoz ismi manzil клієнт місто
+    müşteri adı soyadı şehir adres kunde kundin straße ort wohnort mijoz ismi manzil клієнт місто
     """
 )
 _WEEKDAYS = _words(
