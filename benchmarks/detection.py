@@ -44,7 +44,7 @@ from benchmarks import _detection_report as report
 from benchmarks._detection_speed import cpu as _cpu
 from benchmarks._detection_speed import interleaved, layer_costs
 from benchmarks._detection_speed import prompts as _prompts
-from benchmarks.corpora.score import Span, fp_rate, join_prompts, predict, score
+from benchmarks.corpora.score import Span, fp_rate, join_prompts, partly_clear, predict, score
 from qorgan.detection.config import DEFAULT_ENTITIES, DetectionConfig
 from qorgan.detection.engine import Detector
 from qorgan.errors import ConfigError
@@ -201,6 +201,10 @@ def quality(engines: Engines, corpora: dict[str, dict[str, list[dict[str, Any]]]
             "false_positives": {
                 engine: fp_rate([spans[i] for i in negatives], labelled)
                 for engine, spans in pred_all.items()
+            },
+            "partly_clear": {
+                engine: partly_clear([r["text"] for r in rows_all], gold_all, pred_all[engine])
+                for engine in ("qorgan-multi", "presidio")
             },
         }
         families = sorted({r["family"] for r in rows_all})

@@ -80,6 +80,30 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
             "support": tp + fn}
 
 
+def partly_clear(
+    texts: Sequence[str], gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]]
+) -> dict[str, Any]:
+    """Gold values a prediction touches but does not cover: letters or digits of them that
+    no personal-data prediction spans reach the model in the clear ("Devon" replaced,
+    "Price" left). Overlap matching counts these as found; this counts what leaks."""
+    touched = partly = 0
+    for text, gold_spans, pred_spans in zip(texts, gold, pred, strict=True):
+        spans = [(s, e) for t, s, e in pred_spans if t not in NOT_PERSONAL]
+        for entity, start, end in gold_spans:
+            if entity in NOT_PERSONAL:
+                continue
+            covered = [False] * (end - start)
+            for s, e in spans:
+                for i in range(max(s, start), min(e, end)):
+                    covered[i - start] = True
+            if not any(covered):
+                continue
+            touched += 1
+            if any(not c and text[start + k].isalnum() for k, c in enumerate(covered)):
+                partly += 1
+    return {"touched": touched, "partly": partly, "rate": partly / touched if touched else 0.0}
+
+
 def fp_rate(pred: Sequence[Sequence[Span]], labelled: frozenset[str]) -> dict[str, Any]:
     """Share of negative texts with any finding of a labelled personal-data type."""
     hits = sum(1 for spans in pred if any(s[0] in labelled - NOT_PERSONAL for s in spans))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from benchmarks.corpora.score import Span, fp_rate, join_prompts, score, verdicts
+from benchmarks.corpora.score import Span, fp_rate, join_prompts, partly_clear, score, verdicts
 
 P = "PERSON"
 
@@ -77,3 +77,17 @@ def test_joined_prompts_keep_gold_offsets() -> None:
         assert all(text[s:e].startswith("Ivan") for _, s, e in spans)
         assert len(text) < 120 + 20
     assert any("\n" in text for text, _, _ in prompts)
+
+
+def test_partly_clear_counts_values_with_letters_left_uncovered() -> None:
+    texts = ["Thanks, Devon Price", "Dear Aigerim, hi", "IIN 901123300258", "Acme LLC"]
+    gold = [[("PERSON", 8, 19)], [("PERSON", 5, 12)], [("KZ_IIN", 4, 16)],
+            [("ORGANIZATION", 0, 8)]]
+    pred = [[("PERSON", 8, 13)],  # "Devon": "Price" stays in the clear
+            [("PERSON", 5, 12)],  # whole
+            [],  # missed entirely: not "touched", counted by recall instead
+            [("ORGANIZATION", 0, 4)]]  # organisations are not personal data
+    assert partly_clear(texts, gold, pred) == {"touched": 2, "partly": 1, "rate": 0.5}
+    # a value covered by two predictions of any personal type is covered
+    assert partly_clear(["Devon Price"], [[("PERSON", 0, 11)]],
+                        [[("PERSON", 0, 5), ("LOCATION", 6, 11)]])["partly"] == 0
