@@ -33,6 +33,7 @@ def _kept(text: str, value: str, entity: str = "PERSON") -> list[tuple[str, str]
         ("tracking code UTX-9003", "UTX", "LOCATION"),
         ("Visa and Mastercard both failed", "Mastercard", "LOCATION"),
         ("the Google Maps key", "Google Maps", "LOCATION"),
+        ("Kazakh and Russian versions are ready.", "Kazakh", "LOCATION"),
         # help-desk products and console words
         ("requester via Zendesk says", "Zendesk", "PERSON"),
         ("reset password via Admin Console", "Admin Console", "LOCATION"),

@@ -18,6 +18,7 @@ misread on text nobody tuned for:
   number or another calendar word;
 * **identifiers**: a word glued to ``_`` ("SLACK" in ``SLACK_BOT_TOKEN``) or a code's
   letters ("UTX" in ``UTX-9003``);
+* **peoples and languages** the model calls places ("Kazakh and Russian versions");
 * **products and vendors** named as technology ("Mastercard", "Google Maps", "WhatsApp"),
   and the organisations of Kazakhstan's list ("Kcell", "Kazatomprom", "Казпочта").
 
@@ -141,6 +142,17 @@ def _listed_organisations() -> frozenset[str]:
     return frozenset(fold(name) for name in read_lines("kk_orgs.txt"))
 
 
+# peoples and languages, which name no place ("Kazakh and Russian versions")
+_DEMONYMS = _words(
+    """
+    kazakh kazakhs kazakhstani russian russians english american americans british german
+    germans french turkish chinese uzbek uzbeks kyrgyz ukrainian ukrainians italian spanish
+    japanese korean indian arab arabic european europeans asian african latin tatar uyghur
+    belarusian polish dutch swedish finnish norwegian danish greek persian hindi urdu
+    казахский казахская казахские русский русская русские английский английская
+    қазақша орысша ағылшынша
+    """
+)
 _WORD = re.compile(r"[^\W\d_]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _CODE_AFTER = re.compile(r"-\d")
@@ -215,6 +227,8 @@ def _ruled_out(text: str, finding: Finding) -> bool:
     value = text[finding.start : finding.end]
     low = value.lower()
     if low in _VENDORS or fold(value) in _listed_organisations():
+        return True
+    if finding.entity_type == "LOCATION" and low in _DEMONYMS:
         return True
     words = [w.lower() for part in _CAMEL.split(value) for w in _WORD.findall(part)]
     if not words:
