@@ -47,6 +47,7 @@ from qorgan.detection.recognizers.emails import (
     offline_tld,
 )
 from qorgan.detection.recognizers.han import HAN, HanNameRecognizer, HanPlaceRecognizer
+from qorgan.detection.recognizers.handles import HANDLE, HandleRecognizer
 from qorgan.detection.recognizers.kz import (
     KzBinRecognizer,
     KzIbanRecognizer,
@@ -186,6 +187,7 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
     "PERSON": (
         (_plain(NameColumnRecognizer), name_columns.CUES),
         (_plain(HanNameRecognizer), HAN),
+        (_plain(HandleRecognizer), HANDLE),
     ),
     # places in Han characters; everything else about places is NER's and the gazetteers'
     "LOCATION": (

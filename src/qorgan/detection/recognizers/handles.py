@@ -1,0 +1,60 @@
+"""People named in a handle or a login (``PERSON``): ``aigerim.serikova``, ``@john_smith``,
+``github.com/dana-omarova``, ``AigerimSerikova``.
+
+A login made of a person's given name and surname is that person's name written as an
+identifier; the model reads it as one unknown word, if at all. A word of two parts joined by
+``.``, ``_`` or ``-``, or by a change of case, is reported when one part is a listed given
+name and the other a surname (listed, or in the shape of a Russian or Kazakh one), in either
+order, and neither is an English word: ``max_length``, ``grace_period`` and ``ruby-rails``
+stay clean. The local part of an e-mail address is left to the address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
+from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
+
+__all__ = ["HANDLE", "HandleRecognizer"]
+
+SCORE = 0.85
+#: what the trigger needs to see: two letters joined by a separator or a case change
+HANDLE = r"[A-Za-z][._\-][A-Za-z]|[a-z][A-Z]"
+
+# ... never the local part of an e-mail address: the address is the finding there
+_JOINED = re.compile(
+    r"(?<![\w.\-])@?(?P<name>[A-Za-z]{2,20}[._\-][A-Za-z]{2,20})(?![\w\-@]|\.\w)"
+)
+_CAMEL = re.compile(r"(?<![\w.\-])@?(?P<name>[A-Z][a-z]{1,19}[A-Z][a-z]{1,19})(?![\w\-@])")
+
+
+class HandleRecognizer(ScanRecognizer):
+    """See the module docstring."""
+
+    ENTITY = "PERSON"
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        for pattern in (_JOINED, _CAMEL):
+            for match in pattern.finditer(text):
+                parts = _parts(match.group("name"))
+                if len(parts) == 2 and _a_name(*parts):
+                    start, end = match.span("name")
+                    yield Hit(start, end, SCORE, "a given name and a surname as one handle")
+
+
+def _parts(name: str) -> list[str]:
+    pieces = re.split(r"[._\-]", name)
+    if len(pieces) == 1:
+        pieces = re.findall(r"[A-Z][a-z]+", name)
+    return [ascii_fold(p) for p in pieces]
+
+
+def _a_name(first: str, second: str) -> bool:
+    gz = gazetteer()
+    if gz.is_common(first) or gz.is_common(second):
+        return False
+    return (first in gz.given and gz.is_surname(second)) or (
+        second in gz.given and gz.is_surname(first)
+    )
