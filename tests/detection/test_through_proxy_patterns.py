@@ -110,6 +110,27 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("address-de", "Lieferadresse: Lindenstraße 14a, 10115 Berlin", ("Lindenstraße 14a",)),
     ("address-fr", "Notre bureau: 12, rue de la Paix, Paris", ("rue de la Paix",)),
     ("address-ru-lower", "доставка: ул. ленина, д. 5, кв. 3", ("ленина, д. 5",)),
+    # Third round: the neighbours' forms, handles, fields, obfuscations
+    ("address-po-box", "mail to P.O. Box 1234, Almaty", ("Box 1234",)),
+    ("address-tr", "Adres: Yıldız Sokak No: 5, Kadıköy", ("Yıldız Sokak",)),
+    ("address-uz", "Manzil: Navoiy ko'chasi, 15, Toshkent", ("Navoiy ko'chasi",)),
+    ("address-zh", "地址：北京市朝阳区建国路88号", ("建国路88号",)),
+    ("address-gb-numberless", "Flat 22b, Martin mills, Leeds", ("Martin mills",)),
+    ("birth-date-de", "geboren am 14. März 1990 in Köln", ("14. März 1990",)),
+    ("birth-date-zh", "出生日期：1990年3月14日", ("1990年3月14日",)),
+    ("email-defanged", "write to aigerim[@]mail[.]kz", ("aigerim",)),
+    ("email-sobaka", "пиши на aigerim собака mail точка ru", ("aigerim",)),
+    ("email-mail-service", "write to aigerim at gmail.com", ("aigerim",)),
+    ("secret-telegram", "bot token 8387718787:AAJaapiqEa1WZ4JV3gh8vMetDqaKNmocNl4",
+     ("AAJaapiqEa1WZ4JV3gh8vMetDqaKNmocNl4",)),
+    ("ssn-slash-tin", "SSN/TIN 536904399", ("536904399",)),
+    ("person-handle", "login: aigerim.serikova, reset her password", ("serikova",)),
+    ("person-han", "The ticket was opened by 李娜 yesterday.", ("李娜",)),
+    ("person-non-ascii-capital", '{"name": "Şebnem Öztürk"}', ("Şebnem", "Öztürk")),
+    ("person-lower-ru", "напомни андрею лебедеву про оплату", ("андрею", "лебедеву")),
+    ("person-sql-insert", "INSERT INTO users (first_name, last_name) VALUES ('Mehmet', 'Öztürk');",
+     ("Mehmet", "Öztürk")),
+    ("place-field", 'customer: {"name": "A.", "city": "Sarahfurt"}', ("Sarahfurt",)),
 ]
 
 
