@@ -26,6 +26,13 @@ def cells(text: str) -> list[str]:
         # the table ends where a row has another number of cells
         ("name,dob\nAnn,1990-01-02\n\nnote: 1985-05-06", ["1990-01-02"]),
         ("before\nname,dob\nAnn,1990-01-02\nend", ["1990-01-02"]),
+        # a sentence glued before the header or after the last row, commas and all
+        ("Passport N91382577, issued 2019. name,id_card,dob\nAnn,068449205,06.04.1988 send "
+         "the keys, please, to me", ["06.04.1988"]),
+        ("370-87-9809,39.181.164.198 client,ssn,dob\nSergey,356-53-9112,1970-06-18\nnext",
+         ["1970-06-18"]),
+        # a second table's header among the first one's rows starts that table
+        ("a,b,c\n1,2,3\nname,id,dob\nAnn,1,1990-01-02", ["1990-01-02"]),
         # an SQL INSERT: the values in the labelled column's place, quoted or bare
         ("INSERT INTO t (name, dob) VALUES ('Ann', '1990-01-02');", ["1990-01-02"]),
         ('insert into "t" ("name", "dob") values (\'O\'\'Neil\', 19900102), (\'B\', NULL)',

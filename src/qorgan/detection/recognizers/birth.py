@@ -26,7 +26,7 @@ from qorgan.detection.recognizers.scan import (
     windows,
     words,
 )
-from qorgan.detection.recognizers.tables import labelled_cells
+from qorgan.detection.recognizers.tables import labelled_cells, leading_value
 
 DATE_SCORE = 0.9
 YEAR_SCORE = 0.6
@@ -252,9 +252,9 @@ class DateOfBirthRecognizer(ScanRecognizer):
 
 def _column_date(text: str, start: int, end: int) -> Hit | None:
     for pattern in _WHOLE_DATES:
-        match = pattern.fullmatch(text, start, end)
+        match = leading_value(text, start, end, pattern)
         if match is not None and _plausible(match):
-            return Hit(start, end, DATE_SCORE, "date in a birth-date column")
+            return Hit(start, match.end(), DATE_SCORE, "date in a birth-date column")
     return None
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from qorgan.detection.recognizers.scan import Hit, ScanRecognizer, lowered_aligned
-from qorgan.detection.recognizers.tables import labelled_cells
+from qorgan.detection.recognizers.tables import labelled_cells, leading_value
 
 PASSPORT_BARE = 0.5
 PASSPORT_CUED = 0.95
@@ -117,5 +117,6 @@ class KzIdCardRecognizer(ScanRecognizer):
             start, end = match.span("number")
             yield Hit(start, end, ID_CARD_CUED, "ID card number after a cue")
         for start, end in labelled_cells(text, _ID_CARD_COLUMN):
-            if _NINE_DIGITS.fullmatch(text, start, end):
-                yield Hit(start, end, ID_CARD_CUED, "number in an ID card column")
+            value = leading_value(text, start, end, _NINE_DIGITS)
+            if value is not None:
+                yield Hit(start, value.end(), ID_CARD_CUED, "number in an ID card column")

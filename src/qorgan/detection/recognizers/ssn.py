@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from qorgan.detection.recognizers.scan import AnyWord, Hit, ScanRecognizer, lowered_aligned
-from qorgan.detection.recognizers.tables import labelled_cells
+from qorgan.detection.recognizers.tables import labelled_cells, leading_value
 
 CUED_SCORE = 0.9
 
@@ -89,6 +89,6 @@ class CuedSsnRecognizer(ScanRecognizer):
             if issuable(re.sub(r"\D", "", match.group())):
                 yield Hit(match.start(), match.end(), DASHED_SCORE, "SSN with other dashes")
         for start, end in labelled_cells(text, _COLUMN):
-            digits = re.sub(r"\D", "", text[start:end])
-            if _DIGITS.fullmatch(text, start, end) and issuable(digits, cued=True):
-                yield Hit(start, end, CUED_SCORE, "number in an SSN column")
+            value = leading_value(text, start, end, _DIGITS)
+            if value is not None and issuable(re.sub(r"\D", "", value.group()), cued=True):
+                yield Hit(start, value.end(), CUED_SCORE, "number in an SSN column")

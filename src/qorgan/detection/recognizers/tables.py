@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["labelled_cells"]
+__all__ = ["labelled_cells", "leading_value"]
 
 _DELIMITERS = ("\t", "|", ";", ",")
 # a Markdown header's ruler: | --- | :---: |
@@ -95,16 +95,10 @@ def labelled_cells(text: str, label: re.Pattern[str]) -> Iterator[tuple[int, int
     while i < len(lines):
         start, line = lines[i]
         i += 1
-        split = _split(line, start)
-        if split is None:
+        found = _header(text, line, start, lines[i][1] if i < len(lines) else "", label)
+        if found is None:
             continue
-        delimiter, header = split
-        columns = [
-            k for k, (s, e) in enumerate(header)
-            if label.fullmatch(text[slice(*_strip(text, s, e))].lower())
-        ]
-        if not columns:
-            continue
+        delimiter, header, columns = found
         rows = 0
         while i < len(lines) and rows < MAX_ROWS:
             row_start, row = lines[i]
@@ -112,14 +106,91 @@ def labelled_cells(text: str, label: re.Pattern[str]) -> Iterator[tuple[int, int
                 i += 1
                 continue
             cells = _split_by(row, row_start, delimiter)
-            if len(cells) != len(header):
+            if _header(text, row, row_start, "", label) is not None:
+                break  # a header of its own: the next table starts here
+            # a row with prose glued after it ("...,1954-01-03 Next sentence, more") ends
+            # the table; its last column's value is the cell's first word
+            glued = len(cells) > len(header) and delimiter in ",;" and bool(header)
+            if len(cells) != len(header) and not glued:
                 break
             for k in columns:
                 s, e = _strip(text, *cells[k])
+                if glued and k == len(header) - 1:
+                    e = _first_word_end(text, s, e)
                 if e > s:
                     yield s, e
             rows += 1
             i += 1
+            if glued:
+                break
+
+
+def leading_value(
+    text: str, start: int, end: int, pattern: re.Pattern[str]
+) -> re.Match[str] | None:
+    """``pattern`` over the whole cell, or over its start when prose follows it in the same
+    cell ("1957-03-10 Delivery address: ...": a sentence glued after the last column)."""
+    whole = pattern.fullmatch(text, start, end)
+    if whole is not None:
+        return whole
+    first = pattern.match(text, start, end)
+    if first is not None and first.end() < end and text[first.end()].isspace():
+        return first
+    return None
+
+
+def _header(
+    text: str, line: str, start: int, below: str, label: re.Pattern[str]
+) -> tuple[str, list[tuple[int, int]], list[int]] | None:
+    """The delimiter, cells and labelled columns of a header line; with a sentence glued
+    before the header, commas and all ("... 10.09.1965. name,id_card,dob"), the header is
+    the line's last word when that is what fits the row ``below``."""
+    options = []
+    for piece, at in ((line, start), *_last_word(line, start)):
+        split = _split(piece, at)
+        if split is None:
+            continue
+        delimiter, header = split
+        columns = [k for k, (s, e) in enumerate(header) if _labelled(text, s, e, k, label)]
+        if columns:
+            options.append((delimiter, header, columns))
+    for option in options:
+        if len(_split_by(below, 0, option[0])) == len(option[1]):
+            return option
+    # the row below has prose glued after it too: the last word is the header
+    return options[-1] if options else None
+
+
+def _last_word(line: str, start: int) -> list[tuple[str, int]]:
+    tail = _LAST_WORD.search(line)
+    return [] if tail is None else [(tail.group(), start + tail.start())]
+
+
+def _labelled(text: str, start: int, end: int, k: int, label: re.Pattern[str]) -> bool:
+    """Whether header cell ``k`` is a label: whole, or for the first cell the part after a
+    sentence or a word glued before the header ("Passport N92608183. client,ssn,dob")."""
+    s, e = _strip(text, start, end)
+    cell = text[s:e].lower()
+    if label.fullmatch(cell):
+        return True
+    if k != 0:
+        return False
+    for glue in (_AFTER_SENTENCE, _AFTER_SPACE):
+        tail = glue.match(cell)
+        if tail is not None and label.fullmatch(cell[tail.end() :]):
+            return True
+    return False
+
+
+def _first_word_end(text: str, start: int, end: int) -> int:
+    space = _SPACE.search(text, start, end)
+    return end if space is None else space.start()
+
+
+_AFTER_SENTENCE = re.compile(r".*[.!?:]\s+")
+_AFTER_SPACE = re.compile(r".*\s")
+_LAST_WORD = re.compile(r"(?<=\s)\S+$")
+_SPACE = re.compile(r"\s")
 
 
 # -- SQL: INSERT INTO t (a, b) VALUES ('x', 'y'), ('z', 'w') ------------------------------------
