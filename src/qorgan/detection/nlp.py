@@ -54,6 +54,8 @@ def load_nlp() -> Any:
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_WORD = re.compile(r"\S+")
 _LOADING = threading.Lock()
 # a sentence in capitals is read by the model in title case: it tags nothing in "CALL IVAN"
 _MOSTLY_CAPS = 0.8
@@ -143,10 +145,11 @@ class EnglishNerBackend:
                     spans4 = [f for f in spans4
                               if any(s <= f[1] and f[2] <= e for s, e in english)]
             for entity, start, end, score in spans4:
-                # the English model reads Cyrillic as noise; Russian and Kazakh spans belong
-                # to their own backends
-                if not _CYRILLIC.search(text, start, end):
-                    results[i].append(Finding(entity, start, end, score, self.name))
+                # the English model reads Cyrillic as noise; Russian and Kazakh words belong
+                # to their own backends, the Latin words before them stay ("Aigerim" of
+                # "Aigerim Серікова")
+                for s, e in _latin_pieces(text, start, end):
+                    results[i].append(Finding(entity, s, e, score, self.name))
         return results
 
     def _read(self, sentences: list[str]) -> list[list[tuple[str, int, int]]]:
@@ -179,6 +182,29 @@ class EnglishNerBackend:
             docs = [nlp.make_doc(s) for s in sentences[at : at + self._batch_size]]
             ner.set_annotations(docs, ner.predict(docs))
             yield from docs
+
+
+def _latin_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` without its words that hold Cyrillic letters: the runs of words
+    left that hold Latin ones, their edge punctuation stripped."""
+    if _CYRILLIC.search(text, start, end) is None:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for word in [*_WORD.finditer(text, start, end), None]:
+        if word is not None and _CYRILLIC.search(word.group()) is None:
+            run.append(word.span())
+            continue
+        if run:
+            s, e = run[0][0], run[-1][1]
+            while s < e and not text[s].isalnum():
+                s += 1
+            while e > s and not text[e - 1].isalnum():
+                e -= 1
+            if _LATIN.search(text, s, e):
+                pieces.append((s, e))
+        run = []
+    return pieces
 
 
 def _latin_only(text: str) -> bool:

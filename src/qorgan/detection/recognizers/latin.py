@@ -132,6 +132,17 @@ def _glued_to_digit(text: str, token: Token) -> bool:
     return before.isdigit() or after.isdigit()
 
 
+def _latin_run(inside: list[Word]) -> list[Word]:
+    """The first run of Latin-script words of ``inside`` (all of it when there is no other
+    script, none when there is no Latin word)."""
+    latin = [bool(_LATIN_LETTER.match(w.token.text)) for w in inside]
+    if all(latin):
+        return inside
+    start = next((k for k, is_latin in enumerate(latin) if is_latin), len(inside))
+    end = next((k for k in range(start, len(inside)) if not latin[k]), len(inside))
+    return inside[start:end]
+
+
 def _without_possessive(text: str, span: Span) -> Span:
     """A name or place without the English possessive its last word carries ("Smith's")."""
     label, start, end, score = span
@@ -195,6 +206,10 @@ class LatinLayers:
         for s, e in split_at_breaks(text, start, end):
             first = bisect.bisect_left(starts, s)
             inside = [w for w in words[first : bisect.bisect_left(starts, e)] if w.token.end <= e]
+            if entity != "PERSON":
+                # a place or a company keeps to one script: "Astana Удостоверение" is the
+                # town and a Russian word ("Aigerim Серікова" may be one person)
+                inside = _latin_run(inside)
             if entity == "PERSON":
                 while inside and (
                     inside[0].common
