@@ -181,6 +181,8 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("Crystal asked for the slides.", "Crystal"),
         # a given name that is no word, before a modal or what people do
         ("Dmitry should approve.", "Dmitry"),
+        # a given name and one of the commonest surnames after a preposition, both words
+        ("Thanks to Amber Young for the quick review.", "Amber Young"),
         ("Yerlan must sign.", "Yerlan"),
         # a Kazakh name spelled with a double s
         ("the shipment is for Assel Omarova", "Assel Omarova"),
@@ -194,7 +196,9 @@ def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, per
 @pytest.mark.parametrize(
     "text",
     [
-        # a common word before a modal is no name
+        # a common word before a modal is no name; a park that will reopen
+        "I went to Summer Camp.",
+        "with Rich Text support",
         "May will come.",
         "Summer will be hot.",
         "Grant will help.",

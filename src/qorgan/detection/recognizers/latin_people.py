@@ -48,6 +48,10 @@ _ACTING = frozenset(
      "apologized", "apologised", "volunteered", "responded"]
 )
 _MODALS = frozenset(["will", "would", "can", "could", "should", "must", "might", "shall"])
+# the words a given name and a surname may follow on their own ("thanks to Amber Young")
+_BEFORE_PAIR = frozenset(["to", "by", "with", "from", "for", "and", "cc"])
+# a surname at least this frequent (US census count) is a surname first ("Young", "Rich")
+_COMMON_SURNAME = 40_000
 # a town this large is named for itself more often than for a person
 _WELL_KNOWN = 250_000
 # words of address that the name lists also hold ("Hi Honey", "Thanks Buddy")
@@ -63,6 +67,11 @@ def does_what_people_do(text: str, tokens: Sequence[Token], k: int) -> bool:
     if not 0 < k < len(tokens):
         return False
     verb = tokens[k].text.lower()
+    if verb in _MODALS:
+        # "Mark Young will draft it"; "Sunny Park will reopen" is the park
+        return tokens[k - 1].text.lower() not in NOT_AFTER_NAME and adjacent(
+            text, tokens[k - 1], tokens[k]
+        )
     return (verb in _SAYING or verb in _ACTING) and adjacent(text, tokens[k - 1], tokens[k])
 
 
@@ -97,6 +106,7 @@ class People:
                     self._initials(text, words, free, i)
                     or self._listed(text, words, free, i)
                     or self._before_verb(text, words, free, i)
+                    or self._after_preposition(text, words, free, i)
                     or self._lower_after_with(text, words, i)
                 )
             if span is None:
@@ -196,7 +206,8 @@ class People:
             nxt.title
             and nxt.surname
             and after is not None
-            and (after.key in _SAYING or after.key in _ACTING)
+            and (after.key in _SAYING or after.key in _ACTING
+                 or (after.key in _MODALS and nxt.key not in NOT_AFTER_NAME))
             and joined(text, nxt.token, after.token)
             and self._gz.match_place([word.key, nxt.key]) is None
         ):
@@ -214,6 +225,27 @@ class People:
         ):
             return i + 1, SCORE_LISTED
         return None
+
+    def _after_preposition(
+        self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
+    ) -> tuple[int, float] | None:
+        """A given name and one of the commonest surnames after "to", "by", "with"...,
+        either a word too: "Thanks to Amber Young", "approved by Joy Rich"."""
+        if i == 0 or i + 1 >= len(words) or not free[i + 1]:
+            return None
+        before, word, nxt = words[i - 1], words[i], words[i + 1]
+        if (
+            before.key not in _BEFORE_PAIR
+            or not (word.title and word.given and nxt.title)
+            or word.key in _ENDEARMENTS
+            or nxt.key in NOT_AFTER_NAME
+            or self._gz.surname_counts.get(nxt.key, 0) < _COMMON_SURNAME
+            or not joined(text, before.token, word.token)
+            or not joined(text, word.token, nxt.token)
+            or self._gz.match_place([word.key, nxt.key]) is not None
+        ):
+            return None
+        return i + 2, SCORE_LISTED
 
     def _big_place(self, word: Word) -> bool:
         """A place named by ``word`` that is no small foreign town ("Crystal" the town in
