@@ -76,6 +76,8 @@ def test_lemma_candidates(word: str, lemma: str) -> None:
         ("напомни андрею лебедеву про оплату", "андрею лебедеву"),
         ("напомни екатерине смирновой про оплату", "екатерине смирновой"),
         ("иванов иван иванович придет завтра", "иванов иван иванович"),
+        # a Korean family name before a given name
+        ("Сотрудник Ким Виктор Сергеевич уволен.", "Ким Виктор Сергеевич"),
         # A town named after a person is the person's surname after a given name.
         ("Сенімхат: мен, Аружан Сәтбаева, қол қоямын.", "Аружан Сәтбаева"),
     ],
@@ -303,3 +305,7 @@ def test_a_lone_place_the_model_calls_a_person(
     text: str, start: int, end: int, expected: bool
 ) -> None:
     assert lone_place(text, start, end, NameLexicon()) is expected
+
+
+def test_a_pronoun_spelled_like_a_korean_name_stays_out(kk: KazakhNameRecognizer) -> None:
+    assert ("PERSON", "Нам Марина") not in _found(kk, "Нам Марина сказала об этом.")

@@ -171,3 +171,8 @@ def test_presidio_recognizer(ner: RussianNer) -> None:
     assert recognizer.supported_language == "ru"
     assert set(recognizer.supported_entities) == {"PERSON", "LOCATION", "ORGANIZATION"}
     assert {r.entity_type for r in recognizer.analyze(text, [])} == {"PERSON", "LOCATION"}
+
+
+def test_an_individual_entrepreneur_is_the_person(ner: RussianNer) -> None:
+    found = _found(ner, "Договор с ИП Ахметов Б.Б. продлён.")
+    assert ("PERSON", "Ахметов Б.Б.") in found

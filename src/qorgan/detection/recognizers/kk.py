@@ -33,7 +33,8 @@ __all__ = ["KAZAKH_CONTEXT", "KazakhNameRecognizer", "lone_place"]
 
 ENTITIES = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 
-_LEGAL_FORM = r"(?:ТОО|АО|ЖШС|АҚ|ИП|ЖК|ООО|ОАО|ЗАО|ПАО|РГП|ГКП|КГП|НАО|КММ|ОЮЛ|ҚБ|LLP|JSC|LLC)"
+# an individual entrepreneur (ИП, ЖК) trades under the person's own name: not a company here
+_LEGAL_FORM = r"(?:ТОО|АО|ЖШС|АҚ|ООО|ОАО|ЗАО|ПАО|РГП|ГКП|КГП|НАО|КММ|ОЮЛ|ҚБ|LLP|JSC|LLC)"
 _QUOTED_ORG = re.compile(
     rf"(?<![\w]){_LEGAL_FORM}\s*(?:«[^«»\n]{{1,80}}»|\"[^\"\n]{{1,80}}\"|“[^”\n]{{1,80}}”|„[^“\n]{{1,80}}“)"
 )

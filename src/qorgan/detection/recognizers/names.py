@@ -24,12 +24,9 @@ from qorgan.detection.recognizers.lexicon import (
     natasha_names,
     read_words,
 )
+from qorgan.detection.recognizers.name_tokens import Token, starts_sentence, tokenize
 
 __all__ = ["NameLexicon", "Token", "find_people", "is_listed_name", "starts_sentence", "tokenize"]
-
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?")
-_SENTENCE_END = frozenset(".!?…\n")
-_OPENERS = frozenset("\"'«“„([—–- \t\r")
 
 _PATRONYMIC = re.compile(
     r"(?:ович|евич|ьич)(?:а|у|ем|е)?$|(?:овн|евн|ичн)(?:а|ы|е|у|ой|ою)$"
@@ -39,51 +36,12 @@ _SURNAME = re.compile(r"(?:ов|ев|ин|ский|цкий|ская|цкая)(?
 # Kazakh genitive and accusative endings (-ің, -ін) fold to "-ин" and are not surnames.
 _KAZAKH_ENDING = re.compile(r"[іы][нң]$|ң$")
 _SEPARATE_PATRONYMIC = frozenset({"улы", "кызы"})
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    start: int
-    end: int
-    text: str
-    folded: str
-    capitalized: bool
-    sentence_initial: bool
-    initial: bool  # a one-letter abbreviation such as "А."
-
-
-def tokenize(text: str) -> list[Token]:
-    """Words with exact code-point offsets; an initial keeps its full stop."""
-    tokens: list[Token] = []
-    for match in _WORD.finditer(text):
-        word = match.group()
-        start, end = match.start(), match.end()
-        initial = len(word) == 2 and word.endswith(".") and word[0].isupper()
-        if word.endswith(".") and not initial:
-            word, end = word[:-1], end - 1
-        tokens.append(
-            Token(
-                start=start,
-                end=end,
-                text=word,
-                folded=fold(word.rstrip(".")),
-                capitalized=word[0].isupper(),
-                sentence_initial=starts_sentence(text, start),
-                initial=initial,
-            )
-        )
-    return tokens
-
-
-def starts_sentence(text: str, start: int) -> bool:
-    """Whether the word at ``start`` opens a sentence (or a chat message)."""
-    i = start - 1
-    while i >= 0 and text[i] in _OPENERS:
-        i -= 1
-    if i < 0:
-        return True
-    # Emoji and other symbols open chat messages the way a full stop ends a sentence.
-    return text[i] in _SENTENCE_END or not (text[i].isalnum() or text[i] in ",;:")
+# the family names of Kazakhstan's Koreans, too short for the surname shape (not "Нам",
+# "Хан", "Сон": "Нам Марина сказала" is "Marina told us")
+_KOREAN_SURNAMES = frozenset(
+    {"ким", "пак", "ли", "цой", "тен", "югай", "шин", "хегай", "огай", "тян", "кан", "лим",
+     "тигай", "когай", "хван", "чой", "мун", "чен"}
+)
 
 
 class NameLexicon:
@@ -294,6 +252,18 @@ def _widen(
         and _near(text, tokens, i)
     ):
         parts[i - 1].weak_first = True
+        i -= 1
+    # A given name vouches for a Korean family name before it, the short surnames of
+    # Kazakhstan's Koreans ("Ким Виктор Сергеевич", "Цой Марина").
+    if (
+        group[0].first
+        and i > 0
+        and tokens[i - 1].folded in _KOREAN_SURNAMES
+        and tokens[i - 1].capitalized
+        and (i - 1) not in blocked
+        and _near(text, tokens, i)
+    ):
+        parts[i - 1].surname = True
         i -= 1
     # "Серік ұлы": the patronymic written as a separate lower-case word.
     if j < len(tokens) and tokens[j].folded in _SEPARATE_PATRONYMIC and _near(text, tokens, j):

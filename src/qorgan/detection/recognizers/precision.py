@@ -61,7 +61,7 @@ _LATIN_ORG = re.compile(
     rf",?[ \t]+{_LEGAL_FORM}(?![\w])"
 )
 _CYRILLIC_ORG = re.compile(
-    r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ИП|ЖШС|АҚ|ЖК|ТОВ|ПрАТ)\s*[«\"„“][^»\"“”\n]{1,60}[»\"”]"
+    r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ЖШС|АҚ|ТОВ|ПрАТ)\s*[«\"„“][^»\"“”\n]{1,60}[»\"”]"
 )
 # ... or without quotes, one word (an individual entrepreneur, "ИП Петров", is a person)
 _CYRILLIC_ORG_BARE = re.compile(

@@ -10,6 +10,7 @@ fails closed instead of silently finding nothing.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -181,6 +182,12 @@ class RussianNer:
         findings: list[Finding] = []
         for label, start, stop in spans:
             entity = _TYPES.get(label)
+            entrepreneur = (
+                _ENTREPRENEUR.match(text, start, stop) if entity == "ORGANIZATION" else None
+            )
+            if entrepreneur is not None and entrepreneur.end() < stop:
+                # "ИП Ахметов Б.Б.": an individual entrepreneur's business is the person
+                entity, start = "PERSON", entrepreneur.end()
             if entity is None or entity not in self.entities:
                 continue
             cleaned = clean_span(text, entity, start, stop, self._lexicon)
@@ -197,6 +204,10 @@ class RussianNer:
             for piece in split_at_breaks(text, *cleaned):
                 findings.append(Finding(entity, *piece, self.score, self.name))
         return findings
+
+
+# an individual entrepreneur ("ИП Ахметов Б.Б.") trades under the person's own name
+_ENTREPRENEUR = re.compile(r"(?:ИП|[Ии]ндивидуальный\s+предприниматель)\s+[«\"“]?")
 
 
 def _after_settlement_word(text: str, start: int) -> bool:
