@@ -112,7 +112,11 @@ def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:
     assert not [f for f in kk.analyze(text) if f.entity_type == "PERSON"]
 
 
-@pytest.mark.parametrize("text", ["с Победой в руках", "Отчёт Иванова, с. 5", "к Победе"])
+@pytest.mark.parametrize(
+    "text",
+    ["с Победой в руках", "Отчёт Иванова, с. 5", "к Победе", "и т. д. Следующий пункт.",
+     "Длина 5 м. Далее идёт текст."],
+)
 def test_a_one_letter_word_names_no_place_without_its_dot(
     kk: KazakhNameRecognizer, text: str
 ) -> None:

@@ -53,6 +53,8 @@ def test_labelled_cells(text: str, expected: list[str]) -> None:
         "name,created\nAnn,1990-01-02",  # no labelled column
         "name,dob of the cat\nAnn,1990-01-02",  # the label must be the whole cell
         "INSERT INTO t (name, created) VALUES ('Ann', '1990-01-02')",
+        # prose with commas under a table's rows is no row of it
+        "name,dob\nAnn,1990-01-02x\nHello, 1985-05-06, and more",
         "INSERT INTO t (name, dob) VALUES ('Ann')",  # a row of another width
         "INSERT INTO t (name, dob) SELECT name, dob FROM u",
     ],

@@ -248,7 +248,13 @@ def settlement_word_before(text: str, token: Token) -> bool:
     if token.capitalized or token.folded not in _SETTLEMENT_BEFORE | _SETTLEMENT_DOTTED:
         return False
     if token.folded in _SETTLEMENT_DOTTED:
-        return text.startswith(".", token.end)
+        # "с. Березовка", not "и т. д." or "5 м." ending a sentence before the next one
+        before = text[: token.start].rstrip()
+        return (
+            text.startswith(".", token.end)
+            and not before[-1:].isdigit()
+            and not before.endswith(("т.", "т", "др.", "пр."))
+        )
     return True
 
 

@@ -83,8 +83,14 @@ class PlaceFieldRecognizer(ScanRecognizer):
                 seen.add(start)
                 yield Hit(start, start + len(value), SCORE, "value of a place field")
         for start, end in labelled_cells(text, _COLUMN):
-            if start not in seen and _CELL.fullmatch(text, start, end) and _place_like(
-                text[start:end]
+            cell = text[start:end]
+            # a place's name, capitalised word by word: a line of prose read as a row of
+            # the table above it ("Note: invoice, The Smith file") is none
+            if (
+                start not in seen
+                and _CELL.fullmatch(cell)
+                and _capitalised_words(cell) == cell
+                and _place_like(cell)
             ):
                 yield Hit(start, end, SCORE, "cell of a place column")
 

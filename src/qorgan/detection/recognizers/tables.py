@@ -108,9 +108,10 @@ def labelled_cells(text: str, label: re.Pattern[str]) -> Iterator[tuple[int, int
             cells = _split_by(row, row_start, delimiter)
             if _header(text, row, row_start, "", label) is not None:
                 break  # a header of its own: the next table starts here
-            # a row with prose glued after it ("...,1954-01-03 Next sentence, more") ends
-            # the table; its last column's value is the cell's first word
-            glued = len(cells) > len(header) and delimiter in ",;" and bool(header)
+            # the table's only row with prose glued after it on the same line ("...,
+            # 1954-01-03 Next sentence, more"): its last column's value is the cell's first
+            # word, and the table ends there (a line of prose under rows is no row at all)
+            glued = rows == 0 and len(cells) > len(header) and delimiter in ",;"
             if len(cells) != len(header) and not glued:
                 break
             for k in columns:
