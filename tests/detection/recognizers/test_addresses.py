@@ -39,6 +39,11 @@ POSITIVES = [
     ("12 Willow Lights, Lake Jane, IL 62704", "12 Willow Lights"),
     ("Flat 5, 12 Jones bridge", "Flat 5, 12 Jones bridge"),
     ("Studio 3 44 Mill Lane", "Studio 3 44 Mill Lane"),
+    # several units, a floor by its ordinal, a unit before the house
+    ("send to 17 Oak Lane, Bldg 2, Floor 3", "17 Oak Lane, Bldg 2, Floor 3"),
+    ("Address: 12 Baker Street, 2nd floor", "12 Baker Street, 2nd floor"),
+    ("Office 301, 5 Dostyk Ave", "Office 301, 5 Dostyk Ave"),
+    ("12 Baker Street, Office hours are 9-5", "12 Baker Street"),
     # a name then a lower-case type and the house, post-office boxes
     ("the office is at Dostyk avenue 240 now", "Dostyk avenue 240"),
     ("send it to Abay ave 52", "Abay ave 52"),
@@ -91,6 +96,9 @@ POSITIVES = [
     ("Садовая ул., 5", "Садовая ул., 5"),
     ("Адрес: ш. Энтузиастов, 12к2", "ш. Энтузиастов, 12к2"),
     ("Адрес: наб. реки Мойки, 12", "наб. реки Мойки, 12"),
+    ("ул. Абая, 10, кв. 5, 3 этаж", "ул. Абая, 10, кв. 5, 3 этаж"),
+    ("Адрес: ул. Толе би, 59А, офис 12", "ул. Толе би, 59А, офис 12"),
+    ("Адрес: ул. Кабанбай батыра, 11/1, блок В", "ул. Кабанбай батыра, 11/1, блок В"),
     # Kazakh
     ("Абай даңғылы 150", "Абай даңғылы 150"),
     ("мекенжайы: Сәтпаев көшесі, 22-үй, 15-пәтер", "Сәтпаев көшесі, 22-үй, 15-пәтер"),

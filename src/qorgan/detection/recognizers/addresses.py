@@ -89,10 +89,16 @@ _EN_ANY_NAME = rf"(?:(?:{_EN_CAP_WORD}|{_EN_LOW_WORD})\s+){{1,4}}"
 _EN_ORDINAL = r"\d{1,3}(?:st|nd|rd|th)\s+"
 _EN_HOUSE = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
 _EN_DIRECTION = r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
-_EN_UNIT_WORD = r"(?i:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Studio)"
+_EN_UNIT_WORD = (
+    r"(?i:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Studio|Bldg|Building|Block|"
+    r"Blk|Level|Lvl|Office|Ofc)"
+)
+# up to three units after the street ("Bldg 2, Floor 3"), a floor by its ordinal ("2nd floor")
 _EN_UNIT = (
-    rf"(?:,?\s+{_EN_UNIT_WORD}\.?\s*#?\s*\w{{1,5}}|"
-    r",?\s+#\s*\d{1,5})?"
+    # a unit's number holds a digit or is a letter or two ("Apt 3R", "Suite B"): not
+    # "Office hours", "Floor plan"
+    rf"(?:,?\s+{_EN_UNIT_WORD}\.?\s*#?\s*(?:(?=\w{{0,4}}\d)\w{{1,5}}|[A-Za-z]{{1,2}}\b)|"
+    r",?\s+#\s*\d{1,5}|,?\s+\d{1,3}(?:st|nd|rd|th)\s+(?i:floor|fl\.?)){0,3}"
 )
 _EN_TAIL = r"(?![A-Za-z\-])\.?"  # "St." keeps its dot; "Streets" is not "Street"
 # anchored at a house number; the street type in any letter case
@@ -133,12 +139,12 @@ _RU_TYPE = (
     r"вул\.|вулиця|пров\.|провулок|бульв\.|майдан|площа|набережна)"
 )
 _RU_HOUSE = (
-    r"(?:,?\s*(?:д\.|дом|д\b)\s*|,\s*|\s+)(?P<house>\d{1,4}(?:\s?[а-яa-z]\b)?(?:[/\-]\d{1,4}"
-    r"[а-я]?)?)(?!\d|[.,]\d)"
+    r"(?:,?\s*(?:д\.|дом|д\b)\s*|,\s*|\s+)(?P<house>\d{1,4}(?:\s?[а-яА-Яa-zA-Z]\b)?(?:[/\-]"
+    r"\d{1,4}[а-я]?)?)(?!\d|[.,]\d)"
 )
 _RU_PARTS = (
-    r"(?:,?\s*(?:корп\.|корпус|к\.|к(?=\d)|стр\.|строение|кв\.|квартира|оф\.|офис|пом\.|"
-    r"помещение|эт\.|этаж|блок)\s*\d{1,4}[а-я]?)*"
+    r"(?:,?\s*(?:(?:корп\.|корпус|к\.|к(?=\d)|стр\.|строение|кв\.|квартира|оф\.|офис|пом\.|"
+    r"помещение|эт\.|этаж|блок)\s*\d{1,4}[а-я]?|блок\s*[А-ЯA-Z]\b|\d{1,3}(?:-?й)?\s+этаж))*"
 )
 _RU = re.compile(rf"(?i:(?<![\w\-]){_RU_TYPE})\s*(?-i:{_RU_NAME}){_RU_HOUSE}{_RU_PARTS}")
 # the type after a capitalised name, the Russian order for adjectives ("Ленинградский
