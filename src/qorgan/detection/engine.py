@@ -32,7 +32,7 @@ from qorgan.types import Finding
 __all__ = ["Detector", "NerBackend", "default_router", "resolve_overlaps"]
 
 #: bumped when recognizer behaviour changes, so cached results of older code are not reused
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"
 
 # A name or place has a capital letter and no @ or run of digits; small NER models
 # sometimes tag "config" or an e-mail address all the same.
