@@ -149,3 +149,12 @@ def test_name_sentences_keep_only_sentences_with_a_name() -> None:
 )
 def test_needs_ner(segment: str, context: str, expected: bool) -> None:
     assert needs_ner(segment, context) is expected
+
+
+def test_readable_case_titles_sentences_in_capitals_only() -> None:
+    from qorgan.detection.gate import readable_case
+
+    assert readable_case("ПРИВЕТ, АЙГЕРИМ!") == "Привет, Айгерим!"
+    assert readable_case("CALL IVAN PETROV") == "Call Ivan Petrov"
+    assert readable_case("Call IVAN now") == "Call IVAN now"  # mostly not in capitals
+    assert readable_case("OK IIN") == "OK IIN"  # too short to tell

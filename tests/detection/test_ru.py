@@ -176,3 +176,23 @@ def test_presidio_recognizer(ner: RussianNer) -> None:
 def test_an_individual_entrepreneur_is_the_person(ner: RussianNer) -> None:
     found = _found(ner, "Договор с ИП Ахметов Б.Б. продлён.")
     assert ("PERSON", "Ахметов Б.Б.") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [("ПРИВЕТ, АЙГЕРИМ!", "АЙГЕРИМ"), ("ЗВОНИЛ ПЕТРОВ, ПРОСИЛ ПЕРЕЗВОНИТЬ", "ПЕТРОВ"),
+     ("СРОЧНО: АЛЕКСЕЙ ВОЛКОВ НЕ ПОЛУЧИЛ ЗАРПЛАТУ", "АЛЕКСЕЙ ВОЛКОВ")],
+)
+def test_a_sentence_in_capitals_is_read_in_title_case(
+    ner: RussianNer, text: str, person: str
+) -> None:
+    assert ("PERSON", person) in _found(ner, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["ВНИМАНИЕ: СЕРВЕР НЕ ОТВЕЧАЕТ, ПРОВЕРЬТЕ ЛОГИ", "ТОО «АЛЬФА» ОПЛАТИЛО СЧЁТ"]
+)
+def test_words_in_capitals_are_no_person_without_a_name_list_or_shape(
+    ner: RussianNer, text: str
+) -> None:
+    assert not [f for f in _found(ner, text) if f[0] == "PERSON"]

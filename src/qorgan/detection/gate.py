@@ -181,3 +181,18 @@ def gate_words() -> tuple[frozenset[str], frozenset[str]]:
 def _all_gate_words() -> tuple[frozenset[str], frozenset[str]]:
     common, labels = gate_words()
     return common | COMMON_FIRST_WORDS, labels | LABELS
+
+
+# a sentence in capitals is read by the models in title case: they tag nothing in "CALL IVAN"
+# or "ПРИВЕТ, АЙГЕРИМ"
+_MOSTLY_CAPS = 0.8
+
+
+def readable_case(sentence: str) -> str:
+    """``sentence`` as an NER model reads it best: in title case when it is in capitals
+    (offsets unchanged: a sentence whose title case changes its length stays as it is)."""
+    letters = "".join(filter(str.isalpha, sentence))  # filter and map keep the loop in C
+    if len(letters) < 8 or sum(map(str.isupper, letters)) < _MOSTLY_CAPS * len(letters):
+        return sentence
+    titled = sentence.title()
+    return titled if len(titled) == len(sentence) else sentence

@@ -21,7 +21,12 @@ from typing import Any
 
 import thinc.backends as thinc_backends
 
-from qorgan.detection.gate import name_segments, name_sentences, sentence_spans
+from qorgan.detection.gate import (
+    name_segments,
+    name_sentences,
+    readable_case,
+    sentence_spans,
+)
 from qorgan.detection.language import detect_languages
 from qorgan.detection.recognizers.gazetteer import gazetteer
 from qorgan.detection.recognizers.latin import LatinLayers
@@ -57,8 +62,6 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"\S+")
 _LOADING = threading.Lock()
-# a sentence in capitals is read by the model in title case: it tags nothing in "CALL IVAN"
-_MOSTLY_CAPS = 0.8
 
 
 class EnglishNerBackend:
@@ -127,7 +130,7 @@ class EnglishNerBackend:
                 # model's to read, just as it would not be alone
                 if self._gate and "en" not in detect_languages(text[start:end]):
                     continue
-                readable = _readable(text[start:end])
+                readable = readable_case(text[start:end])
                 pieces.append((i, start, sentences.setdefault(readable, len(sentences))))
         model: list[list[tuple[str, int, int]]] = [[] for _ in texts]
         read = self._read(list(sentences))
@@ -209,12 +212,3 @@ def _latin_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _latin_only(text: str) -> bool:
     return _CYRILLIC.search(text) is None
-
-
-def _readable(sentence: str) -> str:
-    """``sentence`` as the model reads it best: in title case when it is in capitals."""
-    letters = "".join(filter(str.isalpha, sentence))  # filter and map keep the loop in C
-    if len(letters) < 8 or sum(map(str.isupper, letters)) < _MOSTLY_CAPS * len(letters):
-        return sentence
-    titled = sentence.title()
-    return titled if len(titled) == len(sentence) else sentence

@@ -345,8 +345,14 @@ def _accept(
     if len(group) == 1 and group[0].patronymic:
         return start, end, 0.7
     # Inside a sentence a capitalised surname-shaped word is a name: Russian and Kazakh
-    # capitalise little else, and places and organisations were claimed before this.
-    if len(group) == 1 and group[0].surname and not group[0].token.sentence_initial:
+    # capitalise little else, and places and organisations were claimed before this. In
+    # capitals every word is capitalised: "ОТЧЁТ ЗА МАРТ ГОТОВ" holds no name.
+    if (
+        len(group) == 1
+        and group[0].surname
+        and not group[0].token.sentence_initial
+        and not group[0].token.text.isupper()
+    ):
         return start, end, 0.6
     if _announced(tokens, first_index, lex) and any(
         p.surname or p.weak_first or p.listed_last for p in group

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from qorgan.detection.gate import gate_words, name_sentences
+from qorgan.detection.gate import gate_words, name_sentences, readable_case
 from qorgan.detection.language import detect_languages
 from qorgan.detection.recognizers.kk import lone_place, settlement_word_before
 from qorgan.detection.recognizers.latin_words import split_at_breaks
-from qorgan.detection.recognizers.lexicon import natasha_data_dir
+from qorgan.detection.recognizers.lexicon import lemma_candidates, natasha_data_dir
 from qorgan.detection.recognizers.names import NameLexicon, tokenize
 from qorgan.detection.recognizers.spans import clean_span
 from qorgan.errors import DetectionError
@@ -145,7 +145,7 @@ class RussianNer:
         # of a chat prompt is instructions, and the model is most of the cost. One sequence
         # a sentence: a name never runs across a sentence end, and a long text is read the
         # way its sentences are read alone.
-        pieces: list[tuple[int, int]] = []
+        pieces: list[tuple[int, int, bool]] = []  # (text index, offset, read in title case)
         segments: list[str] = []
         common, labels = gate_words()
         for i, text in enumerate(texts):
@@ -156,8 +156,9 @@ class RussianNer:
                 # long Russian text is not the model's to read, just as it would not be alone
                 if "ru" not in detect_languages(text[start:end]):
                     continue
-                pieces.append((i, start))
-                segments.append(text[start:end])
+                segment = readable_case(text[start:end])
+                pieces.append((i, start, segment != text[start:end]))
+                segments.append(segment)
         if not segments:
             return results
         ner = load_slovnet_ner()
@@ -172,11 +173,24 @@ class RussianNer:
             raise DetectionError("Russian NER failed") from exc
         by_sentence = {distinct[k]: markup for k, markup in zip(order, read, strict=True)}
         markups = [by_sentence[segment] for segment in segments]
-        for (index, offset), markup in zip(pieces, markups, strict=True):
+        for (index, offset, cased), markup in zip(pieces, markups, strict=True):
             spans = [(span.type, offset + span.start, offset + span.stop)
                      for span in markup.spans if span.start >= 0]
-            results[index].extend(self._findings(texts[index], spans))
+            found = self._findings(texts[index], spans)
+            if cased:
+                # read in title case, every word looks like a name to the model: a person
+                # needs a listed given name, a patronymic or a surname's shape
+                found = [f for f in found
+                         if f.entity_type != "PERSON" or self._vouched(texts[index], f)]
+            results[index].extend(found)
         return results
+
+    def _vouched(self, text: str, finding: Finding) -> bool:
+        return any(
+            any(c in self._lexicon.first for c in lemma_candidates(t.folded))
+            or _NAME_SHAPE.search(t.folded) is not None
+            for t in tokenize(text[finding.start : finding.end])
+        )
 
     def _findings(self, text: str, spans: Sequence[tuple[str, int, int]]) -> list[Finding]:
         findings: list[Finding] = []
@@ -206,6 +220,8 @@ class RussianNer:
         return findings
 
 
+# a surname's or patronymic's ending ("Волков", "Петрович", "Сейітқызы")
+_NAME_SHAPE = re.compile(r"(?:ов|ев|ин|ова|ева|ина|ский|ская|ович|евич|овна|евна|улы|кызы)$")
 # an individual entrepreneur ("ИП Ахметов Б.Б.") trades under the person's own name
 _ENTREPRENEUR = re.compile(r"(?:ИП|[Ии]ндивидуальный\s+предприниматель)\s+[«\"“]?")
 
