@@ -70,6 +70,9 @@ def test_lemma_candidates(word: str, lemma: str) -> None:
         # A given name typed in lower case, announced by the word before it.
         ("сәлем, менің атым айгерім", "айгерім"),
         ("привет, меня зовут ерлан", "ерлан"),
+        # ... or after a command to the reader, in any case form
+        ("спроси у айгерим про отчет", "айгерим"),
+        ("передай ерлану документы", "ерлану"),
         # A full name typed in lower case: a listed given name and a listed surname of
         # surname shape, in either order, in any case form, with a patronymic after.
         ("марат жұмабаев бүгін келмейді", "марат жұмабаев"),
@@ -108,6 +111,8 @@ def test_people(kk: KazakhNameRecognizer, text: str, person: str) -> None:
         "слава богу все хорошо",
         # in capitals every word is capitalised: a surname's shape alone is no name
         "ОТЧЁТ ЗА МАРТ ГОТОВ",
+        "передай привет маме",
+        "позвони маме",
     ],
 )
 def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:

@@ -36,6 +36,15 @@ _SURNAME = re.compile(r"(?:ов|ев|ин|ский|цкий|ская|цкая)(?
 # Kazakh genitive and accusative endings (-ің, -ін) fold to "-ин" and are not surnames.
 _KAZAKH_ENDING = re.compile(r"[іы][нң]$|ң$")
 _SEPARATE_PATRONYMIC = frozenset({"улы", "кызы"})
+# commands to the reader that a lower-case given name may follow ("передай ерлану")
+_COMMANDS = frozenset(
+    fold(w) for w in (
+        "спроси", "спросите", "передай", "передайте", "скажи", "скажите", "напиши",
+        "напишите", "позвони", "позвоните", "напомни", "напомните", "позови", "позовите",
+        "поблагодари", "поздравь", "поздравьте", "пригласи", "пригласите", "айт", "айтыңыз",
+        "жаз", "жазыңыз", "хабарлас", "хабарласыңыз", "сұра", "сұраңыз",
+    )
+)
 # the family names of Kazakhstan's Koreans, too short for the surname shape (not "Нам",
 # "Хан", "Сон": "Нам Марина сказала" is "Marina told us")
 _KOREAN_SURNAMES = frozenset(
@@ -178,13 +187,17 @@ def find_people(
 
 
 def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:
-    """A given name typed in lower case right after "зовут"/"атым" ("меня зовут айгерим")."""
+    """A given name typed in lower case right after "зовут"/"атым" ("меня зовут айгерим"),
+    or after a command to the reader ("передай ерлану", "спроси у айгерим")."""
     token = tokens[i]
-    if token.capitalized or token.initial or i == 0 or tokens[i - 1].folded not in lex.context:
+    if token.capitalized or token.initial or i == 0 or token.folded in lex.not_names:
         return False
-    return token.folded not in lex.not_names and any(
-        c in lex.first for c in kazakh_stems(token.folded)
-    )
+    before = tokens[i - 1].folded
+    if before in lex.context:
+        return any(c in lex.first for c in kazakh_stems(token.folded))
+    if before == "у" and i > 1:
+        before = tokens[i - 2].folded
+    return before in _COMMANDS and any(c in lex.first for c in lemma_candidates(token.folded))
 
 
 def _lower_case_pair(text: str, tokens: Sequence[Token], i: int, lex: NameLexicon) -> int:
