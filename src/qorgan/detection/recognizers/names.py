@@ -163,14 +163,14 @@ def find_people(
     found: list[tuple[int, int, float]] = []
     i = 0
     while i < len(tokens):
-        if i not in blocked and _lower_case_announced(tokens, i, lex):
-            found.append((tokens[i].start, tokens[i].end, 0.6))
-            i += 1
-            continue
         pair = 0 if i in blocked or i + 1 in blocked else _lower_case_pair(text, tokens, i, lex)
         if pair:
             found.append((tokens[i].start, tokens[i + pair - 1].end, 0.7))
             i += pair
+            continue
+        if i not in blocked and _lower_case_announced(tokens, i, lex):
+            found.append((tokens[i].start, tokens[i].end, 0.6))
+            i += 1
             continue
         if i in blocked or not parts[i].any:
             i += 1
