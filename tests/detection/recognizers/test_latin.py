@@ -183,6 +183,7 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("Dmitry should approve.", "Dmitry"),
         # a given name and one of the commonest surnames after a preposition, both words
         ("Thanks to Amber Young for the quick review.", "Amber Young"),
+        ("fwd to mike johnson asap", "mike johnson"),
         ("Yerlan must sign.", "Yerlan"),
         # a Kazakh name spelled with a double s
         ("the shipment is for Assel Omarova", "Assel Omarova"),
@@ -198,6 +199,7 @@ def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, per
     [
         # a common word before a modal is no name; a park that will reopen
         "I went to Summer Camp.",
+        "i will smith the metal",
         "with Rich Text support",
         "May will come.",
         "Summer will be hot.",

@@ -48,6 +48,13 @@ _ACTING = frozenset(
      "apologized", "apologised", "volunteered", "responded"]
 )
 _MODALS = frozenset(["will", "would", "can", "could", "should", "must", "might", "shall"])
+# English words the given-name lists also hold that are never a name in lower-case prose
+_FUNCTION_WORDS_TEXT = (
+    "the and but for not you all any can had has her his its may our out she who why how "
+    "new now old see way day get got let say too use are was were been have this that with "
+    "from they them then than"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 # the words a given name and a surname may follow on their own ("thanks to Amber Young")
 _BEFORE_PAIR = frozenset(["to", "by", "with", "from", "for", "and", "cc"])
 # a surname at least this frequent (US census count) is a surname first ("Young", "Rich")
@@ -291,9 +298,27 @@ class People:
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
     ) -> tuple[int, float] | None:
         first = words[i]
-        if not first.given or first.common or first.token.initial:
+        if not first.given or first.token.initial:
             return None
         nxt = words[i + 1] if i + 1 < len(words) and free[i + 1] else None
+        if first.common:
+            # "fwd to mike johnson": a given name that is a word too, in lower case, before
+            # one of the commonest surnames that is no word
+            if (
+                nxt is not None
+                and not first.title
+                and not nxt.title
+                and not nxt.common
+                and len(first.key) >= 3
+                and first.key not in _MODALS  # "i will smith the metal"
+                and first.key not in _FUNCTION_WORDS  # "the build is green"
+                and self._gz.mainly_given(first.key)
+                and self._gz.surname_counts.get(nxt.key, 0) >= _COMMON_SURNAME
+                and not self._gz.mainly_given(nxt.key)
+                and joined(text, first.token, nxt.token)
+            ):
+                return i + 2, SCORE_LOWER
+            return None
         if nxt is not None and joined(text, first.token, nxt.token) and not nxt.common:
             if first.title and nxt.title:
                 # a given name and a capitalised surname or unknown word
