@@ -40,6 +40,7 @@ from qorgan.detection.recognizers.latin_people import (
     People,
     does_what_people_do,
     merge,
+    well_known_place,
 )
 from qorgan.detection.recognizers.latin_words import (
     Span,
@@ -206,10 +207,6 @@ class LatinLayers:
         for s, e in split_at_breaks(text, start, end):
             first = bisect.bisect_left(starts, s)
             inside = [w for w in words[first : bisect.bisect_left(starts, e)] if w.token.end <= e]
-            if entity != "PERSON":
-                # a place or a company keeps to one script: "Astana Удостоверение" is the
-                # town and a Russian word ("Aigerim Серікова" may be one person)
-                inside = _latin_run(inside)
             if entity == "PERSON":
                 while inside and (
                     inside[0].common
@@ -224,6 +221,9 @@ class LatinLayers:
                         break  # "Devon Price", "Dana White": the surname is no edge word
                     inside.pop()
             else:
+                # a place or a company keeps to one script: "Astana Удостоверение" is the
+                # town and a Russian word ("Aigerim Серікова" may be one person)
+                inside = _latin_run(inside)
                 while inside and inside[0].common and is_cue_word(inside[0], cues, text):
                     inside.pop(0)
                 # a cue of several words opens the span ("Reply to Priyanka")
@@ -308,7 +308,7 @@ class LatinLayers:
             return False
         if place is None:
             return True
-        small = place.kind == "city" and place.country != "KZ" and place.population < _WELL_KNOWN
+        small = not well_known_place(place)
         return small and (before is None or before.folded not in _PLACE_PREPOSITIONS)
 
     # -- 2. places ------------------------------------------------------------------------

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qorgan.detection.recognizers.cues import TITLE_WORDS
-from qorgan.detection.recognizers.gazetteer import Gazetteer
+from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
 from qorgan.detection.recognizers.latin_words import Span, Word, adjacent, free_words, joined
 from qorgan.detection.recognizers.names import Token
 
 __all__ = [
     "NOT_AFTER_NAME", "SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People",
-    "does_what_people_do", "merge",
+    "does_what_people_do", "merge", "well_known_place",
 ]
 
 SCORE_CUED = 0.85
@@ -31,7 +31,7 @@ NOT_AFTER_NAME = _NOT_AFTER_NAME | frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
      "tomorrow", "yesterday", "team", "department", "dept", "office", "company", "corp",
      "foundation", "institute", "museum", "church", "hospital", "clinic", "store", "shop",
-     "street", "drive", "way", "place", "court", "plaza", "mall", "bridge", "tower", "towers"]
+     "drive", "way", "place", "court", "plaza", "mall", "bridge", "tower", "towers"]
 )
 # verbs of saying that follow the person who says ("Pavel says", "Hope asked me")
 _SAYING = frozenset(
@@ -68,18 +68,31 @@ _ENDEARMENTS = frozenset(
 )
 
 
+def well_known_place(place: Place | None) -> bool:
+    """Whether ``place`` names itself more often than a person: a country or region, a town
+    of Kazakhstan, or a foreign town of :data:`_WELL_KNOWN` people or more."""
+    return place is not None and (
+        place.kind != "city" or place.country == "KZ" or place.population >= _WELL_KNOWN
+    )
+
+
 def does_what_people_do(text: str, tokens: Sequence[Token], k: int) -> bool:
     """Whether token ``k`` is a verb of saying or of a person's act that follows its
     subject directly ("... reviewed", "... said")."""
     if not 0 < k < len(tokens):
         return False
-    verb = tokens[k].text.lower()
+    return _person_verb(tokens[k].text.lower(), tokens[k - 1].text.lower()) and adjacent(
+        text, tokens[k - 1], tokens[k]
+    )
+
+
+def _person_verb(verb: str, subject_end: str) -> bool:
+    """Whether ``verb`` is what people do after a name ending in ``subject_end``: a verb
+    of saying or of a person's act, or a modal ("Mark Young will draft it"; "Sunny Park will
+    reopen" is the park)."""
     if verb in _MODALS:
-        # "Mark Young will draft it"; "Sunny Park will reopen" is the park
-        return tokens[k - 1].text.lower() not in NOT_AFTER_NAME and adjacent(
-            text, tokens[k - 1], tokens[k]
-        )
-    return (verb in _SAYING or verb in _ACTING) and adjacent(text, tokens[k - 1], tokens[k])
+        return subject_end not in NOT_AFTER_NAME
+    return verb in _SAYING or verb in _ACTING
 
 
 class People:
@@ -183,10 +196,7 @@ class People:
         word = words[i]
         if i == 0 or word.token.capitalized or not word.given or word.common:
             return None
-        place = self._gz.match_place([word.key])
-        if place is not None and (
-            place.kind != "city" or place.country == "KZ" or place.population >= _WELL_KNOWN
-        ):
+        if self._big_place(word):
             return None  # "flight to paris", "to jordan": the place
         before = words[i - 1]
         if before.key not in _BEFORE_LOWER_NAME or not joined(text, before.token, word.token):
@@ -213,8 +223,7 @@ class People:
             nxt.title
             and nxt.surname
             and after is not None
-            and (after.key in _SAYING or after.key in _ACTING
-                 or (after.key in _MODALS and nxt.key not in NOT_AFTER_NAME))
+            and _person_verb(after.key, nxt.key)
             and joined(text, nxt.token, after.token)
             and self._gz.match_place([word.key, nxt.key]) is None
         ):
@@ -257,10 +266,7 @@ class People:
     def _big_place(self, word: Word) -> bool:
         """A place named by ``word`` that is no small foreign town ("Crystal" the town in
         Minnesota stays a name before "asked"; "Paris" does not)."""
-        place = self._gz.match_place([word.key])
-        return place is not None and (
-            place.kind != "city" or place.country == "KZ" or place.population >= _WELL_KNOWN
-        )
+        return well_known_place(self._gz.match_place([word.key]))
 
     def _initials(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
