@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from functools import cached_property
 
-from qorgan.detection.recognizers.lexicon import fold, lemma_set, read_lines
+from qorgan.detection.recognizers.lexicon import fold, lemma_set, listed_organisations, read_lines
 from qorgan.detection.recognizers.names import (
     NameLexicon,
     Token,
@@ -140,7 +140,7 @@ class KazakhNameRecognizer:
 
     @cached_property
     def _orgs(self) -> re.Pattern[str]:
-        names = sorted({fold(n) for n in read_lines("kk_orgs.txt")}, key=len, reverse=True)
+        names = sorted(listed_organisations(), key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         return re.compile(rf"(?<![\w.@])(?:{alternatives})(?![\w])")
 

@@ -20,6 +20,7 @@ __all__ = [
     "kazakh_stems",
     "lemma_candidates",
     "lemma_set",
+    "listed_organisations",
     "natasha_data_dir",
     "natasha_names",
     "read_lines",
@@ -126,6 +127,12 @@ def read_words(name: str) -> frozenset[str]:
 def read_lines(name: str) -> tuple[str, ...]:
     """Non-empty lines of a data file (entries that may contain spaces), unfolded."""
     return tuple(line for line in _strip_comments(_data_text(name)) if line)
+
+
+@lru_cache(maxsize=1)
+def listed_organisations() -> frozenset[str]:
+    """The organisations of ``data/kk_orgs.txt`` (Kaspi Bank, Kcell, Казпочта), folded."""
+    return frozenset(fold(name) for name in read_lines("kk_orgs.txt"))
 
 
 @lru_cache(maxsize=8)

@@ -72,6 +72,11 @@ class NameLexicon:
     def context(self) -> frozenset[str]:
         return read_words("kk_context.txt")
 
+    def given_in_any_case(self, folded: str) -> bool:
+        """Whether a folded word is a listed given name in some grammatical case
+        ("андрею", "ерлану"), whatever its letter case and place in the sentence."""
+        return any(c in self.first for c in lemma_candidates(folded))
+
     def is_given(self, token: Token) -> bool:
         """Whether ``token`` is a capitalised given name from the lists."""
         if token.sentence_initial:
@@ -197,7 +202,7 @@ def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> 
         return any(c in lex.first for c in kazakh_stems(token.folded))
     if before == "у" and i > 1:
         before = tokens[i - 2].folded
-    return before in _COMMANDS and any(c in lex.first for c in lemma_candidates(token.folded))
+    return before in _COMMANDS and lex.given_in_any_case(token.folded)
 
 
 def _lower_case_pair(text: str, tokens: Sequence[Token], i: int, lex: NameLexicon) -> int:
@@ -212,8 +217,8 @@ def _lower_case_pair(text: str, tokens: Sequence[Token], i: int, lex: NameLexico
         return 0
     first, second = pair
     if not (
-        (_given(first, lex) and _listed_surname(second, lex))
-        or (_listed_surname(first, lex) and _given(second, lex))
+        (lex.given_in_any_case(first.folded) and _listed_surname(second, lex))
+        or (_listed_surname(first, lex) and lex.given_in_any_case(second.folded))
     ):
         return 0
     k = i + 2
@@ -222,10 +227,6 @@ def _lower_case_pair(text: str, tokens: Sequence[Token], i: int, lex: NameLexico
     ) and any(_PATRONYMIC.search(c) for c in lemma_candidates(tokens[k].folded)):
         return 3
     return 2
-
-
-def _given(token: Token, lex: NameLexicon) -> bool:
-    return any(c in lex.first for c in lemma_candidates(token.folded))
 
 
 def _listed_surname(token: Token, lex: NameLexicon) -> bool:

@@ -27,12 +27,11 @@ Findings of other types pass untouched.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
 from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
-from qorgan.detection.recognizers.lexicon import fold, read_lines
+from qorgan.detection.recognizers.lexicon import fold, listed_organisations
 from qorgan.types import Finding
 
 __all__ = ["ORG_SCORE", "refine"]
@@ -60,13 +59,12 @@ _LATIN_ORG = re.compile(
     rf"{_ORG_NAME}(?:,[ \t]*{_ORG_NAME}){{1,3}},?[ \t]+(?:&|and)[ \t]+{_ORG_NAME})"
     rf",?[ \t]+{_LEGAL_FORM}(?![\w])"
 )
-_CYRILLIC_ORG = re.compile(
-    r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ЖШС|АҚ|ТОВ|ПрАТ)\s*[«\"„“][^»\"“”\n]{1,60}[»\"”]"
-)
-# ... or without quotes, one word (an individual entrepreneur, "ИП Петров", is a person)
-_CYRILLIC_ORG_BARE = re.compile(
-    r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ЖШС|АҚ|ТОВ|ПрАТ)[ \t]+[А-ЯЁӘҒҚҢӨҰҮҺІЇЄ][\w\-]+"
-)
+# Russian, Kazakh and Ukrainian legal forms (an individual entrepreneur, "ИП Петров", trades
+# under the person's own name and is no company here)
+_CYRILLIC_FORM = r"(?<![\w\-])(?:ТОО|АО|ООО|ЗАО|ПАО|ОАО|ЖШС|АҚ|ТОВ|ПрАТ)"
+_CYRILLIC_ORG = re.compile(rf"{_CYRILLIC_FORM}\s*[«\"„“][^»\"“”\n]{{1,60}}[»\"”]")
+# ... or without quotes, one word
+_CYRILLIC_ORG_BARE = re.compile(rf"{_CYRILLIC_FORM}[ \t]+[А-ЯЁӘҒҚҢӨҰҮҺІЇЄ][\w\-]+")
 # a firm named after its partners' surnames: "Smith, Johnson and Lee", "Latham & Watkins";
 # none of the words may be mainly a given name ("Tom & Jerry" are two people)
 _PARTNERS = re.compile(
@@ -133,13 +131,6 @@ _VENDORS = _words(
 ) | {"google maps", "google drive", "google docs", "google sheets", "microsoft teams",
      "american express", "apple pay", "google pay", "samsung pay"}
 
-
-
-@functools.cache
-def _listed_organisations() -> frozenset[str]:
-    """The organisations of ``data/kk_orgs.txt`` (Kcell, Kazatomprom, Казпочта), folded: a
-    span that is one of them whole is the company, not a person or a place."""
-    return frozenset(fold(name) for name in read_lines("kk_orgs.txt"))
 
 
 # peoples and languages, which name no place ("Kazakh and Russian versions")
@@ -226,7 +217,7 @@ def _surnames_only(names: str) -> bool:
 def _ruled_out(text: str, finding: Finding) -> bool:
     value = text[finding.start : finding.end]
     low = value.lower()
-    if low in _VENDORS or fold(value) in _listed_organisations():
+    if low in _VENDORS or fold(value) in listed_organisations():
         return True
     if finding.entity_type == "LOCATION" and low in _DEMONYMS:
         return True

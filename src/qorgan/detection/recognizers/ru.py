@@ -23,7 +23,7 @@ from qorgan.detection.gate import gate_words, name_sentences, readable_case
 from qorgan.detection.language import detect_languages
 from qorgan.detection.recognizers.kk import lone_place, settlement_word_before
 from qorgan.detection.recognizers.latin_words import split_at_breaks
-from qorgan.detection.recognizers.lexicon import lemma_candidates, natasha_data_dir
+from qorgan.detection.recognizers.lexicon import natasha_data_dir
 from qorgan.detection.recognizers.names import NameLexicon, tokenize
 from qorgan.detection.recognizers.spans import clean_span
 from qorgan.errors import DetectionError
@@ -187,7 +187,7 @@ class RussianNer:
 
     def _vouched(self, text: str, finding: Finding) -> bool:
         return any(
-            any(c in self._lexicon.first for c in lemma_candidates(t.folded))
+            self._lexicon.given_in_any_case(t.folded)
             or _NAME_SHAPE.search(t.folded) is not None
             for t in tokenize(text[finding.start : finding.end])
         )
