@@ -62,15 +62,16 @@ _SETTLEMENT_BEFORE = frozenset(
     for w in (
         "г", "город", "городе", "города", "городу", "городом", "село", "селе", "села",
         "селу", "поселок", "посёлок", "поселке", "посёлке", "пос", "пгт", "аул", "ауле",
-        # the abbreviations of addresses: деревня, станица, хутор, колхоз, рабочий посёлок
-        "д", "дер", "деревня", "деревне", "с", "п", "ст", "станица", "станице", "х", "хутор",
-        "клх", "колхоз", "рп",
+        # деревня, станица, хутор, колхоз, рабочий посёлок in full and abbreviated
+        "дер", "деревня", "деревне", "станица", "станице", "хутор", "клх", "колхоз", "рп",
         # Ukrainian: місто, селище міського типу, селище
-        "м", "місто", "місті", "міста", "смт", "селище", "селищі",
+        "місто", "місті", "міста", "смт", "селище", "селищі",
     )
 )  # fmt: skip
-# ... of which these are words too ("с" is "with", "к" "to"): only with their dot
+# one-letter abbreviations (деревня, село, посёлок, станица, хутор, кент, місто), words too
+# ("с" is "with", "к" "to"): only with their dot
 _SETTLEMENT_DOTTED = frozenset({"д", "с", "п", "ст", "х", "к", "м"})
+_SETTLEMENT_WORDS = _SETTLEMENT_BEFORE | _SETTLEMENT_DOTTED
 
 
 def _context() -> tuple[str, ...]:
@@ -245,7 +246,7 @@ def _settlement(tokens: Sequence[Token], i: int, text: str) -> bool:
 def settlement_word_before(text: str, token: Token) -> bool:
     """Whether ``token`` is a lower-case settlement word or abbreviation ("г.", "с.",
     "пгт") that names the place after it; the one-letter ones only with their dot."""
-    if token.capitalized or token.folded not in _SETTLEMENT_BEFORE | _SETTLEMENT_DOTTED:
+    if token.capitalized or token.folded not in _SETTLEMENT_WORDS:
         return False
     if token.folded in _SETTLEMENT_DOTTED:
         # "с. Березовка", not "и т. д." or "5 м." ending a sentence before the next one
