@@ -32,8 +32,9 @@ _TR = re.compile(
     r"(?P<house>\d{1,4}(?:\s?/\s?\d{1,4})?[A-Z]?)(?![\d/])"
     r"(?:\s*(?:D|Daire|Kat|K)\s*[:.]\s*\d{1,3})*"
 )
-_UZ_APOSTROPHE = r"['ʻʼ’‘`]"
-_UZ_WORD = rf"[A-Z][a-z{_UZ_APOSTROPHE[1:-1]}\-]*"
+_UZ_MARKS = "'ʻʼ’‘`"  # the apostrophe of o‘ and g‘, however it is typed
+_UZ_APOSTROPHE = rf"[{_UZ_MARKS}]"
+_UZ_WORD = rf"[A-Z][a-z{_UZ_MARKS}\-]*"
 _UZ_TYPE = (
     rf"(?:(?:shoh\s+|tor\s+)?ko{_UZ_APOSTROPHE}chasi|ko{_UZ_APOSTROPHE}cha|kuchasi|"
     r"mavzesi|massivi|prospekti|mahallasi)"
