@@ -196,7 +196,12 @@ def test_each_outcome_agrees_across_span_metrics_log_and_report(
             metrics = ""
             while time.monotonic() < deadline:
                 metrics = client.get(serve.url + "/metrics").text
-                if _metric(metrics, "qorgan_requests_total") >= 5:
+                # the abandoned stream's SERVER-span metric lands a moment after its
+                # decision is counted: wait for both
+                if _metric(metrics, "qorgan_requests_total") >= 5 and _metric(
+                    metrics, "http_server_request_duration_seconds_count",
+                    http_route="/v1/chat/completions",
+                ) >= 5:
                     break
                 time.sleep(0.1)
         code = serve.terminate()
