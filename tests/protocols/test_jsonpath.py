@@ -4,7 +4,15 @@ from typing import Any
 
 import pytest
 
-from qorgan.protocols.jsonpath import CopyOnWrite, format_path, get_at, iter_strings, match
+from qorgan.protocols.jsonpath import (
+    CopyOnWrite,
+    format_path,
+    get_at,
+    iter_strings,
+    match,
+    only_scalars,
+    only_token_ids,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,3 +75,27 @@ def test_copy_on_write_root_replacement() -> None:
     writer = CopyOnWrite("old")
     writer.set((), "new")
     assert writer.root == "new"
+
+
+class _Int(int):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("items", "scalars", "token_ids"),
+    [
+        ([], True, True),
+        ([1, 2, 3], True, True),
+        ([0.5, -1e3, 7], True, False),
+        ([1, True], True, False),  # a boolean is no token id
+        ([None, False], True, False),
+        ([1, "2"], False, False),
+        ([1, [2]], False, False),
+        ([{"a": 1}], False, False),
+        ([_Int(3)], False, False),  # a subclass is looked at item by item, not waved through
+    ],
+)
+def test_scalar_arrays_are_told_in_one_pass(items: list[Any], scalars: bool,
+                                            token_ids: bool) -> None:
+    assert only_scalars(items) is scalars
+    assert only_token_ids(items) is token_ids

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qorgan.errors import PayloadError
+from qorgan.protocols.jsonpath import only_scalars
 from qorgan.providers import Endpoint
 from qorgan.types import TextSlot
 
@@ -89,7 +90,7 @@ def object_keys(body: Any) -> tuple[list[str], list[str]]:
             for key, value in node.items():
                 keys[key] = None
                 stack.append(value)
-        elif isinstance(node, list):
+        elif isinstance(node, list) and not only_scalars(node):
             stack.extend(v for v in node if isinstance(v, (dict, list, str)))
         elif isinstance(node, str) and node[:1] in ("{", "["):
             # JSON inside a string (tool-call arguments): its leaves are slots, its keys

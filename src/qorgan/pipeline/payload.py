@@ -18,6 +18,7 @@ from typing import Any
 from qorgan.errors import PayloadError, PayloadTooLarge, UnsupportedMediaType
 from qorgan.pipeline.messages import GuardRequest
 from qorgan.policy.access import TrafficSpec
+from qorgan.protocols.jsonpath import only_scalars
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,7 +193,8 @@ def check_shape(doc: Any, limits: Limits) -> None:
                 raise PayloadError(
                     f"JSON array exceeds {limits.max_array_length} items", code="array_too_long"
                 )
-            stack.extend((v, depth + 1) for v in node if isinstance(v, _CONTAINERS))
+            if not only_scalars(node):
+                stack.extend((v, depth + 1) for v in node if isinstance(v, _CONTAINERS))
 
 
 def media_type(content_type: str | None) -> str:

@@ -30,6 +30,7 @@ from qorgan.protocols.jsonpath import (
     iter_paths,
     iter_strings,
     match,
+    only_scalars,
 )
 from qorgan.protocols.shapes import Codec, Kind, Shape, Verdict, plain
 from qorgan.types import JSONPath, TextSlot
@@ -312,7 +313,7 @@ class JSONAdapter:
             elif isinstance(node, dict):
                 for key, value in node.items():
                     walk(value, (*path, key), (*shape, key), node)
-            elif isinstance(node, list):
+            elif isinstance(node, list) and not only_scalars(node):
                 for index, value in enumerate(node):
                     # numbers (token ids, embedding vectors) hold no text: no call for them
                     if isinstance(value, (str, dict, list)):

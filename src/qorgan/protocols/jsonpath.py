@@ -16,6 +16,21 @@ Pattern = tuple[str, ...]
 
 ANY = "*"
 ANY_RUN = "**"
+#: the JSON types that hold no text and nest nothing (as ``json.loads`` builds them)
+_SCALARS = frozenset({int, float, bool, type(None)})
+_TOKEN_ID = frozenset({int})
+
+
+def only_scalars(items: list[Any]) -> bool:
+    """Whether a JSON array holds numbers, booleans and nulls only (token ids, embedding
+    vectors): nothing to walk into. Checked on the exact types in one C-level pass; a
+    subclass answers False and is looked at item by item."""
+    return _SCALARS.issuperset(map(type, items))
+
+
+def only_token_ids(items: list[Any]) -> bool:
+    """Whether a JSON array holds integers only (``True`` is not a token id)."""
+    return _TOKEN_ID.issuperset(map(type, items))
 
 
 def format_path(path: Sequence[str | int]) -> str:

@@ -16,7 +16,7 @@ from qorgan.protocols.base import (
     schema_rules,
 )
 from qorgan.protocols.checks import expect_list, expect_object, fail, optional, role_at
-from qorgan.protocols.jsonpath import ANY, Pattern
+from qorgan.protocols.jsonpath import ANY, Pattern, only_token_ids
 from qorgan.protocols.shapes import (
     ID,
     KEYWORD,
@@ -69,9 +69,9 @@ def _check_tokens(value: Any, path: JSONPath) -> None:
     for index, item in enumerate(items):
         if isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)):
             continue
-        if isinstance(item, list) and all(
+        if isinstance(item, list) and (only_token_ids(item) or all(
             isinstance(t, int) and not isinstance(t, bool) for t in item
-        ):
+        )):
             continue
         raise fail((*path, index), "a string, a token id or an array of token ids")
 
