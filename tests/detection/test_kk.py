@@ -320,3 +320,50 @@ def test_a_lone_place_the_model_calls_a_person(
 
 def test_a_pronoun_spelled_like_a_korean_name_stays_out(kk: KazakhNameRecognizer) -> None:
     assert ("PERSON", "Нам Марина") not in _found(kk, "Нам Марина сказала об этом.")
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # a given name that is a word too, where the words around it address a person
+        ("Сәлем Арман! Кеше жіберген файлыңды аша алмадым.", "Арман"),
+        ("Сәлеметсіз бе, Жұлдыз! Жиналыс сағат 10-да.", "Жұлдыз"),
+        ("Роза апай, сабақ кестесін жіберіп жібересіз бе?", "Роза"),
+        ("Мира, проверь, пожалуйста, отчёт до обеда.", "Мира"),
+        ("Нұр, сен кешке келесің бе?", "Нұр"),
+        ("Шолпан, please send me the slides.", "Шолпан"),
+    ],
+)
+def test_a_person_addressed(kk: KazakhNameRecognizer, text: str, person: str) -> None:
+    assert ("PERSON", person) in _found(kk, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Май, июнь и июль — жаркие месяцы.",  # a month is never addressed
+        "Арман — бұл біздің мақсатымыз.",  # no comma of address
+        "Роза, лилия и тюльпан растут в саду.",  # ... and flowers are listed, not greeted
+        "Рим, Париж и Лондон — в одном туре.",
+        "келесің бе? Арман туралы кейін сөйлесеміз",
+    ],
+)
+def test_no_one_addressed_in_words(kk: KazakhNameRecognizer, text: str) -> None:
+    assert not [f for f in kk.analyze(text) if f.entity_type == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("Түркістан облысындағы Сайрам ауданының тұрғындары шағымданды.", "Сайрам"),
+     ("Біздің Шиелі ауданында мектеп салынып жатыр.", "Шиелі ауданында"),
+     ("Жамбыл облысының Мойынқұм ауданында жер сілкінісі тіркелді.", "Мойынқұм ауданында")],
+)
+def test_a_district_named_by_the_word_after_it(
+    kk: KazakhNameRecognizer, text: str, place: str
+) -> None:
+    assert ("LOCATION", place) in _found(kk, text)
+
+
+def test_the_letter_of_a_document_number_names_no_settlement(kk: KazakhNameRecognizer) -> None:
+    text = "ПРИКАЗ № 112-к. Назначить Мукашева Даурена Аскаровича исполняющим обязанности"
+    assert ("LOCATION", "Назначить") not in _found(kk, text)

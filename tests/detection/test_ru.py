@@ -196,3 +196,23 @@ def test_words_in_capitals_are_no_person_without_a_name_list_or_shape(
     ner: RussianNer, text: str
 ) -> None:
     assert not [f for f in _found(ner, text) if f[0] == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [("Посоветуй, куда сходить в Тбилиси на три дня.", "Посоветуй"),
+     ("Назначить ответственным за проект.", "Назначить")],
+)
+def test_a_verb_opening_a_request_is_no_place(ner: RussianNer, text: str, verb: str) -> None:
+    assert not [f for f in ner.analyze_batch([text])[0] if text[f.start : f.end] == verb]
+
+
+@pytest.mark.parametrize(
+    ("word", "verb"),
+    [("Посоветуй", True), ("Назначить", True), ("Москва", False), ("Алтай", False),
+     ("Айгерим", False), ("Barsik", False)],
+)
+def test_is_verb(word: str, verb: bool) -> None:
+    from qorgan.detection.recognizers.morph import is_verb
+
+    assert is_verb(word) is verb

@@ -168,3 +168,33 @@ def test_address_beats_a_place_found_inside_it() -> None:
     (finding,) = [f for f in detector().analyze("221B Baker Street")
                   if f.entity_type == "STREET_ADDRESS"]
     assert finding.score > 0.85
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # a street-like type with its house number and then a listed town after a comma
+        ("party at 402 Magnolia Drive, Savannah. Bring a dish!", "402 Magnolia Drive"),
+        ("dropped the parcel at 9 Willow Court, Swindon, with a neighbour", "9 Willow Court"),
+        ("the premises at 17 Elm Row, Edinburgh.", "17 Elm Row"),
+        # shouted: the street ends at its strong type, not at a later "CLOSE"
+        ("WHAT TIME DOES THE PHARMACY ON 221 KING STREET IN HAMILTON CLOSE", "221 KING STREET"),
+        # Russian and Kazakh addresses in Latin letters
+        ("Ship to: Anastasia Petrova, ul. Lenina 42, kv. 17, Novosibirsk", "ul. Lenina 42, kv. 17"),
+        ("Office: pr. Abaya, d. 5, Almaty", "pr. Abaya, d. 5"),
+    ],
+)
+def test_addresses_from_new_sources(text: str, address: str) -> None:
+    assert address in addresses(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have 5 Google Drive, Dropbox and Box accounts.",  # no town after the comma
+        "Move 3 Park Place tickets to the backlog",
+        "The ul. element renders a list",  # the type word needs a name and a number
+    ],
+)
+def test_street_like_words_without_a_town_stay_clean(text: str) -> None:
+    assert addresses(text) == []

@@ -51,3 +51,12 @@ def test_no_place_for_an_everyday_word() -> None:
 
 def test_ascii_fold() -> None:
     assert ascii_fold("Öskemen") == "oskemen"
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [("Aydın", "aydin"), ("Yıldız", "yildiz"), ("Łódź", "lodz"), ("Đặng", "dang"),
+     ("Søren", "soren"), ("O’Brien", "o'brien")],
+)
+def test_ascii_fold_letters_without_a_decomposition(word: str, key: str) -> None:
+    assert ascii_fold(word) == key

@@ -311,3 +311,46 @@ def test_a_title_after_a_title_is_no_name(layers: LatinLayers) -> None:
     found = _found(layers, "Herr Dr. Klaus Becker ist krank.")
     assert ("PERSON", "Klaus Becker") in found
     assert not any(value.startswith(("Herr", "Dr")) for _, value in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "expected"),
+    [
+        # a whole place after a preposition of place is the place, whatever the model said
+        ("I'll be in Lyon on Thursday.", [("PERSON", "Lyon")], ("LOCATION", "Lyon")),
+        ("A man from Bristol was arrested.", [("ORGANIZATION", "Bristol")],
+         ("LOCATION", "Bristol")),
+        # a title names a person the model called an organisation
+        ("Per Dr. Wood, the patient may walk.", [("ORGANIZATION", "Wood")],
+         ("PERSON", "Wood")),
+        ("Coach Bishop wants everyone at 7", [("ORGANIZATION", "Bishop")],
+         ("PERSON", "Bishop")),
+        # a listed surname before a listed name that is a word too keeps both
+        ("Zhou Tao has submitted 3 claims.", [("PERSON", "Zhou Tao")], ("PERSON", "Zhou Tao")),
+        ("Xu Lan is flying in.", [("PERSON", "Xu Lan")], ("PERSON", "Xu Lan")),
+    ],
+)
+def test_model_spans_relabelled_by_their_neighbours(
+    layers: LatinLayers, text: str, ner: list[tuple[str, str]], expected: tuple[str, str]
+) -> None:
+    assert expected in _found(layers, text, ner)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("The venue in Bath can only hold 80 people.", "Bath"),
+     ("The party is in Split this year.", "Split")],
+)
+def test_a_town_named_by_a_word_after_a_preposition(
+    layers: LatinLayers, text: str, place: str
+) -> None:
+    assert ("LOCATION", place) in _found(layers, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Put it in Turn order.",  # an everyday word
+     "She moved from Human Resources to Sales."],  # a capitalised word after it
+)
+def test_no_town_in_everyday_words_after_a_preposition(layers: LatinLayers, text: str) -> None:
+    assert not any(e == "LOCATION" for e, _ in _found(layers, text))

@@ -98,3 +98,17 @@ def test_other_types_pass_untouched() -> None:
     text = "SSN 234-56-7890"
     found = [Finding("US_SSN", 4, 15, 0.5, "x")]
     assert refine(text, found) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Dr. Page reviewed the MRI.", "Page"), ("Mr. May called back.", "May"),
+     ("Coach Bishop wants everyone at 7", "Bishop")],
+)
+def test_a_label_or_calendar_word_after_a_title_is_a_surname(text: str, value: str) -> None:
+    assert _kept(text, value) == [("PERSON", value)]
+
+
+@pytest.mark.parametrize("value", ["Toyota", "Kindle", "Netflix"])
+def test_brands_are_no_places(value: str) -> None:
+    assert _kept(f"Looking for a used {value} deal this week", value, "LOCATION") == []

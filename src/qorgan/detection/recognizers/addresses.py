@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 
 from qorgan.detection.recognizers.addresses_world import world_addresses
+from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.scan import (
     Hit,
     ScanRecognizer,
@@ -233,6 +234,7 @@ _FR = re.compile(
 # ones are found by substring search in the lower-cased text. English and French
 # addresses that start at a house number are tried at each house-number-like start.
 _EN_MARKERS = re.compile(rf"(?:{_STRONG_EN})\b")
+_EN_MARKERS_ANY_CASE = re.compile(rf"(?i:{_STRONG_EN})\b")
 _CYRILLIC_MARKERS = (
     "ул", "пр.", "пр-", "просп", "пер.", "переул", "б-р", "бул", "ш.", "шоссе", "наб",
     "пл.", "площад", "мкр", "микрорайон", "тупик", "проезд", "алле", "алл.", "тракт", "трасса",
@@ -296,6 +298,12 @@ class StreetAddressRecognizer(ScanRecognizer):
             if not matches:
                 continue
             match = max(matches, key=lambda m: m.end())
+            if match.re is _EN_NUMBER_FIRST and match.group("strong") is None:
+                # "221 KING STREET IN HAMILTON CLOSE": the longest reading ends at a weak
+                # type; the street ends at the strong one inside it
+                strong = _strong_inside(text, at, match.end())
+                if strong is not None:
+                    match = strong
             start = at
             unit = _EN_UNIT_BEFORE.search(text, max(0, at - 24), at)
             if unit is not None:
@@ -305,11 +313,33 @@ class StreetAddressRecognizer(ScanRecognizer):
                 continue
             evidence = unit is not None or bool(match.group("unit")) or bool(
                 _POSTCODE_AFTER.match(text, match.end())
-            )
+            ) or _town_after(text, match.end())
             if match.group("strong") is not None or evidence:
                 yield Hit(start, match.end(), ADDRESS, "house number and street")
             else:
                 yield Hit(start, match.end(), WEAK_ADDRESS, "street-like word")
+
+
+def _strong_inside(text: str, start: int, end: int) -> re.Match[str] | None:
+    for marker in _EN_MARKERS_ANY_CASE.finditer(text, start, end):
+        match = _EN_NUMBER_FIRST.match(text, start, marker.end())
+        if match is not None and match.group("strong") is not None:
+            return match
+    return None
+
+
+_TOWN_AFTER = re.compile(r",[ \t]*([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+)?)")
+
+
+def _town_after(text: str, end: int) -> bool:
+    """Whether a listed town follows the street after a comma ("402 Magnolia Drive,
+    Savannah"): a street-like word with a house number and its town is an address."""
+    match = _TOWN_AFTER.match(text, end)
+    if match is None:
+        return False
+    gz = gazetteer()
+    keys = [ascii_fold(w) for w in match.group(1).split()]
+    return gz.match_place(keys) is not None or gz.match_place(keys[:1]) is not None
 
 
 def _windows(text: str) -> list[tuple[int, int]]:

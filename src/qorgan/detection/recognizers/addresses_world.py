@@ -8,7 +8,8 @@ British flats on a numberless street and US military mail.
   ``北京市朝阳区建国路88号``, ``马鞍山路U座``;
 * British: a flat or studio, then a street without a house number (``Flat 22b, Martin
   mills``, ``Studio 9\\nHughes ways``), the unit being the address's number;
-* US military: ``PSC 1234, Box 5678``, ``Unit 1234 Box 5678``.
+* US military: ``PSC 1234, Box 5678``, ``Unit 1234 Box 5678``;
+* Russian and Kazakh in Latin letters: ``ul. Lenina 42, kv. 17``, ``pr. Abaya, d. 5``.
 
 Each needs the street-type word and a number, so none is a bare name. Every pattern here is
 cheap to skip: it only runs when its marker is in the text.
@@ -61,6 +62,17 @@ _GB = re.compile(
     r"(?<![\w\-])(?:Flat|Studio|Apartment|Unit)\s+\d{1,4}[A-Za-z]?(?:,[ \t]*|[ \t]*\n[ \t]*)"
     rf"(?:[A-Z][a-z'’\-]+[ \t]+){{1,2}}(?i:{_GB_TYPES})(?![\w\-])"
 )
+# Russian and Kazakh addresses transliterated: ``ul. Lenina 42, kv. 17``, ``pr. Abaya, d. 5``,
+# ``mkr. Samal-2, 58``; the type word needs its dot or its full spelling
+_TRANSLIT_TYPE = (
+    r"(?:ul\.|ulitsa|ulica|pr\.|pr-t|prosp\.|prospekt|mkr\.?|mikroraion|mikrorayon|"
+    r"per\.|pereulok|bul\.|bulvar|sh\.|shosse|pl\.|ploshchad|kosh\.|koshesi)"
+)
+_TRANSLIT = re.compile(
+    rf"(?<![\w\-])(?i:{_TRANSLIT_TYPE})\s*(?:[A-Z][a-z'’]+(?:[- ][A-Z0-9][a-z'’0-9]*){{0,2}})"
+    r",?\s+(?:(?i:d|dom)\.?\s*)?\d{1,4}[A-Za-z]?(?:/\d{1,4})?(?![\d/])"
+    r"(?:,?\s*(?i:kv|kvartira|of|ofis)\.?\s*\d{1,4})?"
+)
 _US_MILITARY = re.compile(r"(?<![\w\-])(?:PSC\s+\d{4},\s*Box\s+\d{4}|Unit\s+\d{4}\s+Box\s+\d{4})")
 
 # (pattern, what must be in the text for it to run)
@@ -70,6 +82,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (_ZH, re.compile(r"[路街巷弄道]")),
     (_GB, re.compile(r"Flat|Studio|Apartment|Unit")),
     (_US_MILITARY, re.compile(r"PSC|Unit")),
+    (_TRANSLIT, re.compile(r"(?i)\b(?:ul|pr|prosp|mkr|per|bul|sh|pl|kosh)[.\-]|ulitsa|ulica|"
+                           r"prospekt|mikro|pereulok|bulvar|shosse|ploshchad|koshesi")),
 )
 
 

@@ -22,6 +22,7 @@ __all__ = ["CUE_KINDS", "TITLE_WORDS", "Cue", "cue_positions", "ends_with_cue"]
 _TITLES = """
 mr mrs ms miss mx dr prof professor sir madam madame dame lord lady mister doctor rev
 capt captain sgt officer judge senator president minister uncle aunt auntie
+coach nurse pastor rabbi imam detective inspector sergeant
 herr frau hr mme mlle monsieur mademoiselle señor señora don doña sayın sayin
 """
 _GREETINGS = """

@@ -60,7 +60,14 @@ def ascii_fold(word: str) -> str:
     if word.isascii():  # most words: nothing to decompose, and casefold is lower for ASCII
         return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.translate(_UNDECOMPOSED)
+
+
+# letters no Unicode decomposition takes to ASCII: Turkish dotless i ("Aydın", "Yıldız"),
+# Vietnamese and Croatian đ, Polish ł, Nordic ø and æ, and the typographic apostrophe
+_UNDECOMPOSED = str.maketrans({"ı": "i", "đ": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe",
+                               "þ": "th", "’": "'"})
 
 
 def transliterate(word: str) -> tuple[str, ...]:
@@ -153,6 +160,10 @@ class Gazetteer:
 
     def is_common(self, word: str) -> bool:
         return ascii_fold(word) in self.common
+
+    def frequency(self, key: str) -> float:
+        """How often an ascii-folded word occurs in English text (a share of all words)."""
+        return _english_frequencies().get(key, 0.0)
 
     def is_given(self, word: str) -> bool:
         return ascii_fold(word) in self.given

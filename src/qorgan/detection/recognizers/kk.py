@@ -53,10 +53,11 @@ _REGION_WORDS = frozenset(
     )
 )  # fmt: skip
 _SURNAME_TOWN = re.compile(r"(?:ов|ев)(?:а|е|у|ым|ой)?$")
-# A word that says the capitalised word before it is a settlement ("Сайрам қаласынан",
-# "Қарасу ауылында"), folded and cut to its stem, and the words that say so before it
-# ("в городе Сайрам", "г. Текели", "село Қарасу").
-_SETTLEMENT_AFTER = ("каласы", "ауылы", "ауылын", "кенти")
+# A word that says the capitalised word before it is a settlement or a district ("Сайрам
+# қаласынан", "Қарасу ауылында", "Шиелі ауданында", "Алатауский район"), folded and cut to
+# its stem, and the words that say so before it ("в городе Сайрам", "г. Текели", "село
+# Қарасу").
+_SETTLEMENT_AFTER = ("каласы", "ауылы", "ауылын", "кенти", "аудан", "облыс", "район", "област")
 _SETTLEMENT_BEFORE = frozenset(
     fold(w)
     for w in (
@@ -253,6 +254,8 @@ def settlement_word_before(text: str, token: Token) -> bool:
         before = text[: token.start].rstrip()
         return (
             text.startswith(".", token.end)
+            # a word of its own: not the letter of a number ("приказ № 112-к.")
+            and (token.start == 0 or text[token.start - 1] in " \t\n(,;:«\"")
             and not before[-1:].isdigit()
             and not before.endswith(("т.", "т", "др.", "пр."))
         )

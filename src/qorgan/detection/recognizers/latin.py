@@ -28,7 +28,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from qorgan.detection.recognizers.cues import cue_positions
+from qorgan.detection.recognizers.cues import TITLE_WORDS, cue_positions
 from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
 from qorgan.detection.recognizers.latin_edges import (
     given_before_surname,
@@ -118,7 +118,16 @@ _ORG_WORDS = frozenset(
         "services",
     ]
 )
+#: forms of address the name lists hold as rare names too, once folded ("sayın" -> "sayin")
+_FORM_OF_ADDRESS = frozenset({"sayin", "herr", "frau", "monsieur", "mme", "mlle", "mademoiselle",
+                              "senor", "senora", "hurmatli"})
+#: the prepositions that put something inside or beside a place, never a person
+_WHERE = frozenset({"in", "near", "outside", "inside", "around", "across", "throughout"})
 _BIG_CITY = 1_000_000
+#: a town this large is a place after "in", "from", "near" even when its name is a word
+_TOWN = 100_000
+#: ... unless the word is an everyday one ("in Turn order", "from Human Resources")
+_EVERYDAY = 1e-4
 _MIN_COMMON_PLACE = 5
 # a town this large is named for itself more often than for a person
 _WELL_KNOWN = 250_000
@@ -184,7 +193,10 @@ class LatinLayers:
     # -- words ----------------------------------------------------------------------------
 
     def _word(self, token: Token) -> Word:
-        return Word(token, *word_facts(self._gz, token.text))
+        key, title, caps, given, surname, common = word_facts(self._gz, token.text)
+        if key in _FORM_OF_ADDRESS:
+            given = surname = False  # "Sayın Emre Kaya": the title is no part of the name
+        return Word(token, key, title, caps, given, surname, common)
 
     # -- 1. the model's spans -------------------------------------------------------------
 
@@ -267,16 +279,26 @@ class LatinLayers:
         names = [w for w in inside if not w.token.initial]
         place = self._gz.match_place(w.key for w in inside)
         whole_place = place is not None and len(place.words) == len(inside)
+        first_index = next(i for i, t in enumerate(tokens) if t.start == inside[0].token.start)
+        before = tokens[first_index - 1] if first_index > 0 else None
+        gap = text[before.end : inside[0].token.start] if before is not None else "\n"
+        joined_before = gap in {" ", ". ", "\u00a0"}
+        if entity != "LOCATION" and whole_place and joined_before and before is not None and (
+            before.folded in (_WHERE if entity == "PERSON" else _PLACE_PREPOSITIONS)
+        ):
+            return "LOCATION"  # "be in Lyon", "a man from Bristol": no one is in a person
         if entity != "LOCATION" and whole_place and not self._names_someone(names, place):
             if entity == "PERSON" and len(names) == 1 and names[0].surname:
                 return entity
             return "LOCATION"
         if entity == "PERSON":
             return entity
+        if entity == "ORGANIZATION" and joined_before and before is not None and (
+            before.folded in TITLE_WORDS and 1 <= len(names) <= 3
+        ):
+            return "PERSON"  # "Dr. Wood", "Coach Bishop": a title names a person
         if any(w.key in _ORG_WORDS for w in inside) or not all(w.token.capitalized for w in inside):
             return entity
-        first_index = next(i for i, t in enumerate(tokens) if t.start == inside[0].token.start)
-        before = tokens[first_index - 1] if first_index > 0 else None
         if before is not None and before.initial and adjacent(text, before, inside[0].token):
             return "PERSON"
         # a given name and a surname; a given name that is a word too only when the pair did
@@ -382,6 +404,16 @@ class LatinLayers:
                 return True
             if head.title and not head.token.sentence_initial:
                 if well_known and long_enough:
+                    return True
+                # "the venue in Bath": a town named after a preposition, unless the next
+                # word is capitalised too ("from Human Resources")
+                nxt = words[i + len(run)] if i + len(run) < len(words) else None
+                if after_preposition and population >= _TOWN and (
+                    self._gz.frequency(head.key) < _EVERYDAY
+                ) and not (
+                    nxt is not None and nxt.token.capitalized
+                    and nxt.token.start - run[-1].token.end <= 1
+                ):
                     return True
                 return (
                     population >= _WELL_KNOWN

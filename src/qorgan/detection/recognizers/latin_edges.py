@@ -55,7 +55,9 @@ def surname_after_given(text: str, inside: Sequence[Word]) -> bool:
         and not last.token.initial
         and last.key not in NOT_AFTER_NAME
         and given.title
-        and given.given
+        # a given name that is no word ("Devon Price"), or a listed surname that is no
+        # word before a listed name that is one too ("Zhou Tao", "Xu Lan", "Thu Hà")
+        and (given.given or (given.listed and last.listed))
         and not given.common
         and joined(text, given.token, last.token)
         and not text.startswith(":", last.token.end)  # "Anna Summary: ..." opens a label

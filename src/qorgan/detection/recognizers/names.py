@@ -24,6 +24,7 @@ from qorgan.detection.recognizers.lexicon import (
     natasha_names,
     read_words,
 )
+from qorgan.detection.recognizers.morph import is_common_noun
 from qorgan.detection.recognizers.name_tokens import Token, starts_sentence, tokenize
 
 __all__ = ["NameLexicon", "Token", "find_people", "is_listed_name", "starts_sentence", "tokenize"]
@@ -185,10 +186,63 @@ def find_people(
             j += 1
         i, j = _widen(text, tokens, parts, blocked, lex, i, j)
         span = _accept(tokens, parts[i:j], i, lex)
+        if span is None and j - i == 1 and _addressed(text, tokens, parts, i):
+            span = (tokens[i].start, tokens[i].end, 0.7)
         if span is not None:
             found.append(span)
         i = j
     return found
+
+
+# greetings before a name and forms of address after it ("Сәлем Арман!", "Роза апай")
+_GREETING_WORDS = frozenset(
+    fold(w) for w in (
+        "сәлем", "сәлеметсіз", "сәлеметсіздер", "привет", "приветик", "здравствуйте",
+        "здравствуй", "добрый", "доброе", "құрметті", "қымбатты",
+        "уважаемый", "уважаемая", "дорогой", "дорогая", "hi", "hello", "hey", "dear",
+    )
+)  # fmt: skip
+_HONORIFICS = frozenset(
+    fold(w) for w in (
+        "апай", "апа", "аға", "ағай", "әпке", "ата", "әже", "жеңге", "көке", "мырза", "ханым",
+        "бауырым", "қарындас", "іні",
+    )
+)  # fmt: skip
+# given names that are words first, never a person being addressed ("Рим, ..." "Май, ...")
+_NEVER_ADDRESSED = frozenset(
+    fold(w) for w in (
+        "рим", "урал", "алтай", "эльбрус", "наурыз", "курбан", "сервер", "адам", "жана", "жаңа",
+        "досым", "досыма", "досымның", "мир", "звезда", "заря", "май", "ай", "күн", "кун",
+        "алтын", "тамыз", "мамыр", "маусым", "шілде", "қазан", "ақпан", "қаңтар",
+        "сәуір", "қыркүйек", "қараша", "желтоқсан", "январь", "февраль", "март", "апрель",
+        "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+    )
+)  # fmt: skip
+
+
+def _addressed(text: str, tokens: Sequence[Token], parts: Sequence[_Part], i: int) -> bool:
+    """A given name that is also a word, where the words around it say a person is being
+    addressed: after a greeting ("Сәлем Арман!", "Сәлеметсіз бе, Жұлдыз"), before a form
+    of address ("Роза апай"), or opening a message as its addressee ("Мира, проверь ...",
+    "Нұр, сен ...")."""
+    token = tokens[i]
+    if not parts[i].weak_first or token.text.isupper() or token.folded in _NEVER_ADDRESSED:
+        return False
+    before = [t for t in tokens[max(0, i - 2) : i] if "\n" not in text[t.end : token.start]]
+    if any(t.folded in _GREETING_WORDS for t in before):
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.folded in _HONORIFICS and _adjacent(text, token, nxt):
+        return True
+    gap = text[token.end : nxt.start] if nxt is not None else ""
+    return (
+        token.sentence_initial
+        and nxt is not None
+        and gap.strip() in {",", "!", ",!"}
+        and "\n" not in gap
+        and not nxt.capitalized
+        and not is_common_noun(nxt.text)  # "Роза, лилия и тюльпан": a list of things
+    )
 
 
 def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:

@@ -127,6 +127,8 @@ _VENDORS = _words(
     sentry datadog grafana kibana elasticsearch jira bitrix bitrix24 amocrm 1c sap oracle
     figma asana clickup monday.com airtable dropbox onedrive sharepoint icloud gmail
     yandex mail.ru vk odnoklassniki kolesa krisha olx wildberries ozon
+    toyota honda nissan hyundai kia lexus tesla bmw audi mercedes volkswagen chevrolet
+    kindle netflix spotify uber bolt wolt glovo airbnb booking.com
     """
 ) | {"google maps", "google drive", "google docs", "google sheets", "microsoft teams",
      "american express", "apple pay", "google pay", "samsung pay"}
@@ -194,7 +196,10 @@ def _organisations(text: str) -> list[tuple[int, int]]:
 
 
 _DOUBLE_SURNAME = re.compile(r"[A-Z][a-z'’]+-[A-Z][a-z'’]+")
-_TITLE_BEFORE = re.compile(r"(?i)\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord)\.?\s+$")
+_TITLE_BEFORE = re.compile(
+    r"(?i)\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|coach|nurse|pastor|rabbi|imam"
+    r"|detective|inspector|sergeant|sgt|officer)\.?\s+$"
+)
 
 
 def _double_surname_firm(text: str, finding: Finding) -> bool:
@@ -224,6 +229,10 @@ def _ruled_out(text: str, finding: Finding) -> bool:
     words = [w.lower() for part in _CAMEL.split(value) for w in _WORD.findall(part)]
     if not words:
         return False
+    if finding.entity_type == "PERSON" and _TITLE_BEFORE.search(
+        text, max(0, finding.start - 12), finding.start
+    ):
+        return False  # "Dr. Page", "Mr. May": after a title the word is a surname
     if all(w in _LABEL_WORDS for w in words):
         return True
     if all(w in _CALENDAR for w in words):

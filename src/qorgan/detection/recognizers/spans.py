@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from qorgan.detection.recognizers.lexicon import fold, read_words
+from qorgan.detection.recognizers.morph import is_verb
 from qorgan.detection.recognizers.names import NameLexicon, is_listed_name, starts_sentence
 
 __all__ = ["clean_span"]
@@ -36,6 +37,8 @@ def clean_span(
     words = value.split()
     if len(words) == 1 and fold(value) in read_words("not_orgs.txt"):
         return None
+    if len(words) == 1 and starts_sentence(text, start) and is_verb(value):
+        return None  # "Посоветуй, куда сходить": the model's place is the request's verb
     if entity == "PERSON":
         # An imperative opening a message ("Передай Бакытжану ...") is not part of a name.
         names = list(_LETTERS.finditer(text, start, end))
