@@ -354,3 +354,42 @@ def test_a_town_named_by_a_word_after_a_preposition(
 )
 def test_no_town_in_everyday_words_after_a_preposition(layers: LatinLayers, text: str) -> None:
     assert not any(e == "LOCATION" for e, _ in _found(layers, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # relatives and friends name the person after them, a word too or in lower case
+        ("My daughter Ivy has a peanut allergy.", "Ivy"),
+        ("hi, my son Mason is 7 and wants to join", "Mason"),
+        ("my cousin nurlan lives in aktobe", "nurlan"),
+        ("My brother Will is coming.", "Will"),
+        # a given name that is a word too, before a verb of saying, or "from ... said"
+        ("Sterling thinks we should reprice the plan.", "Sterling"),
+        ("Faith from the front desk said the package arrived.", "Faith"),
+        ("Ray from IT says the printer needs a fuser.", "Ray"),
+    ],
+)
+def test_people_named_by_the_words_around_them(
+    layers: LatinLayers, text: str, person: str
+) -> None:
+    assert ("PERSON", person) in _found(layers, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Send a friend Request to the team.",  # no given name after the relation
+     "Job title: Chief Happiness Officer. Department: People Ops.",  # the title ended
+     "Hi team, our new HR Business Partner starts Monday.",  # HR is no title
+     "Faith from the front desk, said nobody."],  # the clause ended before the verb
+)
+def test_no_person_after_relations_titles_that_ended(layers: LatinLayers, text: str) -> None:
+    found = _found(layers, text)
+    assert not any(v in {"Request", "Department", "Business", "Faith"} for _, v in found)
+
+
+def test_a_listed_name_the_model_called_a_company_that_says_something(
+    layers: LatinLayers,
+) -> None:
+    text = "Does it pick up pet hair? Parker says ours barely works."
+    assert ("PERSON", "Parker") in _found(layers, text, [("ORGANIZATION", "Parker")])

@@ -112,3 +112,26 @@ def test_a_label_or_calendar_word_after_a_title_is_a_surname(text: str, value: s
 @pytest.mark.parametrize("value", ["Toyota", "Kindle", "Netflix"])
 def test_brands_are_no_places(value: str) -> None:
     assert _kept(f"Looking for a used {value} deal this week", value, "LOCATION") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("Can the shelves be installed before Easter?", "Easter", "LOCATION"),
+        ("Концерт, посвящённый Наурызу, начнётся в 15:00.", "Наурызу", "PERSON"),
+        ("recipes with Greek yogurt and Dijon mustard", "Dijon", "PERSON"),
+        ("linen shirts, Panama hats, and espadrilles", "Panama", "LOCATION"),
+        ("The shop sells Gouda, Brie and Cheddar.", "Cheddar", "LOCATION"),
+        ("He cancelled his Premium subscription.", "Premium", "LOCATION"),
+    ],
+)
+def test_holidays_products_and_tiers_are_no_one(text: str, value: str, entity: str) -> None:
+    assert _kept(text, value, entity) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("I moved to Panama last year.", "Panama"), ("the Leeds trip was fun", "Leeds")],
+)
+def test_a_place_before_other_words_stays(text: str, value: str) -> None:
+    assert _kept(text, value, "LOCATION") == [("LOCATION", value)]

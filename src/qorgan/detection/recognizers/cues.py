@@ -1,6 +1,7 @@
-"""Words that announce a person's name: greetings, sign-offs, titles, introductions, field
-labels and commands, in English, Russian and Kazakh, and the common ones of the
-neighbouring languages (German, French, Spanish, Turkish, Uzbek, Ukrainian).
+"""Words that announce a person's name: greetings, sign-offs, titles, introductions, the
+words for relatives and friends, field labels and commands, in English, Russian and Kazakh,
+and the common ones of the neighbouring languages (German, French, Spanish, Turkish, Uzbek,
+Ukrainian).
 
 A cue says where a name may start; whether one does is for the word after it to show
 (``latin.py``, ``names.py``): "Call Ivan" and "call ivan" are names after a cue, "Call
@@ -23,7 +24,7 @@ _TITLES = """
 mr mrs ms miss mx dr prof professor sir madam madame dame lord lady mister doctor rev
 capt captain sgt officer judge senator president minister uncle aunt auntie
 coach nurse pastor rabbi imam detective inspector sergeant
-herr frau hr mme mlle monsieur mademoiselle señor señora don doña sayın sayin
+herr frau mme mlle monsieur mademoiselle señor señora don doña sayın sayin
 """
 _GREETINGS = """
 dear hi hello hey hiya howdy greetings welcome congratulations congrats thanks
@@ -42,6 +43,13 @@ bien_cordialement saygılarımla hurmat_bilan saludos atentamente
 _INTRODUCTIONS = """
 my_name_is my_name's name's name_is i_am i'm i’m im this_is it's it’s
 call_me i_go_by known_as named called signed_by written_by sent_by
+"""
+# the people of one's life, named right after the word ("my daughter Ivy", "son Minh")
+_RELATIONS = """
+daughter son wife husband brother sister cousin friend best_friend mom mum dad mother
+father grandma granny grandpa grandmother grandfather nephew niece boyfriend girlfriend
+fiance fiancé fiancee fiancée colleague coworker co-worker boss neighbour neighbor
+roommate flatmate stepson stepdaughter
 """
 _FIELDS = """
 name full_name first_name last_name surname given_name family_name contact
@@ -86,6 +94,12 @@ _RU_KK_FIELDS = """
 аты-жөні аты тегі
 """
 
+#: the titles written short, with or without their dot ("Dr. Page", "Mr Brown")
+_ABBREVIATED = frozenset(
+    ["mr", "mrs", "ms", "mx", "dr", "prof", "capt", "sgt", "rev", "mme", "mlle", "г-н", "г-жа",
+     "гн", "гжа", "тов"]
+)
+
 CUE_KINDS = ("title", "greeting", "line", "intro", "field", "command")
 #: the titles as words: a title after a title is no name ("Herr Dr. Becker")
 TITLE_WORDS = frozenset((_TITLES + _RU_KK_TITLES).split())
@@ -111,7 +125,7 @@ _BLOCKS = {
     "line": _SIGN_OFFS + _RU_KK_SIGN_OFFS,
     "greeting": _GREETINGS + _RU_KK_GREETINGS,
     "field": _FIELDS + _RU_KK_FIELDS,
-    "intro": _INTRODUCTIONS,
+    "intro": _INTRODUCTIONS + _RELATIONS,
     "command": _COMMANDS + _RU_KK_COMMANDS,
 }
 # Every word start is looked up by its first word; only the phrases that begin with that
@@ -133,10 +147,21 @@ def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     for first, kinds in grouped.items():
         for kind in CUE_KINDS:
             phrases = sorted(kinds.get(kind, ()), key=len, reverse=True)
-            if phrases:
-                alternatives = "|".join(re.escape(p).replace("_", r"\s+") for p in phrases)
+            if not phrases:
+                continue
+            alternatives = "|".join(re.escape(p).replace("_", r"\s+") for p in phrases)
+            if kind == "title":
+                # an abbreviation keeps its dot ("Dr. Page"); after a title written out the
+                # dot ends a sentence ("... Happiness Officer. Department: ...")
+                short = "|".join(re.escape(p) for p in phrases if p in _ABBREVIATED)
+                whole = "|".join(re.escape(p) for p in phrases if p not in _ABBREVIATED)
+                alternatives = "|".join(
+                    a for a in (short and rf"(?:{short})\.?", whole and rf"(?:{whole})\b") if a
+                )
+                pattern = re.compile(rf"(?:{alternatives})[ \t]*", re.I)
+            else:
                 pattern = re.compile(f"(?:{alternatives}){_SEPARATOR[kind]}", re.I)
-                index.setdefault(first, []).append((kind, pattern))
+            index.setdefault(first, []).append((kind, pattern))
     return index
 
 

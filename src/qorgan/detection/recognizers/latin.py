@@ -40,6 +40,7 @@ from qorgan.detection.recognizers.latin_people import (
     People,
     does_what_people_do,
     merge,
+    says_next,
     well_known_place,
 )
 from qorgan.detection.recognizers.latin_words import (
@@ -314,6 +315,12 @@ class LatinLayers:
             return "PERSON"
         if len(inside) == 1 and self._lone_given(inside[0], place, before):
             return "PERSON"  # "Thanks, Lydia", "Aigerim says": the model's guess at a name
+        if len(inside) == 1 and inside[0].listed and inside[0].title and not (
+            well_known_place(place)
+        ) and (
+            says_next(text, tokens, first_index + 1)
+        ):
+            return "PERSON"  # "Parker says ours barely works": a company does not say so
         return entity
 
     def _names_someone(self, names: Sequence[Word], place: Place | None) -> bool:

@@ -12,7 +12,7 @@ from qorgan.detection.recognizers.names import Token
 
 __all__ = [
     "NOT_AFTER_NAME", "SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People",
-    "does_what_people_do", "merge", "well_known_place",
+    "does_what_people_do", "merge", "says_next", "well_known_place",
 ]
 
 SCORE_CUED = 0.85
@@ -73,6 +73,15 @@ def well_known_place(place: Place | None) -> bool:
     of Kazakhstan, or a foreign town of :data:`_WELL_KNOWN` people or more."""
     return place is not None and (
         place.kind != "city" or place.country == "KZ" or place.population >= _WELL_KNOWN
+    )
+
+
+def says_next(text: str, tokens: Sequence[Token], k: int) -> bool:
+    """Whether ``tokens[k]`` is a verb of saying right after the word before it."""
+    return (
+        0 < k < len(tokens)
+        and tokens[k].folded in _SAYING
+        and text[tokens[k - 1].end : tokens[k].start] == " "
     )
 
 
@@ -230,8 +239,10 @@ class People:
             # "Cliff Ward reviewed the invoice", "Brook Stone called": a given name and a
             # surname that did what people do outweigh the model's organisation or place
             return i + 2, SCORE_CUED
-        if nxt.key in _SAYING and (not word.common or self._gz.mainly_given(word.key)):
-            return i + 1, SCORE_LISTED
+        if nxt.key in _SAYING:
+            return i + 1, SCORE_LISTED  # "Sterling thinks", "Faith said"
+        if nxt.key == "from" and self._says_from(text, words, i + 1):
+            return i + 1, SCORE_LISTED  # "Ray from IT says", "Faith from the front desk said"
         # a given name that is no word, before what people do or a modal verb ("Laurent
         # will review it", "Nodira sent the slides")
         if (
@@ -241,6 +252,17 @@ class People:
         ):
             return i + 1, SCORE_LISTED
         return None
+
+    def _says_from(self, text: str, words: Sequence[Word], at: int) -> bool:
+        """Whether ``words[at]`` ("from") opens a short phrase of where someone works that a
+        verb of saying ends, all in one clause ("from the front desk said")."""
+        for k in range(at + 1, min(at + 6, len(words))):
+            gap = text[words[k - 1].token.end : words[k].token.start]
+            if gap.strip():
+                return False  # a comma or a full stop: the clause ended
+            if words[k].key in _SAYING:
+                return k > at + 1
+        return False
 
     def _after_preposition(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int

@@ -18,7 +18,8 @@ misread on text nobody tuned for:
   number or another calendar word;
 * **identifiers**: a word glued to ``_`` ("SLACK" in ``SLACK_BOT_TOKEN``) or a code's
   letters ("UTX" in ``UTX-9003``);
-* **peoples and languages** the model calls places ("Kazakh and Russian versions");
+* **peoples and languages** the model calls places ("Kazakh and Russian versions"), and
+  holidays, cheeses and products named after a place ("before Easter", "Dijon mustard");
 * **products and vendors** named as technology ("Mastercard", "Google Maps", "WhatsApp"),
   and the organisations of Kazakhstan's list ("Kcell", "Kazatomprom", "Казпочта").
 
@@ -98,6 +99,7 @@ _LABEL_WORDS = _words(
     personal details applicant patient guest recipient sender value key label
     admin administrator console portal dashboard helpdesk help desk support service settings
     billing invoices invoice panel app application login page tier queue
+    premium enterprise starter basic standard pro plus outdoor region plan
     vorname nachname adresse lieferadresse rechnungsadresse anschrift straße strasse
     hausnummer telefon geburtsdatum ort stadt land nom prénom prenom ville pays téléphone
     фио имя фамилия отчество город адрес телефон страна клиент контакт менеджер сотрудник
@@ -116,7 +118,20 @@ _MONTHS = _words(
 )
 # calendar words that are given names too: only with a date or another calendar word near
 _NAME_MONTHS = _words("jan may june april august")
+# holidays, which the model reads as places or people ("before Easter", "посвящённый
+# Наурызу"): matched on the folded word's start, so case endings count too
+_HOLIDAYS = (
+    "easter", "christmas", "xmas", "thanksgiving", "halloween", "hanukkah", "diwali",
+    "ramadan", "nowruz", "nauryz", "наурыз", "рождеств", "пасх", "масленниц", "масленица",
+)
 _CALENDAR = _WEEKDAYS | _MONTHS | _NAME_MONTHS
+# a product or a dish named after a place ("Dijon mustard", "Panama hats", "Buffalo wings"),
+# and the cheeses the model reads as towns
+_PRODUCT_AFTER = re.compile(
+    r" (?:mustard|hats?|wings|cheese|wine|sauce|salad|dressing|pie|cream|tea|rugs?|carpets?|"
+    r"shirts?|cake|sausages?|ham|sprouts)\b"
+)
+_CHEESES = _words("gouda brie cheddar parmesan camembert roquefort mozzarella emmental")
 _VENDORS = _words(
     """
     mastercard visa maestro amex mir unionpay paypal venmo stripe google gmail youtube slack
@@ -224,7 +239,9 @@ def _ruled_out(text: str, finding: Finding) -> bool:
     low = value.lower()
     if low in _VENDORS or fold(value) in listed_organisations():
         return True
-    if finding.entity_type == "LOCATION" and low in _DEMONYMS:
+    if finding.entity_type == "LOCATION" and (low in _DEMONYMS or low in _CHEESES):
+        return True
+    if fold(value).startswith(_HOLIDAYS) or _PRODUCT_AFTER.match(text, finding.end):
         return True
     words = [w.lower() for part in _CAMEL.split(value) for w in _WORD.findall(part)]
     if not words:
