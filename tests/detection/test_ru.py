@@ -216,3 +216,17 @@ def test_is_verb(word: str, verb: bool) -> None:
     from qorgan.detection.recognizers.morph import is_verb
 
     assert is_verb(word) is verb
+
+
+def test_a_titled_name_the_model_calls_a_company(ner: RussianNer) -> None:
+    text = "Сделай follow-up email для Mr Johnson после встречи в Дубае."
+    assert ("PERSON", "Johnson") in _found(ner, text)
+
+
+@pytest.mark.parametrize(
+    ("value", "person"),
+    [("ТУРСУНОВА ДИЛНОЗА", True), ("ИСКАКОВ ДАНИЯР МУРАТОВИЧ", True),
+     ("ТОО АЛЕМ ГРУПП", False), ("Иванов Иван", False), ("АЛЕМ", False)],
+)
+def test_a_shouted_full_name(ner: RussianNer, value: str, person: bool) -> None:
+    assert ner._shouted_name(value) is person

@@ -162,3 +162,30 @@ def test_dates_under_a_birth_date_column(table: str, dates: list[str]) -> None:
 def test_other_columns_and_cells_stay_clean(table: str) -> None:
     assert births(table) in ([], ["1990-01-02"])
     assert "2024-03-14" not in births(table)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Ахметжанов Болат Серікұлы, 1978 ж. 11 қараша, Жезқазған қ. тұрғыны.",
+         "1978 ж. 11 қараша"),
+        ("Выписка: Байжанова Гульмира Сериковна, 1972-05-19, выписана.", "1972-05-19"),
+        ("Медициналық жазба: Тұрсынбаева Ләззат, 1990 жылғы 3 мамыр, 28 апта.",
+         "1990 жылғы 3 мамыр"),
+        ("В медкарте исправить дату рождения: 07.07.2001.", "07.07.2001"),
+    ],
+)
+def test_a_date_right_after_a_full_name_opening_a_record(text: str, value: str) -> None:
+    assert value in births(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Отчёт Петрова, 12.03.1999 года: продажи выросли.",  # a document, not a person
+        "Иванов Иван Петрович, 12.05.2020 — отпуск.",  # too recent to be a birth
+        "Договор подписал Иванов Иван Петрович, 12.03.1985 года.",  # inside a sentence
+    ],
+)
+def test_no_birth_date_after_a_name_elsewhere(text: str) -> None:
+    assert births(text) == []

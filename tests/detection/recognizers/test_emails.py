@@ -99,3 +99,16 @@ def test_spelled_out_addresses_need_a_context_word(text: str, score: float) -> N
     results = ObfuscatedEmailRecognizer().analyze(text, ["EMAIL_ADDRESS"])
     assert [r.score for r in results] == [score]
     assert score < 0.5 or emails(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Хатшыға: d.serikbayeva@edu.kz поштасына жіберіңіз.", "d.serikbayeva@edu.kz"),
+     ("mail x@gov.kz or the registry", "x@gov.kz")],
+)
+def test_an_address_at_a_public_suffix_of_two_labels(text: str, value: str) -> None:
+    assert value in emails(text)
+
+
+def test_an_address_at_a_bare_top_level_domain_is_none() -> None:
+    assert emails("write to a@com now") == []

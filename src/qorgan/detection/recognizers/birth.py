@@ -8,7 +8,9 @@ in numeric (``14.03.1990``, ``1990-03-14``, ``03/14/1990``) or written-month for
 English, Russian and Kazakh (and French, German, Spanish, Turkish, Ukrainian and Uzbek
 months, Chinese ``1990年3月14日``). The date must exist
 and lie between 1900 and today. A year alone counts only after a cue about the year
-("year of birth", "год рождения", "туған жылы", "born in").
+("year of birth", "год рождения", "туған жылы", "born in"). In a record that opens with a
+full Cyrillic name, a date right after the name and its comma, at least 14 years back, is
+the person's birth ("Байжанова Гульмира Сериковна, 1972-05-19, ...").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from qorgan.detection.recognizers.morph import is_common_noun
 from qorgan.detection.recognizers.scan import (
     AnyWord,
     Hit,
@@ -31,6 +34,7 @@ from qorgan.detection.recognizers.tables import labelled_cells, leading_value
 DATE_SCORE = 0.9
 YEAR_SCORE = 0.6
 MONTH_YEAR_SCORE = 0.8
+RECORD_SCORE = 0.7
 _EARLIEST = 1900
 
 _EN_MONTHS = {
@@ -113,7 +117,7 @@ _CUE_BEFORE = (
     r"née?_le|née?|geburtsdatum|fecha_de_nacimiento|nacid[oa]|data_di_nascita|"
     r"geboren(?:_am)?|geb\.|doğum_tarihi|tug['‘’ʻ]ilgan(?:_sana|_kuni)?|дата_народження|"
     r"народи(?:вся|лася|лись)|出生日期|出生于|出生|生日|"
-    r"дата_рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
+    r"дат[аыуе]_рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
     r"родил(?:ся|ась|ось|ись)|рожд[её]н[аы]?|"
     r"туған_күні|туылған_күні|туған_күн|туған|туылған|дүниеге_келген)"
     rf"(?:{_SEP}*(?:on|is|was|the|в|—|:)(?![^\W\x5f]))*{_SEP}*)"
@@ -138,8 +142,19 @@ _NEEDLES = (
     "doğum", "bday", "b_day", "(b.", "nacim", "nacid", "nascit", "tug", "народ", "出生",
     "生日",
 )
+# a record that opens with a person's full name and gives a date right after it
+# ("Байжанова Гульмира Сериковна, 1972-05-19, ..."; "Ахметжанов Болат Серікұлы, 1978 ж. 11
+# қараша"): the date is the person's birth, when it lies at least _RECORD_AGE years back
+_CYR_WORD = r"[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+)?"
+_RECORD_NAME = re.compile(rf"(?:{_CYR_WORD}[ \t]+){{1,2}}{_CYR_WORD},[ \t]*$")
+_NAME_SHAPED = re.compile(
+    r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|ович|евич|ьич|овна|евна|ична|ұлы|улы|"
+    r"қызы|кызы)\b"
+)
+_RECORD_GAP = re.compile(r",[ \t]*(?=\d)")
+_RECORD_AGE = 14
 #: what the trigger needs to see before the recognizer runs
-CUES = AnyWord(*_NEEDLES)
+CUES = AnyWord(*_NEEDLES, ", 0", ", 1", ", 2", ", 3")
 # a cue starts at most this far before its needle ("date of birth") and, with its filler,
 # ends at most this far after it
 _CUE_BEFORE_NEEDLE = 24
@@ -199,6 +214,7 @@ class DateOfBirthRecognizer(ScanRecognizer):
             for cue in after.finditer(source, start, end):
                 hits.append(self._date_before(text, cue.start()))
         hits.extend(_column_date(text, s, e) for s, e in labelled_cells(text, _COLUMN))
+        hits.extend(self._after_full_name(text))
         seen: set[int] = set()
         for hit in hits:
             if hit is not None and hit.start not in seen:
@@ -212,6 +228,27 @@ class DateOfBirthRecognizer(ScanRecognizer):
             if match is not None and _plausible(match):
                 return Hit(match.start(), match.end(), score, "date after a birth cue")
         return None
+
+    def _after_full_name(self, text: str) -> Iterator[Hit]:
+        """Dates right after a full name in Cyrillic that holds a surname's or a
+        patronymic's ending, and a comma."""
+        if text.isascii():
+            return
+        latest = dt.date.today().year - _RECORD_AGE
+        for gap in _RECORD_GAP.finditer(text):
+            name = _RECORD_NAME.search(text, max(0, gap.start() - 80), gap.start() + 1)
+            if name is None or _NAME_SHAPED.search(name.group()) is None:
+                continue
+            opens = text[: name.start()].rstrip(" \t")
+            if opens and opens[-1] not in ":;|\n—–-(\"«":
+                continue  # the name opens the record, after a label or a line end
+            if is_common_noun(name.group().split()[0]):
+                continue  # "Отчёт Петрова, 12.03.1999": a document, not a person's record
+            for pattern in _DATES:
+                match = pattern.match(text, gap.end())
+                if match is not None and _plausible(match) and _year(match) <= latest:
+                    yield Hit(match.start(), match.end(), RECORD_SCORE, "date after a full name")
+                    break
 
     def _date_after_words(self, text: str, pos: int) -> Hit | None:
         """A full date after "born" and a place ("born in Almaty on 14 March 1990")."""
@@ -261,6 +298,13 @@ def _column_date(text: str, start: int, end: int) -> Hit | None:
 def _skip_filler(text: str, pos: int) -> int:
     filler = _FILLER.match(text, pos)
     return filler.end() if filler is not None else pos
+
+
+def _year(match: re.Match[str]) -> int:
+    year = int(match.group("y"))
+    if year < 100:
+        year += 1900 if year > dt.date.today().year % 100 else 2000
+    return year
 
 
 def _plausible(match: re.Match[str]) -> bool:

@@ -29,7 +29,11 @@ OFFLINE_TLD = offline_tld()
 
 
 def has_public_suffix(domain: str) -> bool:
-    return OFFLINE_TLD(domain).fqdn != ""
+    """Whether ``domain`` ends with a public suffix: a registered name under it
+    ("mail.kz"), or a suffix of two labels or more itself ("edu.kz", "gov.kz"), where
+    institutions receive mail too; never a bare top-level domain ("a@com")."""
+    parts = OFFLINE_TLD(domain)
+    return parts.fqdn != "" or (parts.suffix == domain.lower().rstrip(".") and "." in parts.suffix)
 
 
 EMAIL_CONTEXT: tuple[str, ...] = (

@@ -21,9 +21,10 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from qorgan.detection.gate import gate_words, name_sentences, readable_case
 from qorgan.detection.language import detect_languages
+from qorgan.detection.recognizers.cues import TITLE_WORDS
 from qorgan.detection.recognizers.kk import lone_place, settlement_word_before
 from qorgan.detection.recognizers.latin_words import split_at_breaks
-from qorgan.detection.recognizers.lexicon import natasha_data_dir
+from qorgan.detection.recognizers.lexicon import fold, natasha_data_dir
 from qorgan.detection.recognizers.names import NameLexicon, tokenize
 from qorgan.detection.recognizers.spans import clean_span
 from qorgan.errors import DetectionError
@@ -185,6 +186,15 @@ class RussianNer:
             results[index].extend(found)
         return results
 
+    def _shouted_name(self, value: str) -> bool:
+        """Two or three words in capitals, each a listed given name or of a surname's or
+        patronymic's shape ("ТУРСУНОВА ДИЛНОЗА", "ИСКАКОВ ДАНИЯР МУРАТОВИЧ")."""
+        words = value.split()
+        return 2 <= len(words) <= 3 and value.isupper() and all(
+            self._lexicon.given_in_any_case(fold(w)) or _NAME_SHAPE.search(fold(w)) is not None
+            for w in words
+        )
+
     def _vouched(self, text: str, finding: Finding) -> bool:
         return any(
             self._lexicon.given_in_any_case(t.folded)
@@ -202,6 +212,14 @@ class RussianNer:
             if entrepreneur is not None and entrepreneur.end() < stop:
                 # "ИП Ахметов Б.Б.": an individual entrepreneur's business is the person
                 entity, start = "PERSON", entrepreneur.end()
+            titled = _opening_title(text, start, stop) if entity == "ORGANIZATION" else None
+            if titled is not None:
+                entity, start = "PERSON", titled  # the model's "Mr Johnson" is a person
+            elif entity == "ORGANIZATION" and (
+                _after_title(text, start) or self._shouted_name(text[start:stop])
+            ):
+                # "для г-на Johnson", "ТУРСУНОВА ДИЛНОЗА —": a titled or a shouted full name
+                entity = "PERSON"
             if entity is None or entity not in self.entities:
                 continue
             cleaned = clean_span(text, entity, start, stop, self._lexicon)
@@ -224,6 +242,21 @@ class RussianNer:
 _NAME_SHAPE = re.compile(r"(?:ов|ев|ин|ова|ева|ина|ский|ская|ович|евич|овна|евна|улы|кызы)$")
 # an individual entrepreneur ("ИП Ахметов Б.Б.") trades under the person's own name
 _ENTREPRENEUR = re.compile(r"(?:ИП|[Ии]ндивидуальный\s+предприниматель)\s+[«\"“]?")
+
+
+def _after_title(text: str, start: int) -> bool:
+    """Whether a title ("Mr", "Dr.", "г-н") stands right before ``start``."""
+    before = text[max(0, start - 12) : start].rstrip()
+    words = before.replace(".", " ").split()
+    return bool(words) and before[-1:] != "," and words[-1].lower() in TITLE_WORDS
+
+
+def _opening_title(text: str, start: int, stop: int) -> int | None:
+    """Where the name starts when a span opens with a title and holds more ("Mr Johnson")."""
+    match = re.match(r"([^\W\d_][\w-]*)\.?\s+(?=\w)", text[start:stop])
+    if match is None or match.group(1).lower() not in TITLE_WORDS:
+        return None
+    return start + match.end()
 
 
 def _after_settlement_word(text: str, start: int) -> bool:
