@@ -367,3 +367,55 @@ def test_a_district_named_by_the_word_after_it(
 def test_the_letter_of_a_document_number_names_no_settlement(kk: KazakhNameRecognizer) -> None:
     text = "ПРИКАЗ № 112-к. Назначить Мукашева Даурена Аскаровича исполняющим обязанности"
     assert ("LOCATION", "Назначить") not in _found(kk, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a listed place in lower case after a preposition of place or with a case ending
+        ("ok so listen клиент из дубая перенёс встречу", "дубая"),
+        ("я завтра в караганду еду с ерланом", "караганду"),
+        ("мама мен қазір талдықорғаннан шықтым", "талдықорғаннан"),
+        ("сағат оннан кейін алматыда боламыз", "алматыда"),
+    ],
+)
+def test_a_place_typed_in_lower_case(kk: KazakhNameRecognizer, text: str, place: str) -> None:
+    assert ("LOCATION", place) in _found(kk, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["это важно для семей с детьми", "есікті жап", "шымкент", "рудный район добычи"],
+)
+def test_no_lower_case_place_in_words(kk: KazakhNameRecognizer, text: str) -> None:
+    assert not [f for f in kk.analyze(text) if f.entity_type == "LOCATION"]
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("ассалаумағалейкум серік аға бұл нұржан ертең шығамыз", "серік"),
+        ("ассалаумағалейкум серік аға бұл нұржан ертең шығамыз", "нұржан"),
+        ("жолда қар көп бақытжан ағамен бірге келе жатырмыз", "бақытжан"),
+        ("саш привет это дима короче ключи оставил", "дима"),
+        ("сәлем айгүл апай мен бүгін ауылға барамын", "айгүл"),
+        ("жұлдыз қызым телефонды алмай жатырсың", "жұлдыз"),
+        ("hey Dimash! Ержан-ага wants to meet at noon.", "Ержан-ага"),
+    ],
+)
+def test_a_lower_case_name_addressed_or_presented(
+    kk: KazakhNameRecognizer, text: str, person: str
+) -> None:
+    assert ("PERSON", person) in _found(kk, text)
+
+
+@pytest.mark.parametrize("text", ["это мир и это роза ветров", "привет всем", "это арман біздің"])
+def test_no_lower_case_name_in_words_after_a_greeting(
+    kk: KazakhNameRecognizer, text: str
+) -> None:
+    assert not [f for f in kk.analyze(text) if f.entity_type == "PERSON"]
+
+
+def test_a_conjunction_before_a_kinship_word_is_no_name(kk: KazakhNameRecognizer) -> None:
+    text = "Біз Алматыда тұрамыз, ал ата-анам Шымкентте."
+    assert not [f for f in kk.analyze(text) if f.entity_type == "PERSON"]

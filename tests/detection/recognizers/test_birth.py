@@ -189,3 +189,12 @@ def test_a_date_right_after_a_full_name_opening_a_record(text: str, value: str) 
 )
 def test_no_birth_date_after_a_name_elsewhere(text: str) -> None:
     assert births(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Емханаға кезек: Төлебаев Ә.С., 1962 ж. 3 қаңтар, кардиолог.", "1962 ж. 3 қаңтар"),
+     ("Запись: пациент Абдрахманова Сауле Кайратовна, 30.06.1971, терапевт.", "30.06.1971")],
+)
+def test_a_date_after_a_name_with_initials_or_a_role(text: str, value: str) -> None:
+    assert value in births(text)

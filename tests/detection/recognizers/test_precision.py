@@ -135,3 +135,8 @@ def test_holidays_products_and_tiers_are_no_one(text: str, value: str, entity: s
 )
 def test_a_place_before_other_words_stays(text: str, value: str) -> None:
     assert _kept(text, value, "LOCATION") == [("LOCATION", value)]
+
+
+def test_a_feast_named_like_a_man() -> None:
+    assert _kept("Приём в праздничные дни Курбан айт не ведётся.", "Курбан") == []
+    assert _kept("Курбан Алиев позвонил.", "Курбан Алиев") == [("PERSON", "Курбан Алиев")]

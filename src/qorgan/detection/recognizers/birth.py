@@ -146,7 +146,15 @@ _NEEDLES = (
 # ("Байжанова Гульмира Сериковна, 1972-05-19, ..."; "Ахметжанов Болат Серікұлы, 1978 ж. 11
 # қараша"): the date is the person's birth, when it lies at least _RECORD_AGE years back
 _CYR_WORD = r"[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+)?"
-_RECORD_NAME = re.compile(rf"(?:{_CYR_WORD}[ \t]+){{1,2}}{_CYR_WORD},[ \t]*$")
+_CYR_INITIALS = r"[А-ЯЁӘҒҚҢӨҰҮҺІ]\.[ \t]?(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.)?"
+_RECORD_NAME = re.compile(
+    rf"(?:(?:{_CYR_WORD}[ \t]+){{1,2}}{_CYR_WORD}|{_CYR_WORD}[ \t]+{_CYR_INITIALS}),[ \t]*$"
+)
+# the lower-case word a record may name its person after ("пациент Абдрахманова ...")
+_RECORD_ROLE = re.compile(
+    r"(?:пациент|пациентка|клиент|клиентка|сотрудник|сотрудница|заявитель|получатель|"
+    r"ученик|ученица|студент|студентка|науқас|қызметкер|оқушы|алушы)[ \t]*$"
+)
 _NAME_SHAPED = re.compile(
     r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|ович|евич|ьич|овна|евна|ична|ұлы|улы|"
     r"қызы|кызы)\b"
@@ -240,8 +248,10 @@ class DateOfBirthRecognizer(ScanRecognizer):
             if name is None or _NAME_SHAPED.search(name.group()) is None:
                 continue
             opens = text[: name.start()].rstrip(" \t")
-            if opens and opens[-1] not in ":;|\n—–-(\"«":
-                continue  # the name opens the record, after a label or a line end
+            if opens and opens[-1] not in ":;|\n—–-(\"«" and not _RECORD_ROLE.search(
+                text, max(0, name.start() - 16), name.start()
+            ):
+                continue  # the name opens the record, after a label, a role or a line end
             if is_common_noun(name.group().split()[0]):
                 continue  # "Отчёт Петрова, 12.03.1999": a document, not a person's record
             for pattern in _DATES:

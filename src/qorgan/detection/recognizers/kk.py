@@ -20,7 +20,13 @@ import re
 from collections.abc import Sequence
 from functools import cached_property
 
-from qorgan.detection.recognizers.lexicon import fold, lemma_set, listed_organisations, read_lines
+from qorgan.detection.recognizers.lexicon import (
+    fold,
+    kazakh_stems,
+    lemma_set,
+    listed_organisations,
+    read_lines,
+)
 from qorgan.detection.recognizers.names import (
     NameLexicon,
     Token,
@@ -191,12 +197,31 @@ class KazakhNameRecognizer:
                     spans.append((m.start(), m.end(), score))
         return sorted(spans)
 
+    def _lower_case_place(
+        self, tokens: Sequence[Token], cands: Sequence[frozenset[str]], i: int
+    ) -> int:
+        """A listed place typed in lower case (voice transcripts, chat): after a Russian
+        preposition of place ("в караганду") or with a Kazakh case ending ("павлодарға",
+        "тараздан"), never one whose lower-case spelling is a word first."""
+        token = tokens[i]
+        if token.initial or any(c in _LOWER_CASE_WORDS for c in cands[i]):
+            return 0
+        n = self._places.match(cands, i)
+        if n != 1:
+            return 0  # one word: the regions' second words are lower case anyway
+        after_preposition = i > 0 and tokens[i - 1].folded in _PLACE_PREPOSITIONS
+        inflected = self._places.match([frozenset(kazakh_stems(token.folded)[1:])], 0) == 1
+        return 1 if after_preposition or inflected else 0
+
     def _find_places(self, text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
         cands = [lemma_set(t.folded) for t in tokens]
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
-            n = self._places.match(cands, i) if tokens[i].capitalized else 0
+            if tokens[i].capitalized:
+                n = self._places.match(cands, i)
+            else:
+                n = self._lower_case_place(tokens, cands, i)
             # Some towns are named after people (Сәтбаев, Қонаев): after a given name the
             # word is that person's surname.
             if n and i > 0 and self._names.is_given(tokens[i - 1]) and _surname_like(tokens[i]):
@@ -213,6 +238,19 @@ class KazakhNameRecognizer:
             spans.append((tokens[i].start, end))
             i += n
         return spans
+
+
+# prepositions that put a lower-case word in a place ("в астане", "из дубая")
+_PLACE_PREPOSITIONS = frozenset({"в", "во", "из", "до", "под", "около", "возле", "через"})
+# listed places whose lower-case spelling is a word first ("для семей", "есік" a door,
+# "орал" come back, "рудный" of ore) or a surname
+_LOWER_CASE_WORDS = frozenset(
+    fold(w) for w in (
+        "семей", "шу", "есік", "есик", "орал", "жамбыл", "сәтбаев", "сатпаев", "қонаев",
+        "конаев", "алатау", "рудный", "ростов", "саратов", "псков", "тамбов", "королёв",
+        "львов", "ақсай", "аксай", "жетісу", "жетысу",
+    )
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1)

@@ -140,8 +140,12 @@ def _classify(token: Token, lex: NameLexicon) -> _Part:
     # At a sentence start only the word as written, or without a Kazakh case suffix, may
     # be a given name: stripping Russian endings there turns everyday words into names
     # (Кеше -> Кеша).
-    candidates = lemma_candidates(token.folded)
-    given = kazakh_stems(token.folded) if token.sentence_initial else candidates
+    folded = token.folded
+    head, _, tail = folded.partition("-")
+    if tail and tail in _HONORIFICS:
+        folded = head  # "Ержан-ага", "Айгүл-апай": the name with its form of address
+    candidates = lemma_candidates(folded)
+    given = kazakh_stems(folded) if token.sentence_initial else candidates
     part.first = any(c in lex.first for c in given)
     part.weak_first = not part.first and any(c in lex.weak_first for c in given)
     part.patronymic = any(_PATRONYMIC.search(c) for c in candidates)
@@ -174,7 +178,9 @@ def find_people(
             found.append((tokens[i].start, tokens[i + pair - 1].end, 0.7))
             i += pair
             continue
-        if i not in blocked and _lower_case_announced(tokens, i, lex):
+        if i not in blocked and (
+            _lower_case_announced(tokens, i, lex) or _lower_case_addressed(text, tokens, i, lex)
+        ):
             found.append((tokens[i].start, tokens[i].end, 0.6))
             i += 1
             continue
@@ -243,6 +249,37 @@ def _addressed(text: str, tokens: Sequence[Token], parts: Sequence[_Part], i: in
         and not nxt.capitalized
         and not is_common_noun(nxt.text)  # "Роза, лилия и тюльпан": a list of things
     )
+
+
+# words that present the speaker before a name ("это дима", "бұл нұржан")
+_PRESENTING = frozenset({"это", "бул"})
+# forms of address that may carry a case ending after a name ("бақытжан ағамен")
+_ADDRESS_WORDS = _HONORIFICS | {fold(w) for w in ("қызым", "балам", "ұлым", "жаным", "внучек")}
+
+
+def _lower_case_addressed(text: str, tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:
+    """A given name typed in lower case, as voice transcripts and chat write them, where
+    the words around it address or present a person: after a greeting ("привет дима",
+    "сәлем айгүл"), before a form of address ("серік аға", "бақытжан ағамен", "жұлдыз
+    қызым"), or after "это"/"бұл" ("это дима")."""
+    token = tokens[i]
+    if token.capitalized or token.initial or token.folded in lex.not_names:
+        return False
+    if len(token.folded) < 3 or token.folded in _NEVER_ADDRESSED or token.folded in lex.context:
+        return False
+    given = any(c in lex.first for c in kazakh_stems(token.folded))
+    weak = any(c in lex.weak_first for c in kazakh_stems(token.folded))
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if (given or weak) and nxt is not None and _adjacent(text, token, nxt) and any(
+        stem in _ADDRESS_WORDS for stem in kazakh_stems(nxt.folded)
+    ):
+        return True
+    before = tokens[i - 1] if i > 0 and _adjacent(text, tokens[i - 1], token) else None
+    if before is None:
+        return False
+    if before.folded in _GREETING_WORDS:
+        return given or weak
+    return before.folded in _PRESENTING and given
 
 
 def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:

@@ -125,6 +125,8 @@ _HOLIDAYS = (
     "ramadan", "nowruz", "nauryz", "наурыз", "рождеств", "пасх", "масленниц", "масленица",
 )
 _CALENDAR = _WEEKDAYS | _MONTHS | _NAME_MONTHS
+_FEASTS = frozenset(fold(w) for w in ("курбан", "құрбан", "ораза", "kurban", "oraza"))
+_FEAST_AFTER = re.compile(r"(?i)\s+(?:айт|ait)\b")
 # a product or a dish named after a place ("Dijon mustard", "Panama hats", "Buffalo wings"),
 # and the cheeses the model reads as towns
 _PRODUCT_AFTER = re.compile(
@@ -243,6 +245,8 @@ def _ruled_out(text: str, finding: Finding) -> bool:
         return True
     if fold(value).startswith(_HOLIDAYS) or _PRODUCT_AFTER.match(text, finding.end):
         return True
+    if _FEAST_AFTER.match(text, finding.end) and fold(value) in _FEASTS:
+        return True  # "Курбан айт", "Ораза айт": the feast, not a man named Курбан
     words = [w.lower() for part in _CAMEL.split(value) for w in _WORD.findall(part)]
     if not words:
         return False
