@@ -198,3 +198,7 @@ def test_no_birth_date_after_a_name_elsewhere(text: str) -> None:
 )
 def test_a_date_after_a_name_with_initials_or_a_role(text: str, value: str) -> None:
     assert value in births(text)
+
+
+def test_a_manifest_date_of_birth() -> None:
+    assert "05DEC88" in births("MANIFEST: AKHMETOVA FARIDA, F, DOB 05DEC88, BOARDING ASTANA")

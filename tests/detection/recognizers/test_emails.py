@@ -112,3 +112,8 @@ def test_an_address_at_a_public_suffix_of_two_labels(text: str, value: str) -> N
 
 def test_an_address_at_a_bare_top_level_domain_is_none() -> None:
     assert emails("write to a@com now") == []
+
+
+@pytest.mark.parametrize("value", ["laleh.moradi@corp.example", "qa.lead@staging.test"])
+def test_an_address_under_a_reserved_name(value: str) -> None:
+    assert value in emails(f'{{"email": "{value}", "role": "admin"}}')

@@ -393,3 +393,25 @@ def test_a_listed_name_the_model_called_a_company_that_says_something(
 ) -> None:
     text = "Does it pick up pet hair? Parker says ours barely works."
     assert ("PERSON", "Parker") in _found(layers, text, [("ORGANIZATION", "Parker")])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("PROPERTY: 5021 WILSHIRE BLVD, APT 9, LOS ANGELES | ADJUSTER",
+         ("LOCATION", "LOS ANGELES")),
+        ("MY BROADBAND IN LEEDS HAS BEEN DOWN SINCE SUNDAY", ("LOCATION", "LEEDS")),
+        ("hi mr young its olivia's mom", ("PERSON", "young")),
+        ('{"patient":{"first":"Tigist","last":"Alemu"}}', ("PERSON", "Alemu")),
+    ],
+)
+def test_shouted_places_titled_lower_case_names_and_name_fields(
+    layers: LatinLayers, text: str, found: tuple[str, str]
+) -> None:
+    assert found in _found(layers, text)
+
+
+def test_a_role_word_the_model_put_in_front_of_a_name(layers: LatinLayers) -> None:
+    text = "Policyholder Reed Thompson reports theft of a bike."
+    assert ("PERSON", "Reed Thompson") in _found(
+        layers, text, [("ORGANIZATION", "Policyholder Reed Thompson")])

@@ -140,3 +140,15 @@ def test_a_place_before_other_words_stays(text: str, value: str) -> None:
 def test_a_feast_named_like_a_man() -> None:
     assert _kept("Приём в праздничные дни Курбан айт не ведётся.", "Курбан") == []
     assert _kept("Курбан Алиев позвонил.", "Курбан Алиев") == [("PERSON", "Курбан Алиев")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [("Specials: Philly cheesesteak sliders and clam chowder.", "Philly", "LOCATION"),
+     ("Menu: Caesar salad, Chicken Kiev, Peking duck.", "Kiev", "LOCATION"),
+     ("FINAL: Real Madrid 2–1 Barcelona.", "Madrid", "LOCATION"),
+     ("URC: Leinster 31, Glasgow Warriors 14.", "Glasgow", "LOCATION"),
+     ("revert bump React to 19", "React", "LOCATION")],
+)
+def test_dishes_teams_and_software_are_no_places(text: str, value: str, entity: str) -> None:
+    assert _kept(text, value, entity) == []

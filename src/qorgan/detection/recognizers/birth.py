@@ -93,6 +93,9 @@ _DATE_FORMS = [
     rf"{_YEAR}{_YEAR_WORD}\s+{_DAY}\s*-?\s*(?P<kk>{_KK_MONTH})",
     rf"{_DAY}\s+(?P<kk>{_KK_MONTH})\s+{_YEAR}{_YEAR_WORD}",
     rf"{_DAY}\.?\s+(?:de\s+)?(?P<fm>{_FOREIGN_MONTH})\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}",
+    # airline and passport manifests: 05DEC88, 05DEC1988
+    r"(?P<d>[0-3]\d)(?P<en>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+    r"(?P<y>(?:19|20)?\d\d)(?![\dA-Z])",
     # Chinese: 1990年3月14日
     r"(?P<y>(?:19|20)\d\d)\s?年\s?(?P<m>[01]?\d)\s?月\s?(?P<d>[0-3]?\d)\s?日",
 ]

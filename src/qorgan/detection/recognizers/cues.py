@@ -56,7 +56,7 @@ name full_name first_name last_name surname given_name family_name contact
 contact_person customer client patient employee applicant recipient sender from to
 cc bcc author owner assignee reporter manager user signature guest passenger holder
 cardholder beneficiary payee tenant student driver
-firstname lastname fullname givenname familyname username
+firstname lastname fullname givenname familyname username first last
 vorname nachname prénom prenom nom_de_famille ad_soyad soyad isim familiya nombre apellido
 adı adı_soyadı müşteri müşteri_adı kunde kundin mijoz ismi ім'я прізвище клієнт
 """

@@ -31,9 +31,20 @@ OFFLINE_TLD = offline_tld()
 def has_public_suffix(domain: str) -> bool:
     """Whether ``domain`` ends with a public suffix: a registered name under it
     ("mail.kz"), or a suffix of two labels or more itself ("edu.kz", "gov.kz"), where
-    institutions receive mail too; never a bare top-level domain ("a@com")."""
+    institutions receive mail too, or a name reserved for testing ("corp.example"); never a
+    bare top-level domain ("a@com")."""
     parts = OFFLINE_TLD(domain)
-    return parts.fqdn != "" or (parts.suffix == domain.lower().rstrip(".") and "." in parts.suffix)
+    if parts.fqdn != "" or (parts.suffix == domain.lower().rstrip(".") and "." in parts.suffix):
+        return True
+    # mail kept under a reserved name ("corp.example", "staging.test")
+    labels = domain.lower().rstrip(".").split(".")
+    return len(labels) >= 2 and labels[-1] in _PRIVATE_TLDS and all(labels)
+
+
+#: top-level names reserved for documentation and testing (RFC 2606, RFC 6761), where
+#: systems keep copies of real people's mailboxes; not the names of private hosts
+#: ("db.internal" in a database URL), nor ".invalid", which says it is none
+_PRIVATE_TLDS = frozenset({"example", "test"})
 
 
 EMAIL_CONTEXT: tuple[str, ...] = (

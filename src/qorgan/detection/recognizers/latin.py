@@ -249,6 +249,17 @@ class LatinLayers:
                 # a postcode is no part of a name ("London OX1 3PA", "Almaty A05D8K1")
                 while inside and _glued_to_digit(text, inside[-1].token):
                     inside.pop()
+            if (
+                entity == "ORGANIZATION"
+                and 3 <= len(inside) <= 4
+                and not inside[0].listed
+                and inside[1].given
+                and not inside[1].common
+                and inside[-1].surname
+                and not any(w.key in _ORG_WORDS for w in inside)
+            ):
+                # "Policyholder Reed Thompson": a role word and a person's name
+                entity, inside = "PERSON", inside[1:]
             names = [w for w in inside if not w.token.initial]
             if not names or not any(w.token.capitalized for w in names):
                 continue  # the model alone does not vouch for a word in lower case
@@ -400,7 +411,7 @@ class LatinLayers:
             # lower case only after a preposition, and only a well-known place; a common
             # word only when it is long ("in dubai", "to turkey", not "for")
             return after_preposition and well_known and (not common or long_enough)
-        if head.caps and len(head.key) < 4 and not after_preposition:
+        if head.caps and len(run) == 1 and len(head.key) < 4 and not after_preposition:
             return False
         if common:
             # "..., London LS6 2QT": a capitalised well-known place inside a sentence is the
@@ -409,6 +420,10 @@ class LatinLayers:
             # or the comma of an address: "Reading" and "Sale" are words first
             if after_preposition and well_known:
                 return True
+            if head.caps and (after_preposition or after_comma) and population >= _TOWN and (
+                self._gz.frequency(head.key) < _EVERYDAY
+            ):
+                return True  # shouted: "..., LOS ANGELES", "IN LEEDS", "THE SHELBOURNE, DUBLIN"
             if head.title and not head.token.sentence_initial:
                 if well_known and long_enough:
                     return True

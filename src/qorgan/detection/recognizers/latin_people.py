@@ -45,7 +45,9 @@ _ACTING = frozenset(
     ["reviewed", "signed", "booked", "approved", "sent", "left", "joined", "arrived", "paid",
      "submitted", "shared", "forwarded", "uploaded", "scheduled", "cancelled", "canceled",
      "visited", "resigned", "presented", "prepared", "drafted", "phoned", "complained",
-     "apologized", "apologised", "volunteered", "responded"]
+     "apologized", "apologised", "volunteered", "responded", "reports", "reported",
+     "declined", "accepted", "requested", "completed", "received", "returned", "ordered",
+     "purchased", "moved", "started", "finished", "passed", "won"]
 )
 _MODALS = frozenset(["will", "would", "can", "could", "should", "must", "might", "shall"])
 # English words the given-name lists also hold that are never a name in lower-case prose
@@ -151,8 +153,9 @@ class People:
             return False
         if word.title:
             return titled or ((word.listed or cued) and not word.common)
-        # lower case or all caps: only a listed name that is no common word
-        return word.listed and not word.common
+        # lower case or all caps: only a listed name that is no common word, or any listed
+        # name right after a title ("hi mr young")
+        return word.listed and (titled or not word.common)
 
     def _cued(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int, kind: str

@@ -131,7 +131,15 @@ _FEAST_AFTER = re.compile(r"(?i)\s+(?:айт|ait)\b")
 # and the cheeses the model reads as towns
 _PRODUCT_AFTER = re.compile(
     r" (?:mustard|hats?|wings|cheese|wine|sauce|salad|dressing|pie|cream|tea|rugs?|carpets?|"
-    r"shirts?|cake|sausages?|ham|sprouts)\b"
+    r"shirts?|cake|sausages?|ham|sprouts|cheesesteak|clam|chowder|duck|fried|style|"
+    r"drill|range|fridge)\b"
+)
+# ... and after a dish's first word ("Chicken Kiev", "Baked Alaska"), or a team's name
+# ("Real Madrid", "Glasgow Warriors", "Denver Nuggets")
+_PRODUCT_BEFORE = re.compile(r"(?:Chicken|Baked|Beef|Salade|Real|Atlético|Atletico|Inter)\s+$")
+_TEAM_AFTER = re.compile(
+    r" (?:Warriors|Packers|Nuggets|Heat|Lakers|Celtics|Rovers|Wanderers|Rangers|Athletic|"
+    r"United|FC|Villa|Hotspur|Giants|Bulls|Knicks|Yankees|Dodgers)\b"
 )
 _CHEESES = _words("gouda brie cheddar parmesan camembert roquefort mozzarella emmental")
 _VENDORS = _words(
@@ -146,6 +154,8 @@ _VENDORS = _words(
     yandex mail.ru vk odnoklassniki kolesa krisha olx wildberries ozon
     toyota honda nissan hyundai kia lexus tesla bmw audi mercedes volkswagen chevrolet
     kindle netflix spotify uber bolt wolt glovo airbnb booking.com
+    react postgresql mysql kafka django flask jenkins terraform aurora storybook jest
+    marriott hyatt hilton airasia iberia lufthansa dewalt chipotle nando's
     """
 ) | {"google maps", "google drive", "google docs", "google sheets", "microsoft teams",
      "american express", "apple pay", "google pay", "samsung pay"}
@@ -244,6 +254,10 @@ def _ruled_out(text: str, finding: Finding) -> bool:
     if finding.entity_type == "LOCATION" and (low in _DEMONYMS or low in _CHEESES):
         return True
     if fold(value).startswith(_HOLIDAYS) or _PRODUCT_AFTER.match(text, finding.end):
+        return True
+    if _TEAM_AFTER.match(text, finding.end) or _PRODUCT_BEFORE.search(
+        text, max(0, finding.start - 12), finding.start
+    ):
         return True
     if _FEAST_AFTER.match(text, finding.end) and fold(value) in _FEASTS:
         return True  # "Курбан айт", "Ораза айт": the feast, not a man named Курбан
