@@ -4,7 +4,10 @@
                                                # and test/ the same, from their own sources
     python -m benchmarks.make_en_kz            # dev/en_kz.jsonl (the first corpus)
 
-``dev/ru_kk.jsonl`` is hand-written and is not regenerated. The held-out texts are drawn
+``dev/ru_kk.jsonl`` is hand-written and is not regenerated, and so is ``dev/probes.jsonl``:
+938 texts written apart from every template (chat, support transcripts, voice-assistant
+lines, listings, records, code review, sports results; English, Russian, Kazakh and mixed),
+each measured once before any rule was changed for it. The held-out texts are drawn
 after the development ones, and any text already in the development split is drawn again,
 so no text is in both.
 """
@@ -77,7 +80,7 @@ def summary(split: str, rows: Sequence[dict[str, Any]]) -> str:
     return f"{split}: {len(rows)} texts, {negatives} negative; spans {dict(sorted(types.items()))}"
 
 
-LEGACY = ("en_kz", "ru_kk")
+LEGACY = ("en_kz", "ru_kk", "probes")
 
 
 def read(split: str, name: str) -> list[dict[str, Any]]:
