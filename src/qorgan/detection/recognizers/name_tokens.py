@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from qorgan.detection.recognizers.lexicon import fold
 
-__all__ = ["Token", "starts_sentence", "tokenize"]
+__all__ = ["Token", "adjacent", "starts_sentence", "tokenize"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?")
 _SENTENCE_END = frozenset(".!?…\n")
@@ -57,3 +57,10 @@ def starts_sentence(text: str, start: int) -> bool:
         return True
     # Emoji and other symbols open chat messages the way a full stop ends a sentence.
     return text[i] in _SENTENCE_END or not (text[i].isalnum() or text[i] in ",;:")
+
+
+def adjacent(text: str, left: Token, right: Token) -> bool:
+    """Whether two words stand next to each other in one name (a space, or none after an
+    initial)."""
+    gap = text[left.end : right.start]
+    return gap in {" ", "", "\u00a0"} or (left.initial and gap in {"", " "})

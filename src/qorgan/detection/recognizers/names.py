@@ -24,8 +24,12 @@ from qorgan.detection.recognizers.lexicon import (
     natasha_names,
     read_words,
 )
-from qorgan.detection.recognizers.morph import is_common_noun
-from qorgan.detection.recognizers.name_tokens import Token, starts_sentence, tokenize
+from qorgan.detection.recognizers.name_address import (
+    HONORIFICS,
+    addressed,
+    lower_case_addressed,
+)
+from qorgan.detection.recognizers.name_tokens import Token, adjacent, starts_sentence, tokenize
 
 __all__ = ["NameLexicon", "Token", "find_people", "is_listed_name", "starts_sentence", "tokenize"]
 
@@ -142,7 +146,7 @@ def _classify(token: Token, lex: NameLexicon) -> _Part:
     # (Кеше -> Кеша).
     folded = token.folded
     head, _, tail = folded.partition("-")
-    if tail and tail in _HONORIFICS:
+    if tail and tail in HONORIFICS:
         folded = head  # "Ержан-ага", "Айгүл-апай": the name with its form of address
     candidates = lemma_candidates(folded)
     given = kazakh_stems(folded) if token.sentence_initial else candidates
@@ -179,7 +183,7 @@ def find_people(
             i += pair
             continue
         if i not in blocked and (
-            _lower_case_announced(tokens, i, lex) or _lower_case_addressed(text, tokens, i, lex)
+            _lower_case_announced(tokens, i, lex) or lower_case_addressed(text, tokens, i, lex)
         ):
             found.append((tokens[i].start, tokens[i].end, 0.6))
             i += 1
@@ -192,94 +196,12 @@ def find_people(
             j += 1
         i, j = _widen(text, tokens, parts, blocked, lex, i, j)
         span = _accept(tokens, parts[i:j], i, lex)
-        if span is None and j - i == 1 and _addressed(text, tokens, parts, i):
+        if span is None and j - i == 1 and parts[i].weak_first and addressed(text, tokens, i):
             span = (tokens[i].start, tokens[i].end, 0.7)
         if span is not None:
             found.append(span)
         i = j
     return found
-
-
-# greetings before a name and forms of address after it ("Сәлем Арман!", "Роза апай")
-_GREETING_WORDS = frozenset(
-    fold(w) for w in (
-        "сәлем", "сәлеметсіз", "сәлеметсіздер", "привет", "приветик", "здравствуйте",
-        "здравствуй", "добрый", "доброе", "құрметті", "қымбатты",
-        "уважаемый", "уважаемая", "дорогой", "дорогая", "hi", "hello", "hey", "dear",
-    )
-)  # fmt: skip
-_HONORIFICS = frozenset(
-    fold(w) for w in (
-        "апай", "апа", "аға", "ағай", "әпке", "ата", "әже", "жеңге", "көке", "мырза", "ханым",
-        "бауырым", "қарындас", "іні",
-    )
-)  # fmt: skip
-# given names that are words first, never a person being addressed ("Рим, ..." "Май, ...")
-_NEVER_ADDRESSED = frozenset(
-    fold(w) for w in (
-        "рим", "урал", "алтай", "эльбрус", "наурыз", "курбан", "сервер", "адам", "жана", "жаңа",
-        "досым", "досыма", "досымның", "мир", "звезда", "заря", "май", "ай", "күн", "кун",
-        "алтын", "тамыз", "мамыр", "маусым", "шілде", "қазан", "ақпан", "қаңтар",
-        "сәуір", "қыркүйек", "қараша", "желтоқсан", "январь", "февраль", "март", "апрель",
-        "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-    )
-)  # fmt: skip
-
-
-def _addressed(text: str, tokens: Sequence[Token], parts: Sequence[_Part], i: int) -> bool:
-    """A given name that is also a word, where the words around it say a person is being
-    addressed: after a greeting ("Сәлем Арман!", "Сәлеметсіз бе, Жұлдыз"), before a form
-    of address ("Роза апай"), or opening a message as its addressee ("Мира, проверь ...",
-    "Нұр, сен ...")."""
-    token = tokens[i]
-    if not parts[i].weak_first or token.text.isupper() or token.folded in _NEVER_ADDRESSED:
-        return False
-    before = [t for t in tokens[max(0, i - 2) : i] if "\n" not in text[t.end : token.start]]
-    if any(t.folded in _GREETING_WORDS for t in before):
-        return True
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if nxt is not None and nxt.folded in _HONORIFICS and _adjacent(text, token, nxt):
-        return True
-    gap = text[token.end : nxt.start] if nxt is not None else ""
-    return (
-        token.sentence_initial
-        and nxt is not None
-        and gap.strip() in {",", "!", ",!"}
-        and "\n" not in gap
-        and not nxt.capitalized
-        and not is_common_noun(nxt.text)  # "Роза, лилия и тюльпан": a list of things
-    )
-
-
-# words that present the speaker before a name ("это дима", "бұл нұржан")
-_PRESENTING = frozenset({"это", "бул"})
-# forms of address that may carry a case ending after a name ("бақытжан ағамен")
-_ADDRESS_WORDS = _HONORIFICS | {fold(w) for w in ("қызым", "балам", "ұлым", "жаным", "внучек")}
-
-
-def _lower_case_addressed(text: str, tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:
-    """A given name typed in lower case, as voice transcripts and chat write them, where
-    the words around it address or present a person: after a greeting ("привет дима",
-    "сәлем айгүл"), before a form of address ("серік аға", "бақытжан ағамен", "жұлдыз
-    қызым"), or after "это"/"бұл" ("это дима")."""
-    token = tokens[i]
-    if token.capitalized or token.initial or token.folded in lex.not_names:
-        return False
-    if len(token.folded) < 3 or token.folded in _NEVER_ADDRESSED or token.folded in lex.context:
-        return False
-    given = any(c in lex.first for c in kazakh_stems(token.folded))
-    weak = any(c in lex.weak_first for c in kazakh_stems(token.folded))
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if (given or weak) and nxt is not None and _adjacent(text, token, nxt) and any(
-        stem in _ADDRESS_WORDS for stem in kazakh_stems(nxt.folded)
-    ):
-        return True
-    before = tokens[i - 1] if i > 0 and _adjacent(text, tokens[i - 1], token) else None
-    if before is None:
-        return False
-    if before.folded in _GREETING_WORDS:
-        return given or weak
-    return before.folded in _PRESENTING and given
 
 
 def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:
@@ -300,7 +222,7 @@ def _lower_case_pair(text: str, tokens: Sequence[Token], i: int, lex: NameLexico
     """How many words from ``i`` are a full name typed in lower case: a listed given name
     and a listed surname of surname shape, in either order ("марат жұмабаев", "напомни
     андрею лебедеву", "иванов иван"), and a lower-case patronymic after them; 0 if none."""
-    if i + 1 >= len(tokens) or not _adjacent(text, tokens[i], tokens[i + 1]):
+    if i + 1 >= len(tokens) or not adjacent(text, tokens[i], tokens[i + 1]):
         return 0
     pair = tokens[i], tokens[i + 1]
     if any(t.capitalized or t.initial or t.folded in lex.not_names or t.folded in lex.context
@@ -313,7 +235,7 @@ def _lower_case_pair(text: str, tokens: Sequence[Token], i: int, lex: NameLexico
     ):
         return 0
     k = i + 2
-    if k < len(tokens) and _adjacent(text, tokens[k - 1], tokens[k]) and not (
+    if k < len(tokens) and adjacent(text, tokens[k - 1], tokens[k]) and not (
         tokens[k].capitalized
     ) and any(_PATRONYMIC.search(c) for c in lemma_candidates(tokens[k].folded)):
         return 3
@@ -379,7 +301,7 @@ def _widen(
 
 def _near(text: str, tokens: Sequence[Token], k: int) -> bool:
     """Whether token ``k`` directly follows token ``k - 1`` in the same name."""
-    return _adjacent(text, tokens[k - 1], tokens[k])
+    return adjacent(text, tokens[k - 1], tokens[k])
 
 
 def _free(
@@ -409,11 +331,6 @@ def _free(
         and (mid_sentence or token.folded not in lex.not_names)
         and token.folded not in lex.context
     )
-
-
-def _adjacent(text: str, left: Token, right: Token) -> bool:
-    gap = text[left.end : right.start]
-    return gap in {" ", "", "\u00a0"} or (left.initial and gap in {"", " "})
 
 
 def _accept(

@@ -1,0 +1,101 @@
+"""Given names that are words too ("Арман", "Роза", "Нұр"), and given names typed in lower
+case, read as names where the words around them address or present a person: a greeting
+before ("Сәлем Арман!"), a form of address after ("Роза апай", "серік аға"), the comma of
+an addressee opening a message ("Мира, проверь ..."), or "это"/"бұл" before ("это дима")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from qorgan.detection.recognizers.lexicon import fold, kazakh_stems
+from qorgan.detection.recognizers.morph import is_common_noun
+from qorgan.detection.recognizers.name_tokens import Token, adjacent
+
+if TYPE_CHECKING:
+    from qorgan.detection.recognizers.names import NameLexicon
+
+__all__ = ["HONORIFICS", "addressed", "lower_case_addressed"]
+
+# greetings before a name and forms of address after it ("Сәлем Арман!", "Роза апай")
+_GREETING_WORDS = frozenset(
+    fold(w) for w in (
+        "сәлем", "сәлеметсіз", "сәлеметсіздер", "привет", "приветик", "здравствуйте",
+        "здравствуй", "добрый", "доброе", "құрметті", "қымбатты",
+        "уважаемый", "уважаемая", "дорогой", "дорогая", "hi", "hello", "hey", "dear",
+    )
+)  # fmt: skip
+HONORIFICS = frozenset(
+    fold(w) for w in (
+        "апай", "апа", "аға", "ағай", "әпке", "ата", "әже", "жеңге", "көке", "мырза", "ханым",
+        "бауырым", "қарындас", "іні",
+    )
+)  # fmt: skip
+# given names that are words first, never a person being addressed ("Рим, ..." "Май, ...")
+_NEVER_ADDRESSED = frozenset(
+    fold(w) for w in (
+        "рим", "урал", "алтай", "эльбрус", "наурыз", "курбан", "сервер", "адам", "жана", "жаңа",
+        "досым", "досыма", "досымның", "мир", "звезда", "заря", "май", "ай", "күн", "кун",
+        "алтын", "тамыз", "мамыр", "маусым", "шілде", "қазан", "ақпан", "қаңтар",
+        "сәуір", "қыркүйек", "қараша", "желтоқсан", "январь", "февраль", "март", "апрель",
+        "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+    )
+)  # fmt: skip
+
+
+def addressed(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """A given name that is also a word, where the words around it say a person is being
+    addressed: after a greeting ("Сәлем Арман!", "Сәлеметсіз бе, Жұлдыз"), before a form
+    of address ("Роза апай"), or opening a message as its addressee ("Мира, проверь ...",
+    "Нұр, сен ...")."""
+    token = tokens[i]
+    if token.text.isupper() or token.folded in _NEVER_ADDRESSED:
+        return False
+    before = [t for t in tokens[max(0, i - 2) : i] if "\n" not in text[t.end : token.start]]
+    if any(t.folded in _GREETING_WORDS for t in before):
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.folded in HONORIFICS and adjacent(text, token, nxt):
+        return True
+    gap = text[token.end : nxt.start] if nxt is not None else ""
+    return (
+        token.sentence_initial
+        and nxt is not None
+        and gap.strip() in {",", "!", ",!"}
+        and "\n" not in gap
+        and not nxt.capitalized
+        and not is_common_noun(nxt.text)  # "Роза, лилия и тюльпан": a list of things
+    )
+
+
+# words that present the speaker before a name ("это дима", "бұл нұржан")
+_PRESENTING = frozenset({"это", "бул"})
+# forms of address that may carry a case ending after a name ("бақытжан ағамен")
+_ADDRESS_WORDS = HONORIFICS | {fold(w) for w in ("қызым", "балам", "ұлым", "жаным", "внучек")}
+
+
+def lower_case_addressed(
+    text: str, tokens: Sequence[Token], i: int, lex: NameLexicon
+) -> bool:
+    """A given name typed in lower case, as voice transcripts and chat write them, where
+    the words around it address or present a person: after a greeting ("привет дима",
+    "сәлем айгүл"), before a form of address ("серік аға", "бақытжан ағамен", "жұлдыз
+    қызым"), or after "это"/"бұл" ("это дима")."""
+    token = tokens[i]
+    if token.capitalized or token.initial or token.folded in lex.not_names:
+        return False
+    if len(token.folded) < 3 or token.folded in _NEVER_ADDRESSED or token.folded in lex.context:
+        return False
+    given = any(c in lex.first for c in kazakh_stems(token.folded))
+    weak = any(c in lex.weak_first for c in kazakh_stems(token.folded))
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if (given or weak) and nxt is not None and adjacent(text, token, nxt) and any(
+        stem in _ADDRESS_WORDS for stem in kazakh_stems(nxt.folded)
+    ):
+        return True
+    before = tokens[i - 1] if i > 0 and adjacent(text, tokens[i - 1], token) else None
+    if before is None:
+        return False
+    if before.folded in _GREETING_WORDS:
+        return given or weak
+    return before.folded in _PRESENTING and given
