@@ -419,3 +419,19 @@ def test_no_lower_case_name_in_words_after_a_greeting(
 def test_a_conjunction_before_a_kinship_word_is_no_name(kk: KazakhNameRecognizer) -> None:
     text = "Біз Алматыда тұрамыз, ал ата-анам Шымкентте."
     assert not [f for f in kk.analyze(text) if f.entity_type == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [("Асқар мен Жұлдыз Көкшетауда үйленді.", "Жұлдыз"),
+     ("Иван и Надежда пришли вовремя.", "Надежда")],
+)
+def test_a_given_name_joined_by_and_to_a_person(
+    kk: KazakhNameRecognizer, text: str, person: str
+) -> None:
+    assert ("PERSON", person) in _found(kk, text)
+
+
+def test_a_place_joined_by_and_stays_a_place(kk: KazakhNameRecognizer) -> None:
+    found = _found(kk, "Ербол мен Алматы арасы алыс.")
+    assert ("PERSON", "Алматы") not in found

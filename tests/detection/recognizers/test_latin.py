@@ -415,3 +415,26 @@ def test_a_role_word_the_model_put_in_front_of_a_name(layers: LatinLayers) -> No
     text = "Policyholder Reed Thompson reports theft of a bike."
     assert ("PERSON", "Reed Thompson") in _found(
         layers, text, [("ORGANIZATION", "Policyholder Reed Thompson")])
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "person"),
+    [("Hope and Finn split the driving.", [("PERSON", "Finn")], "Hope"),
+     ("Dr. Smith and Grace are in.", [("PERSON", "Smith")], "Grace"),
+     ("Tickets for Nikos & Eleni, row 3.", [("PERSON", "Nikos")], "Eleni")],
+)
+def test_a_given_name_joined_by_and_to_a_person(
+    layers: LatinLayers, text: str, ner: list[tuple[str, str]], person: str
+) -> None:
+    assert ("PERSON", person) in _found(layers, text, ner)
+
+
+@pytest.mark.parametrize(
+    ("text", "ner"),
+    [("Ask Anna and Sales about it.", [("PERSON", "Anna")]),  # no given name after "and"
+     ("Ask Anna and\nHope about it.", [("PERSON", "Anna")])],  # a line between them
+)
+def test_no_name_joined_without_a_given_name_on_the_line(
+    layers: LatinLayers, text: str, ner: list[tuple[str, str]]
+) -> None:
+    assert {v for e, v in _found(layers, text, ner) if e == "PERSON"} == {"Anna"}

@@ -38,6 +38,7 @@ from qorgan.detection.recognizers.latin_edges import (
 )
 from qorgan.detection.recognizers.latin_people import (
     People,
+    coordinated,
     does_what_people_do,
     merge,
     says_next,
@@ -189,7 +190,8 @@ class LatinLayers:
         people = self._people.find(text, words, cues, claimed)
         # a cued name outranks a model span of another type over the same words ("Call
         # Jordan"), and joins a model person span it overlaps ("A." + "Serikova")
-        return [_without_possessive(text, span) for span in merge(spans + places, people)]
+        merged = coordinated(text, words, merge(spans + places, people))
+        return [_without_possessive(text, span) for span in merged]
 
     # -- words ----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ name lists, and joined with the model's spans they overlap."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from qorgan.detection.recognizers.cues import TITLE_WORDS
@@ -12,7 +13,7 @@ from qorgan.detection.recognizers.names import Token
 
 __all__ = [
     "NOT_AFTER_NAME", "SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People",
-    "does_what_people_do", "merge", "says_next", "well_known_place",
+    "coordinated", "does_what_people_do", "merge", "says_next", "well_known_place",
 ]
 
 SCORE_CUED = 0.85
@@ -361,6 +362,50 @@ class People:
             return i + 1, SCORE_LOWER
         return None
 
+
+
+_AND = frozenset({"and", "и", "мен", "бен", "пен", "және"})
+
+
+def coordinated(text: str, words: Sequence[Word], spans: list[Span]) -> list[Span]:
+    """``spans`` with the given names joined by "and" to a person found on the other side
+    ("Drew and Summer are co-hosting", "Hope and Finn split the driving", "Arman & Aigerim"):
+    a capitalised given name, a word too or not, that nothing else claimed."""
+    people = [s for s in spans if s[0] == "PERSON"]
+    if not people:
+        return spans
+    taken = [(s[1], s[2]) for s in spans]
+    starts = [w.token.start for w in words]
+    added: list[Span] = []
+    for _, start, end, _ in people:
+        after = bisect.bisect_left(starts, end)
+        before = bisect.bisect_left(starts, start) - 1
+        candidates = []
+        if after < len(words):
+            candidates.append((text[end : words[after].token.start], after, after + 1))
+        if before >= 0:
+            candidates.append((text[words[before].token.end : start], before, before - 1))
+        for gap, near, far in candidates:
+            if gap.strip(" ") == "&" and gap.startswith(" ") and gap.endswith(" "):
+                word = words[near]  # "Arman & Aigerim"
+            elif gap == " " and words[near].key in _AND and 0 <= far < len(words) and (
+                _spaced(text, words[near], words[far])
+            ):
+                word = words[far]  # "Drew and Summer"
+            else:
+                continue
+            if not (word.title and word.given) or word.key in _ENDEARMENTS:
+                continue
+            if any(s < word.token.end and word.token.start < e for s, e in taken):
+                continue
+            added.append(("PERSON", word.token.start, word.token.end, SCORE_LISTED))
+            taken.append((word.token.start, word.token.end))
+    return sorted(spans + added, key=lambda s: (s[1], s[2]))
+
+
+def _spaced(text: str, a: Word, b: Word) -> bool:
+    left, right = (a, b) if a.token.start < b.token.start else (b, a)
+    return text[left.token.end : right.token.start] == " "
 
 
 def merge(model: list[Span], people: list[Span]) -> list[Span]:

@@ -1,7 +1,8 @@
 """Given names that are words too ("Арман", "Роза", "Нұр"), and given names typed in lower
 case, read as names where the words around them address or present a person: a greeting
 before ("Сәлем Арман!"), a form of address after ("Роза апай", "серік аға"), the comma of
-an addressee opening a message ("Мира, проверь ..."), or "это"/"бұл" before ("это дима")."""
+an addressee opening a message ("Мира, проверь ..."), "это"/"бұл" before ("это дима"),
+or "мен"/"и" joining them to a person found beside them ("Асқар мен Жұлдыз")."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from qorgan.detection.recognizers.name_tokens import Token, adjacent
 if TYPE_CHECKING:
     from qorgan.detection.recognizers.names import NameLexicon
 
-__all__ = ["HONORIFICS", "addressed", "lower_case_addressed"]
+__all__ = ["HONORIFICS", "addressed", "joined_by_and", "lower_case_addressed"]
 
 # greetings before a name and forms of address after it ("Сәлем Арман!", "Роза апай")
 _GREETING_WORDS = frozenset(
@@ -99,3 +100,41 @@ def lower_case_addressed(
     if before.folded in _GREETING_WORDS:
         return given or weak
     return before.folded in _PRESENTING and given
+
+
+_AND = frozenset({"мен", "бен", "пен", "және", "и"})
+
+
+def joined_by_and(
+    text: str,
+    tokens: Sequence[Token],
+    given: Sequence[bool],
+    blocked: set[int],
+    found: Sequence[tuple[int, int, float]],
+) -> list[tuple[int, int, float]]:
+    """Capitalised given names (words too or not; ``given`` says which tokens are) joined by
+    "мен"/"и" to a person found beside them ("Асқар мен Жұлдыз")."""
+    at_start = {t.start: k for k, t in enumerate(tokens)}
+    at_end = {t.end: k for k, t in enumerate(tokens)}
+    taken = {(s, e) for s, e, _ in found}
+    added: list[tuple[int, int, float]] = []
+    for start, end, _ in found:
+        options = []
+        if end in at_end:
+            options.append((at_end[end] + 1, at_end[end] + 2))
+        if start in at_start:
+            options.append((at_start[start] - 1, at_start[start] - 2))
+        for joint, name in options:
+            if not (0 <= joint < len(tokens) and 0 <= name < len(tokens)) or name in blocked:
+                continue
+            word = tokens[name]
+            left, right = sorted((tokens[joint], word), key=lambda t: t.start)
+            if tokens[joint].folded not in _AND or text[left.end : right.start] != " ":
+                continue
+            if not (word.capitalized and given[name]) or word.folded in _NEVER_ADDRESSED:
+                continue
+            if (word.start, word.end) in taken:
+                continue
+            added.append((word.start, word.end, 0.7))
+            taken.add((word.start, word.end))
+    return added

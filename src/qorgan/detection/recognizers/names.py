@@ -27,6 +27,7 @@ from qorgan.detection.recognizers.lexicon import (
 from qorgan.detection.recognizers.name_address import (
     HONORIFICS,
     addressed,
+    joined_by_and,
     lower_case_addressed,
 )
 from qorgan.detection.recognizers.name_tokens import Token, adjacent, starts_sentence, tokenize
@@ -201,7 +202,8 @@ def find_people(
         if span is not None:
             found.append(span)
         i = j
-    return found
+    given = [p.first or p.weak_first for p in parts]
+    return found + joined_by_and(text, tokens, given, blocked, found)
 
 
 def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:
