@@ -1,8 +1,8 @@
 """People and places in Latin-script text, around and beside the English NER model.
 
 Layers, each with its own evidence (``gazetteer.py`` for the lists and the common-word
-filter, ``cues.py`` for the announcing words); layers 3 to 5 live in ``latin_people.py``,
-the words they all read in ``latin_words.py``:
+filter, ``cues.py`` for the announcing words); layer 2 lives in ``latin_places.py``,
+layers 3 to 5 in ``latin_people.py``, the words they all read in ``latin_words.py``:
 
 1. **repair** of the model's spans (what an edge keeps: ``latin_edges.py``): cut at line
    and sentence ends, announcing and common words trimmed from the edges ("Email John
@@ -24,7 +24,6 @@ Spans never cross a line break or a sentence end.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Sequence
 
@@ -44,11 +43,11 @@ from qorgan.detection.recognizers.latin_people import (
     says_next,
     well_known_place,
 )
+from qorgan.detection.recognizers.latin_places import PLACE_PREPOSITIONS, find_places
 from qorgan.detection.recognizers.latin_words import (
     Span,
     Word,
     adjacent,
-    joined,
     overlaps,
     split_at_breaks,
     word_facts,
@@ -57,36 +56,6 @@ from qorgan.detection.recognizers.names import Token, tokenize
 
 __all__ = ["LatinLayers", "Span", "split_at_breaks"]
 
-_PLACE_PREPOSITIONS = frozenset(
-    [
-        "in",
-        "at",
-        "from",
-        "to",
-        "near",
-        "around",
-        "outside",
-        "inside",
-        "via",
-        "into",
-        "toward",
-        "towards",
-        "across",
-        "through",
-        "visit",
-        "visiting",
-        "visited",
-        "visits",
-        "leave",
-        "leaving",
-        "left",
-        "reach",
-        "reached",
-    ]
-)
-_REGION_WORDS = frozenset(
-    ["region", "oblast", "oblysy", "province", "district", "city", "county", "state", "raion"]
-)
 _ORG_WORDS = frozenset(
     [
         "inc",
@@ -126,16 +95,8 @@ _FORM_OF_ADDRESS = frozenset({"sayin", "herr", "frau", "monsieur", "mme", "mlle"
 #: the prepositions that put something inside or beside a place, never a person
 _WHERE = frozenset({"in", "near", "outside", "inside", "around", "across", "throughout"})
 _BIG_CITY = 1_000_000
-#: a town this large is a place after "in", "from", "near" even when its name is a word
-_TOWN = 100_000
-#: ... unless the word is an everyday one ("in Turn order", "from Human Resources")
-_EVERYDAY = 1e-4
-_MIN_COMMON_PLACE = 5
-# a town this large is named for itself more often than for a person
-_WELL_KNOWN = 250_000
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CODE_SIGNS = re.compile(r"[(){}\[\]=<>\"]")
-SCORE_PLACE = 0.8
 
 
 def _glued_to_digit(text: str, token: Token) -> bool:
@@ -183,9 +144,8 @@ class LatinLayers:
         for entity, start, end in ner:
             spans.extend(self._repair(text, tokens, words, cues, entity, start, end))
         claimed = [(s, e) for entity, s, e, _ in spans if entity != "PERSON"]
-        places = [
-            p for p in self._places(text, tokens, words) if not overlaps((p[1], p[2]), claimed)
-        ]
+        found = find_places(self._gz, text, tokens, words)
+        places = [p for p in found if not overlaps((p[1], p[2]), claimed)]
         claimed += [(s, e) for _, s, e, _ in places]
         people = self._people.find(text, words, cues, claimed)
         # a cued name outranks a model span of another type over the same words ("Call
@@ -298,7 +258,7 @@ class LatinLayers:
         gap = text[before.end : inside[0].token.start] if before is not None else "\n"
         joined_before = gap in {" ", ". ", "\u00a0"}
         if entity != "LOCATION" and whole_place and joined_before and before is not None and (
-            before.folded in (_WHERE if entity == "PERSON" else _PLACE_PREPOSITIONS)
+            before.folded in (_WHERE if entity == "PERSON" else PLACE_PREPOSITIONS)
         ):
             return "LOCATION"  # "be in Lyon", "a man from Bristol": no one is in a person
         if entity != "LOCATION" and whole_place and not self._names_someone(names, place):
@@ -351,110 +311,4 @@ class LatinLayers:
         if place is None:
             return True
         small = not well_known_place(place)
-        return small and (before is None or before.folded not in _PLACE_PREPOSITIONS)
-
-    # -- 2. places ------------------------------------------------------------------------
-
-    def _places(self, text: str, tokens: Sequence[Token], words: Sequence[Word]) -> list[Span]:
-        found: list[Span] = []
-        i = 0
-        while i < len(words):
-            word = words[i]
-            if word.key not in self._gz.places or not _LATIN_LETTER.match(word.token.text):
-                i += 1
-                continue
-            place = self._gz.match_place(w.key for w in words[i : i + 5])
-            if place is None:
-                i += 1
-                continue
-            n = len(place.words)
-            run = words[i : i + n]
-            if not all(joined(text, a.token, b.token) for a, b in itertools.pairwise(run)):
-                i += 1
-                continue
-            after_preposition = (
-                i > 0
-                and words[i - 1].key in _PLACE_PREPOSITIONS
-                and joined(text, tokens[i - 1], word.token)
-            )
-            after_comma = text[: word.token.start].rstrip().endswith(",")
-            if not self._place_ok(place, run, (after_preposition, after_comma), words, i):
-                i += 1
-                continue
-            end = run[-1].token.end
-            if (
-                i + n < len(words)
-                and words[i + n].key in _REGION_WORDS
-                and joined(text, run[-1].token, words[i + n].token)
-            ):
-                end = words[i + n].token.end
-                n += 1
-            found.append(("LOCATION", word.token.start, end, SCORE_PLACE))
-            i += n
-        return found
-
-    def _place_ok(
-        self,
-        place: Place,
-        run: Sequence[Word],
-        after: tuple[bool, bool],
-        words: Sequence[Word],
-        i: int,
-    ) -> bool:
-        """``after``: whether the place follows a place preposition, and a comma."""
-        after_preposition, after_comma = after
-        country, population = place.country, place.population
-        head = run[0]
-        common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
-        well_known = country == "KZ" or population >= _BIG_CITY or place.kind == "country"
-        # the frequency list holds places' short alternate names too ("for", "can", "oral")
-        long_enough = len(head.key) >= _MIN_COMMON_PLACE
-        if not (head.title or head.caps):
-            # lower case only after a preposition, and only a well-known place; a common
-            # word only when it is long ("in dubai", "to turkey", not "for")
-            return after_preposition and well_known and (not common or long_enough)
-        if head.caps and len(run) == 1 and len(head.key) < 4 and not after_preposition:
-            return False
-        if common:
-            # "..., London LS6 2QT": a capitalised well-known place inside a sentence is the
-            # place; the word list counts "london" as a word only because it is frequent. A
-            # smaller one ("to Amsterdam", "..., Amsterdam 31660") only after a preposition
-            # or the comma of an address: "Reading" and "Sale" are words first
-            if after_preposition and well_known:
-                return True
-            if head.caps and (after_preposition or after_comma) and population >= _TOWN and (
-                self._gz.frequency(head.key) < _EVERYDAY
-            ):
-                return True  # shouted: "..., LOS ANGELES", "IN LEEDS", "THE SHELBOURNE, DUBLIN"
-            if head.title and not head.token.sentence_initial:
-                if well_known and long_enough:
-                    return True
-                # "the venue in Bath": a town named after a preposition, unless the next
-                # word is capitalised too ("from Human Resources")
-                nxt = words[i + len(run)] if i + len(run) < len(words) else None
-                if after_preposition and population >= _TOWN and (
-                    self._gz.frequency(head.key) < _EVERYDAY
-                ) and not (
-                    nxt is not None and nxt.token.capitalized
-                    and nxt.token.start - run[-1].token.end <= 1
-                ):
-                    return True
-                return (
-                    population >= _WELL_KNOWN
-                    and long_enough
-                    and not head.given
-                    and (after_preposition or after_comma)
-                )
-            return False
-        elif head.given or (len(run) == 1 and head.surname and country != "KZ"):
-            # Florence, Austin, Jackson: a person as often as a place
-            return after_preposition
-        # a place followed by a surname is a person's first name ("Paris Hilton")
-        nxt = words[i + len(run)] if i + len(run) < len(words) else None
-        return not (
-            nxt is not None
-            and nxt.title
-            and nxt.surname
-            and not after_preposition
-            and country != "KZ"
-        )
+        return small and (before is None or before.folded not in PLACE_PREPOSITIONS)

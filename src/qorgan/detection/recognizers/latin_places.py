@@ -1,0 +1,165 @@
+"""Layer 2 of ``latin.py``: places from the gazetteers. Kazakhstan's cities and regions
+and the world's cities and countries; a common word ("Mobile", "Nice", "Reading") only
+where the words around it say it is the place (after "in", "from", "to", after the comma
+of an address, a town of some size), in capitals after a comma or a preposition."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
+from qorgan.detection.recognizers.latin_words import Span, Word, joined
+from qorgan.detection.recognizers.names import Token
+
+__all__ = ["PLACE_PREPOSITIONS", "SCORE_PLACE", "find_places"]
+
+PLACE_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "at",
+        "from",
+        "to",
+        "near",
+        "around",
+        "outside",
+        "inside",
+        "via",
+        "into",
+        "toward",
+        "towards",
+        "across",
+        "through",
+        "visit",
+        "visiting",
+        "visited",
+        "visits",
+        "leave",
+        "leaving",
+        "left",
+        "reach",
+        "reached",
+    ]
+)
+_REGION_WORDS = frozenset(
+    ["region", "oblast", "oblysy", "province", "district", "city", "county", "state", "raion"]
+)
+_BIG_CITY = 1_000_000
+#: a town this large is a place after "in", "from", "near" even when its name is a word
+_TOWN = 100_000
+#: ... unless the word is an everyday one ("in Turn order", "from Human Resources")
+_EVERYDAY = 1e-4
+_MIN_COMMON_PLACE = 5
+# a town this large is named for itself more often than for a person
+_WELL_KNOWN = 250_000
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+SCORE_PLACE = 0.8
+
+
+def find_places(
+    gz: Gazetteer, text: str, tokens: Sequence[Token], words: Sequence[Word]
+) -> list[Span]:
+    """Kazakhstan's and the world's places among ``words``, from the gazetteer."""
+    found: list[Span] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.key not in gz.places or not _LATIN_LETTER.match(word.token.text):
+            i += 1
+            continue
+        place = gz.match_place(w.key for w in words[i : i + 5])
+        if place is None:
+            i += 1
+            continue
+        n = len(place.words)
+        run = words[i : i + n]
+        if not all(joined(text, a.token, b.token) for a, b in itertools.pairwise(run)):
+            i += 1
+            continue
+        after_preposition = (
+            i > 0
+            and words[i - 1].key in PLACE_PREPOSITIONS
+            and joined(text, tokens[i - 1], word.token)
+        )
+        after_comma = text[: word.token.start].rstrip().endswith(",")
+        if not _place_ok(gz, place, run, (after_preposition, after_comma), words, i):
+            i += 1
+            continue
+        end = run[-1].token.end
+        if (
+            i + n < len(words)
+            and words[i + n].key in _REGION_WORDS
+            and joined(text, run[-1].token, words[i + n].token)
+        ):
+            end = words[i + n].token.end
+            n += 1
+        found.append(("LOCATION", word.token.start, end, SCORE_PLACE))
+        i += n
+    return found
+
+def _place_ok(
+    gz: Gazetteer,
+    place: Place,
+    run: Sequence[Word],
+    after: tuple[bool, bool],
+    words: Sequence[Word],
+    i: int,
+) -> bool:
+    """``after``: whether the place follows a place preposition, and a comma."""
+    after_preposition, after_comma = after
+    country, population = place.country, place.population
+    head = run[0]
+    common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
+    well_known = country == "KZ" or population >= _BIG_CITY or place.kind == "country"
+    # the frequency list holds places' short alternate names too ("for", "can", "oral")
+    long_enough = len(head.key) >= _MIN_COMMON_PLACE
+    if not (head.title or head.caps):
+        # lower case only after a preposition, and only a well-known place; a common
+        # word only when it is long ("in dubai", "to turkey", not "for")
+        return after_preposition and well_known and (not common or long_enough)
+    if head.caps and len(run) == 1 and len(head.key) < 4 and not after_preposition:
+        return False
+    if common:
+        # "..., London LS6 2QT": a capitalised well-known place inside a sentence is the
+        # place; the word list counts "london" as a word only because it is frequent. A
+        # smaller one ("to Amsterdam", "..., Amsterdam 31660") only after a preposition
+        # or the comma of an address: "Reading" and "Sale" are words first
+        if after_preposition and well_known:
+            return True
+        if head.caps and (after_preposition or after_comma) and population >= _TOWN and (
+            gz.frequency(head.key) < _EVERYDAY
+        ):
+            return True  # shouted: "..., LOS ANGELES", "IN LEEDS", "THE SHELBOURNE, DUBLIN"
+        if head.title and not head.token.sentence_initial:
+            if well_known and long_enough:
+                return True
+            # "the venue in Bath": a town named after a preposition, unless the next
+            # word is capitalised too ("from Human Resources")
+            nxt = words[i + len(run)] if i + len(run) < len(words) else None
+            if after_preposition and population >= _TOWN and (
+                gz.frequency(head.key) < _EVERYDAY
+            ) and not (
+                nxt is not None and nxt.token.capitalized
+                and nxt.token.start - run[-1].token.end <= 1
+            ):
+                return True
+            return (
+                population >= _WELL_KNOWN
+                and long_enough
+                and not head.given
+                and (after_preposition or after_comma)
+            )
+        return False
+    elif head.given or (len(run) == 1 and head.surname and country != "KZ"):
+        # Florence, Austin, Jackson: a person as often as a place
+        return after_preposition
+    # a place followed by a surname is a person's first name ("Paris Hilton")
+    nxt = words[i + len(run)] if i + len(run) < len(words) else None
+    return not (
+        nxt is not None
+        and nxt.title
+        and nxt.surname
+        and not after_preposition
+        and country != "KZ"
+    )

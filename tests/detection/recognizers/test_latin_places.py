@@ -1,0 +1,40 @@
+"""Places from the gazetteers in Latin-script text, on their own (``latin_places``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qorgan.detection.recognizers.gazetteer import gazetteer
+from qorgan.detection.recognizers.latin_places import SCORE_PLACE, find_places
+from qorgan.detection.recognizers.latin_words import Word, word_facts
+from qorgan.detection.recognizers.names import tokenize
+
+
+def _places(text: str) -> list[str]:
+    gz = gazetteer()
+    tokens = tokenize(text)
+    words = [Word(t, *word_facts(gz, t.text)) for t in tokens]
+    found = find_places(gz, text, tokens, words)
+    assert all(label == "LOCATION" and score == SCORE_PLACE for label, _, _, score in found)
+    return [text[s:e] for _, s, e, _ in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("We moved to Kostanay last year.", "Kostanay"),
+     ("The venue in Bath can only hold 80 people.", "Bath"),
+     ("PROPERTY: 5021 WILSHIRE BLVD, APT 9, LOS ANGELES", "LOS ANGELES"),
+     ("i live in dubai now", "dubai"),
+     ("Offices in the Almaty region", "Almaty region")],
+)
+def test_places(text: str, place: str) -> None:
+    assert place in _places(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Put it in Turn order.", "Reading is fun.", "She moved from Human Resources to Sales.",
+     "for the win"],
+)
+def test_words_that_name_towns_too(text: str) -> None:
+    assert _places(text) == []
