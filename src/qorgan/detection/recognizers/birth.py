@@ -314,6 +314,7 @@ def _skip_filler(text: str, pos: int) -> int:
 
 
 def _year(match: re.Match[str]) -> int:
+    """The match's year in four digits ("88" is 1988, "05" is 2005)."""
     year = int(match.group("y"))
     if year < 100:
         year += 1900 if year > dt.date.today().year % 100 else 2000
@@ -324,9 +325,7 @@ def _plausible(match: re.Match[str]) -> bool:
     """A real calendar date between 1900 and today (day-month order or, failing that, the
     US month-day order)."""
     groups = match.groupdict()
-    year = int(groups["y"])
-    if year < 100:
-        year += 1900 if year > dt.date.today().year % 100 else 2000
+    year = _year(match)
     day = int(groups["d"])
     numeric = groups.get("m")
     if numeric is not None:

@@ -140,9 +140,10 @@ class LatinLayers:
         tokens = tokenize(text)
         words = [self._word(t) for t in tokens]
         cues = cue_positions(text)
+        starts = [t.start for t in tokens]
         spans: list[Span] = []
         for entity, start, end in ner:
-            spans.extend(self._repair(text, tokens, words, cues, entity, start, end))
+            spans.extend(self._repair(text, tokens, starts, words, cues, (entity, start, end)))
         claimed = [(s, e) for entity, s, e, _ in spans if entity != "PERSON"]
         found = find_places(self._gz, text, tokens, words)
         places = [p for p in found if not overlaps((p[1], p[2]), claimed)]
@@ -150,7 +151,7 @@ class LatinLayers:
         people = self._people.find(text, words, cues, claimed)
         # a cued name outranks a model span of another type over the same words ("Call
         # Jordan"), and joins a model person span it overlaps ("A." + "Serikova")
-        merged = coordinated(text, words, merge(spans + places, people))
+        merged = coordinated(text, words, starts, merge(spans + places, people))
         return [_without_possessive(text, span) for span in merged]
 
     # -- words ----------------------------------------------------------------------------
@@ -167,18 +168,18 @@ class LatinLayers:
         self,
         text: str,
         tokens: Sequence[Token],
+        starts: Sequence[int],
         words: Sequence[Word],
         cues: dict[int, str],
-        entity: str,
-        start: int,
-        end: int,
+        model_span: tuple[str, int, int],
     ) -> list[Span]:
+        """``starts``: each token's start offset, for binary searches."""
+        entity, start, end = model_span
         out: list[Span] = []
         if entity != "PERSON" and _CODE_SIGNS.search(text, start, end):
             # 'User(firstName="Susan': the model reading code, not a company; the cue and
             # list layers read the words inside instead
             return out
-        starts = [t.start for t in tokens]
         for s, e in split_at_breaks(text, start, end):
             first = bisect.bisect_left(starts, s)
             inside = [w for w in words[first : bisect.bisect_left(starts, e)] if w.token.end <= e]
@@ -235,7 +236,8 @@ class LatinLayers:
                 out.append(("PERSON", given.token.start, inside[-1].token.end, 0.85))
                 continue
             s, e = inside[0].token.start, inside[-1].token.end
-            label = self._relabel(text, tokens, words, entity, inside)
+            first_index = bisect.bisect_left(starts, inside[0].token.start)
+            label = self._relabel(text, tokens, first_index, entity, inside)
             lone = names[0] if len(names) == 1 else None
             if label == "PERSON" and lone and (lone.common or (lone.caps and not lone.listed)):
                 continue
@@ -246,14 +248,14 @@ class LatinLayers:
         self,
         text: str,
         tokens: Sequence[Token],
-        words: Sequence[Word],
+        first_index: int,
         entity: str,
         inside: Sequence[Word],
     ) -> str:
+        """``first_index``: the index in ``tokens`` of the span's first word."""
         names = [w for w in inside if not w.token.initial]
         place = self._gz.match_place(w.key for w in inside)
         whole_place = place is not None and len(place.words) == len(inside)
-        first_index = next(i for i, t in enumerate(tokens) if t.start == inside[0].token.start)
         before = tokens[first_index - 1] if first_index > 0 else None
         gap = text[before.end : inside[0].token.start] if before is not None else "\n"
         joined_before = gap in {" ", ". ", "\u00a0"}

@@ -367,15 +367,17 @@ class People:
 _AND = frozenset({"and", "и", "мен", "бен", "пен", "және"})
 
 
-def coordinated(text: str, words: Sequence[Word], spans: list[Span]) -> list[Span]:
+def coordinated(
+    text: str, words: Sequence[Word], starts: Sequence[int], spans: list[Span]
+) -> list[Span]:
     """``spans`` with the given names joined by "and" to a person found on the other side
     ("Drew and Summer are co-hosting", "Hope and Finn split the driving", "Arman & Aigerim"):
-    a capitalised given name, a word too or not, that nothing else claimed."""
+    a capitalised given name, a word too or not, that nothing else claimed. ``starts``:
+    each word's start offset."""
     people = [s for s in spans if s[0] == "PERSON"]
     if not people:
         return spans
     taken = [(s[1], s[2]) for s in spans]
-    starts = [w.token.start for w in words]
     added: list[Span] = []
     for _, start, end, _ in people:
         after = bisect.bisect_left(starts, end)
