@@ -435,3 +435,10 @@ def test_a_given_name_joined_by_and_to_a_person(
 def test_a_place_joined_by_and_stays_a_place(kk: KazakhNameRecognizer) -> None:
     found = _found(kk, "Ербол мен Алматы арасы алыс.")
     assert ("PERSON", "Алматы") not in found
+
+
+def test_a_sentence_end_before_the_joint_joins_no_one(kk: KazakhNameRecognizer) -> None:
+    # "Мен" after a full stop is "I", not "and"
+    found = _found(kk, "Бүгін келген Асқар. Мен Жұлдыз туралы айттым.")
+    assert ("PERSON", "Асқар") in found
+    assert ("PERSON", "Жұлдыз") not in found

@@ -121,15 +121,18 @@ def joined_by_and(
     for start, end, _ in found:
         options = []
         if end in at_end:
-            options.append((at_end[end] + 1, at_end[end] + 2))
+            options.append((at_end[end], at_end[end] + 1, at_end[end] + 2))
         if start in at_start:
-            options.append((at_start[start] - 1, at_start[start] - 2))
-        for joint, name in options:
+            options.append((at_start[start], at_start[start] - 1, at_start[start] - 2))
+        for edge, joint, name in options:
             if not (0 <= joint < len(tokens) and 0 <= name < len(tokens)) or name in blocked:
                 continue
             word = tokens[name]
-            left, right = sorted((tokens[joint], word), key=lambda t: t.start)
-            if tokens[joint].folded not in _AND or text[left.end : right.start] != " ":
+            # one space on either side of the joint: "Асқар. Мен Жұлдыз..." ("I") is no pair
+            if tokens[joint].folded not in _AND or not (
+                _one_space(text, tokens[edge], tokens[joint])
+                and _one_space(text, tokens[joint], word)
+            ):
                 continue
             if not (word.capitalized and given[name]) or word.folded in _NEVER_ADDRESSED:
                 continue
@@ -138,3 +141,8 @@ def joined_by_and(
             added.append((word.start, word.end, 0.7))
             taken.add((word.start, word.end))
     return added
+
+
+def _one_space(text: str, a: Token, b: Token) -> bool:
+    left, right = (a, b) if a.start < b.start else (b, a)
+    return text[left.end : right.start] == " "
