@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["CUE_KINDS", "TITLE_WORDS", "Cue", "cue_positions", "ends_with_cue"]
+__all__ = ["CUE_KINDS", "TITLE_WORDS", "Cue", "cue_positions", "ends_with_cue", "title_before"]
 
 _TITLES = """
 mr mrs ms miss mx dr prof professor sir madam madame dame lord lady mister doctor rev
@@ -194,3 +194,11 @@ def ends_with_cue(context: str) -> bool:
     # a stand-in first letter of the next word lets the patterns' word boundaries match
     tail = context[-40:] + "x"
     return any(end == len(tail) - 1 for end, _ in _matches(tail))
+
+
+def title_before(text: str, start: int) -> bool:
+    """Whether a title ("Mr", "Dr.", "г-н") stands right before ``start``, with its dot and
+    a space at most between them ("Dr. Page"; not "..., Page")."""
+    before = text[max(0, start - 12) : start].rstrip()
+    words = before.replace(".", " ").split()
+    return bool(words) and before[-1:] != "," and words[-1].lower() in TITLE_WORDS

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from qorgan.detection.recognizers.cues import TITLE_WORDS
 from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
 from qorgan.detection.recognizers.latin_words import Span, Word, adjacent, free_words, joined
+from qorgan.detection.recognizers.name_address import AND_WORDS
+from qorgan.detection.recognizers.name_tokens import one_space
 from qorgan.detection.recognizers.names import Token
 
 __all__ = [
@@ -84,7 +86,7 @@ def says_next(text: str, tokens: Sequence[Token], k: int) -> bool:
     return (
         0 < k < len(tokens)
         and tokens[k].folded in _SAYING
-        and text[tokens[k - 1].end : tokens[k].start] == " "
+        and one_space(text, tokens[k - 1], tokens[k])
     )
 
 
@@ -364,7 +366,7 @@ class People:
 
 
 
-_AND = frozenset({"and", "и", "мен", "бен", "пен", "және"})
+_AND = AND_WORDS | {"and"}
 
 
 def coordinated(
@@ -391,7 +393,7 @@ def coordinated(
             if gap.strip(" ") == "&" and gap.startswith(" ") and gap.endswith(" "):
                 word = words[near]  # "Arman & Aigerim"
             elif gap == " " and words[near].key in _AND and 0 <= far < len(words) and (
-                _spaced(text, words[near], words[far])
+                one_space(text, words[near].token, words[far].token)
             ):
                 word = words[far]  # "Drew and Summer"
             else:
@@ -403,11 +405,6 @@ def coordinated(
             added.append(("PERSON", word.token.start, word.token.end, SCORE_LISTED))
             taken.append((word.token.start, word.token.end))
     return sorted(spans + added, key=lambda s: (s[1], s[2]))
-
-
-def _spaced(text: str, a: Word, b: Word) -> bool:
-    left, right = (a, b) if a.token.start < b.token.start else (b, a)
-    return text[left.token.end : right.token.start] == " "
 
 
 def merge(model: list[Span], people: list[Span]) -> list[Span]:

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from qorgan.detection.recognizers.lexicon import fold, kazakh_stems
 from qorgan.detection.recognizers.morph import is_common_noun
-from qorgan.detection.recognizers.name_tokens import Token, adjacent
+from qorgan.detection.recognizers.name_tokens import Token, adjacent, one_space
 
 if TYPE_CHECKING:
     from qorgan.detection.recognizers.names import NameLexicon
 
-__all__ = ["HONORIFICS", "addressed", "joined_by_and", "lower_case_addressed"]
+__all__ = ["AND_WORDS", "HONORIFICS", "addressed", "joined_by_and", "lower_case_addressed"]
 
 # greetings before a name and forms of address after it ("Сәлем Арман!", "Роза апай")
 _GREETING_WORDS = frozenset(
@@ -102,7 +102,8 @@ def lower_case_addressed(
     return before.folded in _PRESENTING and given
 
 
-_AND = frozenset({"мен", "бен", "пен", "және", "и"})
+#: "and" in Kazakh and Russian, between two names
+AND_WORDS = frozenset({"мен", "бен", "пен", "және", "и"})
 
 
 def joined_by_and(
@@ -129,9 +130,9 @@ def joined_by_and(
                 continue
             word = tokens[name]
             # one space on either side of the joint: "Асқар. Мен Жұлдыз..." ("I") is no pair
-            if tokens[joint].folded not in _AND or not (
-                _one_space(text, tokens[edge], tokens[joint])
-                and _one_space(text, tokens[joint], word)
+            if tokens[joint].folded not in AND_WORDS or not (
+                one_space(text, tokens[edge], tokens[joint])
+                and one_space(text, tokens[joint], word)
             ):
                 continue
             if not (word.capitalized and given[name]) or word.folded in _NEVER_ADDRESSED:
@@ -141,8 +142,3 @@ def joined_by_and(
             added.append((word.start, word.end, 0.7))
             taken.add((word.start, word.end))
     return added
-
-
-def _one_space(text: str, a: Token, b: Token) -> bool:
-    left, right = (a, b) if a.start < b.start else (b, a)
-    return text[left.end : right.start] == " "

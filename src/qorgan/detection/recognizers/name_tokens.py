@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from qorgan.detection.recognizers.lexicon import fold
 
-__all__ = ["Token", "adjacent", "starts_sentence", "tokenize"]
+__all__ = ["Token", "adjacent", "one_space", "starts_sentence", "tokenize"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?")
 _SENTENCE_END = frozenset(".!?…\n")
@@ -64,3 +64,9 @@ def adjacent(text: str, left: Token, right: Token) -> bool:
     initial)."""
     gap = text[left.end : right.start]
     return gap in {" ", "", "\u00a0"} or (left.initial and gap in {"", " "})
+
+
+def one_space(text: str, a: Token, b: Token) -> bool:
+    """Whether exactly one space stands between two words, in either order."""
+    left, right = (a, b) if a.start < b.start else (b, a)
+    return text[left.end : right.start] == " "

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qorgan.detection.recognizers.cues import title_before
 from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.lexicon import fold, listed_organisations
 from qorgan.types import Finding
@@ -264,9 +265,7 @@ def _ruled_out(text: str, finding: Finding) -> bool:
     words = [w.lower() for part in _CAMEL.split(value) for w in _WORD.findall(part)]
     if not words:
         return False
-    if finding.entity_type == "PERSON" and _TITLE_BEFORE.search(
-        text, max(0, finding.start - 12), finding.start
-    ):
+    if finding.entity_type == "PERSON" and title_before(text, finding.start):
         return False  # "Dr. Page", "Mr. May": after a title the word is a surname
     if all(w in _LABEL_WORDS for w in words):
         return True

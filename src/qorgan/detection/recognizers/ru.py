@@ -21,7 +21,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from qorgan.detection.gate import gate_words, name_sentences, readable_case
 from qorgan.detection.language import detect_languages
-from qorgan.detection.recognizers.cues import TITLE_WORDS
+from qorgan.detection.recognizers.cues import TITLE_WORDS, title_before
 from qorgan.detection.recognizers.kk import lone_place, settlement_word_before
 from qorgan.detection.recognizers.latin_words import split_at_breaks
 from qorgan.detection.recognizers.lexicon import fold, natasha_data_dir
@@ -216,7 +216,7 @@ class RussianNer:
             if titled is not None:
                 entity, start = "PERSON", titled  # the model's "Mr Johnson" is a person
             elif entity == "ORGANIZATION" and (
-                _after_title(text, start) or self._shouted_name(text[start:stop])
+                title_before(text, start) or self._shouted_name(text[start:stop])
             ):
                 # "для г-на Johnson", "ТУРСУНОВА ДИЛНОЗА —": a titled or a shouted full name
                 entity = "PERSON"
@@ -244,19 +244,15 @@ _NAME_SHAPE = re.compile(r"(?:ов|ев|ин|ова|ева|ина|ский|ск�
 _ENTREPRENEUR = re.compile(r"(?:ИП|[Ии]ндивидуальный\s+предприниматель)\s+[«\"“]?")
 
 
-def _after_title(text: str, start: int) -> bool:
-    """Whether a title ("Mr", "Dr.", "г-н") stands right before ``start``."""
-    before = text[max(0, start - 12) : start].rstrip()
-    words = before.replace(".", " ").split()
-    return bool(words) and before[-1:] != "," and words[-1].lower() in TITLE_WORDS
+_OPENING_WORD = re.compile(r"([^\W\d_][\w-]*)\.?\s+(?=\w)")
 
 
 def _opening_title(text: str, start: int, stop: int) -> int | None:
     """Where the name starts when a span opens with a title and holds more ("Mr Johnson")."""
-    match = re.match(r"([^\W\d_][\w-]*)\.?\s+(?=\w)", text[start:stop])
+    match = _OPENING_WORD.match(text, start, stop)
     if match is None or match.group(1).lower() not in TITLE_WORDS:
         return None
-    return start + match.end()
+    return match.end()
 
 
 def _after_settlement_word(text: str, start: int) -> bool:
