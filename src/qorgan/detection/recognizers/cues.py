@@ -111,8 +111,8 @@ class Cue:
     kind: str
 
 
+# between a cue and the name it announces (titles: in ``_index``, by how they are written)
 _SEPARATOR = {
-    "title": r"(?:\.|\b)[ \t]*",
     "line": r"\b[ \t]*[,.!]?[ \t]*\r?\n[ \t]*(?:[-–—][ \t]*)?",
     "greeting": r"\b[ \t]*,?[ \t]*",
     # "Name: ...", and as a key: "name": "...", firstName="...", name=...
@@ -149,7 +149,6 @@ def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
             phrases = sorted(kinds.get(kind, ()), key=len, reverse=True)
             if not phrases:
                 continue
-            alternatives = "|".join(re.escape(p).replace("_", r"\s+") for p in phrases)
             if kind == "title":
                 # an abbreviation keeps its dot ("Dr. Page"); after a title written out the
                 # dot ends a sentence ("... Happiness Officer. Department: ...")
@@ -160,6 +159,7 @@ def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
                 )
                 pattern = re.compile(rf"(?:{alternatives})[ \t]*", re.I)
             else:
+                alternatives = "|".join(re.escape(p).replace("_", r"\s+") for p in phrases)
                 pattern = re.compile(f"(?:{alternatives}){_SEPARATOR[kind]}", re.I)
             index.setdefault(first, []).append((kind, pattern))
     return index
