@@ -185,6 +185,11 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
          {"type": "input_text", "text": data_url("x/y", PROSE)}]}]}, SCRUBBED),
     ("data-url-embeddings", "embeddings",
      {"model": "demo-embed", "input": [data_url("text/plain", PROSE)]}, SCRUBBED),
+    # arrays of numbers are skipped whole: text beside or among them is still read
+    ("text-beside-token-ids", "embeddings",
+     {"model": "demo-embed", "input": [[101, 2023, 102], PROSE]}, SCRUBBED),
+    ("text-among-token-ids", "embeddings",
+     {"model": "demo-embed", "input": [101, 2023, PROSE, 102]}, SCRUBBED),
     ("data-url-legacy-encoding", "chat/completions",
      chat(user(data_url("image/png", f"ИИН {IIN} Айгерим", "cp1251"))),
      "unverifiable_binary"),
