@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.predefined_recognizers import (
@@ -56,7 +57,7 @@ from qorgan.detection.recognizers.kz import (
 )
 from qorgan.detection.recognizers.kz_documents import KzIdCardRecognizer, KzPassportRecognizer
 from qorgan.detection.recognizers.name_columns import NameColumnRecognizer
-from qorgan.detection.recognizers.phones import IntlPhoneRecognizer
+from qorgan.detection.recognizers.phones import IntlPhoneRecognizer, label_before
 from qorgan.detection.recognizers.place_fields import PlaceFieldRecognizer
 from qorgan.detection.recognizers.scan import AnyWord
 from qorgan.detection.recognizers.secrets import (
@@ -88,6 +89,13 @@ class DashedSsnRecognizer(UsSsnRecognizer):
 
     def __init__(self) -> None:
         super().__init__(patterns=list(self.PATTERNS))
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        # "Part No. 550-21-4083", "ticket 402-88-1937": a labelled number is what its label
+        # says, not an SSN
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in found if not label_before(text, r.start)]
 
 
 @dataclass(frozen=True, slots=True)

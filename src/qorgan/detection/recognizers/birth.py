@@ -52,20 +52,28 @@ _KK_MONTHS = {
 
 # French, German, Spanish, Turkish, Ukrainian (genitive) and Uzbek month names, whole
 _FOREIGN_MONTHS = {
-    **dict.fromkeys(("janvier", "januar", "jänner", "enero", "ocak", "січня", "yanvar"), 1),
-    **dict.fromkeys(("février", "fevrier", "februar", "febrero", "şubat", "лютого", "fevral"), 2),
-    **dict.fromkeys(("mars", "märz", "maerz", "marzo", "mart", "березня"), 3),
-    **dict.fromkeys(("avril", "abril", "nisan", "квітня", "aprel"), 4),
-    **dict.fromkeys(("mai", "mayo", "mayıs", "травня"), 5),
-    **dict.fromkeys(("juin", "juni", "junio", "haziran", "червня", "iyun"), 6),
-    **dict.fromkeys(("juillet", "juli", "julio", "temmuz", "липня", "iyul"), 7),
-    **dict.fromkeys(("août", "aout", "agosto", "ağustos", "серпня", "avgust"), 8),
+    **dict.fromkeys(("janvier", "januar", "jänner", "enero", "ocak", "січня", "yanvar",
+                     "gennaio", "janeiro", "januari", "stycznia"), 1),
+    **dict.fromkeys(("février", "fevrier", "februar", "febrero", "şubat", "лютого", "fevral",
+                     "febbraio", "fevereiro", "februari", "lutego"), 2),
+    **dict.fromkeys(("mars", "märz", "maerz", "marzo", "mart", "березня", "março", "marco",
+                     "maart", "marca"), 3),
+    **dict.fromkeys(("avril", "abril", "nisan", "квітня", "aprel", "aprile", "kwietnia"), 4),
+    **dict.fromkeys(("mai", "mayo", "mayıs", "травня", "maggio", "maio", "mei", "maja"), 5),
+    **dict.fromkeys(("juin", "juni", "junio", "haziran", "червня", "iyun", "giugno", "junho",
+                     "czerwca"), 6),
+    **dict.fromkeys(("juillet", "juli", "julio", "temmuz", "липня", "iyul", "luglio", "julho",
+                     "lipca"), 7),
+    **dict.fromkeys(("août", "aout", "agosto", "ağustos", "серпня", "avgust", "augustus",
+                     "sierpnia"), 8),
     **dict.fromkeys(("septembre", "septiembre", "setiembre", "eylül", "вересня",
-                     "sentyabr"), 9),
-    **dict.fromkeys(("octobre", "oktober", "octubre", "ekim", "жовтня", "oktyabr"), 10),
-    **dict.fromkeys(("novembre", "noviembre", "kasım", "листопада", "noyabr"), 11),
+                     "sentyabr", "settembre", "setembro", "września", "wrzesnia"), 9),
+    **dict.fromkeys(("octobre", "oktober", "octubre", "ekim", "жовтня", "oktyabr", "ottobre",
+                     "outubro", "października", "pazdziernika"), 10),
+    **dict.fromkeys(("novembre", "noviembre", "kasım", "листопада", "noyabr", "novembro",
+                     "listopada"), 11),
     **dict.fromkeys(("décembre", "decembre", "dezember", "diciembre", "aralık", "грудня",
-                     "dekabr"), 12),
+                     "dekabr", "dicembre", "dezembro", "grudnia"), 12),
 }
 _FOREIGN_MONTH = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
 _EN_MONTH = (
@@ -87,7 +95,8 @@ _YEAR_WORD = r"(?:\s*(?:г\.|года|году|год\b|г\b|ж\.|жылы|жы�
 _DATE_FORMS = [
     r"(?P<d>[0-3]?\d)(?P<s>[./\-])(?P<m>[0-3]?\d)(?P=s)(?P<y>(?:19|20)\d\d|\d\d)(?!\d)",
     r"(?P<y>(?:19|20)\d\d)(?P<s>[./\-])(?P<m>[01]?\d)(?P=s)(?P<d>[0-3]?\d)(?!\d)",
-    rf"{_DAY}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|-|\s*/\s*)(?P<en>{_EN_MONTH}),?(?:\s+|-|\s*/\s*){_YEAR}",
+    rf"{_DAY}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|-|\s*/\s*)(?P<en>{_EN_MONTH}),?(?:\s+|-|\s*/\s*)"
+    r"(?P<y>(?:19|20)?\d\d)(?!\d)",
     rf"(?P<en>{_EN_MONTH})(?:\s+|-){_DAY}(?:st|nd|rd|th)?,?(?:\s+|-){_YEAR}",
     rf"{_DAY}\s+(?P<ru>{_RU_MONTH})\s+{_YEAR}{_YEAR_WORD}",
     rf"{_YEAR}{_YEAR_WORD}\s+{_DAY}\s*-?\s*(?P<kk>{_KK_MONTH})",
@@ -96,6 +105,8 @@ _DATE_FORMS = [
     # airline and passport manifests: 05DEC88, 05DEC1988
     r"(?P<d>[0-3]\d)(?P<en>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
     r"(?P<y>(?:19|20)?\d\d)(?![\dA-Z])",
+    # written without separators after its cue ("DOB (YYYYMMDD): 19710822")
+    r"(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)",
     # Chinese: 1990年3月14日
     r"(?P<y>(?:19|20)\d\d)\s?年\s?(?P<m>[01]?\d)\s?月\s?(?P<d>[0-3]?\d)\s?日",
 ]
@@ -116,14 +127,17 @@ _START = r"(?<![^\W\x5f])"  # \x5f: "_", which the cues spell as a space
 _SEP = r"(?:[\s:,\-–—=\"'«»“”>|]|\((?:[dmyдмгж]{1,4}[./\-\s]?){2,3}\))"
 _CUE_BEFORE = (
     rf"(?:{_START}(?:date_of_birth|dateofbirth|birth_date|birthdate|birthday|birth_day|"
-    r"d\.o\.b\.?|dob|born(?:_on)?|b-day|bday|b_day|birth|(?<=\()b\.|date_de_naissance|"
+    r"d\.o\.b\.?|dob|born(?:_on)?|tug['‘’ʻ]ilgan_sana(?:si)?|туғилган_сана(?:си)?|"
+    r"туған_күнім|туылған_күнім|b-day|bday|b_day|birth|(?<=\()b\.|(?<=[,;]\s)b\.|"
+    r"date_de_naissance|data_urodzenia|urodzon[ya]|geboortedatum|data_de_nascimento|"
+    r"nascid[oa]|(?<![^\W\x5f])nat[oa](?=_(?:a|il|nel)_)|tugan_kuni|tuǵan_kúni|"
     r"née?_le|née?|geburtsdatum|fecha_de_nacimiento|nacid[oa]|data_di_nascita|"
     r"geboren(?:_am)?|geb\.|doğum_tarihi|tug['‘’ʻ]ilgan(?:_sana|_kuni)?|дата_народження|"
     r"народи(?:вся|лася|лись)|出生日期|出生于|出生|生日|"
-    r"дат[аыуе]_рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
+    r"дат[аыуе]_(?:и_место_)?рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
     r"родил(?:ся|ась|ось|ись)|рожд[её]н[аы]?|"
     r"туған_күні|туылған_күні|туған_күн|туған|туылған|дүниеге_келген)"
-    rf"(?:{_SEP}*(?:on|is|was|the|в|—|:)(?![^\W\x5f]))*{_SEP}*)"
+    rf"(?:{_SEP}*(?:on|is|was|the|il|в|—|:)(?![^\W\x5f]))*{_SEP}*)"
 )
 _YEAR_CUE_BEFORE = (
     rf"(?:{_START}(?:year_of_birth|birth_year|born_in|год_рождения|г\.\s?р\.|туған_жылы|"
@@ -131,7 +145,8 @@ _YEAR_CUE_BEFORE = (
 )
 _CUE_AFTER = (
     r"[\s,]*(?:\(|-)?\s*(?:г\.\s?р\.|года_рождения|г\.?_рождения|жылы_туған|ж\.\s?т\.|"
-    r"туған|туылған|дүниеге_келген|\(d\.?o\.?b\.?\)|\(born\))"
+    r"туған|туылған|дүниеге_келген|\(d\.?o\.?b\.?\)|\(born\)|р\.\s?н\.|року_народження|"
+    r"j\.\s?t\.|jyly_tuǵan|jyly_tugan|(?:yilda|йилда)_(?:tug['‘’ʻ]ilgan|туғилган))"
 )
 _CUES = tuple(
     (re.compile(cue.replace("_", r"[\s_]+")),
@@ -143,7 +158,8 @@ _NEEDLES = (
     "born", "dob", "d.o.b", "birth", "b-day", "рожд", "родил", "туған", "туыл", "дүниеге",
     "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.", "naissance", "né", "geb",
     "doğum", "bday", "b_day", "(b.", "nacim", "nacid", "nascit", "tug", "народ", "出生",
-    "生日",
+    "生日", "urodz", "geboorte", "nato", "nata", "nascid", "tugan", "tuǵan", "р.н.", "р. н.", "народж",
+    "j.t.", "j. t.", "tug'il", "tugʻil", "tug‘il", "tug’il", "туғил",
 )
 # a record that opens with a person's full name and gives a date right after it
 # ("Байжанова Гульмира Сериковна, 1972-05-19, ..."; "Ахметжанов Болат Серікұлы, 1978 ж. 11
@@ -174,15 +190,15 @@ _FILLER = re.compile(_SEP + "*")
 # a table's column of birth dates: its header cell names one
 _COLUMN = re.compile(
     r"[\w\s.()/\-]{0,24}?" + _START + r"(?:dob|d\.o\.b\.?|date[\s_]*of[\s_]*birth|"
-    r"birth[\s_]*date|birthday|born|дата[\s_]+рождения|д\.\s?р\.|туған[\s_]+күні|"
+    r"birth[\s_]*date|birthday|born|birth|дата[\s_]+рождения|д\.\s?р\.|туған[\s_]+күні|"
     r"туылған[\s_]+күні|geburtsdatum|date[\s_]+de[\s_]+naissance|doğum[\s_]+tarihi)"
     r"(?![^\W_])[\w\s.()/\-]{0,24}"
 )
 # "born", "родился", "туған": a place may stand between the cue and the date
-_BORN = re.compile(r"born|родил|рожд[её]н|туған|туылған")
+_BORN = re.compile(r"born|родил|рожд[её]н|туған|туылған|nat[oa]|nacid|née?|geboren|urodzon")
 _GAP = re.compile(
-    r"(?:(?:in|at|в)[ \t]+)?(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’\-]*[ \t,]+){1,3}"
-    r"(?:on[ \t]+(?:the[ \t]+)?)?(?=\d)"
+    r"(?:(?:in|at|в|a|à|en|w)[ \t]+)?(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’\-]*[ \t,]+){1,3}"
+    r"(?:(?:on|il|le|el|am|dnia)[ \t]+(?:the[ \t]+)?)?(?=\d)"
 )
 # a birthday is celebrated every year: "birthday 2024" is no birth year
 _CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|bday|b_day|день|күн|生日")

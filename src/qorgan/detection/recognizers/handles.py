@@ -7,6 +7,10 @@ identifier; the model reads it as one unknown word, if at all. A word of two par
 name and the other a surname (listed, or in the shape of a Russian or Kazakh one), in either
 order, and neither is an English word: ``max_length``, ``grace_period`` and ``ruby-rails``
 stay clean. The local part of an e-mail address is left to the address.
+
+Tickets, boarding passes and manifests write a passenger ``SURNAME/GIVEN`` in capitals
+(``KOWALSKI/ANNA MS``, ``PAX TOKTAROV/ARMAN MR``): that shape is a name when a title follows
+it or a passenger label comes before it, whatever the lists hold.
 """
 
 from __future__ import annotations
@@ -21,13 +25,22 @@ __all__ = ["HANDLE", "HandleRecognizer"]
 
 SCORE = 0.85
 #: what the trigger needs to see: two letters joined by a separator or a case change
-HANDLE = r"[A-Za-z][._\-][A-Za-z]|[a-z][A-Z]"
+HANDLE = r"[A-Za-z][._\-][A-Za-z]|[a-z][A-Z]|[A-Z]/[A-Z]"
 
 # ... never the local part of an e-mail address: the address is the finding there
 _JOINED = re.compile(
     r"(?<![\w.\-])@?(?P<name>[A-Za-z]{2,20}[._\-][A-Za-z]{2,20})(?![\w\-@]|\.\w)"
 )
 _CAMEL = re.compile(r"(?<![\w.\-])@?(?P<name>[A-Z][a-z]{1,19}[A-Z][a-z]{1,19})(?![\w\-@])")
+
+
+_PNR_WORD = r"[A-Z][A-Z'\-]{1,24}"
+_PNR_TITLE = r"(?:MRS|MR|MS|MISS|MSTR|DR|CHD|INF)\b"
+_PNR = re.compile(
+    rf"(?<![\w/])(?P<label>(?:NAME|PAX|PASSENGER|PSGR|TRAVELLER|TRAVELER)\s*[:#]?\s*)?"
+    rf"(?P<name>{_PNR_WORD}/{_PNR_WORD}(?: (?!{_PNR_TITLE}){_PNR_WORD})?)"
+    rf"(?P<title>\s*{_PNR_TITLE})?(?![\w/])"
+)
 
 
 class HandleRecognizer(ScanRecognizer):
@@ -42,6 +55,13 @@ class HandleRecognizer(ScanRecognizer):
                 if len(parts) == 2 and _a_name(*parts):
                     start, end = match.span("name")
                     yield Hit(start, end, SCORE, "a given name and a surname as one handle")
+        if "/" in text:
+            for match in _PNR.finditer(text):
+                if match.group("label") or match.group("title"):
+                    start, end = match.span("name")
+                    if match.group("title") is None and " " in match.group("name"):
+                        end = start + match.group("name").index(" ")  # "... FLIGHT"
+                    yield Hit(start, end, SCORE, "a passenger's SURNAME/GIVEN")
 
 
 def _parts(name: str) -> list[str]:

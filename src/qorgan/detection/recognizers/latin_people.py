@@ -22,7 +22,11 @@ SCORE_CUED = 0.85
 SCORE_LISTED = 0.8
 SCORE_LOWER = 0.6
 # the words a lower-case given name may follow on its own ("meeting with olivia")
-_BEFORE_LOWER_NAME = frozenset(["with", "to", "for"])
+_BEFORE_LOWER_NAME = frozenset(
+    ["with", "to", "for", "from", "by", "and", "n", "&", "seen", "saw", "met", "told", "tell",
+     "ask", "asked", "ping", "remind", "invite", "thank", "thanks", "cc", "text", "call",
+     "email", "message", "dm"]
+)
 _NOT_AFTER_NAME = frozenset(
     ["street", "st", "avenue", "ave", "road", "rd", "lane", "boulevard", "square", "park",
      "bank", "inc", "ltd", "llc", "group", "city", "county", "river", "lake", "hall",
@@ -142,6 +146,7 @@ class People:
                     or self._before_verb(text, words, free, i)
                     or self._after_preposition(text, words, free, i)
                     or self._lower_after_with(text, words, i)
+                    or self._lower_opening(text, words, i)
                 )
             if span is None:
                 i += 1
@@ -219,7 +224,38 @@ class People:
         nxt = words[i + 1] if i + 1 < len(words) else None
         if nxt is not None and nxt.key in _NOT_AFTER_NAME and joined(text, word.token, nxt.token):
             return None  # "to carter street", "with chase bank"
-        return i + 1, SCORE_LOWER
+        return self._lower_surname(text, words, i), SCORE_LOWER
+
+    def _lower_surname(self, text: str, words: Sequence[Word], i: int) -> int:
+        """The end of a lower-case name that opens at ``words[i]``: with the surname after
+        it, when that is a listed surname and no word ("sofia ramírez", "huang mei")."""
+        k = i + 1
+        if k < len(words) and one_space(text, words[i].token, words[k].token):
+            nxt = words[k]
+            if (not nxt.token.capitalized and nxt.surname and not nxt.common
+                    and nxt.key not in _NOT_AFTER_NAME and not self._big_place(nxt)):
+                return k + 1
+        return k
+
+    def _lower_opening(
+        self, text: str, words: Sequence[Word], i: int
+    ) -> tuple[int, float] | None:
+        """Chat in lower case: a given name that is no English word and no place, opening
+        a sentence before what people do ("tatiana can u approve", "sandy said ...")."""
+        word = words[i]
+        if word.token.capitalized or not word.given or word.common or self._big_place(word):
+            return None
+        if not self._gz.mainly_given(word.key):
+            return None
+        before = text[: word.token.start].rstrip(" \t")
+        if before and before[-1] not in ".!?\n:;\"'(":
+            return None
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is None or not one_space(text, word.token, nxt.token) or nxt.token.capitalized:
+            return None
+        if nxt.key in _MODALS or nxt.key in _SAYING or nxt.key in _ACTING:
+            return i + 1, SCORE_LOWER
+        return None
 
     def _before_verb(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int

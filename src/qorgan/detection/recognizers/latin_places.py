@@ -82,8 +82,12 @@ def find_places(
             and words[i - 1].key in PLACE_PREPOSITIONS
             and joined(text, tokens[i - 1], word.token)
         )
-        after_comma = text[: word.token.start].rstrip().endswith(",")
-        if not _place_ok(gz, place, run, (after_preposition, after_comma), words, i):
+        before = text[max(0, word.token.start - 8) : word.token.start].rstrip()[-1:]
+        after_comma = before == ","
+        # a field's colon, a dash or a slash: "DEST: ASTANA", "TASHKENT-ISTANBUL"
+        after_label = before != "" and before in ":-–—/|"
+        if not _place_ok(gz, place, run, (after_preposition, after_comma, after_label),
+                         words, i):
             i += 1
             continue
         end = run[-1].token.end
@@ -102,12 +106,13 @@ def _place_ok(
     gz: Gazetteer,
     place: Place,
     run: Sequence[Word],
-    after: tuple[bool, bool],
+    after: tuple[bool, bool, bool],
     words: Sequence[Word],
     i: int,
 ) -> bool:
-    """``after``: whether the place follows a place preposition, and a comma."""
-    after_preposition, after_comma = after
+    """``after``: whether the place follows a place preposition, a comma, and a field's
+    colon, a dash or a slash."""
+    after_preposition, after_comma, after_label = after
     country, population = place.country, place.population
     head = run[0]
     common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
@@ -115,9 +120,13 @@ def _place_ok(
     # the frequency list holds places' short alternate names too ("for", "can", "oral")
     long_enough = len(head.key) >= _MIN_COMMON_PLACE
     if not (head.title or head.caps):
-        # lower case only after a preposition, and only a well-known place; a common
-        # word only when it is long ("in dubai", "to turkey", not "for")
-        return after_preposition and well_known and (not common or long_enough)
+        # lower case only after a preposition, and only a well-known place, a common
+        # word only when it is long ("in dubai", "to turkey", not "for"), or a town of
+        # some size that is no everyday word ("from lviv", "in samarkand")
+        return after_preposition and (
+            (well_known and (not common or long_enough))
+            or (population >= _TOWN and not common and gz.frequency(head.key) < _EVERYDAY)
+        )
     if head.caps and len(run) == 1 and len(head.key) < 4 and not after_preposition:
         return False
     if common:
@@ -131,6 +140,12 @@ def _place_ok(
             gz.frequency(head.key) < _EVERYDAY
         ):
             return True  # shouted: "..., LOS ANGELES", "IN LEEDS", "THE SHELBOURNE, DUBLIN"
+        nxt = words[i + len(run)] if i + len(run) < len(words) else None
+        if head.caps and long_enough and (well_known or population >= _WELL_KNOWN) and (
+            gz.frequency(head.key) < _EVERYDAY
+        ) and (after_label or nxt is None or not nxt.caps):
+            # "CONNECTING ISTANBUL", "DEST: SHANGHAI"; not "KAZAKHSTAN PREMIER LEAGUE"
+            return True
         if head.title and not head.token.sentence_initial:
             if well_known and long_enough:
                 return True
@@ -152,8 +167,11 @@ def _place_ok(
             )
         return False
     elif head.given or (len(run) == 1 and head.surname and country != "KZ"):
-        # Florence, Austin, Jackson: a person as often as a place
-        return after_preposition
+        # Florence, Austin, Jackson: a person as often as a place; in capitals a
+        # well-known one after a comma or a field's colon is the place ("DEST: ASTANA")
+        return after_preposition or (
+            head.caps and well_known and (after_comma or after_label)
+        )
     # a place followed by a surname is a person's first name ("Paris Hilton")
     nxt = words[i + len(run)] if i + len(run) < len(words) else None
     return not (
