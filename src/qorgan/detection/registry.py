@@ -59,6 +59,7 @@ from qorgan.detection.recognizers.kz_documents import KzIdCardRecognizer, KzPass
 from qorgan.detection.recognizers.name_columns import NameColumnRecognizer
 from qorgan.detection.recognizers.phones import IntlPhoneRecognizer, label_before
 from qorgan.detection.recognizers.place_fields import PlaceFieldRecognizer
+from qorgan.detection.recognizers.postal import POSTAL, PostalTownRecognizer
 from qorgan.detection.recognizers.scan import AnyWord
 from qorgan.detection.recognizers.secrets import (
     API_KEY_PREFIXES,
@@ -201,6 +202,7 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
     "LOCATION": (
         (_plain(HanPlaceRecognizer), HAN),
         (_plain(PlaceFieldRecognizer), place_fields.CUES),
+        (_plain(PostalTownRecognizer), POSTAL),
     ),
     # its street-type words are its trigger: it looks for them first, cheaply
     "STREET_ADDRESS": ((_plain(StreetAddressRecognizer), None),),

@@ -210,7 +210,7 @@ _DE = re.compile(
     rf"{_DE_WORD}(?:-{_DE_WORD})*-(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm)|"
     rf"{_DE_WORD}(?:\s+|-)(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee)|"
     rf"(?:Am|An\s+der|An\s+den|Auf\s+dem|Auf\s+der|Im|In\s+der|Zum|Zur|Unter\s+den)\s+{_DE_WORD})"
-    r"\s+(?P<house>\d{1,4}\s?[a-z]?(?:\s?[-/]\s?\d{1,4}[a-z]?)?)(?![\w\-/.,]\d|\w)"
+    r"\s+(?P<house>\d{1,4}\s?[a-z]?(?:\s?[-/]\s?\d{1,4}[a-z]?){0,2})(?![\w\-/.,]\d|\w)"
     r"(?!\s+(?:minutes?|mins?|hours?|days?|weeks?|years?|percent|km|miles?|jahre|stunden|"
     r"minuten|euro|eur|mal)\b)"
 )

@@ -1,5 +1,5 @@
 """Street addresses in the forms of ``addresses.py``'s neighbours: Turkish, Uzbek, Chinese,
-British flats on a numberless street and US military mail.
+southern and central European, British flats on a numberless street and US military mail.
 
 * Turkish: the name, the type, then the house: ``Yıldız Sokak No: 5``, ``Atatürk Cad.
   No: 12 D: 4``, ``Bağdat Caddesi 45/3``;
@@ -9,7 +9,11 @@ British flats on a numberless street and US military mail.
 * British: a flat or studio, then a street without a house number (``Flat 22b, Martin
   mills``, ``Studio 9\\nHughes ways``), the unit being the address's number;
 * US military: ``PSC 1234, Box 5678``, ``Unit 1234 Box 5678``;
-* Russian and Kazakh in Latin letters: ``ul. Lenina 42, kv. 17``, ``pr. Abaya, d. 5``.
+* Russian, Ukrainian and Kazakh in Latin letters: ``ul. Lenina 42, kv. 17``, ``pr. Abaya,
+  d. 5``, ``vul. Sumska 17``, ``Abai dangghyly, 150-ui, 12-pater``;
+* Italian, Spanish, Catalan and Portuguese: ``Via Garibaldi 23, interno 5``, ``Calle de
+  Alcalá 145, 3º B``, ``Rua Augusta 27``; Polish: ``ul. Marszałkowska 84/92 m. 15``;
+  Dutch: ``Prinsengracht 263-II``; Chinese in pinyin: ``Wenyi Xi Lu 969 Hao``.
 
 Each needs the street-type word and a number, so none is a bare name. Every pattern here is
 cheap to skip: it only runs when its marker is in the text.
@@ -65,13 +69,63 @@ _GB = re.compile(
 # Russian and Kazakh addresses transliterated: ``ul. Lenina 42, kv. 17``, ``pr. Abaya, d. 5``,
 # ``mkr. Samal-2, 58``; the type word needs its dot or its full spelling
 _TRANSLIT_TYPE = (
-    r"(?:ul\.|ulitsa|ulica|pr\.|pr-t|prosp\.|prospekt|mkr\.?|mikroraion|mikrorayon|"
+    r"(?:ul\.|ulitsa|ulica|vul\.|vulytsia|pr\.|pr-t|prosp\.|prospekt|mkr\.?|mikroraion|mikrorayon|"
     r"per\.|pereulok|bul\.|bulvar|sh\.|shosse|pl\.|ploshchad|kosh\.|koshesi)"
 )
 _TRANSLIT = re.compile(
     rf"(?<![\w\-])(?i:{_TRANSLIT_TYPE})\s*(?:[A-Z][a-z'’]+(?:[- ][A-Z0-9][a-z'’0-9]*){{0,2}})"
     r",?\s+(?:(?i:d|dom)\.?\s*)?\d{1,4}[A-Za-z]?(?:/\d{1,4})?(?![\d/])"
     r"(?:,?\s*(?i:kv|kvartira|of|ofis)\.?\s*\d{1,4})?"
+)
+# Italian, Spanish, Catalan and Portuguese: the type, the name, then the house and the
+# floor or flat ("Via Giuseppe Garibaldi 23, interno 5", "Calle de Alcalá 145, 3º B",
+# "C/ Sierpes 22, piso 1º izq.", "Rua Augusta 27", "Avinguda Diagonal 405, 2n 1a")
+_ROMANCE_TYPE = (
+    r"(?:Via|Viale|Corso|Piazza|Piazzale|Largo|Vicolo|Calle|C/|Avenida|Avda\.|Paseo|"
+    r"Plaza|Carrer|Avinguda|Passeig|Camino|Carretera|Ronda|Rua|Travessa|Praça|Alameda|"
+    r"Estrada)"
+)
+_ROMANCE_LINK = r"(?:(?:de|del|della|delle|dei|degli|di|da|do|dos|das|la|las|los|el|d['’]|dell['’])\s*)"
+_ROMANCE_WORD = r"(?:[A-ZÀ-Ý][\w'’\-]*|[IVX]{1,4})"
+_ROMANCE_PART = (
+    # the text arrives NFKC-folded: "3º" is "3o", "1ª" is "1a"
+    r"(?:,?\s*(?:\d{1,2}\s?[º°ªoa]\s*(?:[A-Z]\b|\d\b)?(?:\s*(?:izq|dcha|der)\.?)?|"
+    r"piso\s+\d{1,2}\s?[º°ªoa]?\s*(?:izq|dcha|der)?\.?|(?:interno|int\.|scala|esc\.)\s*[A-Z0-9]{1,3}\b|"
+    r"\d{1,2}(?:n|r|t|º|o)\s+\d{1,2}(?:a|[º°ªo])?\b))*"
+)
+_ROMANCE = re.compile(
+    rf"(?<![\w\-]){_ROMANCE_TYPE}\s*{_ROMANCE_LINK}?{_ROMANCE_WORD}"
+    rf"(?:\s+{_ROMANCE_LINK}?{_ROMANCE_WORD}){{0,4}},?\s+(?:n[º°o]\.?\s*)?"
+    rf"\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}})?(?![\w/])"
+    r"(?!\s*(?:stars?|estrellas|stelle|minut\w*|min\b|hours?|horas?|ore\b|km\b|m\b|eur\w*|€|%))"
+    rf"{_ROMANCE_PART}"
+)
+# Polish: "ul. Marszałkowska 84/92 m. 15", "al. Jerozolimskie 65 lok. 7", "os. Bohaterów
+# Września 12/3"
+_PL_WORD = r"[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż\-]+"
+_PL = re.compile(
+    rf"(?<![\w\-])(?:ul|al|os|pl)\.\s*{_PL_WORD}(?:\s+{_PL_WORD}){{0,3}}\s+"
+    r"\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)?(?![\w/])(?:\s*(?:m|lok|mieszk)\.\s*\d{1,4})?"
+)
+# Dutch: the type glued to the name, then the house ("Prinsengracht 263-II", "Oudegracht
+# 118bis", "Laan van Meerdervoort 50")
+_NL = re.compile(
+    r"(?<![\w\-])[A-Z][a-z]+(?:straat|weg|laan|gracht|plein|kade|singel|dijk|steeg|dreef)"
+    r"\s+\d{1,4}(?:-?(?:bis|hs|I{1,3}|[A-Z]\b|\d{1,3})|[a-z]{1,3})?(?![\w\-/])"
+)
+# Kazakh in Latin letters: "Abai dangghyly, 150-ui, 12-pater", "Dostyq dańǵyly, 12-úı"
+_KK_LATIN = re.compile(
+    r"(?<![\w\-])[A-Z][\w'’]+(?:\s+(?:bi|batyr|khan|han|[A-Z][\w'’]+))?\s+"
+    r"(?i:dangghyly|dańǵyly|dangyly|dańgyly|koshesi|köshesi|kóshesi|kosh\.)"
+    r",?\s*\d{1,4}\s*-?\s*(?i:ui|úı|üi|uy|úi)?(?![\w])"
+    r"(?:,?\s*\d{1,4}\s*-?\s*(?i:pater|páter|päter))?"
+)
+# Chinese in pinyin: "No. 88 Nanjing Dong Lu", "Wenyi Xi Lu 969 Hao", "Jianguomen Wai
+# Dajie 1 Hao, 15 Lou 302 Shi"
+_ZH_LATIN = re.compile(
+    r"(?<![\w\-])(?:(?:Room\s+\d{1,5},\s*)?No\.\s*\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}"
+    r"(?:Lu|Jie|Dajie|Dadao)\b|(?:[A-Z][a-z]+\s+){1,3}(?:Lu|Jie|Dajie|Dadao)\s+\d{1,5}\s*Hao"
+    r"(?:,\s*\d{1,3}\s*Lou(?:\s*\d{1,4}\s*Shi)?)?)"
 )
 _US_MILITARY = re.compile(r"(?<![\w\-])(?:PSC\s+\d{4},\s*Box\s+\d{4}|Unit\s+\d{4}\s+Box\s+\d{4})")
 
@@ -82,8 +136,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (_ZH, re.compile(r"[路街巷弄道]")),
     (_GB, re.compile(r"Flat|Studio|Apartment|Unit")),
     (_US_MILITARY, re.compile(r"PSC|Unit")),
-    (_TRANSLIT, re.compile(r"(?i)\b(?:ul|pr|prosp|mkr|per|bul|sh|pl|kosh)[.\-]|ulitsa|ulica|"
-                           r"prospekt|mikro|pereulok|bulvar|shosse|ploshchad|koshesi")),
+    (_TRANSLIT, re.compile(r"(?i)\b(?:ul|vul|pr|prosp|mkr|per|bul|sh|pl|kosh)[.\-]|ulitsa|"
+                           r"ulica|vulytsia|prospekt|mikro|pereulok|bulvar|shosse|ploshchad|"
+                           r"koshesi")),
+    (_ROMANCE, re.compile(r"Via|Viale|Corso|Piazz|Largo|Vicolo|Calle|C/|Aven|Avda|Paseo|Plaza|"
+                          r"Carrer|Avinguda|Passeig|Camino|Carretera|Ronda|Rua|Travessa|Praça|"
+                          r"Alameda|Estrada")),
+    (_PL, re.compile(r"\b(?:ul|al|os|pl)\.")),
+    (_NL, re.compile(r"straat|weg |laan|gracht|plein|kade|singel|dijk|steeg|dreef")),
+    (_KK_LATIN, re.compile(r"(?i)dan|dań|kosh|kösh|kósh")),
+    (_ZH_LATIN, re.compile(r"Lu\b|Jie\b|Dajie|Dadao")),
 )
 
 

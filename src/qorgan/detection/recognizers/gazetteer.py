@@ -3,7 +3,8 @@
 Sources (see ``data/SOURCES.md``): US Social Security baby names and 2010 US Census
 surnames (public domain), the Russian and Kazakh given names of the natasha wheel and
 ``kk_first_names.txt`` transliterated to Latin letters, GeoNames cities and countries
-(CC BY 4.0) and ``kz_places_latin.txt``.
+(CC BY 4.0), ``kz_places_latin.txt`` and ``countries_native.txt`` (countries as their own
+languages write them: "Deutschland", "Schweiz", "Türkiye").
 
 **Common words.** A word is *common* when it is among the ~29,000 most frequent English
 words (``wordfreq``'s small list, frequency 1e-6 and up) and is not mainly a name: a word
@@ -233,6 +234,10 @@ def _places() -> list[Place]:
         words = _place_words(line)
         if words:
             places.append(Place(words, "city", "KZ", 0))
+    for line in read_lines("countries_native.txt"):
+        words = _place_words(line)
+        if words:
+            places.append(Place(words, "country", "", 0))
     return places
 
 

@@ -1,0 +1,110 @@
+"""Towns named by their place in a postal address (``LOCATION``).
+
+An address writes its town next to a postcode, and that position says what the word is
+even when no list holds the town or the model reads it as a person ("50125 Firenze"):
+
+* a European postcode, then the town: ``69117 Heidelberg``, ``1070 Wien``, ``1016 GV
+  Amsterdam``, ``00-697 Warszawa``, ``D-80331 München``, ``050000 Алматы``;
+* a US town before its state's code and ZIP: ``Columbus, OH 43215``, and in a CSV row
+  before the bare code (``...,Denver,CO``) when the town is a listed one;
+* a British town or county before its postcode: ``Manchester M20 1JQ``;
+* a Turkish district and province: ``Konak/İzmir``.
+
+The postcode must open a field (after a comma, a semicolon, a line start or two spaces), so
+"Order 12345 Shipped" is none, and the town is one to three capitalised words that end
+the field. A town no list holds must not be ordinary English words ("12345 Main Office").
+The state's code and the postcode themselves are not reported: they name a region of
+millions, not where a person lives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
+from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
+
+__all__ = ["POSTAL", "PostalTownRecognizer"]
+
+SCORE = 0.88
+# a word this frequent in English text (a share of all words) is a word first
+_ENGLISH_WORD = 1e-5
+#: what the trigger needs to see: four digits, or a British postcode's inward part
+POSTAL = r"\d{4}|\d{2}-\d{3}|\b\d[A-Z]{2}\b|/[A-ZÇĞİÖŞÜ]"
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐİŁŚŻŹĆŃ"
+_TOWN_WORD = rf"[{_UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?"
+# lower-case words inside a town's name: "Frankfurt am Main", "Saint-Denis", "Castellón de
+# la Plana", "Stratford-upon-Avon"
+_JOIN = r"(?:[ \-](?:am|an|der|im|ob|bei|sur|sous|de|la|le|les|en|del|di|upon|on|na)(?=[ \-]))?"
+_TOWN = rf"(?P<town>{_TOWN_WORD}(?:{_JOIN}[ \-]{_TOWN_WORD}){{0,2}})"
+_FIELD_START = r"(?:^|(?<=[,;|])|(?<=\n)|(?<=\s\s))[ \t]*"
+_FIELD_END = r"(?=[ \t]*(?:$|[,;|\n)(]|\.(?:\s|$)|[ \t][–—-][ \t]|[ \t]{2}))"
+_EU = re.compile(
+    rf"{_FIELD_START}(?:[A-Z]{{1,2}}-)?(?:\d{{4}}[ \t]?[A-Z]{{2}}(?=[ \t])|\d{{4,6}}|"
+    rf"\d{{2}}-\d{{3}}|\d{{3}}[ \t]\d{{2}})[ \t]+{_TOWN}{_FIELD_END}",
+    re.MULTILINE,
+)
+_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+    "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
+).split()
+_STATE = "(?:" + "|".join(_STATES) + ")"
+_US = re.compile(
+    rf"{_FIELD_START}(?P<town>[A-Z][a-z'’.\-]+(?:[ \t][A-Z][a-z'’.\-]+){{0,2}}),?[ \t]+"
+    rf"{_STATE}[ \t]+\d{{5}}(?:-\d{{4}})?\b",
+    re.MULTILINE,
+)
+_US_CSV = re.compile(
+    rf"(?<=,)(?P<town>[A-Z][a-z'’.\-]+(?:[ \t][A-Z][a-z'’.\-]+){{0,2}}),{_STATE}(?=,|$|\s)",
+    re.MULTILINE,
+)
+_GB = re.compile(
+    rf"{_FIELD_START}(?P<town>[A-Z][a-z'’\-]+(?:[ \t][A-Z][a-z'’\-]+)?),?[ \t]+"
+    r"[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}\b",
+    re.MULTILINE,
+)
+# ... or a listed town anywhere before it ("27 Cavendish Road Manchester M20 1JQ")
+_GB_ANY = re.compile(
+    r"(?<![\w\-])(?P<town>[A-Z][a-z'’\-]+),?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}\b"
+)
+_TR_WORD = r"[A-ZÇĞİÖŞÜ][a-zçğıöşü]+"
+_TR = re.compile(rf"(?<![\w/])(?P<district>{_TR_WORD})/(?P<town>{_TR_WORD})(?![\w/])")
+
+
+# each pattern, and what its town must be: "listed" in the gazetteer, "rare" (listed, or
+# no frequent English words alone) or "any" (a British postcode is evidence enough)
+_PATTERNS = ((_EU, "rare"), (_US, "rare"), (_US_CSV, "listed"), (_GB, "any"),
+             (_GB_ANY, "listed"))
+
+
+class PostalTownRecognizer(ScanRecognizer):
+    """See the module docstring."""
+
+    ENTITY = "LOCATION"
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        for pattern, kind in _PATTERNS:
+            for match in pattern.finditer(text):
+                start, end = match.span("town")
+                if _town_like(match.group("town"), kind):
+                    yield Hit(start, end, SCORE, "town beside its postcode")
+        if "/" in text:
+            for match in _TR.finditer(text):
+                if _town_like(match.group("town"), "listed"):
+                    yield Hit(*match.span("district"), SCORE, "district before its province")
+                    yield Hit(*match.span("town"), SCORE, "province after its district")
+
+
+def _town_like(town: str, kind: str) -> bool:
+    """Whether ``town`` is a place: a listed one; for kind ``rare`` also a name that is
+    not frequent English words alone; for kind ``any`` any name."""
+    gz = gazetteer()
+    keys = [ascii_fold(w) for w in re.split(r"[ \-]+", town) if w]
+    place = gz.match_place(keys)
+    if kind == "any" or (place is not None and len(place.words) == len(keys)):
+        return True
+    # frequent English words alone are no town ("Main Office"); a town's name is rare in
+    # English text even where the word list keeps it ("Napoli", "Hamburg")
+    return kind == "rare" and not all(gz.frequency(k) >= _ENGLISH_WORD for k in keys)
