@@ -24,6 +24,21 @@ def births(text: str) -> list[str]:
 NEXT_YEAR = dt.date.today().year + 1
 
 POSITIVES = [
+    # other languages' cues and months, compact and two-digit-year forms
+    ("DOB 04-Apr-85, Ken Yamada", "04-Apr-85"),
+    ("DOB (YYYYMMDD): 19710822 | Surname: Kowalski", "19710822"),
+    ("Sophie Laurent (née Mercier), b. 1.3.1966, Strasbourg", "1.3.1966"),
+    ("Data urodzenia: 11.11.1964; Imię i nazwisko: Jan Zieliński", "11.11.1964"),
+    ("Geboortedatum: 30-06-1985, naam: Lars Bakker", "30-06-1985"),
+    ("Paolo Conti, nato a Genova il 2 febbraio 1951.", "2 febbraio 1951"),
+    ("Chiara Ricci, nata il 21/09/1972 a Bologna", "21/09/1972"),
+    ("Tugan kuni: 14.06.1998, aty-zhoni: Madina Bekova", "14.06.1998"),
+    ("Дата и место рождения: 12.03.1985, г. Караганда", "12.03.1985"),
+    ("Кравчук Дмитро Олегович, 02.08.1985 р.н., мешканець Кременчука", "02.08.1985"),
+    ("Xolmatov Bekzod Alisher o'g'li, tug'ilgan sanasi: 05.06.1983", "05.06.1983"),
+    ("Sağyntaev Däuren Serıkūly, 09.09.2000 j.t., Taraz", "09.09.2000"),
+    ("Rahimova Dilnoza Botirovna, 11.01.2004 yilda tug'ilgan, Samarqand", "11.01.2004"),
+    ("Менің атым Меруерт, туған күнім — 15.10.2001", "15.10.2001"),
     # English, numeric and written months
     ("DOB: 14.03.1990", "14.03.1990"),
     ("D.O.B. 1990-03-14", "1990-03-14"),
@@ -92,6 +107,10 @@ def test_birth_date_found(text: str, value: str) -> None:
 
 
 NEGATIVES = [
+    # "nato" only as the Italian "born" before "a"/"il"; a compact number without a cue
+    "The NATO summit on 12.03.1985 in Brussels",
+    "Invoice 19710822 was paid, DOB unknown",
+    "the national archive, 12.03.1985",
     # an abbreviation in parentheses, a celebration: no year of birth
     "see section (b. 1990 edition)",
     "the bday party is in 2024",

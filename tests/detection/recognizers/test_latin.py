@@ -187,6 +187,14 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("Yerlan must sign.", "Yerlan"),
         # a Kazakh name spelled with a double s
         ("the shipment is for Assel Omarova", "Assel Omarova"),
+        # lower case: a name that is no word opening a sentence before what people do,
+        # after more verbs and prepositions, with its surname
+        ("tatiana can u approve my PTO", "tatiana"),
+        ("ok. sandy said the printer is fixed now", "sandy"),
+        ("i told bekzod and dilnoza to meet us", "bekzod"),
+        ("i told bekzod and dilnoza to meet us", "dilnoza"),
+        ("cc tatiana ivanova on this", "tatiana ivanova"),
+        ("meeting with dilnoza karimova at 5", "dilnoza karimova"),
     ],
 )
 def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, person: str
@@ -212,6 +220,9 @@ def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, per
         "open an account with chase bank",
         "Check-In opens at noon",
         "Self-Service portal is down",
+        "mobile can wait until monday",
+        "parking will open at 9",
+        "thanks to chase street traffic",
     ],
 )
 def test_no_person_in_these_words(layers: LatinLayers, text: str) -> None:

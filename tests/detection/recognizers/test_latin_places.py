@@ -25,7 +25,12 @@ def _places(text: str) -> list[str]:
      ("The venue in Bath can only hold 80 people.", "Bath"),
      ("PROPERTY: 5021 WILSHIRE BLVD, APT 9, LOS ANGELES", "LOS ANGELES"),
      ("i live in dubai now", "dubai"),
-     ("Offices in the Almaty region", "Almaty region")],
+     ("Offices in the Almaty region", "Almaty region"),
+     # in capitals after a field's colon, or alone; in lower case after a preposition
+     ("MANIFEST LINE 08: WANG/FANG MRS  DEST: SHANGHAI", "SHANGHAI"),
+     ("PAX: TOKTAROV  DEST: ASTANA", "ASTANA"),
+     ("we should invite bohdan from lviv to the meetup", "lviv"),
+     ("meet us at the station in samarkand", "samarkand")],
 )
 def test_places(text: str, place: str) -> None:
     assert place in _places(text)
@@ -34,7 +39,8 @@ def test_places(text: str, place: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["Put it in Turn order.", "Reading is fun.", "She moved from Human Resources to Sales.",
-     "for the win"],
+     "for the win", "I moved to mobile development.", "i went to nice last week",
+     "KAZAKHSTAN PREMIER LEAGUE: KAIRAT 2-0", "STATUS: READING LIST"],
 )
 def test_words_that_name_towns_too(text: str) -> None:
     assert _places(text) == []

@@ -46,6 +46,12 @@ def ssns(text: str) -> list[str]:
         ("SS number 536904399", "536904399"),
         ("ssn_last=536904399", "536904399"),
         ("номер социального страхования 536904399", "536904399"),
+        # a few words between the cue and the number, in the cue's sentence
+        ("SSN (no dashes): 386102954", "386102954"),
+        ("my social security card says 509 62 1847, ok?", "509 62 1847"),
+        ("Please update my SSN to 386102954.", "386102954"),
+        ("TIN: 386 10 2954", "386 10 2954"),
+        ("taxpayer id 386102954", "386102954"),
     ],
 )
 def test_ssn_found(text: str, value: str) -> None:
@@ -71,6 +77,14 @@ def test_ssn_found(text: str, value: str) -> None:
         "234567890 (order)",
         "ss 536904399 shipped",
         "social media 536904399",
+        # the cue's sentence ended; "social" alone is no cue before other words
+        "SSN is required. Order 386 10 2954 shipped.",
+        "Social media post count 386 10 2954",
+        "The meeting with Tina is at 386 10 2954",
+        # a label says what the dashed number is
+        "Part No. 550-21-4083 (replacement gasket)",
+        "Ticket number 402-88-1937 has been escalated",
+        "Error code 500-12-3344 indicates a timeout",
     ],
 )
 def test_not_an_ssn(text: str) -> None:

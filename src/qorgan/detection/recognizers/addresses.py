@@ -45,12 +45,12 @@ WEAK_ADDRESS = 0.45
 # too ("Park", "View", "Lights"), so they need more evidence (a unit, a postcode, an
 # address word near). The weak list is the rest of USPS Publication 28's street suffixes
 # (Appendix C1) and the usual British ones.
-_STRONG_EN = words(
+_STRONG_EN_TEXT = (
     "Street Str St Avenue Ave Av Road Rd Boulevard Blvd Lane Ln Highway Hwy Parkway Pkwy "
     "Prospekt Prospect Embankment Expressway Expy Freeway Fwy Turnpike Tpke Causeway Cswy "
     "Stravenue Throughway Trafficway Motorway"
 )
-_WEAK_EN = words(
+_WEAK_EN_TEXT = (
     "Drive Dr Court Ct Place Pl Square Sq Terrace Ter Crescent Cres Way Close Row Mews "
     "Gardens Garden Alley Circle Cir Trail Trl Plaza Plz "
     "Anex Arcade Bayou Beach Bend Bluff Bluffs Bottom Branch Bridge Brook Brooks Burg Burgs "
@@ -68,6 +68,10 @@ _WEAK_EN = words(
     "Union Unions Valley Valleys Viaduct View Views Village Villages Ville Vista Walk Walks "
     "Wall Ways Well Wells Rise Parade Wharf Yard Gate Vale Hl Grv Vw Pt Pk Xing"
 )
+_STRONG_EN = words(_STRONG_EN_TEXT)
+_WEAK_EN = words(_WEAK_EN_TEXT)
+#: English street-type words, lower-cased ("street", "ave", "drive")
+STREET_TYPES = frozenset(w.lower() for w in f"{_STRONG_EN_TEXT} {_WEAK_EN_TEXT}".split())
 # a sentence's own first words are not part of the street's name
 _EN_NOT_NAME = words(
     "The A An At On In To From Via Near Visit Meet Call Send Ship Deliver Address Located "

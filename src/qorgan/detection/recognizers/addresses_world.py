@@ -85,7 +85,9 @@ _ROMANCE_TYPE = (
     r"Plaza|Carrer|Avinguda|Passeig|Camino|Carretera|Ronda|Rua|Travessa|Praça|Alameda|"
     r"Estrada)"
 )
-_ROMANCE_LINK = r"(?:(?:de|del|della|delle|dei|degli|di|da|do|dos|das|la|las|los|el|d['’]|dell['’])\s*)"
+_ROMANCE_LINK = (
+    r"(?:(?:de|del|della|delle|dei|degli|di|da|do|dos|das|la|las|los|el|d['’]|dell['’])\s*)"
+)
 _ROMANCE_WORD = r"(?:[A-ZÀ-Ý][\w'’\-]*|[IVX]{1,4})"
 _ROMANCE_PART = (
     # the text arrives NFKC-folded: "3º" is "3o", "1ª" is "1a"

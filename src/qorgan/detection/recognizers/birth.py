@@ -158,8 +158,8 @@ _NEEDLES = (
     "born", "dob", "d.o.b", "birth", "b-day", "рожд", "родил", "туған", "туыл", "дүниеге",
     "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.", "naissance", "né", "geb",
     "doğum", "bday", "b_day", "(b.", "nacim", "nacid", "nascit", "tug", "народ", "出生",
-    "生日", "urodz", "geboorte", "nato", "nata", "nascid", "tugan", "tuǵan", "р.н.", "р. н.", "народж",
-    "j.t.", "j. t.", "tug'il", "tugʻil", "tug‘il", "tug’il", "туғил",
+    "生日", "urodz", "geboorte", "nato", "nata", "nascid", "tuǵan", "р.н.", "р. н.", "j.t.",
+    "j. t.", "туғил",
 )
 # a record that opens with a person's full name and gives a date right after it
 # ("Байжанова Гульмира Сериковна, 1972-05-19, ..."; "Ахметжанов Болат Серікұлы, 1978 ж. 11

@@ -12,7 +12,8 @@ even when no list holds the town or the model reads it as a person ("50125 Firen
 
 The postcode must open a field (after a comma, a semicolon, a line start or two spaces), so
 "Order 12345 Shipped" is none, and the town is one to three capitalised words that end
-the field. A town no list holds must not be ordinary English words ("12345 Main Office").
+the field. A town no list holds must not be ordinary English words ("12345 Main Office")
+nor end in a street type ("4821 Maple Avenue" is a house and its street).
 The state's code and the postcode themselves are not reported: they name a region of
 millions, not where a person lives.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from qorgan.detection.recognizers.addresses import STREET_TYPES
 from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
 
@@ -46,11 +48,10 @@ _EU = re.compile(
     rf"\d{{2}}-\d{{3}}|\d{{3}}[ \t]\d{{2}})[ \t]+{_TOWN}{_FIELD_END}",
     re.MULTILINE,
 )
-_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
-    "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
-).split()
-_STATE = "(?:" + "|".join(_STATES) + ")"
+_STATE = (
+    "(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|"
+    "NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR)"
+)
 _US = re.compile(
     rf"{_FIELD_START}(?P<town>[A-Z][a-z'’.\-]+(?:[ \t][A-Z][a-z'’.\-]+){{0,2}}),?[ \t]+"
     rf"{_STATE}[ \t]+\d{{5}}(?:-\d{{4}})?\b",
@@ -103,7 +104,11 @@ def _town_like(town: str, kind: str) -> bool:
     gz = gazetteer()
     keys = [ascii_fold(w) for w in re.split(r"[ \-]+", town) if w]
     place = gz.match_place(keys)
-    if kind == "any" or (place is not None and len(place.words) == len(keys)):
+    if place is not None and len(place.words) == len(keys):
+        return True
+    if keys[-1] in STREET_TYPES:
+        return False  # "4821 Maple Avenue": a house number and its street, not a postcode
+    if kind == "any":
         return True
     # frequent English words alone are no town ("Main Office"); a town's name is rare in
     # English text even where the word list keeps it ("Napoli", "Hamburg")
