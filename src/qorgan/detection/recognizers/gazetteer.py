@@ -10,8 +10,10 @@ languages write them: "Deutschland", "Schweiz", "Türkiye").
 words (``wordfreq``'s small list, frequency 1e-6 and up) and is not mainly a name: a word
 whose share among given names (or surnames) is at least :data:`NAME_DOMINANCE` times its
 share of English text is a name first ("john", "lydia", "smith") and is not common, while
-"will", "summer", "call", "email" and "summarize" are. Name lists tell a word *can* be a
-name; this filter tells whether it usually is not.
+"will", "summer", "call", "email" and "summarize" are. A name of the lists that no English
+dictionary holds as a word (``names_not_english.txt``: "sanjay", "wolfgang") is never
+common, however often English text writes it. Name lists tell a word *can* be a name; this
+filter tells whether it usually is not.
 """
 
 from __future__ import annotations
@@ -131,9 +133,13 @@ class Gazetteer:
         total_given = sum(given.values()) or 1
         total_surnames = sum(surnames.values()) or 1
         foreign = self.transliterated
+        # names English text uses that no dictionary holds as a word ("sanjay", "wolfgang")
+        not_english = read_words("names_not_english.txt")
         common: set[str] = set()
         for word, share in frequencies.items():
             if share < _MIN_COMMON or (word in foreign and share < _FOREIGN_NAME):
+                continue
+            if word in not_english:
                 continue
             as_name = max(given.get(word, 0) / total_given, surnames.get(word, 0) / total_surnames)
             if as_name < NAME_DOMINANCE * share:

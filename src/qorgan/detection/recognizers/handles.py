@@ -31,6 +31,7 @@ HANDLE = r"[A-Za-z][._\-][A-Za-z]|[a-z][A-Z]|[A-Z]/[A-Z]"
 _JOINED = re.compile(
     r"(?<![\w.\-])@?(?P<name>[A-Za-z]{2,20}[._\-][A-Za-z]{2,20})(?![\w\-@]|\.\w)"
 )
+_SURNAME_AFTER = re.compile(r" ([A-Z][a-z'’]+)(?![\w\-])")
 _CAMEL = re.compile(r"(?<![\w.\-])@?(?P<name>[A-Z][a-z]{1,19}[A-Z][a-z]{1,19})(?![\w\-@])")
 
 
@@ -54,6 +55,9 @@ class HandleRecognizer(ScanRecognizer):
                 parts = _parts(match.group("name"))
                 if len(parts) == 2 and _a_name(*parts):
                     start, end = match.span("name")
+                    surname = _SURNAME_AFTER.match(text, end) if "-" in match.group() else None
+                    if surname is not None and gazetteer().is_surname(surname.group(1)):
+                        end = surname.end()  # "Heinz-Dieter Kramer": a double given name
                     yield Hit(start, end, SCORE, "a given name and a surname as one handle")
         if "/" in text:
             for match in _PNR.finditer(text):

@@ -154,7 +154,8 @@ _VENDORS = _words(
     figma asana clickup monday.com airtable dropbox onedrive sharepoint icloud gmail
     yandex mail.ru vk odnoklassniki kolesa krisha olx wildberries ozon
     toyota honda nissan hyundai kia lexus tesla bmw audi mercedes volkswagen chevrolet
-    kindle netflix spotify uber bolt wolt glovo airbnb booking.com
+    kindle netflix spotify uber bolt wolt glovo airbnb booking.com siri alexa cortana nike adidas
+    reebok puma
     react postgresql mysql kafka django flask jenkins terraform aurora storybook jest
     marriott hyatt hilton airasia iberia lufthansa dewalt chipotle nando's
     """
@@ -230,6 +231,11 @@ _TITLE_BEFORE = re.compile(
 )
 
 
+# a capitalised word of letters right before or after the hyphenated pair, one space away
+_NAME_BESIDE = re.compile(r"(?<![\w\-])[A-Z][a-z'’]+ $")
+_NAME_AFTER = re.compile(r" [A-Z][a-z'’]+(?![\w\-])")
+
+
 def _double_surname_firm(text: str, finding: Finding) -> bool:
     """"Garcia-Brown sent the contract": two surnames joined by a hyphen, with no given
     name or title before them, name a firm ("Mrs. Smith-Jones" is a person)."""
@@ -237,6 +243,11 @@ def _double_surname_firm(text: str, finding: Finding) -> bool:
     if finding.entity_type != "PERSON" or not _DOUBLE_SURNAME.fullmatch(value):
         return False
     if _TITLE_BEFORE.search(text, max(0, finding.start - 8), finding.start):
+        return False
+    if _NAME_BESIDE.search(text, max(0, finding.start - 24), finding.start) or (
+        _NAME_AFTER.match(text, finding.end)
+    ):
+        # "Amelia Hartley-Boyce", "Heinz-Dieter Kramer": a name beside it the model left out
         return False
     return _surnames_only(value.replace("-", " "))
 
@@ -265,6 +276,8 @@ def _ruled_out(text: str, finding: Finding) -> bool:
     words = [w.lower() for part in _CAMEL.split(value) for w in _WORD.findall(part)]
     if not words:
         return False
+    if finding.entity_type == "PERSON" and words[0] in _VENDORS and value[:1].isupper():
+        return True  # "Nike Air Max", "Siri": a brand's product, not a person
     if finding.entity_type == "PERSON" and title_before(text, finding.start):
         return False  # "Dr. Page", "Mr. May": after a title the word is a surname
     if all(w in _LABEL_WORDS for w in words):
