@@ -52,6 +52,9 @@ def ssns(text: str) -> list[str]:
         ("Please update my SSN to 386102954.", "386102954"),
         ("TIN: 386 10 2954", "386 10 2954"),
         ("taxpayer id 386102954", "386102954"),
+        ("SSN 386 - 10 - 2954", "386 - 10 - 2954"),
+        ("S.S.N. 386102954", "386102954"),
+        ("Here is my social 386102954", "386102954"),
     ],
 )
 def test_ssn_found(text: str, value: str) -> None:

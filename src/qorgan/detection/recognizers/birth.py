@@ -75,6 +75,7 @@ _FOREIGN_MONTHS = {
     **dict.fromkeys(("décembre", "decembre", "dezember", "diciembre", "aralık", "грудня",
                      "dekabr", "dicembre", "dezembro", "grudnia"), 12),
 }
+_ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _FOREIGN_MONTH = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
 _EN_MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -98,7 +99,9 @@ _DATE_FORMS = [
     rf"{_DAY}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|-|\s*/\s*)(?P<en>{_EN_MONTH}),?(?:\s+|-|\s*/\s*)"
     r"(?P<y>(?:19|20)?\d\d)(?!\d)",
     rf"(?P<en>{_EN_MONTH})(?:\s+|-){_DAY}(?:st|nd|rd|th)?,?(?:\s+|-){_YEAR}",
-    rf"{_DAY}\s+(?P<ru>{_RU_MONTH})\s+{_YEAR}{_YEAR_WORD}",
+    rf"[«\"“]?{_DAY}[»\"”]?(?:\s+|-)(?P<ru>{_RU_MONTH})(?:\s+|-){_YEAR}{_YEAR_WORD}",
+    # a Roman month: 14.III.1990
+    rf"{_DAY}[./\-\s](?P<rom>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)[./\-\s]{_YEAR}(?!\d)",
     rf"{_YEAR}{_YEAR_WORD}\s+{_DAY}\s*-?\s*(?P<kk>{_KK_MONTH})",
     rf"{_DAY}\s+(?P<kk>{_KK_MONTH})\s+{_YEAR}{_YEAR_WORD}",
     rf"{_DAY}\.?\s+(?:de\s+)?(?P<fm>{_FOREIGN_MONTH})\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}",
@@ -124,7 +127,9 @@ _YEAR_ONLY = re.compile(r"(?P<y>(?:19|20)\d\d)(?!\d)" + _YEAR_WORD)
 # breaks it
 _START = r"(?<![^\W\x5f])"  # \x5f: "_", which the cues spell as a space
 # between a cue and its date: punctuation, quotes and "=" of a key, a format hint
-_SEP = r"(?:[\s:,\-–—=\"'«»“”>|]|\((?:[dmyдмгж]{1,4}[./\-\s]?){2,3}\))"
+_SEP = (
+    r"(?:[\s:,\-–—=\"'«»“”>|]|\.{2,}|\x5f{2,}|…|\((?:[dmyдмгж]{1,4}[./\-\s]?){2,3}\))"
+)
 _CUE_BEFORE = (
     rf"(?:{_START}(?:date_of_birth|dateofbirth|birth_date|birthdate|birthday|birth_day|"
     r"d\.o\.b\.?|dob|born(?:_on)?|tug['‘’ʻ]ilgan_sana(?:si)?|туғилган_сана(?:си)?|"
@@ -135,7 +140,7 @@ _CUE_BEFORE = (
     r"geboren(?:_am)?|geb\.|doğum_tarihi|tug['‘’ʻ]ilgan(?:_sana|_kuni)?|дата_народження|"
     r"народи(?:вся|лася|лись)|出生日期|出生于|出生|生日|"
     r"дат[аыуе]_(?:и_место_)?рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
-    r"родил(?:ся|ась|ось|ись)|рожд[её]н[аы]?|"
+    r"родил(?:ся|ась|ось|ись)(?:\s?\(-?(?:ась|лась|ся|а)\))?|рожд[её]н[аы]?(?:\s?\(-?а\))?|"
     r"туған_күні|туылған_күні|туған_күн|туған|туылған|дүниеге_келген)"
     rf"(?:{_SEP}*(?:on|is|was|the|il|в|—|:)(?![^\W\x5f]))*{_SEP}*)"
 )
@@ -357,6 +362,8 @@ def _month_number(groups: dict[str, str | None]) -> int | None:
         return _RU_MONTHS.get(str(groups["ru"]).lower()[:3])
     if groups.get("fm"):
         return _FOREIGN_MONTHS.get(str(groups["fm"]).lower())
+    if groups.get("rom"):
+        return _ROMAN_MONTHS.index(str(groups["rom"]).upper()) + 1
     if groups.get("kk"):
         value = str(groups["kk"]).lower()
         return next((n for name, n in _KK_MONTHS.items() if value.startswith(name)), None)

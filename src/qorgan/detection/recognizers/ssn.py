@@ -24,8 +24,8 @@ CUED_SCORE = 0.9
 _CUE = (
     r"(?:ssn(?:[_\-](?:last|full|number|no|num|id)|/i?tin)?|ss\s?(?:#|number|no\.?)|ssn\s?#|"
     r"social[\s_\-]+security(?:[\s_\-]+(?:number|no\.?|num|#))?|"
-    # "social" alone only right before its number: "her social is ...", "social: ..."
-    r"social(?=[ \t]*[:#=]|[ \t]+(?:is|was|number|no|num)\b[ \t:#.]*\d)|"
+    # "social" alone only right before its number: "her social is ...", "my social 536..."
+    r"social(?=[ \t]*[:#=]|[ \t]+(?:(?:is|was|number|no|num)\b[ \t:#.]*)?\d)|s\.s\.n\.?|"
     r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?|"
     r"tin|taxpayer[\s_\-]+id(?:entification)?(?:[\s_\-]+(?:number|no\.?))?|"
     r"(?:номер\s+)?социального\s+страхования)"
@@ -35,7 +35,10 @@ _SEP = r"[ \t:.,\-–—()\"'=#]"
 # security card says ...", "update my SSN to ..."), in the cue's sentence
 _GAP = r"(?:[ \t:,\-–—()\"'=#]+[^\W\d_]{1,12}){0,4}"
 # written with spaces, dots, slashes, underscores or dashes of any kind ("123–45–6789")
-_NUMBER = r"(?P<number>\d{3}(?P<sep>[ ./_\-–—‒]?)\d{2}(?P=sep)\d{4})(?![\d])(?![.\-/]\d)"
+_NUMBER = (
+    r"(?P<number>\d{3}(?P<sep>[ ./_\-–—‒]?|[ \t][\-–—][ \t])\d{2}(?P=sep)\d{4})(?![\d])"
+    r"(?![.\-/]\d)"
+)
 _CUED = re.compile(
     rf"(?<![^\W\d_]){_CUE}(?![^\W\d_]){_GAP}{_SEP}*{_NUMBER}"
 )
@@ -52,7 +55,7 @@ _DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-/_–—‒]?)\d{2}(?P=sep)\d{4}")
 DASHED_SCORE = 0.5
 #: what the trigger needs to see before the recognizer runs
 CUES = AnyWord("ssn", "ss#", "ss #", "ss number", "ss no", "social", "soc sec", "soc. sec",
-               "tin:", " tin ", "(tin", "tin#", "tin #", "taxpayer",
+               "tin:", " tin ", "(tin", "tin#", "tin #", "taxpayer", "s.s.n",
                "социального страхования", "–", "—", "‒")
 
 
