@@ -339,6 +339,11 @@ def test_a_title_after_a_title_is_no_name(layers: LatinLayers) -> None:
         # a listed surname before a listed name that is a word too keeps both
         ("Zhou Tao has submitted 3 claims.", [("PERSON", "Zhou Tao")], ("PERSON", "Zhou Tao")),
         ("Xu Lan is flying in.", [("PERSON", "Xu Lan")], ("PERSON", "Xu Lan")),
+        # a town with its Kazakh or Uzbek case ending is no person
+        ("Buxoroda 2 xonali kvartira sotiladi.", [("PERSON", "Buxoroda")],
+         ("LOCATION", "Buxoroda")),
+        ("Erlan erteñ Şymkentke barady.", [("PERSON", "Şymkentke")],
+         ("LOCATION", "Şymkentke")),
     ],
 )
 def test_model_spans_relabelled_by_their_neighbours(

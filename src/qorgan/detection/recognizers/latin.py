@@ -43,7 +43,11 @@ from qorgan.detection.recognizers.latin_people import (
     says_next,
     well_known_place,
 )
-from qorgan.detection.recognizers.latin_places import PLACE_PREPOSITIONS, find_places
+from qorgan.detection.recognizers.latin_places import (
+    PLACE_PREPOSITIONS,
+    find_places,
+    with_case_ending,
+)
 from qorgan.detection.recognizers.latin_words import (
     Span,
     Word,
@@ -263,6 +267,10 @@ class LatinLayers:
             before.folded in (_WHERE if entity == "PERSON" else PLACE_PREPOSITIONS)
         ):
             return "LOCATION"  # "be in Lyon", "a man from Bristol": no one is in a person
+        if entity != "LOCATION" and len(inside) == 1 and inside[0].title and (
+            with_case_ending(self._gz, inside[0].key)
+        ):
+            return "LOCATION"  # "Buxoroda", "Şymkentke": a town with its case ending
         if entity != "LOCATION" and whole_place and not self._names_someone(names, place):
             if entity == "PERSON" and len(names) == 1 and names[0].surname:
                 return entity

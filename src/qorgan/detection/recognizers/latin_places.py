@@ -13,7 +13,7 @@ from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
 from qorgan.detection.recognizers.latin_words import Span, Word, joined
 from qorgan.detection.recognizers.names import Token
 
-__all__ = ["PLACE_PREPOSITIONS", "SCORE_PLACE", "find_places"]
+__all__ = ["PLACE_PREPOSITIONS", "SCORE_PLACE", "find_places", "with_case_ending"]
 
 PLACE_PREPOSITIONS = frozenset(
     [
@@ -66,6 +66,8 @@ def find_places(
     while i < len(words):
         word = words[i]
         if word.key not in gz.places or not _LATIN_LETTER.match(word.token.text):
+            if word.title and with_case_ending(gz, word.key):
+                found.append(("LOCATION", word.token.start, word.token.end, SCORE_PLACE))
             i += 1
             continue
         place = gz.match_place(w.key for w in words[i : i + 5])
@@ -101,6 +103,26 @@ def find_places(
         found.append(("LOCATION", word.token.start, end, SCORE_PLACE))
         i += n
     return found
+
+# Kazakh, Uzbek and Turkish case endings written in Latin letters: "Almatyda", "Şymkentke",
+# "Nukusdan", "Farg'onaga", "Aqtöbede" (ascii-folded)
+_CASE_ENDINGS = ("dagi", "degi", "dan", "den", "tan", "ten", "nan", "nen", "nyn", "nin",
+                 "ning", "da", "de", "ta", "te", "ga", "ge", "qa", "ke", "ka", "na", "ne")
+_TURKIC_COUNTRIES = frozenset({"KZ", "UZ", "KG", "TJ", "TM", "AZ", "TR"})
+
+
+def with_case_ending(gz: Gazetteer, key: str) -> bool:
+    """Whether ``key`` is a Central Asian or Turkish town with a case ending on it."""
+    for ending in _CASE_ENDINGS:
+        stem = key[: -len(ending)]
+        if key.endswith(ending) and len(stem) >= 4 and stem in gz.places:
+            place = gz.match_place([stem])
+            if place is not None and len(place.words) == 1 and (
+                place.country in _TURKIC_COUNTRIES
+            ):
+                return True
+    return False
+
 
 def _place_ok(
     gz: Gazetteer,
