@@ -40,6 +40,11 @@ POSITIVES = [
     ("Rahimova Dilnoza Botirovna, 11.01.2004 yilda tug'ilgan, Samarqand", "11.01.2004"),
     ("Менің атым Меруерт, туған күнім — 15.10.2001", "15.10.2001"),
     ("родился(-ась): 14.03.1990", "14.03.1990"),
+    # a few words after the cue, or the answer to its question
+    ("Date of birth on file: 2 November 1990.", "2 November 1990"),
+    ("please confirm your date of birth — we have 19 Feb 1970 on file", "19 Feb 1970"),
+    ("Agent: may I have your date of birth? Customer: 12 March 1979.", "12 March 1979"),
+    ("Оператор: назовите дату рождения?\nКлиент: 21 декабря 1962", "21 декабря 1962"),
     ("Дата рождения: 14.III.1990", "14.III.1990"),
     ("Дата рождения..........14.03.1990", "14.03.1990"),
     ("Дата рождения: 14-мар-1990", "14-мар-1990"),
@@ -114,6 +119,9 @@ def test_birth_date_found(text: str, value: str) -> None:
 NEGATIVES = [
     # "nato" only as the Italian "born" before "a"/"il"; a compact number without a cue
     "The NATO summit on 12.03.1985 in Brussels",
+    # a form's own recent dates a few words after the cue
+    "Date of birth field added on 12.05.2024",
+    "What is your date of birth? Order: 12.05.2023",
     "Invoice 19710822 was paid, DOB unknown",
     "the national archive, 12.03.1985",
     # an abbreviation in parentheses, a celebration: no year of birth

@@ -205,6 +205,12 @@ _GAP = re.compile(
     r"(?:(?:in|at|в|a|à|en|w)[ \t]+)?(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’\-]*[ \t,]+){1,3}"
     r"(?:(?:on|il|le|el|am|dnia)[ \t]+(?:the[ \t]+)?)?(?=\d)"
 )
+# between a birth cue and a date later on: up to four words in its sentence ("— we have"),
+# or the question's end and the next speaker's label ("? Customer:", "?\nКлиент:")
+_ANSWER_GAP = re.compile(
+    r"(?:[ \t]*[—–\-:]?[ \t]*[^\W\d_]+){1,4}[ \t:—–\-]*[ \t](?=\d)|"
+    r"[^\n?.\d]{0,30}\?[ \t]*(?:\n[ \t]*)?(?:[^\W\d_][\w .]{0,20}:[ \t]*)?(?=\d)"
+)
 # a birthday is celebrated every year: "birthday 2024" is no birth year
 _CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|bday|b_day|день|күн|生日")
 _WHOLE_DATES = [re.compile(p.pattern + _YEAR_WORD + r"\.?", p.flags) for p in _DATES]
@@ -232,6 +238,8 @@ class DateOfBirthRecognizer(ScanRecognizer):
                 hit = self._date_at(text, at, DATE_SCORE) or self._month_year_at(text, at)
                 if hit is None and _BORN.match(cue.group()):
                     hit = self._date_after_words(text, at)
+                elif hit is None:  # "date of birth", not "born": "born here, moved 2010"
+                    hit = self._answer_after(text, at)
                 # a year alone only after a cue about the person ("born 1985"): not after
                 # a celebration ("birthday 2024") or an abbreviation ("(b. 1990 edition)")
                 if hit is None and not _CELEBRATION.search(cue.group()) and not (
@@ -290,6 +298,24 @@ class DateOfBirthRecognizer(ScanRecognizer):
         if gap is None or gap.end() == pos:
             return None
         return self._date_at(text, gap.end(), DATE_SCORE)
+
+    def _answer_after(self, text: str, pos: int) -> Hit | None:
+        """A birth date a few words after its cue, or in the answer to it: "confirm your
+        date of birth — we have 19 Feb 1970 on file", "may I have your date of birth?
+        Customer: 12 March 1979". It must lie at least _RECORD_AGE years back: a form's
+        own dates ("date of birth field added on 12.05.2024") are recent."""
+        gap = _ANSWER_GAP.match(text, pos)
+        if gap is None:
+            return None
+        hit = self._date_at(text, gap.end(), RECORD_SCORE)
+        if hit is None:
+            return None
+        for pattern in _DATES:
+            match = pattern.match(text, hit.start)
+            if match is not None and _plausible(match):
+                latest = dt.date.today().year - _RECORD_AGE
+                return hit if _year(match) <= latest else None
+        return None
 
     def _month_year_at(self, text: str, pos: int) -> Hit | None:
         match = _MONTH_YEAR.match(text, _skip_filler(text, pos))
