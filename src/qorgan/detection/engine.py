@@ -24,6 +24,7 @@ from qorgan.detection.cache import DetectionCache
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.context import boosted
 from qorgan.detection.normalize import normalize
+from qorgan.detection.recognizers.mentions import repeated_mentions
 from qorgan.detection.recognizers.precision import refine
 from qorgan.detection.registry import PATTERN_ENTITIES, Rule, build_rules
 from qorgan.errors import ConfigError, DetectionError
@@ -193,6 +194,8 @@ class Detector:
             and f.score >= self.config.threshold
             and text[f.start : f.end].casefold() not in self._allow
         ]
+        if "PERSON" in self._wanted:
+            kept += repeated_mentions(text, resolve_overlaps(kept))
         return tuple(resolve_overlaps(_without_names_in_emails(kept)))
 
 

@@ -42,6 +42,7 @@ POSITIVES = [
     ("родился(-ась): 14.03.1990", "14.03.1990"),
     # a few words after the cue, or the answer to its question
     ("Date of birth on file: 2 November 1990.", "2 November 1990"),
+    ("14/02/1995 is my date of birth, which zodiac sign am I?", "14/02/1995"),
     ("please confirm your date of birth — we have 19 Feb 1970 on file", "19 Feb 1970"),
     ("Agent: may I have your date of birth? Customer: 12 March 1979.", "12 March 1979"),
     ("Оператор: назовите дату рождения?\nКлиент: 21 декабря 1962", "21 декабря 1962"),

@@ -18,6 +18,10 @@ from qorgan.detection.recognizers.cues import cue_positions, ends_with_cue
         ("Позвоните Ивану", "command", "Ивану"),
         ("Г-н Петров", "title", "Петров"),
         ("Құрметті Айгерім", "greeting", "Айгерім"),
+        # a name's XML element and its JSON parts
+        ("<contact><firstName>Kemal</firstName>", "field", "Kemal"),
+        ('{"given": "Zhiwei", "family": "Huang"}', "field", "Zhiwei"),
+        ('{"given": "Zhiwei", "family": "Huang"}', "field", "Huang"),
     ],
 )
 def test_cues(text: str, kind: str, next_word: str) -> None:

@@ -22,6 +22,9 @@ def emails(text: str) -> list[str]:
 
 
 POSITIVES = [
+    # a table's "|" or a template's brace before the address is no part of it
+    ("12|Wang Fang|wangfang@163.com|+86 139", "wangfang@163.com"),
+    ("{owner}ann.lee@example.org", "ann.lee@example.org"),
     # obfuscated
     ("write to aigerim(at)mail.kz please", "aigerim(at)mail.kz"),
     ("aigerim (at) mail.kz", "aigerim (at) mail.kz"),

@@ -195,6 +195,11 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("i told bekzod and dilnoza to meet us", "dilnoza"),
         ("cc tatiana ivanova on this", "tatiana ivanova"),
         ("meeting with dilnoza karimova at 5", "dilnoza karimova"),
+        ("brb, my sis ayesha is calling from karachi", "ayesha"),
+        ("my bro yerlan is flying from astana", "yerlan"),
+        ("asel n dias r getting married in june", "asel"),
+        ("tatiana and dilnoza are hosting", "tatiana"),
+        ("ok assistant add fatima to the family group chat", "fatima"),
     ],
 )
 def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, person: str
@@ -221,6 +226,8 @@ def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, per
         "Check-In opens at noon",
         "Self-Service portal is down",
         "mobile can wait until monday",
+        "mobile and desktop are down",
+        "my manager will review it",
         "parking will open at 9",
         "thanks to chase street traffic",
     ],

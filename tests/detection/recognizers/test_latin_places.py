@@ -31,6 +31,7 @@ def _places(text: str) -> list[str]:
      ("PAX: TOKTAROV  DEST: ASTANA", "ASTANA"),
      ("we should invite bohdan from lviv to the meetup", "lviv"),
      ("meet us at the station in samarkand", "samarkand"),
+     ("my aunt from manchester is visiting", "manchester"),
      # a Central Asian or Turkish town with a Latin case ending
      ("Buxoroda 2 xonali kvartira sotiladi.", "Buxoroda"),
      ("Erlan erteñ Şymkentke barady.", "Şymkentke"),

@@ -234,6 +234,9 @@ NEGATIVES = [
     (LabelledPasswordRecognizer, "cd $(pwd)"),
     (LabelledPasswordRecognizer, "spinning pins 1234"),
     (LabelledPasswordRecognizer, "pin 2 of the connector"),
+    # the sentence's question mark ends a plain word, not a password
+    (LabelledPasswordRecognizer, "should I use a password manager?"),
+    (LabelledPasswordRecognizer, "надо ли менять пароль везде?"),
 ]
 
 

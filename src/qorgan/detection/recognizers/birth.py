@@ -151,7 +151,9 @@ _YEAR_CUE_BEFORE = (
 _CUE_AFTER = (
     r"[\s,]*(?:\(|-)?\s*(?:г\.\s?р\.|года_рождения|г\.?_рождения|жылы_туған|ж\.\s?т\.|"
     r"туған|туылған|дүниеге_келген|\(d\.?o\.?b\.?\)|\(born\)|р\.\s?н\.|року_народження|"
-    r"j\.\s?t\.|jyly_tuǵan|jyly_tugan|(?:yilda|йилда)_(?:tug['‘’ʻ]ilgan|туғилган))"
+    r"j\.\s?t\.|jyly_tuǵan|jyly_tugan|(?:yilda|йилда)_(?:tug['‘’ʻ]ilgan|туғилган)|"
+    # "14/02/1995 is my date of birth"
+    r"(?:is|was)_(?:my|his|her|their|our)_(?:date_of_birth|dob|d\.o\.b\.?|birth_date|birthdate))"
 )
 _CUES = tuple(
     (re.compile(cue.replace("_", r"[\s_]+")),

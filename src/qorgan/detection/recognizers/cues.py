@@ -56,7 +56,7 @@ name full_name first_name last_name surname given_name family_name contact
 contact_person customer client patient employee applicant recipient sender from to
 cc bcc author owner assignee reporter manager user signature guest passenger holder
 cardholder beneficiary payee tenant student driver
-firstname lastname fullname givenname familyname username first last
+firstname lastname fullname givenname familyname username first last given family
 vorname nachname prénom prenom nom_de_famille ad_soyad soyad isim familiya nombre apellido
 adı adı_soyadı müşteri müşteri_adı kunde kundin mijoz ismi ім'я прізвище клієнт
 """
@@ -115,8 +115,8 @@ class Cue:
 _SEPARATOR = {
     "line": r"\b[ \t]*[,.!]?[ \t]*\r?\n[ \t]*(?:[-–—][ \t]*)?",
     "greeting": r"\b[ \t]*,?[ \t]*",
-    # "Name: ...", and as a key: "name": "...", firstName="...", name=...
-    "field": r"[\"']?[ \t]*[:=][ \t]*[\"']?",
+    # "Name: ...", and as a key: "name": "...", firstName="...", name=..., <firstName>...
+    "field": r"(?:[\"']?[ \t]*[:=][ \t]*[\"']?|>)",
     "intro": r"\b[ \t]*:?[ \t]*",
     "command": r"\b[ \t]*:?[ \t]*",
 }

@@ -55,8 +55,9 @@ EMAIL_CONTEXT: tuple[str, ...] = (
 # the userinfo of a URL ends right where a match would start: "scheme://user:" or "scheme://"
 _USERINFO_BEFORE = re.compile(r"://[^\s/?#@]*$")
 # RFC 5322 lets a local part hold "/", "?", "=" and "&", so Presidio's pattern runs back over
-# a URL ("example.com/find?email=a@b.kz"); an address pasted in text starts after them
-_URL_PUNCTUATION = re.compile(r".*[/?=&#]")
+# a URL ("example.com/find?email=a@b.kz"); an address pasted in text starts after them, and
+# after a table's "|" or a template's braces ("Wang Fang|wangfang@163.com")
+_URL_PUNCTUATION = re.compile(r".*[/?=&#|{}`^~!*$]")
 
 
 class OfflineEmailRecognizer(EmailRecognizer):

@@ -23,9 +23,14 @@ SCORE_LISTED = 0.8
 SCORE_LOWER = 0.6
 # the words a lower-case given name may follow on its own ("meeting with olivia")
 _BEFORE_LOWER_NAME = frozenset(
-    ["with", "to", "for", "from", "by", "and", "n", "&", "seen", "saw", "met", "told", "tell",
-     "ask", "asked", "ping", "remind", "invite", "thank", "thanks", "cc", "text", "call",
-     "email", "message", "dm"]
+    ["with", "w", "to", "for", "from", "by", "and", "n", "&", "seen", "saw", "met", "told",
+     "tell", "ask", "asked", "ping", "remind", "invite", "thank", "thanks", "cc", "text",
+     "call", "email", "message", "dm", "add",
+     # who the person is to the writer: "my sis ayesha", "our manager dana"
+     "sis", "sister", "bro", "brother", "gf", "bf", "girlfriend", "boyfriend", "wife",
+     "husband", "hubby", "mum", "mom", "dad", "son", "daughter", "friend", "bestie", "boss",
+     "manager", "coworker", "colleague", "roommate", "flatmate", "neighbour", "neighbor",
+     "cousin", "aunt", "auntie", "uncle", "niece", "nephew", "grandma", "grandpa", "teacher"]
 )
 _NOT_AFTER_NAME = frozenset(
     ["street", "st", "avenue", "ave", "road", "rd", "lane", "boulevard", "square", "park",
@@ -57,6 +62,7 @@ _ACTING = frozenset(
      "purchased", "moved", "started", "finished", "passed", "won"]
 )
 _MODALS = frozenset(["will", "would", "can", "could", "should", "must", "might", "shall"])
+_AND_GAPS = frozenset([" and ", " n ", " & "])
 # English words the given-name lists also hold that are never a name in lower-case prose
 _FUNCTION_WORDS_TEXT = (
     "the and but for not you all any can had has her his its may our out she who why how "
@@ -251,9 +257,18 @@ class People:
         if before and before[-1] not in ".!?\n:;\"'(":
             return None
         nxt = words[i + 1] if i + 1 < len(words) else None
-        if nxt is None or not one_space(text, word.token, nxt.token) or nxt.token.capitalized:
+        if nxt is None or nxt.token.capitalized:
             return None
-        if nxt.key in _MODALS or nxt.key in _SAYING or nxt.key in _ACTING:
+        gap = text[word.token.end : nxt.token.start]
+        if gap == " " and (nxt.key in _MODALS or nxt.key in _SAYING or nxt.key in _ACTING):
+            return i + 1, SCORE_LOWER
+        # "asel n dias r getting married", "tatiana and dilnoza are hosting": two names
+        # joined ("n" and "&" are no words of their own)
+        other = nxt
+        if gap == " " and nxt.key in ("and", "n") and i + 2 < len(words):
+            other = words[i + 2]
+            gap = text[word.token.end : other.token.start]
+        if gap in _AND_GAPS and not other.token.capitalized and other.given and not other.common:
             return i + 1, SCORE_LOWER
         return None
 

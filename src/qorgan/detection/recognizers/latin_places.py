@@ -148,6 +148,8 @@ def _place_ok(
         return after_preposition and (
             (well_known and (not common or long_enough))
             or (population >= _TOWN and not common and gz.frequency(head.key) < _EVERYDAY)
+            or (population >= _WELL_KNOWN and long_enough
+                and gz.frequency(head.key) < _EVERYDAY)  # "from manchester"
         )
     if head.caps and len(run) == 1 and len(head.key) < 4 and not after_preposition:
         return False

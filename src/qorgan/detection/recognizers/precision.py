@@ -36,7 +36,7 @@ from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.lexicon import fold, listed_organisations
 from qorgan.types import Finding
 
-__all__ = ["ORG_SCORE", "refine"]
+__all__ = ["ORG_SCORE", "organisations", "refine"]
 
 ORG_SCORE = 0.86
 _TARGETS = frozenset({"PERSON", "LOCATION"})
@@ -186,7 +186,7 @@ def refine(text: str, findings: Sequence[Finding]) -> list[Finding]:
     organisations they name in their place."""
     if not any(f.entity_type in _TARGETS for f in findings):
         return list(findings)
-    orgs = _organisations(text)
+    orgs = organisations(text)
     kept: list[Finding] = []
     for finding in findings:
         if finding.entity_type not in _TARGETS:
@@ -206,7 +206,8 @@ def refine(text: str, findings: Sequence[Finding]) -> list[Finding]:
     return kept
 
 
-def _organisations(text: str) -> list[tuple[int, int]]:
+def organisations(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of the companies and firms the rules above name in ``text``."""
     spans: list[tuple[int, int]] = []
     if _ORG_HINTS.search(text):
         spans += [m.span() for m in _LATIN_ORG.finditer(text)]

@@ -321,8 +321,10 @@ def _password_value(value: str) -> bool:
 
 def _not_a_word(value: str) -> bool:
     """In prose, a value reads as a password only with a digit, a symbol or an inner
-    capital: a plain word after "the password is" is usually the sentence going on."""
-    return not value.isalpha() or any(c.isupper() for c in value[1:])
+    capital: a plain word after "the password is" is usually the sentence going on, also
+    where the sentence's question or exclamation mark ends it ("a password manager?")."""
+    word = value.rstrip("?!")
+    return not word.isalpha() or any(c.isupper() for c in word[1:])
 
 
 SECRET_RECOGNIZERS: tuple[type[EntityRecognizer], ...] = (
