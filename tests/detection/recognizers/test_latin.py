@@ -200,6 +200,11 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("asel n dias r getting married in june", "asel"),
         ("tatiana and dilnoza are hosting", "tatiana"),
         ("ok assistant add fatima to the family group chat", "fatima"),
+        # a name the text speaks to or about in so many words, a word too or not
+        ("Bill, can you bill the customer?", "Bill"),
+        ("Rahul, your invoice is 30 days overdue.", "Rahul"),
+        ("Hope is my daughter and she is scared of the dark", "Hope"),
+        ("hi all, Tom here. if anyone needs the keys", "Tom"),
     ],
 )
 def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, person: str
@@ -228,6 +233,9 @@ def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, per
         "mobile can wait until monday",
         "mobile and desktop are down",
         "my manager will review it",
+        "Sure, can you help?",
+        "Paris is my favourite city.",
+        "Click here.",
         "parking will open at 9",
         "thanks to chase street traffic",
     ],

@@ -41,13 +41,13 @@ from qorgan.detection.recognizers.latin_people import (
     does_what_people_do,
     merge,
     says_next,
-    well_known_place,
 )
 from qorgan.detection.recognizers.latin_places import (
     PLACE_PREPOSITIONS,
     find_places,
     with_case_ending,
 )
+from qorgan.detection.recognizers.latin_vocab import well_known_place
 from qorgan.detection.recognizers.latin_words import (
     Span,
     Word,

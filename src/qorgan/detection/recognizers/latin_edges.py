@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qorgan.detection.recognizers.latin_people import NOT_AFTER_NAME
+from qorgan.detection.recognizers.latin_vocab import NOT_AFTER_NAME
 from qorgan.detection.recognizers.latin_words import Word, joined
 
 __all__ = ["given_before_surname", "given_to_the_left", "is_cue_word", "surname_after_given"]

@@ -7,95 +7,34 @@ import bisect
 from collections.abc import Sequence
 
 from qorgan.detection.recognizers.cues import TITLE_WORDS
-from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
+from qorgan.detection.recognizers.gazetteer import Gazetteer
+from qorgan.detection.recognizers.latin_chat import ChatNames
+from qorgan.detection.recognizers.latin_vocab import (
+    ACTING,
+    BEFORE_PAIR,
+    COMMON_SURNAME,
+    ENDEARMENTS,
+    FUNCTION_WORDS,
+    MODALS,
+    NOT_AFTER_NAME,
+    SAYING,
+    SCORE_CUED,
+    SCORE_LISTED,
+    SCORE_LOWER,
+)
 from qorgan.detection.recognizers.latin_words import Span, Word, adjacent, free_words, joined
 from qorgan.detection.recognizers.name_address import AND_WORDS
 from qorgan.detection.recognizers.name_tokens import one_space
 from qorgan.detection.recognizers.names import Token
 
-__all__ = [
-    "NOT_AFTER_NAME", "SCORE_CUED", "SCORE_LISTED", "SCORE_LOWER", "People",
-    "coordinated", "does_what_people_do", "merge", "says_next", "well_known_place",
-]
-
-SCORE_CUED = 0.85
-SCORE_LISTED = 0.8
-SCORE_LOWER = 0.6
-# the words a lower-case given name may follow on its own ("meeting with olivia")
-_BEFORE_LOWER_NAME = frozenset(
-    ["with", "w", "to", "for", "from", "by", "and", "n", "&", "seen", "saw", "met", "told",
-     "tell", "ask", "asked", "ping", "remind", "invite", "thank", "thanks", "cc", "text",
-     "call", "email", "message", "dm", "add",
-     # who the person is to the writer: "my sis ayesha", "our manager dana"
-     "sis", "sister", "bro", "brother", "gf", "bf", "girlfriend", "boyfriend", "wife",
-     "husband", "hubby", "mum", "mom", "dad", "son", "daughter", "friend", "bestie", "boss",
-     "manager", "coworker", "colleague", "roommate", "flatmate", "neighbour", "neighbor",
-     "cousin", "aunt", "auntie", "uncle", "niece", "nephew", "grandma", "grandpa", "teacher"]
-)
-_NOT_AFTER_NAME = frozenset(
-    ["street", "st", "avenue", "ave", "road", "rd", "lane", "boulevard", "square", "park",
-     "bank", "inc", "ltd", "llc", "group", "city", "county", "river", "lake", "hall",
-     "center", "centre", "school", "university", "college", "hotel", "airport", "station"]
-)
-#: words that end a place or a company, or a date, never a person ("Jordan Street", "John
-#: Monday"): a model's person span is not widened over them
-NOT_AFTER_NAME = _NOT_AFTER_NAME | frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-     "tomorrow", "yesterday", "team", "department", "dept", "office", "company", "corp",
-     "foundation", "institute", "museum", "church", "hospital", "clinic", "store", "shop",
-     "drive", "way", "place", "court", "plaza", "mall", "bridge", "tower", "towers"]
-)
-# verbs of saying that follow the person who says ("Pavel says", "Hope asked me")
-_SAYING = frozenset(
-    ["says", "said", "asks", "asked", "writes", "wrote", "tells", "told", "replied", "replies",
-     "mentioned", "mentions", "confirmed", "confirms", "emailed", "texted", "messaged",
-     "suggested", "suggests", "agreed", "agrees", "explained", "explains", "thinks", "thought",
-     "wants", "wanted", "called", "calls", "promised", "promises", "noted", "insists"]
-)
-# what a person, seldom a company or a place, did: after a full name ("Cliff Ward reviewed")
-_ACTING = frozenset(
-    ["reviewed", "signed", "booked", "approved", "sent", "left", "joined", "arrived", "paid",
-     "submitted", "shared", "forwarded", "uploaded", "scheduled", "cancelled", "canceled",
-     "visited", "resigned", "presented", "prepared", "drafted", "phoned", "complained",
-     "apologized", "apologised", "volunteered", "responded", "reports", "reported",
-     "declined", "accepted", "requested", "completed", "received", "returned", "ordered",
-     "purchased", "moved", "started", "finished", "passed", "won"]
-)
-_MODALS = frozenset(["will", "would", "can", "could", "should", "must", "might", "shall"])
-_AND_GAPS = frozenset([" and ", " n ", " & "])
-# English words the given-name lists also hold that are never a name in lower-case prose
-_FUNCTION_WORDS_TEXT = (
-    "the and but for not you all any can had has her his its may our out she who why how "
-    "new now old see way day get got let say too use are was were been have this that with "
-    "from they them then than"
-)
-_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-# the words a given name and a surname may follow on their own ("thanks to Amber Young")
-_BEFORE_PAIR = frozenset(["to", "by", "with", "from", "for", "and", "cc"])
-# a surname at least this frequent (US census count) is a surname first ("Young", "Rich")
-_COMMON_SURNAME = 40_000
-# a town this large is named for itself more often than for a person
-_WELL_KNOWN = 250_000
-# words of address that the name lists also hold ("Hi Honey", "Thanks Buddy")
-_ENDEARMENTS = frozenset(
-    ["honey", "buddy", "love", "dear", "darling", "baby", "sunshine", "angel", "sweetie",
-     "sugar", "boss", "chief", "champ", "mate", "doc", "sonny", "precious", "cookie"]
-)
-
-
-def well_known_place(place: Place | None) -> bool:
-    """Whether ``place`` names itself more often than a person: a country or region, a town
-    of Kazakhstan, or a foreign town of :data:`_WELL_KNOWN` people or more."""
-    return place is not None and (
-        place.kind != "city" or place.country == "KZ" or place.population >= _WELL_KNOWN
-    )
+__all__ = ["People", "coordinated", "does_what_people_do", "merge", "says_next"]
 
 
 def says_next(text: str, tokens: Sequence[Token], k: int) -> bool:
     """Whether ``tokens[k]`` is a verb of saying right after the word before it."""
     return (
         0 < k < len(tokens)
-        and tokens[k].folded in _SAYING
+        and tokens[k].folded in SAYING
         and one_space(text, tokens[k - 1], tokens[k])
     )
 
@@ -114,9 +53,9 @@ def _person_verb(verb: str, subject_end: str) -> bool:
     """Whether ``verb`` is what people do after a name ending in ``subject_end``: a verb
     of saying or of a person's act, or a modal ("Mark Young will draft it"; "Sunny Park will
     reopen" is the park)."""
-    if verb in _MODALS:
+    if verb in MODALS:
         return subject_end not in NOT_AFTER_NAME
-    return verb in _SAYING or verb in _ACTING
+    return verb in SAYING or verb in ACTING
 
 
 class People:
@@ -124,6 +63,7 @@ class People:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gz = gazetteer
+        self._chat = ChatNames(gazetteer)
 
     def find(
         self,
@@ -151,8 +91,9 @@ class People:
                     or self._listed(text, words, free, i)
                     or self._before_verb(text, words, free, i)
                     or self._after_preposition(text, words, free, i)
-                    or self._lower_after_with(text, words, i)
-                    or self._lower_opening(text, words, i)
+                    or self._chat.lower_after_with(text, words, i)
+                    or self._chat.lower_opening(text, words, i)
+                    or self._chat.addressed(text, words, free, i)
                 )
             if span is None:
                 i += 1
@@ -201,7 +142,7 @@ class People:
         (unless it is an endearment: "Hi Honey"); after a command only with a surname
         joined to it ("Pay Bill" is no name, "Tell Mark Smith" is)."""
         word = words[i]
-        if not (word.title and word.given) or word.key in _ENDEARMENTS:
+        if not (word.title and word.given) or word.key in ENDEARMENTS:
             return False
         if kind in ("greeting", "line", "intro", "field"):
             return True
@@ -214,64 +155,6 @@ class People:
             and not nxt.token.initial
         )
 
-    def _lower_after_with(
-        self, text: str, words: Sequence[Word], i: int
-    ) -> tuple[int, float] | None:
-        """Chat in lower case: a given name that is no English word and no place, after
-        "with", "to" or "for" ("meeting with olivia", "i talked to david")."""
-        word = words[i]
-        if i == 0 or word.token.capitalized or not word.given or word.common:
-            return None
-        if self._big_place(word):
-            return None  # "flight to paris", "to jordan": the place
-        before = words[i - 1]
-        if before.key not in _BEFORE_LOWER_NAME or not joined(text, before.token, word.token):
-            return None
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        if nxt is not None and nxt.key in _NOT_AFTER_NAME and joined(text, word.token, nxt.token):
-            return None  # "to carter street", "with chase bank"
-        return self._lower_surname(text, words, i), SCORE_LOWER
-
-    def _lower_surname(self, text: str, words: Sequence[Word], i: int) -> int:
-        """The end of a lower-case name that opens at ``words[i]``: with the surname after
-        it, when that is a listed surname and no word ("sofia ramírez", "huang mei")."""
-        k = i + 1
-        if k < len(words) and one_space(text, words[i].token, words[k].token):
-            nxt = words[k]
-            if (not nxt.token.capitalized and nxt.surname and not nxt.common
-                    and nxt.key not in _NOT_AFTER_NAME and not self._big_place(nxt)):
-                return k + 1
-        return k
-
-    def _lower_opening(
-        self, text: str, words: Sequence[Word], i: int
-    ) -> tuple[int, float] | None:
-        """Chat in lower case: a given name that is no English word and no place, opening
-        a sentence before what people do ("tatiana can u approve", "sandy said ...")."""
-        word = words[i]
-        if word.token.capitalized or not word.given or word.common or self._big_place(word):
-            return None
-        if not self._gz.mainly_given(word.key):
-            return None
-        before = text[: word.token.start].rstrip(" \t")
-        if before and before[-1] not in ".!?\n:;\"'(":
-            return None
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        if nxt is None or nxt.token.capitalized:
-            return None
-        gap = text[word.token.end : nxt.token.start]
-        if gap == " " and (nxt.key in _MODALS or nxt.key in _SAYING or nxt.key in _ACTING):
-            return i + 1, SCORE_LOWER
-        # "asel n dias r getting married", "tatiana and dilnoza are hosting": two names
-        # joined ("n" and "&" are no words of their own)
-        other = nxt
-        if gap == " " and nxt.key in ("and", "n") and i + 2 < len(words):
-            other = words[i + 2]
-            gap = text[word.token.end : other.token.start]
-        if gap in _AND_GAPS and not other.token.capitalized and other.given and not other.common:
-            return i + 1, SCORE_LOWER
-        return None
-
     def _before_verb(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
     ) -> tuple[int, float] | None:
@@ -279,7 +162,7 @@ class People:
         green", "Hope asked me to..."; the name may be an English word too ("Will said"),
         but not an endearment or a place."""
         word = words[i]
-        if not (word.title and word.given) or word.key in _ENDEARMENTS or self._big_place(word):
+        if not (word.title and word.given) or word.key in ENDEARMENTS or self._chat.big_place(word):
             return None
         nxt = words[i + 1] if i + 1 < len(words) and free[i + 1] else None
         if nxt is None or not joined(text, word.token, nxt.token):
@@ -296,14 +179,14 @@ class People:
             # "Cliff Ward reviewed the invoice", "Brook Stone called": a given name and a
             # surname that did what people do outweigh the model's organisation or place
             return i + 2, SCORE_CUED
-        if nxt.key in _SAYING:
+        if nxt.key in SAYING:
             return i + 1, SCORE_LISTED  # "Sterling thinks", "Faith said"
         if nxt.key == "from" and self._says_from(text, words, i + 1):
             return i + 1, SCORE_LISTED  # "Ray from IT says", "Faith from the front desk said"
         # a given name that is no word, before what people do or a modal verb ("Laurent
         # will review it", "Nodira sent the slides")
         if (
-            (nxt.key in _ACTING or nxt.key in _MODALS)
+            (nxt.key in ACTING or nxt.key in MODALS)
             and not word.common
             and self._gz.mainly_given(word.key)
         ):
@@ -317,7 +200,7 @@ class People:
             gap = text[words[k - 1].token.end : words[k].token.start]
             if gap.strip():
                 return False  # a comma or a full stop: the clause ended
-            if words[k].key in _SAYING:
+            if words[k].key in SAYING:
                 return k > at + 1
         return False
 
@@ -330,22 +213,17 @@ class People:
             return None
         before, word, nxt = words[i - 1], words[i], words[i + 1]
         if (
-            before.key not in _BEFORE_PAIR
+            before.key not in BEFORE_PAIR
             or not (word.title and word.given and nxt.title)
-            or word.key in _ENDEARMENTS
+            or word.key in ENDEARMENTS
             or nxt.key in NOT_AFTER_NAME
-            or self._gz.surname_counts.get(nxt.key, 0) < _COMMON_SURNAME
+            or self._gz.surname_counts.get(nxt.key, 0) < COMMON_SURNAME
             or not joined(text, before.token, word.token)
             or not joined(text, word.token, nxt.token)
             or self._gz.match_place([word.key, nxt.key]) is not None
         ):
             return None
         return i + 2, SCORE_LISTED
-
-    def _big_place(self, word: Word) -> bool:
-        """A place named by ``word`` that is no small foreign town ("Crystal" the town in
-        Minnesota stays a name before "asked"; "Paris" does not)."""
-        return well_known_place(self._gz.match_place([word.key]))
 
     def _initials(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
@@ -395,10 +273,10 @@ class People:
                 and not nxt.title
                 and not nxt.common
                 and len(first.key) >= 3
-                and first.key not in _MODALS  # "i will smith the metal"
-                and first.key not in _FUNCTION_WORDS  # "the build is green"
+                and first.key not in MODALS  # "i will smith the metal"
+                and first.key not in FUNCTION_WORDS  # "the build is green"
                 and self._gz.mainly_given(first.key)
-                and self._gz.surname_counts.get(nxt.key, 0) >= _COMMON_SURNAME
+                and self._gz.surname_counts.get(nxt.key, 0) >= COMMON_SURNAME
                 and not self._gz.mainly_given(nxt.key)
                 and joined(text, first.token, nxt.token)
             ):
@@ -449,7 +327,7 @@ def coordinated(
                 word = words[far]  # "Drew and Summer"
             else:
                 continue
-            if not (word.title and word.given) or word.key in _ENDEARMENTS:
+            if not (word.title and word.given) or word.key in ENDEARMENTS:
                 continue
             if any(s < word.token.end and word.token.start < e for s, e in taken):
                 continue
