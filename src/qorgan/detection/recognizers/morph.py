@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["is_common_noun", "is_verb"]
+__all__ = ["is_common_noun", "is_everyday", "is_verb"]
 
 #: pymorphy3's tags for a verb form (finite, infinitive, gerund) and for a proper name
 _VERB_TAGS = frozenset({"VERB", "INFN", "GRND"})
@@ -47,3 +47,15 @@ def is_common_noun(word: str) -> bool:
 
 def _cyrillic_word(word: str) -> bool:
     return word.isalpha() and any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+@lru_cache(maxsize=4096)
+def is_everyday(word: str) -> bool:
+    """Whether the dictionary knows a Cyrillic word and never as a name, a surname, a
+    patronymic or a place ("Буду", "Личное", "Код"; not "Роза", "Надежда")."""
+    if not _cyrillic_word(word):
+        return False
+    parses = _morph().parse(word)
+    return bool(parses) and all(
+        p.is_known and not any(t in p.tag for t in _PROPER_TAGS) for p in parses
+    )

@@ -24,6 +24,7 @@ from qorgan.detection.recognizers.lexicon import (
     natasha_names,
     read_words,
 )
+from qorgan.detection.recognizers.morph import is_everyday
 from qorgan.detection.recognizers.name_address import (
     HONORIFICS,
     addressed,
@@ -133,7 +134,9 @@ class _Part:
         )
 
 
-def _classify(token: Token, lex: NameLexicon) -> _Part:
+def _classify(token: Token, lex: NameLexicon, opens_field: bool = False) -> _Part:
+    """``opens_field``: the word opens a form's field or a table's cell ("Сипаттама: Кеше
+    ...", "Эл. пошта;"), where, as at a sentence start, an everyday word is capitalised."""
     part = _Part(token)
     if (
         not token.capitalized
@@ -150,7 +153,7 @@ def _classify(token: Token, lex: NameLexicon) -> _Part:
     if tail and tail in HONORIFICS:
         folded = head  # "Ержан-ага", "Айгүл-апай": the name with its form of address
     candidates = lemma_candidates(folded)
-    given = kazakh_stems(folded) if token.sentence_initial else candidates
+    given = kazakh_stems(folded) if token.sentence_initial or opens_field else candidates
     part.first = any(c in lex.first for c in given)
     part.weak_first = not part.first and any(c in lex.weak_first for c in given)
     part.patronymic = any(_PATRONYMIC.search(c) for c in candidates)
@@ -174,7 +177,7 @@ def find_people(
     ``excluded`` are token-index ranges already claimed (places, organisations).
     """
     blocked = {i for r in excluded for i in r}
-    parts = [_classify(t, lex) for t in tokens]
+    parts = [_classify(t, lex, _opens_field(text, t)) for t in tokens]
     found: list[tuple[int, int, float]] = []
     i = 0
     while i < len(tokens):
@@ -204,6 +207,11 @@ def find_people(
         i = j
     given = [p.first or p.weak_first for p in parts]
     return found + joined_by_and(text, tokens, given, blocked, found)
+
+
+def _opens_field(text: str, token: Token) -> bool:
+    before = text[max(0, token.start - 4) : token.start].rstrip(" \t")
+    return bool(before) and before[-1] in ":;|"
 
 
 def _lower_case_announced(tokens: Sequence[Token], i: int, lex: NameLexicon) -> bool:
@@ -365,8 +373,9 @@ def _accept(
     if len(group) >= 2 and (strong or (any(p.surname for p in group) and shaped >= 2)):
         return start, end, 0.85
     if len(group) == 1 and group[0].first and not group[0].token.text.isupper():
-        return start, end, 0.75
-    if len(group) == 1 and group[0].patronymic:
+        # "Буду рада", "Личное дело": a word the Russian dictionary knows, never as a name
+        return None if is_everyday(group[0].token.text) else (start, end, 0.75)
+    if len(group) == 1 and group[0].patronymic and not is_everyday(group[0].token.text):
         return start, end, 0.7
     # Inside a sentence a capitalised surname-shaped word is a name: Russian and Kazakh
     # capitalise little else, and places and organisations were claimed before this. In

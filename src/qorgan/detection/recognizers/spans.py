@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from qorgan.detection.recognizers.lexicon import fold, read_words
-from qorgan.detection.recognizers.morph import is_verb
+from qorgan.detection.recognizers.morph import is_everyday, is_verb
 from qorgan.detection.recognizers.names import NameLexicon, is_listed_name, starts_sentence
 
 __all__ = ["clean_span"]
@@ -39,6 +39,8 @@ def clean_span(
         return None
     if len(words) == 1 and starts_sentence(text, start) and is_verb(value):
         return None  # "Посоветуй, куда сходить": the model's place is the request's verb
+    if entity == "PERSON" and len(words) == 1 and is_everyday(value):
+        return None  # "Кэш очищали": a word the dictionary knows, never as a name
     if entity == "PERSON":
         # An imperative opening a message ("Передай Бакытжану ...") is not part of a name.
         names = list(_LETTERS.finditer(text, start, end))
