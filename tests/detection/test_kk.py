@@ -117,6 +117,8 @@ def test_people(kk: KazakhNameRecognizer, text: str, person: str) -> None:
         "Өтініш №3318 Сипаттама: Кеше кешкі сағат 8-ден бері байланыс жоқ.",
         "Здравствуйте! Буду рада встрече.",
         "Личное дело учащегося",
+        "Аты-жөні;Телефон;Эл. пошта;Қала",
+        "Клиент: Қайта жіберіңізші. Бағасы қанша?",
     ],
 )
 def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:

@@ -469,3 +469,9 @@ def test_no_name_joined_without_a_given_name_on_the_line(
     layers: LatinLayers, text: str, ner: list[tuple[str, str]]
 ) -> None:
     assert {v for e, v in _found(layers, text, ner) if e == "PERSON"} == {"Anna"}
+
+
+def test_a_word_of_the_sentence_after_a_title_is_no_name(layers: LatinLayers) -> None:
+    found = _found(layers, "the envelope for Mr. and Mrs. Okonkwo")
+    assert ("PERSON", "Okonkwo") in found
+    assert not any(value == "and" for _, value in found)

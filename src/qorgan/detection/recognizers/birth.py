@@ -203,6 +203,10 @@ _COLUMN = re.compile(
 )
 # "born", "родился", "туған": a place may stand between the cue and the date
 _BORN = re.compile(r"born|родил|рожд[её]н|туған|туылған|nat[oa]|nacid|née?|geboren|urodzon")
+# ... of them, the verbs alone ("born", not "туған күні", the date of birth)
+_VERBAL_BORN = re.compile(
+    r"(?:born|родил|рожд[её]н|nat[oa]|nacid|née?|geboren|urodzon|туған|туылған)(?![\s_]+күн)"
+)
 _GAP = re.compile(
     r"(?:(?:in|at|в|a|à|en|w)[ \t]+)?(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’\-]*[ \t,]+){1,3}"
     r"(?:(?:on|il|le|el|am|dnia)[ \t]+(?:the[ \t]+)?)?(?=\d)"
@@ -211,7 +215,8 @@ _GAP = re.compile(
 # or the question's end and the next speaker's label ("? Customer:", "?\nКлиент:")
 _ANSWER_GAP = re.compile(
     r"(?:[ \t]*[—–\-:]?[ \t]*[^\W\d_]+){1,4}[ \t:—–\-]*[ \t](?=\d)|"
-    r"[^\n?.\d]{0,30}\?[ \t]*(?:\n[ \t]*)?(?:[^\W\d_][\w .]{0,20}:[ \t]*)?(?=\d)"
+    r"[^\n?.\d]{0,30}\?[ \t]*(?:\n[ \t]*)?(?:[^\W\d_][\w .]{0,20}:[ \t]*)?"
+    r"(?:[^\W\d_]{1,6}[,.!]?[ \t]+)?(?=\d)"  # "Ақерке: Иә, 02.12.1985", "Sure, 3 March"
 )
 # a birthday is celebrated every year: "birthday 2024" is no birth year
 _CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|bday|b_day|день|күн|生日")
@@ -240,7 +245,8 @@ class DateOfBirthRecognizer(ScanRecognizer):
                 hit = self._date_at(text, at, DATE_SCORE) or self._month_year_at(text, at)
                 if hit is None and _BORN.match(cue.group()):
                     hit = self._date_after_words(text, at)
-                elif hit is None:  # "date of birth", not "born": "born here, moved 2010"
+                if hit is None and not _VERBAL_BORN.match(cue.group()):
+                    # "date of birth", "туған күні", not "born": "born here, moved 2010"
                     hit = self._answer_after(text, at)
                 # a year alone only after a cue about the person ("born 1985"): not after
                 # a celebration ("birthday 2024") or an abbreviation ("(b. 1990 edition)")

@@ -120,8 +120,8 @@ class People:
             word = words[j]
             if (j > i and not joined(text, words[j - 1].token, word.token)) or (
                 word.key in TITLE_WORDS
-            ):
-                break
+            ) or (word.key in FUNCTION_WORDS and not word.token.capitalized):
+                break  # "Mr. and Mrs. Okonkwo": a word of the sentence, not a name
             if word.token.initial and word.token.text[0].isupper():
                 j += 1
                 continue
