@@ -141,12 +141,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (_TRANSLIT, re.compile(r"(?i)\b(?:ul|vul|pr|prosp|mkr|per|bul|sh|pl|kosh)[.\-]|ulitsa|"
                            r"ulica|vulytsia|prospekt|mikro|pereulok|bulvar|shosse|ploshchad|"
                            r"koshesi")),
-    (_ROMANCE, re.compile(r"Via|Viale|Corso|Piazz|Largo|Vicolo|Calle|C/|Aven|Avda|Paseo|Plaza|"
+    (_ROMANCE, re.compile(r"Via|Viale|Corso|Piazz|Largo|Vicolo|Calle|C/|Avenida|Avda|Paseo|Plaza|"
                           r"Carrer|Avinguda|Passeig|Camino|Carretera|Ronda|Rua|Travessa|Praça|"
                           r"Alameda|Estrada")),
     (_PL, re.compile(r"\b(?:ul|al|os|pl)\.")),
     (_NL, re.compile(r"straat|weg |laan|gracht|plein|kade|singel|dijk|steeg|dreef")),
-    (_KK_LATIN, re.compile(r"(?i)dan|dań|kosh|kösh|kósh")),
+    (_KK_LATIN, re.compile(r"(?i)dang|dań|kosh|kösh|kósh")),
     (_ZH_LATIN, re.compile(r"Lu\b|Jie\b|Dajie|Dadao")),
 )
 

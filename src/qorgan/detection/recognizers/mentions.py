@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.precision import organisations
@@ -35,13 +36,16 @@ def repeated_mentions(text: str, findings: Sequence[Finding]) -> list[Finding]:
     people = [f for f in findings if f.entity_type == "PERSON"]
     if not people:
         return []
-    # a surname inside a firm's name ("Aguilar, Lopez and Wright") is the firm's
-    taken = sorted([(f.start, f.end) for f in findings] + organisations(text))
     words: set[str] = set()
     for person in people:
         parts = [m.group() for m in _NAME_WORD.finditer(text, person.start, person.end)]
         if len(parts) >= 2:
-            words.update(w for w in parts if w[0].isupper())
+            # written again: a substring test first, far cheaper than a pattern
+            words.update(w for w in parts if w[0].isupper() and text.count(w) >= 2)
+    if not words:
+        return []
+    # a surname inside a firm's name ("Aguilar, Lopez and Wright") is the firm's
+    taken = sorted([(f.start, f.end) for f in findings] + organisations(text))
     out: list[Finding] = []
     for word in sorted(words):
         for start, end in _occurrences(text, word):
@@ -52,9 +56,13 @@ def repeated_mentions(text: str, findings: Sequence[Finding]) -> list[Finding]:
 
 
 def _occurrences(text: str, word: str) -> Iterable[tuple[int, int]]:
+    return (m.span() for m in _mention_pattern(word).finditer(text))
+
+
+@lru_cache(maxsize=1024)
+def _mention_pattern(word: str) -> re.Pattern[str]:
     ending = _CASE_ENDING if _CYRILLIC.match(word) else ""
-    pattern = re.compile(rf"(?<![\w\-'’]){re.escape(word)}{ending}(?![\w\-])")
-    return (m.span() for m in pattern.finditer(text))
+    return re.compile(rf"(?<![\w\-'’]){re.escape(word)}{ending}(?![\w\-])")
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -41,43 +41,33 @@ _TOWN_WORD = rf"[{_UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?"
 # la Plana", "Stratford-upon-Avon"
 _JOIN = r"(?:[ \-](?:am|an|der|im|ob|bei|sur|sous|de|la|le|les|en|del|di|upon|on|na)(?=[ \-]))?"
 _TOWN = rf"(?P<town>{_TOWN_WORD}(?:{_JOIN}[ \-]{_TOWN_WORD}){{0,2}})"
-_FIELD_START = r"(?:^|(?<=[,;|])|(?<=\n)|(?<=\s\s))[ \t]*"
 _FIELD_END = r"(?=[ \t]*(?:$|[,;|\n)(]|\.(?:\s|$)|[ \t][–—-][ \t]|[ \t]{2}))"
-_EU = re.compile(
-    rf"{_FIELD_START}(?:[A-Z]{{1,2}}-)?(?:\d{{4}}[ \t]?[A-Z]{{2}}(?=[ \t])|\d{{4,6}}|"
-    rf"\d{{2}}-\d{{3}}|\d{{3}}[ \t]\d{{2}})[ \t]+{_TOWN}{_FIELD_END}",
-    re.MULTILINE,
+# Each form is found from what it must hold, a postcode or a state's code, with a pattern
+# that opens with a digit or a capital (the engine skips other characters fast); the town
+# is read after or before it, and where the field starts is checked in Python.
+# a European postcode: "69117", "1016 GV", "00-697", "114 55"; not inside a longer number
+_EU_CODE = re.compile(
+    r"\d(?<![\w\-]\d)(?:\d{3}[ \t]?[A-Z]{2}(?=[ \t])|\d{3,5}|\d-\d{3}|\d{2}[ \t]\d{2})"
+    r"(?![\w\-])"
 )
+_EU_TOWN = re.compile(rf"[ \t]+{_TOWN}{_FIELD_END}", re.MULTILINE)
 _STATE = (
     "(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|"
     "NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR)"
 )
-_US = re.compile(
-    rf"{_FIELD_START}(?P<town>[A-Z][a-z'’.\-]+(?:[ \t][A-Z][a-z'’.\-]+){{0,2}}),?[ \t]+"
-    rf"{_STATE}[ \t]+\d{{5}}(?:-\d{{4}})?\b",
-    re.MULTILINE,
-)
-_US_CSV = re.compile(
-    rf"(?<=,)(?P<town>[A-Z][a-z'’.\-]+(?:[ \t][A-Z][a-z'’.\-]+){{0,2}}),{_STATE}(?=,|$|\s)",
-    re.MULTILINE,
-)
-_GB = re.compile(
-    rf"{_FIELD_START}(?P<town>[A-Z][a-z'’\-]+(?:[ \t][A-Z][a-z'’\-]+)?),?[ \t]+"
-    r"[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}\b",
-    re.MULTILINE,
-)
-# ... or a listed town anywhere before it ("27 Cavendish Road Manchester M20 1JQ")
-_GB_ANY = re.compile(
-    r"(?<![\w\-])(?P<town>[A-Z][a-z'’\-]+),?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}\b"
-)
+# a US state's code and ZIP: "OH 43215"; in a CSV row the code alone: ",CO,"
+_US_CODE = re.compile(rf"{_STATE}(?<![\w\-]..)[ \t]+\d{{5}}(?:-\d{{4}})?(?!\d)")
+_US_CSV_CODE = re.compile(rf",{_STATE}(?=,|$|\s)", re.MULTILINE)
+_US_TOWN = re.compile(r"(?P<town>[A-Z][a-z'’.\-]+(?:[ \t][A-Z][a-z'’.\-]+){0,2}),?[ \t]+$")
+_CSV_TOWN = re.compile(r"(?<=,)(?P<town>[A-Z][a-z'’.\-]+(?:[ \t][A-Z][a-z'’.\-]+){0,2})$")
+# a British postcode: "M20 1JQ", "SW1A 2AA"
+_GB_CODE = re.compile(r"[A-Z](?<![\w\-][A-Z])[A-Z]?\d[A-Z\d]?[ \t]\d[A-Z]{2}(?![\w\-])")
+_GB_TOWN = re.compile(r"(?P<town>[A-Z][a-z'’\-]+(?:[ \t][A-Z][a-z'’\-]+)?),?[ \t]+$")
+# ... a listed town anywhere before it, a street before that ("... Road Manchester M20 1JQ")
+_GB_LAST_WORD = re.compile(r"(?<![\w\-])(?P<town>[A-Z][a-z'’\-]+),?[ \t]+$")
+_WINDOW = 60
 _TR_WORD = r"[A-ZÇĞİÖŞÜ][a-zçğıöşü]+"
 _TR = re.compile(rf"(?<![\w/])(?P<district>{_TR_WORD})/(?P<town>{_TR_WORD})(?![\w/])")
-
-
-# each pattern, and what its town must be: "listed" in the gazetteer, "rare" (listed, or
-# no frequent English words alone) or "any" (a British postcode is evidence enough)
-_PATTERNS = ((_EU, "rare"), (_US, "rare"), (_US_CSV, "listed"), (_GB, "any"),
-             (_GB_ANY, "listed"))
 
 
 class PostalTownRecognizer(ScanRecognizer):
@@ -86,16 +76,54 @@ class PostalTownRecognizer(ScanRecognizer):
     ENTITY = "LOCATION"
 
     def scan(self, text: str) -> Iterator[Hit]:
-        for pattern, kind in _PATTERNS:
-            for match in pattern.finditer(text):
-                start, end = match.span("town")
-                if _town_like(match.group("town"), kind):
-                    yield Hit(start, end, SCORE, "town beside its postcode")
+        for code in _EU_CODE.finditer(text):
+            town = _EU_TOWN.match(text, code.end())
+            if town is not None and _opens_field(text, code.start()) and _town_like(
+                town.group("town"), "rare"
+            ):
+                yield Hit(*town.span("town"), SCORE, "town after its postcode")
+        for pattern, before, kind, field in (
+            (_US_CODE, _US_TOWN, "rare", True),
+            (_US_CSV_CODE, _CSV_TOWN, "listed", False),
+            (_GB_CODE, _GB_TOWN, "any", True),
+        ):
+            for code in pattern.finditer(text):
+                yield from _town_before(text, code.start(), before, kind, field=field)
         if "/" in text:
             for match in _TR.finditer(text):
                 if _town_like(match.group("town"), "listed"):
                     yield Hit(*match.span("district"), SCORE, "district before its province")
                     yield Hit(*match.span("town"), SCORE, "province after its district")
+
+
+def _town_before(
+    text: str, at: int, pattern: re.Pattern[str], kind: str, *, field: bool
+) -> Iterator[Hit]:
+    """The town that ends right before ``at``; for a British postcode, when the field does
+    not start at the town, a listed town alone ("27 Cavendish Road Manchester M20 1JQ")."""
+    window = max(0, at - _WINDOW)
+    pos = window
+    while (match := pattern.search(text, pos, at)) is not None:
+        # the longest reading first, then shorter ones: "Ship to Columbus, OH 43215"
+        if (not field or _opens_field(text, match.start())) and _town_like(
+            match.group("town"), kind
+        ):
+            yield Hit(*match.span("town"), SCORE, "town beside its postcode")
+            return
+        pos = match.start() + 1
+    if pattern is _GB_TOWN:
+        last = _GB_LAST_WORD.search(text, window, at)
+        if last is not None and _town_like(last.group("town"), "listed"):
+            yield Hit(*last.span("town"), SCORE, "listed town before its postcode")
+
+
+def _opens_field(text: str, at: int) -> bool:
+    """Whether ``at`` opens a field: the text's or a line's start, after a comma, a
+    semicolon or a table's "|", or after two spaces."""
+    i = at
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i == 0 or text[i - 1] in ",;|\n" or at - i >= 2
 
 
 def _town_like(town: str, kind: str) -> bool:
