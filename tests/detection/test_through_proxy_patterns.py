@@ -131,6 +131,25 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("person-sql-insert", "INSERT INTO users (first_name, last_name) VALUES ('Mehmet', 'Öztürk');",
      ("Mehmet", "Öztürk")),
     ("place-field", 'customer: {"name": "A.", "city": "Sarahfurt"}', ("Sarahfurt",)),
+    # the round after: forms and words that reached the model before
+    ("place-after-postcode", "Lieferadresse: Hauptstraße 12, 69117 Heidelberg",
+     ("Heidelberg", "Hauptstraße 12")),
+    ("address-italian", "Spedire a: Via Giuseppe Garibaldi 23, interno 5, 10122 Torino",
+     ("Garibaldi 23", "Torino")),
+    ("address-polish", "Adres: ul. Marszałkowska 84/92 m. 15, 00-514 Warszawa",
+     ("Marszałkowska 84", "Warszawa")),
+    ("ssn-after-words", "ok my social security card says 509 62 1847, does that go in box 2?",
+     ("509 62 1847",)),
+    ("birth-answered", "Agent: may I have your date of birth? Customer: 12 March 1979.",
+     ("12 March 1979",)),
+    ("birth-italian", "Paolo Conti, nato a Genova il 2 febbraio 1951.", ("2 febbraio 1951",)),
+    ("person-passenger", "PAX TOKTAROV/ARMAN MR  CONNECTING ASTANA", ("TOKTAROV", "ARMAN")),
+    ("person-table-pipe", "id|name|email\n12|Wang Fang|wangfang@163.com",
+     ("Wang Fang", "wangfang@163.com")),
+    ("person-repeated", "Attendees: Priya Raghunathan, Tomasz Wiśniewski - Tomasz to send it",
+     ("Tomasz", "Raghunathan")),
+    ("person-addressed", "Bill, can you bill the customer for the extra hours?", ("Bill,",)),
+    ("place-case-ending", "Erlan erteñ Şymkentke barady.", ("Şymkent",)),
 ]
 
 
