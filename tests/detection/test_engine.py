@@ -224,6 +224,16 @@ def test_backend_without_wanted_entities_is_not_run() -> None:
     assert ner.calls == []
 
 
+def test_a_name_inside_a_street_address_keeps_the_whole_address() -> None:
+    class Surname(FakeNer):
+        def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+            return [[Finding("PERSON", 21, 26, 0.85)] for _ in texts]
+
+    det = Detector(DetectionConfig(), ner_backends=[Surname()])
+    text = "Address on file: 444 Davis Prairie"
+    assert found(det, text) == [("STREET_ADDRESS", "444 Davis Prairie")]
+
+
 def test_a_name_inside_a_spelled_out_email_keeps_the_whole_address() -> None:
     class LocalPart(FakeNer):
         def analyze_batch(self, texts: Sequence[str]) -> list[list[Finding]]:

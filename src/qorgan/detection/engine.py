@@ -196,7 +196,22 @@ class Detector:
         ]
         if "PERSON" in self._wanted:
             kept += repeated_mentions(text, resolve_overlaps(kept))
-        return tuple(resolve_overlaps(_without_names_in_emails(kept)))
+        return tuple(resolve_overlaps(_without_names_in_emails(_inside_addresses(kept))))
+
+
+def _inside_addresses(findings: list[Finding]) -> list[Finding]:
+    """A model's name or place inside a street address ("Davis" of "444 Davis Prairie",
+    "Kowalski Village" of "12 Kowalski Village") is part of the address: the address is
+    kept whole, whatever the model's score."""
+    addresses = [f for f in findings if f.entity_type == "STREET_ADDRESS"]
+    if not addresses:
+        return findings
+    return [
+        f for f in findings
+        if f.entity_type not in NER_ENTITIES
+        or not any(a.start <= f.start and f.end <= a.end and (a.start, a.end) != (f.start, f.end)
+                   for a in addresses)
+    ]
 
 
 def _without_names_in_emails(findings: list[Finding]) -> list[Finding]:
