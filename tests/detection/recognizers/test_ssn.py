@@ -55,6 +55,8 @@ def ssns(text: str) -> list[str]:
         ("SSN 386 - 10 - 2954", "386 - 10 - 2954"),
         ("S.S.N. 386102954", "386102954"),
         ("Here is my social 386102954", "386102954"),
+        ("386102954 is my social security number", "386102954"),
+        ("is 386 10 2954 your SSN?", "386 10 2954"),
     ],
 )
 def test_ssn_found(text: str, value: str) -> None:

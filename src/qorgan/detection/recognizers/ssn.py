@@ -43,10 +43,13 @@ _CUED = re.compile(
     rf"(?<![^\W\d_]){_CUE}(?![^\W\d_]){_GAP}{_SEP}*{_NUMBER}"
 )
 _CUED_ANY_CASE = re.compile("(?i)" + _CUED.pattern)
-# a cue after the number: "123456789 (SSN)"
+# a cue after the number: "123456789 (SSN)", "536 90 4399 is my social security number"
 _CUED_AFTER = re.compile(
     r"(?<![\d\-])(?P<number>\d{3}(?P<sep>[ ./_–—‒]?)\d{2}(?P=sep)\d{4})(?![\d\-])"
-    r"[ \t]*[(\[,\-–—][ \t]*(?:ssn|social[ \t]+security)\b"
+    r"(?:[ \t]*[(\[,\-–—][ \t]*|"
+    r"[ \t]+(?:is|was|=)[ \t]+(?:(?:my|his|her|their|the|your|our)[ \t]+)?|"
+    r"[ \t]+(?:my|his|her|their|your|our)[ \t]+)"
+    r"(?:ssn|social[ \t]+security|social\b)"
 )
 # a dash other than "-" between the groups is the dashed form too
 _OTHER_DASHES = re.compile(r"(?<![\d\-–—])\d{3}([–—‒])\d{2}\1\d{4}(?![\d\-–—])")
