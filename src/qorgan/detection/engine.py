@@ -196,34 +196,23 @@ class Detector:
         ]
         if "PERSON" in self._wanted:
             kept += repeated_mentions(text, resolve_overlaps(kept))
-        return tuple(resolve_overlaps(_without_names_in_emails(_inside_addresses(kept))))
+        for container in ("EMAIL_ADDRESS", "STREET_ADDRESS"):
+            kept = _without_names_inside(kept, container)
+        return tuple(resolve_overlaps(kept))
 
 
-def _inside_addresses(findings: list[Finding]) -> list[Finding]:
-    """A model's name or place inside a street address ("Davis" of "444 Davis Prairie",
-    "Kowalski Village" of "12 Kowalski Village") is part of the address: the address is
-    kept whole, whatever the model's score."""
-    addresses = [f for f in findings if f.entity_type == "STREET_ADDRESS"]
-    if not addresses:
+def _without_names_inside(findings: list[Finding], container: str) -> list[Finding]:
+    """A model's name or place inside an e-mail or a street address ("assel" of "assel.k at
+    mail dot kz", "Davis" of "444 Davis Prairie") is part of it: the ``container`` finding
+    is kept whole, whatever the model's score (the same span is left to the scores)."""
+    outer = [f for f in findings if f.entity_type == container]
+    if not outer:
         return findings
     return [
         f for f in findings
         if f.entity_type not in NER_ENTITIES
-        or not any(a.start <= f.start and f.end <= a.end and (a.start, a.end) != (f.start, f.end)
-                   for a in addresses)
-    ]
-
-
-def _without_names_in_emails(findings: list[Finding]) -> list[Finding]:
-    """A name inside an e-mail address ("assel" of "assel.k at mail dot kz") is part of the
-    address: the address is kept whole, whatever the name's score."""
-    emails = [f for f in findings if f.entity_type == "EMAIL_ADDRESS"]
-    if not emails:
-        return findings
-    return [
-        f for f in findings
-        if f.entity_type not in NER_ENTITIES
-        or not any(e.start <= f.start and f.end <= e.end for e in emails)
+        or not any(o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end)
+                   for o in outer)
     ]
 
 
