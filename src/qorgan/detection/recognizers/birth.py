@@ -4,13 +4,15 @@ Dates are everywhere in prompts (deadlines, invoices, logs) and are not personal
 their own; a birth date is. So a date is reported only right after a birth cue ("born",
 "DOB", "(b. ...)", "bday", "date of birth", "fecha de nacimiento", "дата рождения",
 "родился/родилась", "туған күні") or right before one ("1990 г.р.", "1990 жылы туған"),
-in numeric (``14.03.1990``, ``1990-03-14``, ``03/14/1990``) or written-month form in
-English, Russian and Kazakh (and French, German, Spanish, Turkish, Ukrainian and Uzbek
-months, Chinese ``1990年3月14日``). The date must exist
-and lie between 1900 and today. A year alone counts only after a cue about the year
-("year of birth", "год рождения", "туған жылы", "born in"). In a record that opens with a
-full Cyrillic name, a date right after the name and its comma, at least 14 years back, is
-the person's birth ("Байжанова Гульмира Сериковна, 1972-05-19, ...").
+in numeric (``14.03.1990``, ``1990-03-14``, ``03/14/1990``, ``19900314``, ``14.III.1990``)
+or written-month form in English, Russian and Kazakh (and French, German, Spanish, Italian,
+Portuguese, Dutch, Polish, Turkish, Ukrainian and Uzbek months, Chinese ``1990年3月14日``).
+The date must exist and lie between 1900 and today. A year alone counts only after a cue
+about the year ("year of birth", "год рождения", "туған жылы", "born in"). In a record that
+opens with a full Cyrillic name, a date right after the name and its comma, at least 14
+years back, is the person's birth ("Байжанова Гульмира Сериковна, 1972-05-19, ..."). So is
+a date a few words after a birth cue, or in the answer to it ("may I have your date of
+birth? Customer: 12 March 1979"), when it lies as far back.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ _KK_MONTHS = {
     "шілде": 7, "тамыз": 8, "қыркүйек": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
 }  # fmt: skip
 
-# French, German, Spanish, Turkish, Ukrainian (genitive) and Uzbek month names, whole
+# French, German, Spanish, Italian, Portuguese, Dutch, Polish (genitive), Turkish, Ukrainian
+# (genitive) and Uzbek month names, whole
 _FOREIGN_MONTHS = {
     **dict.fromkeys(("janvier", "januar", "jänner", "enero", "ocak", "січня", "yanvar",
                      "gennaio", "janeiro", "januari", "stycznia"), 1),

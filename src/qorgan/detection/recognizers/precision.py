@@ -245,10 +245,13 @@ def _double_surname_firm(text: str, finding: Finding) -> bool:
         return False
     if _TITLE_BEFORE.search(text, max(0, finding.start - 8), finding.start):
         return False
-    if _NAME_BESIDE.search(text, max(0, finding.start - 24), finding.start) or (
-        _NAME_AFTER.match(text, finding.end)
-    ):
-        # "Amelia Hartley-Boyce", "Heinz-Dieter Kramer": a name beside it the model left out
+    beside = [m.group().strip() for m in (
+        _NAME_BESIDE.search(text, max(0, finding.start - 24), finding.start),
+        _NAME_AFTER.match(text, finding.end),
+    ) if m is not None]
+    if any(not gazetteer().is_common(word) for word in beside):
+        # "Amelia Hartley-Boyce", "Heinz-Dieter Kramer": a name beside it the model left
+        # out ("The Garcia-Brown report" is still the firm's)
         return False
     return _surnames_only(value.replace("-", " "))
 
