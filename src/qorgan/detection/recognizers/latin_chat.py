@@ -88,14 +88,14 @@ class ChatNames:
         word = words[i]
         if not (word.title and word.given) or word.key in ENDEARMENTS or self.big_place(word):
             return None
-        before = text[: word.token.start].rstrip(" \t")
-        opens = not before or before[-1] in ".!?\n:;\"'(“«"
+        before = _char_before(text, word.token.start)
+        opens = not before or before in ".!?\n:;\"'(“«"
         after = text[word.token.end : word.token.end + 40]
         if opens and _VOCATIVE_AFTER.match(after):
             return i + 1, SCORE_LISTED
         if _RELATION_AFTER.match(after):
             return i + 1, SCORE_LISTED
-        if (opens or before.endswith(",")) and _HERE_AFTER.match(after):
+        if (opens or before == ",") and _HERE_AFTER.match(after):
             return i + 1, SCORE_LISTED
         return None
 
@@ -120,8 +120,8 @@ class ChatNames:
             return None
         if not self._gz.mainly_given(word.key):
             return None
-        before = text[: word.token.start].rstrip(" \t")
-        if before and before[-1] not in ".!?\n:;\"'(":
+        before = _char_before(text, word.token.start)
+        if before and before not in ".!?\n:;\"'(":
             return None
         nxt = words[i + 1] if i + 1 < len(words) else None
         if nxt is None or nxt.token.capitalized:
@@ -144,3 +144,11 @@ class ChatNames:
         Minnesota stays a name before "asked"; "Paris" does not)."""
         return well_known_place(self._gz.match_place([word.key]))
 
+
+
+def _char_before(text: str, at: int) -> str:
+    """The character before ``at``, past spaces and tabs ("" at the text's start)."""
+    i = at
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return text[i - 1] if i else ""
