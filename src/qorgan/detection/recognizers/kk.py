@@ -269,7 +269,8 @@ def lone_place(text: str, start: int, end: int, lex: NameLexicon) -> bool:
     forms = lemma_set(tokens[0].folded)
     if any(f in lex.first or f in lex.weak_first for f in forms):
         return False
-    if any(f in lex.last for f in forms) and not text[:start].rstrip().endswith(","):
+    after_comma = text[max(0, start - 16) : start].rstrip().endswith(",")
+    if any(f in lex.last for f in forms) and not after_comma:
         return False
     return _places().match([forms], 0) == 1
 
@@ -289,7 +290,7 @@ def settlement_word_before(text: str, token: Token) -> bool:
         return False
     if token.folded in _SETTLEMENT_DOTTED:
         # "с. Березовка", not "и т. д." or "5 м." ending a sentence before the next one
-        before = text[: token.start].rstrip()
+        before = text[max(0, token.start - 16) : token.start].rstrip()
         return (
             text.startswith(".", token.end)
             # a word of its own: not the letter of a number ("приказ № 112-к.")
