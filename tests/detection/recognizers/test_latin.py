@@ -205,6 +205,10 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("Rahul, your invoice is 30 days overdue.", "Rahul"),
         ("Hope is my daughter and she is scared of the dark", "Hope"),
         ("hi all, Tom here. if anyone needs the keys", "Tom"),
+        # a given name that is a word, capitalised inside a sentence after a command only a
+        # person takes
+        ("please ask Grace to review the deck", "Grace"),
+        ("tell Rich the quote came in at 12k", "Rich"),
     ],
 )
 def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, person: str
@@ -235,6 +239,8 @@ def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, per
         "my manager will review it",
         "Sure, can you help?",
         "Paris is my favourite city.",
+        "please pay Bill by Friday",
+        "call Mobile Support now",
         "Click here.",
         "parking will open at 9",
         "thanks to chase street traffic",

@@ -58,6 +58,13 @@ def _person_verb(verb: str, subject_end: str) -> bool:
     return verb in SAYING or verb in ACTING
 
 
+# commands whose object is a person, never a bill or a thing ("ask Grace", not "pay Bill")
+_PERSON_COMMANDS = frozenset(
+    ["ask", "tell", "call", "email", "text", "ping", "cc", "thank", "meet", "invite", "remind",
+     "message", "dm", "congratulate", "greet", "notify", "inform"]
+)
+
+
 class People:
     """Cued, initialled and listed names (one instance per process: the lists are shared)."""
 
@@ -147,6 +154,15 @@ class People:
         if kind in ("greeting", "line", "intro", "field"):
             return True
         nxt = words[i + 1] if i + 1 < len(words) and free[i + 1] else None
+        if (
+            i > 0
+            and words[i - 1].key in _PERSON_COMMANDS
+            and not words[i - 1].token.capitalized
+            and (nxt is None or not nxt.token.capitalized)
+        ):
+            # "please ask Grace to review", "cc Will on this": capitalised inside a
+            # sentence after a command only a person takes
+            return True
         return (
             nxt is not None
             and joined(text, word.token, nxt.token)
