@@ -57,7 +57,7 @@ from qorgan.detection.recognizers.kz import (
 )
 from qorgan.detection.recognizers.kz_documents import KzIdCardRecognizer, KzPassportRecognizer
 from qorgan.detection.recognizers.name_columns import NameColumnRecognizer
-from qorgan.detection.recognizers.phones import IntlPhoneRecognizer, label_before
+from qorgan.detection.recognizers.phones import IntlPhoneRecognizer
 from qorgan.detection.recognizers.place_fields import PlaceFieldRecognizer
 from qorgan.detection.recognizers.postal import POSTAL, PostalTownRecognizer
 from qorgan.detection.recognizers.scan import AnyWord
@@ -96,7 +96,7 @@ class DashedSsnRecognizer(UsSsnRecognizer):
         # "Part No. 550-21-4083", "ticket 402-88-1937": a labelled number is what its label
         # says, not an SSN
         found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in found if not label_before(text, r.start)]
+        return [r for r in found if not ssn.labelled_other(text, r.start)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,8 @@ def ssns(text: str) -> list[str]:
         ("Here is my social 386102954", "386102954"),
         ("386102954 is my social security number", "386102954"),
         ("is 386 10 2954 your SSN?", "386 10 2954"),
+        # an ID or an account in a US record is an SSN as often as not
+        ("Tax ID: 386-10-2954", "386-10-2954"),
     ],
 )
 def test_ssn_found(text: str, value: str) -> None:

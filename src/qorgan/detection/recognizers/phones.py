@@ -141,18 +141,11 @@ class IntlPhoneRecognizer(ScanRecognizer):
         return (weak, False) if weak is not None else None
 
 
-def label_before(text: str, start: int) -> bool:
-    """Whether a label such as "order", "part no." or "номер заказа" ends right before
-    ``start``: the number after it is that, whatever its shape."""
-    return _LABEL_BEFORE.search(text, max(0, start - _LABEL_WINDOW), start) is not None
-
-
 def labelled(text: str, start: int) -> bool:
-    """Whether a label such as "order" or "номер заказа" ends right before ``start``, or
-    a number sign no phone word comes before."""
-    if label_before(text, start):
-        return True
+    """Whether a label such as "order" or "номер заказа" ends right before ``start``."""
     window = max(0, start - _LABEL_WINDOW)
+    if _LABEL_BEFORE.search(text, window, start) is not None:
+        return True
     sign = _NUMBER_SIGN_BEFORE.search(text, window, start)
     return sign is not None and _PHONE_WORD_BEFORE.search(text, window, sign.start()) is None
 

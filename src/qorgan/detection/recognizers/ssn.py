@@ -62,6 +62,21 @@ CUES = AnyWord("ssn", "ss#", "ss #", "ss number", "ss no", "social", "soc sec", 
                "социального страхования", "–", "—", "‒")
 
 
+# a label that says what a dashed 3-2-4 number is, when it is no SSN ("Part No.", "Ticket"):
+# not "ID", "account" or "policy", which an SSN often is in US records
+_OTHER_NUMBER_LABEL = re.compile(
+    r"(?i)\b(?:order|invoice|ticket|ref|reference|tracking|code|sku|part|serial|model|"
+    r"article|item|batch|lot|case|claim|booking|reservation|confirmation|transaction|"
+    r"receipt|catalog|catalogue|error|version|build|isbn)"
+    r"(?:\W{0,3}(?:number|num|no|nr|#))?\W{0,3}$"
+)
+
+
+def labelled_other(text: str, start: int) -> bool:
+    """Whether a label such as "part no." or "ticket" ends right before ``start``."""
+    return _OTHER_NUMBER_LABEL.search(text, max(0, start - 40), start) is not None
+
+
 # printed on sample cards and in advertising, never anyone's
 _SAMPLES = frozenset({"123456789", "078051120", "219099999"})
 
