@@ -209,6 +209,9 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         # person takes
         ("please ask Grace to review the deck", "Grace"),
         ("tell Rich the quote came in at 12k", "Rich"),
+        # owning what only a person has
+        ("Amber's laptop won't boot after the update", "Amber"),
+        ("Crystal's mum phoned to say", "Crystal"),
     ],
 )
 def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, person: str
@@ -241,6 +244,7 @@ def test_people_the_lists_and_cues_vouch_for(layers: LatinLayers, text: str, per
         "Paris is my favourite city.",
         "please pay Bill by Friday",
         "call Mobile Support now",
+        "Summer's coming and the garden is green",
         "Click here.",
         "parking will open at 9",
         "thanks to chase street traffic",

@@ -1,7 +1,7 @@
 """Names as chat and speech write them, for ``latin_people.py``: in lower case after a
 word that introduces a person ("meeting with olivia", "my sis ayesha"), opening a sentence
 before what people do ("tatiana can u approve"), and capitalised names the text speaks to
-("Bill, can you ...", "Hope is my daughter", "Tom here.")."""
+or about ("Bill, can you ...", "Hope is my daughter", "Tom here.", "Amber's laptop")."""
 
 from __future__ import annotations
 
@@ -48,6 +48,14 @@ _RELATION_AFTER = re.compile(
     r"uncle|niece|nephew|partner|fianc[ée]e?|girlfriend|boyfriend|grandmother|grandfather|"
     r"granddaughter|grandson|child|kid|baby|teacher|doctor|lawyer|landlord|tenant|"
     r"roommate|flatmate|assistant)\b"
+)
+# ... or owning what only a person has: "Amber's laptop", "Crystal's mum"
+_OWNED_BY_A_PERSON = re.compile(
+    r" (?:laptop|phone|mobile|desk|car|flight|email|e-mail|inbox|calendar|birthday|wedding|"
+    r"mum|mom|dad|mother|father|wife|husband|son|daughter|kids|children|boyfriend|"
+    r"girlfriend|partner|manager|boss|account|number|cv|resume|visa|passport|payslip|"
+    r"salary|leave|shift|house|flat|apartment|umbrella|keys|bag|jacket|interview|"
+    r"appointment)\b"
 )
 # ... signing in: "Tom here."
 _HERE_AFTER = re.compile(r" here(?:[.,!:;]|$)")
@@ -97,6 +105,8 @@ class ChatNames:
             return i + 1, SCORE_LISTED
         if (opens or before == ",") and _HERE_AFTER.match(after):
             return i + 1, SCORE_LISTED
+        if word.token.text[-2:] in ("'s", "’s") and _OWNED_BY_A_PERSON.match(after):
+            return i + 1, SCORE_LISTED  # "Amber's laptop", "Cooper's flight", "Crystal's mum"
         return None
 
     def _lower_surname(self, text: str, words: Sequence[Word], i: int) -> int:
