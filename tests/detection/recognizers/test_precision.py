@@ -127,6 +127,10 @@ def test_brands_are_no_places(value: str) -> None:
         ("linen shirts, Panama hats, and espadrilles", "Panama", "LOCATION"),
         ("The shop sells Gouda, Brie and Cheddar.", "Cheddar", "LOCATION"),
         ("He cancelled his Premium subscription.", "Premium", "LOCATION"),
+        # software and services named after places
+        ("The Phoenix cluster upgrade is postponed.", "Phoenix", "LOCATION"),
+        ("Fixed a leak in the Columbus scheduler.", "Columbus", "LOCATION"),
+        ("Upgrade to the Jupiter plan today.", "Jupiter", "LOCATION"),
     ],
 )
 def test_holidays_products_and_tiers_are_no_one(text: str, value: str, entity: str) -> None:

@@ -133,7 +133,10 @@ _FEAST_AFTER = re.compile(r"(?i)\s+(?:айт|ait)\b")
 _PRODUCT_AFTER = re.compile(
     r" (?:mustard|hats?|wings|cheese|wine|sauce|salad|dressing|pie|cream|tea|rugs?|carpets?|"
     r"shirts?|cake|sausages?|ham|sprouts|cheesesteak|clam|chowder|duck|fried|style|"
-    r"drill|range|fridge)\b"
+    r"drill|range|fridge|fleece|blanket|charger|"
+    # software and services named after places: "the Phoenix cluster", "Jupiter plan"
+    r"cluster|scheduler|theme|export|format|plugin|module|engine|pipeline|instance|node|"
+    r"tier|plan|release|build|codename|sprint|migration|upgrade|rollout|dashboard)\b"
 )
 # ... and after a dish's first word ("Chicken Kiev", "Baked Alaska"), or a team's name
 # ("Real Madrid", "Glasgow Warriors", "Denver Nuggets")
