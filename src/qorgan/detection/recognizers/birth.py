@@ -205,11 +205,10 @@ _COLUMN = re.compile(
     r"(?![^\W_])[\w\s.()/\-]{0,24}"
 )
 # "born", "родился", "туған": a place may stand between the cue and the date
-_BORN = re.compile(r"born|родил|рожд[её]н|туған|туылған|nat[oa]|nacid|née?|geboren|urodzon")
+_BORN_WORDS = r"born|родил|рожд[её]н|туған|туылған|nat[oa]|nacid|née?|geboren|urodzon"
+_BORN = re.compile(_BORN_WORDS)
 # ... of them, the verbs alone ("born", not "туған күні", the date of birth)
-_VERBAL_BORN = re.compile(
-    r"(?:born|родил|рожд[её]н|nat[oa]|nacid|née?|geboren|urodzon|туған|туылған)(?![\s_]+күн)"
-)
+_VERBAL_BORN = re.compile(rf"(?:{_BORN_WORDS})(?![\s_]+күн)")
 _GAP = re.compile(
     r"(?:(?:in|at|в|a|à|en|w)[ \t]+)?(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’\-]*[ \t,]+){1,3}"
     r"(?:(?:on|il|le|el|am|dnia)[ \t]+(?:the[ \t]+)?)?(?=\d)"
@@ -273,12 +272,10 @@ class DateOfBirthRecognizer(ScanRecognizer):
                 yield hit
 
     def _date_at(self, text: str, pos: int, score: float) -> Hit | None:
-        pos = _skip_filler(text, pos)
-        for pattern in _DATES:
-            match = pattern.match(text, pos)
-            if match is not None and _plausible(match):
-                return Hit(match.start(), match.end(), score, "date after a birth cue")
-        return None
+        match = _date_match(text, pos)
+        if match is None:
+            return None
+        return Hit(match.start(), match.end(), score, "date after a birth cue")
 
     def _after_full_name(self, text: str) -> Iterator[Hit]:
         """Dates right after a full name in Cyrillic that holds a surname's or a
@@ -316,17 +313,10 @@ class DateOfBirthRecognizer(ScanRecognizer):
         Customer: 12 March 1979". It must lie at least _RECORD_AGE years back: a form's
         own dates ("date of birth field added on 12.05.2024") are recent."""
         gap = _ANSWER_GAP.match(text, pos)
-        if gap is None:
+        match = _date_match(text, gap.end()) if gap is not None else None
+        if match is None or _year(match) > dt.date.today().year - _RECORD_AGE:
             return None
-        hit = self._date_at(text, gap.end(), RECORD_SCORE)
-        if hit is None:
-            return None
-        for pattern in _DATES:
-            match = pattern.match(text, hit.start)
-            if match is not None and _plausible(match):
-                latest = dt.date.today().year - _RECORD_AGE
-                return hit if _year(match) <= latest else None
-        return None
+        return Hit(match.start(), match.end(), RECORD_SCORE, "date after a birth cue")
 
     def _month_year_at(self, text: str, pos: int) -> Hit | None:
         match = _MONTH_YEAR.match(text, _skip_filler(text, pos))
@@ -363,6 +353,16 @@ def _column_date(text: str, start: int, end: int) -> Hit | None:
         match = leading_value(text, start, end, pattern)
         if match is not None and _plausible(match):
             return Hit(start, match.end(), DATE_SCORE, "date in a birth-date column")
+    return None
+
+
+def _date_match(text: str, pos: int) -> re.Match[str] | None:
+    """The first real date of the written forms at ``pos``, past the cue's filler."""
+    pos = _skip_filler(text, pos)
+    for pattern in _DATES:
+        match = pattern.match(text, pos)
+        if match is not None and _plausible(match):
+            return match
     return None
 
 
