@@ -28,9 +28,7 @@ def is_verb(word: str) -> bool:
     if not _cyrillic_word(word):
         return False
     parses = _morph().parse(word)
-    return bool(parses) and all(
-        p.tag.POS in _VERB_TAGS and not any(t in p.tag for t in _PROPER_TAGS) for p in parses
-    )
+    return bool(parses) and all(p.tag.POS in _VERB_TAGS and not _proper(p) for p in parses)
 
 
 @lru_cache(maxsize=4096)
@@ -40,9 +38,13 @@ def is_common_noun(word: str) -> bool:
     if not _cyrillic_word(word):
         return False
     return any(
-        p.tag.POS == "NOUN" and "nomn" in p.tag and not any(t in p.tag for t in _PROPER_TAGS)
-        for p in _morph().parse(word)
+        p.tag.POS == "NOUN" and "nomn" in p.tag and not _proper(p) for p in _morph().parse(word)
     )
+
+
+def _proper(parse: Any) -> bool:
+    """Whether a reading is of a name, a surname, a patronymic, a place or an organisation."""
+    return any(tag in parse.tag for tag in _PROPER_TAGS)
 
 
 def _cyrillic_word(word: str) -> bool:
@@ -56,6 +58,4 @@ def is_everyday(word: str) -> bool:
     if not _cyrillic_word(word):
         return False
     parses = _morph().parse(word)
-    return bool(parses) and all(
-        p.is_known and not any(t in p.tag for t in _PROPER_TAGS) for p in parses
-    )
+    return bool(parses) and all(p.is_known and not _proper(p) for p in parses)
