@@ -20,7 +20,7 @@ from qorgan.detection.recognizers.latin_vocab import (
     well_known_place,
 )
 from qorgan.detection.recognizers.latin_words import Word, joined
-from qorgan.detection.recognizers.name_tokens import one_space
+from qorgan.detection.recognizers.name_tokens import before_spaces, one_space
 
 __all__ = ["ChatNames"]
 
@@ -158,7 +158,5 @@ class ChatNames:
 
 def _char_before(text: str, at: int) -> str:
     """The character before ``at``, past spaces and tabs ("" at the text's start)."""
-    i = at
-    while i > 0 and text[i - 1] in " \t":
-        i -= 1
+    i = before_spaces(text, at)
     return text[i - 1] if i else ""

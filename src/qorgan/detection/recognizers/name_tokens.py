@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from qorgan.detection.recognizers.lexicon import fold
 
-__all__ = ["Token", "adjacent", "one_space", "starts_sentence", "tokenize"]
+__all__ = ["Token", "adjacent", "before_spaces", "one_space", "starts_sentence", "tokenize"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?")
 _SENTENCE_END = frozenset(".!?…\n")
@@ -70,3 +70,11 @@ def one_space(text: str, a: Token, b: Token) -> bool:
     """Whether exactly one space stands between two words, in either order."""
     left, right = (a, b) if a.start < b.start else (b, a)
     return text[left.end : right.start] == " "
+
+
+def before_spaces(text: str, at: int) -> int:
+    """Where the spaces and tabs that end right before ``at`` start (``at`` if none)."""
+    i = at
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i

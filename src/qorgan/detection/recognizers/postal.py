@@ -25,6 +25,7 @@ from collections.abc import Iterator
 
 from qorgan.detection.recognizers.addresses import STREET_TYPES
 from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
+from qorgan.detection.recognizers.name_tokens import before_spaces
 from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
 
 __all__ = ["POSTAL", "PostalTownRecognizer"]
@@ -120,9 +121,7 @@ def _town_before(
 def _opens_field(text: str, at: int) -> bool:
     """Whether ``at`` opens a field: the text's or a line's start, after a comma, a
     semicolon or a table's "|", or after two spaces."""
-    i = at
-    while i > 0 and text[i - 1] in " \t":
-        i -= 1
+    i = before_spaces(text, at)
     return i == 0 or text[i - 1] in ",;|\n" or at - i >= 2
 
 
