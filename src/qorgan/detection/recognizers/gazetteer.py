@@ -7,13 +7,13 @@ surnames (public domain), the Russian and Kazakh given names of the natasha whee
 languages write them: "Deutschland", "Schweiz", "Türkiye").
 
 **Common words.** A word is *common* when it is among the ~29,000 most frequent English
-words (``wordfreq``'s small list, frequency 1e-6 and up) and is not mainly a name: a word
-whose share among given names (or surnames) is at least :data:`NAME_DOMINANCE` times its
-share of English text is a name first ("john", "lydia", "smith") and is not common, while
-"will", "summer", "call", "email" and "summarize" are. A name of the lists that no English
-dictionary holds as a word (``names_not_english.txt``: "sanjay", "wolfgang") is never
-common, however often English text writes it. Name lists tell a word *can* be a name; this
-filter tells whether it usually is not.
+words (``wordfreq``'s small list as ``en_word_frequencies.tsv``, frequency 1e-6 and up)
+and is not mainly a name: a word whose share among given names (or surnames) is at least
+:data:`NAME_DOMINANCE` times its share of English text is a name first ("john", "lydia",
+"smith") and is not common, while "will", "summer", "call", "email" and "summarize" are.
+A name of the lists that no English dictionary holds as a word (``names_not_english.txt``:
+"sanjay", "wolfgang") is never common, however often English text writes it. Name lists
+tell a word *can* be a name; this filter tells whether it usually is not.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from typing import NamedTuple
 from qorgan.detection.recognizers.lexicon import natasha_names, read_lines, read_words
 from qorgan.errors import DetectionError
 
-__all__ = ["NAME_DOMINANCE", "Gazetteer", "Place", "ascii_fold", "gazetteer", "transliterate"]
+__all__ = ["NAME_DOMINANCE", "Gazetteer", "Place", "PlaceIndex", "ascii_fold", "gazetteer",
+           "transliterate"]
 
 #: how many times more frequent among names than in text a word must be to count as a name
 NAME_DOMINANCE = 10.0
@@ -153,14 +154,9 @@ class Gazetteer:
         return frozenset(n for n in self.given if frequencies.get(n, 0.0) < _MIN_COMMON)
 
     @cached_property
-    def places(self) -> dict[str, list[Place]]:
+    def places(self) -> PlaceIndex:
         """Places by the ascii-folded first word, longest entry first."""
-        index: dict[str, list[Place]] = {}
-        for place in _places():
-            index.setdefault(place.words[0], []).append(place)
-        for options in index.values():
-            options.sort(key=lambda p: (-len(p.words), -p.population))
-        return index
+        return _places()
 
     def load(self) -> None:
         _ = self.given, self.surnames, self.common, self.rare, self.places
@@ -218,33 +214,73 @@ def _counts(name: str) -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _english_frequencies() -> dict[str, float]:
-    try:
-        from wordfreq import get_frequency_dict
+    """wordfreq's small English list (``en_word_frequencies.tsv``, in centibels) as shares."""
+    shares = {c: 10 ** (-c / 100) for c in range(1001)}  # 29,000 words, a few hundred values
+    out: dict[str, float] = {}
+    for word, count in _counts("en_word_frequencies.tsv").items():
+        share = shares.get(count)
+        if share is None:
+            raise DetectionError("detection data file malformed: en_word_frequencies.tsv")
+        out[word] = share
+    return out
 
-        return dict(get_frequency_dict("en", wordlist="small"))
-    except (ImportError, OSError, ValueError) as exc:
-        raise DetectionError("the English word frequency list could not be loaded") from exc
+
+class PlaceIndex:
+    """Places by their ascii-folded first word, longest entry first.
+
+    60,000 rows are read at start-up and a text looks up a few of their words: a row is
+    filed under its first word when read and made a :class:`Place` on that word's first
+    lookup.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[tuple[str, str, str, int]]] = {}
+        self._parsed: dict[str, tuple[Place, ...]] = {}
+
+    def add(self, name: str, kind: str, country: str, population: int) -> None:
+        first = _first_place_word(name)
+        if first is not None:
+            self._rows.setdefault(first, []).append((name, kind, country, population))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def get(self, key: str, default: tuple[Place, ...] = ()) -> tuple[Place, ...]:
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            rows = self._rows.get(key)
+            if rows is None:
+                return default
+            places = (Place(_place_words(n), kind, c, p) for n, kind, c, p in rows)
+            parsed = tuple(sorted(places, key=lambda p: (-len(p.words), -p.population)))
+            self._parsed[key] = parsed  # a race only parses the same rows twice
+        return parsed
 
 
-def _places() -> list[Place]:
-    places: list[Place] = []
+def _places() -> PlaceIndex:
+    index = PlaceIndex()
     for line in read_lines("world_places.tsv"):
         fields = line.split("\t")
-        if len(fields) != 4:
+        if len(fields) != 4 or not fields[3].isdigit():
             raise DetectionError("detection data file malformed: world_places.tsv")
-        name, kind, country, population = fields
-        words = _place_words(name)
-        if words:
-            places.append(Place(words, kind, country, int(population)))
+        index.add(fields[0], fields[1], fields[2], int(fields[3]))
     for line in read_lines("kz_places_latin.txt"):
-        words = _place_words(line)
-        if words:
-            places.append(Place(words, "city", "KZ", 0))
+        index.add(line, "city", "KZ", 0)
     for line in read_lines("countries_native.txt"):
-        words = _place_words(line)
-        if words:
-            places.append(Place(words, "country", "", 0))
-    return places
+        index.add(line, "country", "", 0)
+    return index
+
+
+def _first_place_word(name: str) -> str | None:
+    """``_place_words(name)[0]`` without folding the rest of the name."""
+    head = name.split(" ", 1)[0]
+    if head.isalpha():  # most names: the first word is all letters, as the pattern reads it
+        return head.lower() if head.isascii() else ascii_fold(head)
+    if name.isascii():
+        match = _PLACE_WORD.search(name.lower())
+        return match.group() if match else None
+    match = _PLACE_WORD.search(name)
+    return ascii_fold(match.group()) if match else None
 
 
 def _place_words(name: str) -> tuple[str, ...]:
