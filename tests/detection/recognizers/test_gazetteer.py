@@ -73,3 +73,30 @@ def test_names_not_english_are_listed_names_and_no_places() -> None:
     assert len(names) > 1000
     assert all(gz.is_given(n) or gz.is_surname(n) for n in names)
     assert not any(gz.match_place([n]) for n in names)
+
+
+def test_word_frequencies_come_back_from_centibels() -> None:
+    from qorgan.detection.recognizers.gazetteer import _english_frequencies
+
+    frequencies = _english_frequencies()
+    assert len(frequencies) > 25_000
+    assert frequencies["the"] == 10 ** (-127 / 100)  # the list's most frequent word
+    assert gazetteer().frequency("summarize") > 1e-6 > gazetteer().frequency("aigerim")
+
+
+def test_place_index_files_a_row_under_its_first_word_and_parses_it_on_lookup() -> None:
+    from qorgan.detection.recognizers.gazetteer import PlaceIndex
+
+    index = PlaceIndex()
+    index.add("New Haven", "city", "US", 130_000)
+    index.add("New York City", "city", "US", 8_000_000)
+    index.add("Saint-Denis", "city", "FR", 110_000)
+    index.add("Öskemen", "city", "KZ", 300_000)
+    index.add("'s-Hertogenbosch", "city", "NL", 150_000)
+    index.add("1234", "city", "XX", 1)  # no word: not filed
+    assert "new" in index and "1234" not in index
+    assert [p.words for p in index.get("new")] == [("new", "york", "city"), ("new", "haven")]
+    assert index.get("saint-denis")[0].words == ("saint-denis",)
+    assert index.get("oskemen")[0].country == "KZ"
+    assert index.get("s-hertogenbosch")[0].words == ("s-hertogenbosch",)
+    assert index.get("atlantis") == ()
