@@ -26,6 +26,7 @@ from qorgan.detection.context import boosted
 from qorgan.detection.normalize import normalize
 from qorgan.detection.recognizers.mentions import repeated_mentions
 from qorgan.detection.recognizers.precision import refine
+from qorgan.detection.recognizers.street_towns import towns_after_streets
 from qorgan.detection.registry import PATTERN_ENTITIES, Rule, build_rules
 from qorgan.errors import ConfigError, DetectionError
 from qorgan.types import Finding
@@ -187,18 +188,24 @@ class Detector:
         return found
 
     def _finish(self, text: str, found: list[Finding]) -> tuple[Finding, ...]:
-        kept = [
+        kept = self._kept(text, refine(text, found))
+        if "PERSON" in self._wanted:
+            kept += repeated_mentions(text, resolve_overlaps(kept))
+        if "LOCATION" in self._wanted:
+            kept += self._kept(text, towns_after_streets(text, resolve_overlaps(kept)))
+        for container in ("EMAIL_ADDRESS", "STREET_ADDRESS"):
+            kept = _without_names_inside(kept, container)
+        return tuple(resolve_overlaps(kept))
+
+    def _kept(self, text: str, findings: Sequence[Finding]) -> list[Finding]:
+        """``findings`` of the types asked for, at the threshold and not allowed."""
+        return [
             f
-            for f in refine(text, found)
+            for f in findings
             if f.entity_type in self._wanted
             and f.score >= self.config.threshold
             and text[f.start : f.end].casefold() not in self._allow
         ]
-        if "PERSON" in self._wanted:
-            kept += repeated_mentions(text, resolve_overlaps(kept))
-        for container in ("EMAIL_ADDRESS", "STREET_ADDRESS"):
-            kept = _without_names_inside(kept, container)
-        return tuple(resolve_overlaps(kept))
 
 
 def _without_names_inside(findings: list[Finding], container: str) -> list[Finding]:

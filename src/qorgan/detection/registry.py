@@ -36,7 +36,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from qorgan.detection.config import DetectionConfig
 from qorgan.detection.context import ContextMatcher
-from qorgan.detection.recognizers import birth, name_columns, place_fields, ssn
+from qorgan.detection.recognizers import birth, name_columns, place_fields, speakers, ssn
 from qorgan.detection.recognizers.addresses import StreetAddressRecognizer
 from qorgan.detection.recognizers.birth import DateOfBirthRecognizer
 from qorgan.detection.recognizers.cards import CardRecognizer
@@ -71,6 +71,7 @@ from qorgan.detection.recognizers.secrets import (
     PrivateKeyRecognizer,
     UrlPasswordRecognizer,
 )
+from qorgan.detection.recognizers.speakers import SpeakerRecognizer
 from qorgan.detection.recognizers.ssn import CuedSsnRecognizer
 
 __all__ = [
@@ -195,6 +196,7 @@ DEFAULT_RECOGNIZERS: dict[str, tuple[tuple[Factory, TriggerSpec], ...]] = {
     # names in a table's name column; everything else about names is NER's
     "PERSON": (
         (_plain(NameColumnRecognizer), name_columns.CUES),
+        (_plain(SpeakerRecognizer), speakers.CUES),
         (_plain(HanNameRecognizer), HAN),
         (_plain(HandleRecognizer), HANDLE),
     ),

@@ -1,0 +1,150 @@
+"""Who speaks in a transcript and who is present at a meeting (``PERSON``).
+
+A chat log, a meeting transcript or a pasted messenger thread writes who speaks at the
+start of each line, and meeting notes list who came; both put names where no sentence
+announces them and often in lower case:
+
+* **speakers**: "[00:01:12] Mark: okay, let's mark the first item", "linh: ok final plan",
+  "12/03/2024, 14:05 - Айгерим: привет". One such line could be a field ("Bill: 40 USD",
+  "Note: ..."), so a label is read as a name only in a transcript: two lines or more that
+  say something (two words after the colon) with a time before the speaker, or two such
+  lines of different speakers that are given names, one of them no English word. A label
+  is then a person when its first word is a given name (of the English, Russian or Kazakh
+  lists), or when it is no English word and speaks twice;
+* **rosters**: the items after "Attendees:", "Present:", "Participants:", "Присутствовали:"
+  ("Present: jay, penny, oluwaseun, hannah k"), when two of them at least are given names;
+  then every item of one to three words that is no English word, or whose first word is a
+  given name, is a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
+from qorgan.detection.recognizers.lexicon import fold
+from qorgan.detection.recognizers.morph import is_everyday
+from qorgan.detection.recognizers.names import NameLexicon
+from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
+
+__all__ = ["CUES", "SpeakerRecognizer"]
+
+SCORE = 0.8
+#: what the trigger needs to see: a word and a colon
+CUES = r"[^\W\d_][ \t]*:"
+
+# the time (and date) a messenger or a transcript writes before the speaker
+_STAMP = (
+    r"(?:\[[^\]\n]{1,32}\][ \t]*"  # [00:01:12], [12.03.24, 14:05]
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?"
+    r"[ \t]*[-–—][ \t]*"  # 12/03/2024, 14:05 -
+    r"|\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?[ \t]+(?:[-–—][ \t]*)?)"  # 14:05
+)
+_WORD = r"[^\W\d_][\w'’\-]*"
+_SPEAKER = re.compile(
+    rf"^[ \t]*(?:[-*>•][ \t]*)?(?P<stamp>{_STAMP})?(?P<label>{_WORD}(?:[ \t]{_WORD}){{0,2}})"
+    r"[ \t]*:[ \t]*(?=[^\s:/\d])",
+    re.MULTILINE,
+)
+_ROSTER = re.compile(
+    r"^[ \t]*(?:[-*>•][ \t]*)?(?:attendees|present|participants|invitees|attending"
+    r"|in[ \t]attendance|guests|guest[ \t]list|присутствовали|присутствуют|участники"
+    r"|қатысқандар|қатысушылар)[ \t]*:[ \t]*(?P<items>[^\n]+)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_SAYS = re.compile(r"[^\s]+[ \t]+[^\s]")  # two words or more after the colon
+_ITEM = re.compile(r"[^,;\n]+")
+_AND = re.compile(r"[ \t]+(?:and|&|и|мен|және)[ \t]+", re.IGNORECASE)
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> NameLexicon:
+    return NameLexicon()
+
+
+def _given(word: str) -> bool:
+    if _LATIN.match(word):
+        return ascii_fold(word) in gazetteer().given
+    return _lexicon().given_in_any_case(fold(word))
+
+
+def _a_word(word: str) -> bool:
+    """Whether ``word`` is an everyday word of its language ("note", "бюджет")."""
+    if _LATIN.match(word):
+        return gazetteer().is_common(word)
+    return is_everyday(word)
+
+
+class SpeakerRecognizer(ScanRecognizer):
+    ENTITY = "PERSON"
+
+    def scan(self, text: str) -> Iterator[Hit]:
+        yield from self._speakers(text)
+        yield from self._rosters(text)
+
+    @staticmethod
+    def _speakers(text: str) -> Iterator[Hit]:
+        lines = list(_SPEAKER.finditer(text))
+        if len(lines) < 2:
+            return
+        labels = [m.group("label") for m in lines]
+        named = {label.casefold() for label in labels if _given(label.split()[0])}
+        # evidence is a line that says something: "Lily: white" may be a list of colours
+        said = [m for m in lines if _SAYS.match(text, m.end())]
+        stamped = sum(1 for m in said if m.group("stamp"))
+        speaking = {m.group("label").casefold() for m in said} & named
+        transcript = stamped >= 2 or (
+            len(speaking) >= 2 and any(not _a_word(label.split()[0]) for label in speaking)
+        )
+        if not transcript:
+            return
+        spoken: dict[str, int] = {}
+        for label in labels:
+            spoken[label.casefold()] = spoken.get(label.casefold(), 0) + 1
+        for m in lines:
+            label = m.group("label")
+            first = label.split()[0]
+            if len(first) < 2 or (first.isupper() and len(first) <= 3):
+                continue  # "Q:", "A:", "PM:", "QA:": roles, not names
+            if label.casefold() in named or (
+                " " not in label and spoken[label.casefold()] >= 2 and not _a_word(label)
+            ):
+                yield Hit(m.start("label"), m.end("label"), SCORE, "speaker in a transcript")
+
+    @staticmethod
+    def _rosters(text: str) -> Iterator[Hit]:
+        for roster in _ROSTER.finditer(text):
+            items = list(_items(text, roster.start("items"), roster.end("items")))
+            people = [(s, e) for s, e in items if _person_item(text[s:e])]
+            if sum(1 for s, e in people if _given(text[s:e].split()[0])) < 2:
+                continue
+            for start, end in people:
+                yield Hit(start, end, SCORE, "person in a meeting's roster")
+
+
+def _items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The items of a list between ``start`` and ``end``, by commas, semicolons and "and"."""
+    for item in _ITEM.finditer(text, start, end):
+        at = item.start()
+        for joint in _AND.finditer(text, item.start(), item.end()):
+            yield _trimmed(text, at, joint.start())
+            at = joint.end()
+        yield _trimmed(text, at, item.end())
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == "."):
+        end -= 1
+    return start, end
+
+
+def _person_item(item: str) -> bool:
+    words = item.split()
+    if not 1 <= len(words) <= 3 or not all(re.fullmatch(rf"{_WORD}\.?", w) for w in words):
+        return False
+    return _given(words[0]) or (len(words) == 1 and len(item) >= 3 and not _a_word(item))
