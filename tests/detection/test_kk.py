@@ -338,6 +338,10 @@ def test_a_pronoun_spelled_like_a_korean_name_stays_out(kk: KazakhNameRecognizer
         ("Мира, проверь, пожалуйста, отчёт до обеда.", "Мира"),
         ("Нұр, сен кешке келесің бе?", "Нұр"),
         ("Шолпан, please send me the slides.", "Шолпан"),
+        # ... greeted after the comma, or told something in the dative
+        ("Слава, привет! Скинь, пожалуйста, фотки.", "Слава"),
+        ("Айнаға айтшы, торт тапсырыс бердім.", "Айнаға"),
+        ("Бақытқа хабарласыңыз, тапсырыс дайын.", "Бақытқа"),
     ],
 )
 def test_a_person_addressed(kk: KazakhNameRecognizer, text: str, person: str) -> None:
@@ -352,6 +356,7 @@ def test_a_person_addressed(kk: KazakhNameRecognizer, text: str, person: str) ->
         "Роза, лилия и тюльпан растут в саду.",  # ... and flowers are listed, not greeted
         "Рим, Париж и Лондон — в одном туре.",
         "келесің бе? Арман туралы кейін сөйлесеміз",
+        "Көкке айтшы, бәрі жақсы болады.",  # the sky is no name
     ],
 )
 def test_no_one_addressed_in_words(kk: KazakhNameRecognizer, text: str) -> None:

@@ -47,8 +47,8 @@ _NEVER_ADDRESSED = frozenset(
 def addressed(text: str, tokens: Sequence[Token], i: int) -> bool:
     """A given name that is also a word, where the words around it say a person is being
     addressed: after a greeting ("Сәлем Арман!", "Сәлеметсіз бе, Жұлдыз"), before a form
-    of address ("Роза апай"), or opening a message as its addressee ("Мира, проверь ...",
-    "Нұр, сен ...")."""
+    of address ("Роза апай"), opening a message as its addressee ("Мира, проверь ...",
+    "Нұр, сен ...", "Слава, привет!"), or told something in the dative ("Айнаға айтшы")."""
     token = tokens[i]
     if token.text.isupper() or token.folded in _NEVER_ADDRESSED:
         return False
@@ -58,6 +58,8 @@ def addressed(text: str, tokens: Sequence[Token], i: int) -> bool:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.folded in HONORIFICS and adjacent(text, token, nxt):
         return True
+    if nxt is not None and _told(text, token, nxt):
+        return True
     gap = text[token.end : nxt.start] if nxt is not None else ""
     return (
         token.sentence_initial
@@ -65,7 +67,25 @@ def addressed(text: str, tokens: Sequence[Token], i: int) -> bool:
         and gap.strip() in {",", "!", ",!"}
         and "\n" not in gap
         and not nxt.capitalized
-        and not is_common_noun(nxt.text)  # "Роза, лилия и тюльпан": a list of things
+        # "Роза, лилия и тюльпан": a list of things; "Слава, привет!" greets
+        and (nxt.folded in _GREETING_WORDS or not is_common_noun(nxt.text))
+    )
+
+
+# "tell", "call", "write", "send" in Kazakh and Kyrgyz, after the one told in the dative
+# ("Айнаға айтшы", "Бақытқа хабарласыңыз", "Бакытка айтып кой")
+_TELLING = ("айт", "хабарлас", "жибер", "конырау", "жазшы", "жазып", "жазыныз")
+_DATIVE = ("га", "ге", "ка", "ке")
+
+
+def _told(text: str, token: Token, nxt: Token) -> bool:
+    """A name in the dative right before a verb of telling or calling."""
+    return (
+        token.capitalized
+        and token.folded.endswith(_DATIVE)
+        and len(token.folded) >= 5
+        and nxt.folded.startswith(_TELLING)
+        and adjacent(text, token, nxt)
     )
 
 
