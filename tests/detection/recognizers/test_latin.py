@@ -202,6 +202,8 @@ def test_a_possessive_is_not_part_of_the_name(text: str, value: str) -> None:
         ("ok assistant add fatima to the family group chat", "fatima"),
         # a name the text speaks to or about in so many words, a word too or not
         ("Bill, can you bill the customer?", "Bill"),
+        ("Drew, I drew the floor plan you asked for.", "Drew"),  # any case after the comma
+        ("Aıgúl, sálem! Erteń kelesiń be?", "Aıgúl"),  # a greeting after it
         ("Rahul, your invoice is 30 days overdue.", "Rahul"),
         ("Hope is my daughter and she is scared of the dark", "Hope"),
         ("hi all, Tom here. if anyone needs the keys", "Tom"),

@@ -34,6 +34,11 @@ def _people(text: str) -> list[str]:
         ("Attendees: Holly Baker, Frank Porter and Ivy Long.", ["Holly Baker", "Frank Porter",
                                                                "Ivy Long"]),
         ("Присутствовали: Ерлан Сейтказин, Дина Омарова", ["Ерлан Сейтказин", "Дина Омарова"]),
+        # signatures: after a dash past the sentence's end, or a sign-off on the same line
+        ("Drew, I drew the floor plan you asked for. — Kemi", ["Kemi"]),
+        ("Meet at the café in Kumasi? — Kwabena", ["Kwabena"]),
+        ("what do i do?? — lina", ["lina"]),
+        ("Sorry, I had hoped to send it sooner. Best, Hope", ["Hope"]),
     ],
 )
 def test_speakers_and_rosters(text: str, people: list[str]) -> None:
@@ -53,6 +58,11 @@ def test_speakers_and_rosters(text: str, people: list[str]) -> None:
         "Attendees: platform team, security, finance",  # no given names
         "Present: Mark",  # one name is no roster to trust
         "see https://example.org/a\nhttps://example.org/b",
+        "Best route: Almaty — Astana",  # a route, not a signature
+        "Next stop. — Bishkek",  # a listed place
+        "Ticket status — Closed",
+        "What is left? — Summary",  # an English word
+        "thanks, bye",
     ],
 )
 def test_fields_and_roles_are_no_speakers(text: str) -> None:

@@ -37,9 +37,12 @@ _BEFORE_LOWER_NAME = frozenset(
 )
 _AND_GAPS = frozenset([" and ", " n ", " & "])
 # after a name the text speaks to: a comma and a request ("Bill, can you ...")
+# (or a greeting, or "you" in Russian and Kazakh: "Nur, ты где?", "Aıgúl, sálem!")
 _VOCATIVE_AFTER = re.compile(
     r", (?:can|could|would|will|please|pls|plz|your|you|we|i|do|did|are|have|thanks|thank|"
-    r"just|don't|dont|let's|lets|tell|call|send|remember|when|where|what|why|how)\b"
+    r"just|don't|dont|let's|lets|tell|call|send|remember|when|where|what|why|how|hi|hello|"
+    r"hey|sorry|ты|вы|сен|сіз|привет|сәлем|salem|sálem|salam)\b",
+    re.IGNORECASE,
 )
 # ... what the person is to the writer ("Hope is my daughter")
 _RELATION_AFTER = re.compile(

@@ -14,7 +14,11 @@ announces them and often in lower case:
 * **rosters**: the items after "Attendees:", "Present:", "Participants:", "Присутствовали:"
   ("Present: jay, penny, oluwaseun, hannah k"), when two of them at least are given names;
   then every item of one to three words that is no English word, or whose first word is a
-  given name, is a person.
+  given name, is a person;
+* **signatures**: the name a message ends with after a dash or a sign-off on the same line
+  ("... you asked for. — Kemi", "Best, Hope"), the dash after a sentence's end or opening
+  the line ("Almaty — Astana" is a route): a given name, or a capitalised word that is no
+  English word and no listed place, and a second word at most.
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
 __all__ = ["CUES", "SpeakerRecognizer"]
 
 SCORE = 0.8
-#: what the trigger needs to see: a word and a colon
-CUES = r"[^\W\d_][ \t]*:"
+#: what the trigger needs to see: a word and a colon, a dash, or a sign-off and a comma
+CUES = r"[^\W\d_][ \t]*:|[—–]|--|(?i:best|regards|cheers|thanks|thank you|love|xo)[ \t]*,"
 
 # the time (and date) a messenger or a transcript writes before the speaker
 _STAMP = (
@@ -55,6 +59,11 @@ _ROSTER = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _SAYS = re.compile(r"[^\s]+[ \t]+[^\s]")  # two words or more after the colon
+_SIGNED = re.compile(
+    r"(?:(?:^|(?<=[.!?)…\n])|(?<=[.!?)…][ \t]))(?:[—–]|--)"
+    r"|\b(?i:best|regards|cheers|thanks|thank you|love|xoxo|xo)[ \t]*,)"
+    rf"[ \t]*(?P<name>{_WORD}(?:[ \t]{_WORD})?)[ \t]*[.!]?\s*\Z"
+)
 _ITEM = re.compile(r"[^,;\n]+")
 _AND = re.compile(r"[ \t]+(?:and|&|и|мен|және)[ \t]+", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -84,6 +93,9 @@ class SpeakerRecognizer(ScanRecognizer):
     def scan(self, text: str) -> Iterator[Hit]:
         yield from self._speakers(text)
         yield from self._rosters(text)
+        signed = _SIGNED.search(text, max(0, len(text) - 80))
+        if signed is not None and _signature(signed.group("name")):
+            yield Hit(signed.start("name"), signed.end("name"), SCORE, "signature")
 
     @staticmethod
     def _speakers(text: str) -> Iterator[Hit]:
@@ -141,6 +153,15 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and (text[end - 1].isspace() or text[end - 1] == "."):
         end -= 1
     return start, end
+
+
+def _signature(name: str) -> bool:
+    first = name.split()[0]
+    if _given(first):
+        return True
+    if not first[0].isupper() or first.isupper() or _a_word(first):
+        return False
+    return not _LATIN.match(first) or gazetteer().match_place([ascii_fold(first)]) is None
 
 
 def _person_item(item: str) -> bool:
