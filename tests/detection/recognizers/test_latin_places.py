@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qorgan.detection.recognizers.gazetteer import gazetteer
+from qorgan.detection.recognizers.latin import LatinLayers
 from qorgan.detection.recognizers.latin_places import SCORE_PLACE, find_places
 from qorgan.detection.recognizers.latin_words import Word, word_facts
 from qorgan.detection.recognizers.names import tokenize
@@ -50,3 +51,30 @@ def test_places(text: str, place: str) -> None:
 )
 def test_words_that_name_towns_too(text: str) -> None:
     assert _places(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # frequent in English text as the place, no English word: a place without "in"
+        ("can you check the forecast for Chattanooga?", "Chattanooga"),
+        ("Support hours: 08:00–20:00 Kyiv time", "Kyiv"),
+        ("a retirement dinner at our Rotterdam location", "Rotterdam"),
+    ],
+)
+def test_a_place_english_writes_often_but_holds_as_no_word(text: str, place: str) -> None:
+    found = LatinLayers(gazetteer()).analyze(text, [])
+    assert ("LOCATION", place) in [(s[0], text[s[1] : s[2]]) for s in found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reading is fun, Bath time is over",  # dictionary words
+        "Tyler will send it",  # a name too
+        "KAZAKHSTAN PREMIER LEAGUE: KAIRAT 2-0",  # shouted: the word list's old reading
+    ],
+)
+def test_dictionary_words_and_names_keep_the_common_reading(text: str) -> None:
+    found = LatinLayers(gazetteer()).analyze(text, [])
+    assert [s for s in found if s[0] == "LOCATION"] == []

@@ -154,6 +154,11 @@ class Gazetteer:
         return frozenset(n for n in self.given if frequencies.get(n, 0.0) < _MIN_COMMON)
 
     @cached_property
+    def places_not_english(self) -> frozenset[str]:
+        """One-word places frequent in English text as places, not as words ("tokyo")."""
+        return read_words("places_not_english.txt")
+
+    @cached_property
     def places(self) -> PlaceIndex:
         """Places by the ascii-folded first word, longest entry first."""
         return _places()

@@ -104,6 +104,21 @@ def find_places(
         i += n
     return found
 
+def _place_first(gz: Gazetteer, place: Place, run: Sequence[Word]) -> bool:
+    """A capitalised town of some size or a country that English text writes often as the
+    place and no dictionary holds as a word ("Chattanooga", "Kyiv", "Rotterdam"), and that
+    is no name ("Tyler", "Birmingham" are surnames too): frequent, but no common word."""
+    head = run[0]
+    return (
+        len(run) == 1
+        and head.title
+        and head.key in gz.places_not_english
+        and not head.given
+        and not head.surname
+        and (place.population >= _TOWN or place.kind == "country")
+    )
+
+
 # Kazakh, Uzbek and Turkish case endings written in Latin letters: "Almatyda", "Şymkentke",
 # "Nukusdan", "Farg'onaga", "Aqtöbede" (ascii-folded)
 _CASE_ENDINGS = ("dagi", "degi", "dan", "den", "tan", "ten", "nan", "nen", "nyn", "nin",
@@ -138,6 +153,8 @@ def _place_ok(
     country, population = place.country, place.population
     head = run[0]
     common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
+    if common and _place_first(gz, place, run):
+        common = False
     well_known = country == "KZ" or population >= _BIG_CITY or place.kind == "country"
     # the frequency list holds places' short alternate names too ("for", "can", "oral")
     long_enough = len(head.key) >= _MIN_COMMON_PLACE
