@@ -60,6 +60,9 @@ def test_words_that_name_towns_too(text: str) -> None:
         ("can you check the forecast for Chattanooga?", "Chattanooga"),
         ("Support hours: 08:00–20:00 Kyiv time", "Kyiv"),
         ("a retirement dinner at our Rotterdam location", "Rotterdam"),
+        # ... in lower case after a preposition, a smaller town too
+        ("ok so we are driving to asheville friday", "asheville"),
+        ("remind me when i get to galveston to call mom", "galveston"),
     ],
 )
 def test_a_place_english_writes_often_but_holds_as_no_word(text: str, place: str) -> None:
@@ -72,6 +75,7 @@ def test_a_place_english_writes_often_but_holds_as_no_word(text: str, place: str
     [
         "Reading is fun, Bath time is over",  # dictionary words
         "Tyler will send it",  # a name too
+        "i talked to david yesterday",  # a town in Panama, a name first
         "KAZAKHSTAN PREMIER LEAGUE: KAIRAT 2-0",  # shouted: the word list's old reading
     ],
 )

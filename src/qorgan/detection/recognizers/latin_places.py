@@ -104,18 +104,16 @@ def find_places(
         i += n
     return found
 
-def _place_first(gz: Gazetteer, place: Place, run: Sequence[Word]) -> bool:
-    """A capitalised town of some size or a country that English text writes often as the
-    place and no dictionary holds as a word ("Chattanooga", "Kyiv", "Rotterdam"), and that
-    is no name ("Tyler", "Birmingham" are surnames too): frequent, but no common word."""
+def _place_word(gz: Gazetteer, run: Sequence[Word]) -> bool:
+    """One word that English text writes often as a place and no dictionary holds as a
+    word ("chattanooga", "kyiv", "asheville"), and that is no name ("Tyler", "Birmingham"
+    are surnames too): frequent, but no common word."""
     head = run[0]
     return (
         len(run) == 1
-        and head.title
         and head.key in gz.places_not_english
         and not head.given
         and not head.surname
-        and (place.population >= _TOWN or place.kind == "country")
     )
 
 
@@ -153,8 +151,10 @@ def _place_ok(
     country, population = place.country, place.population
     head = run[0]
     common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
-    if common and _place_first(gz, place, run):
-        common = False
+    if common and head.title and _place_word(gz, run) and (
+        place.population >= _TOWN or place.kind == "country"
+    ):
+        common = False  # "for Chattanooga", "the Kyiv office"
     well_known = country == "KZ" or population >= _BIG_CITY or place.kind == "country"
     # the frequency list holds places' short alternate names too ("for", "can", "oral")
     long_enough = len(head.key) >= _MIN_COMMON_PLACE
@@ -165,6 +165,9 @@ def _place_ok(
         return after_preposition and (
             (well_known and (not common or long_enough))
             or (population >= _TOWN and not common and gz.frequency(head.key) < _EVERYDAY)
+            # "driving to asheville": a smaller town that is no word and no name
+            or ((not common or _place_word(gz, run)) and not head.given and not head.surname
+                and long_enough and gz.frequency(head.key) < _EVERYDAY)
             or (population >= _WELL_KNOWN and long_enough
                 and gz.frequency(head.key) < _EVERYDAY)  # "from manchester"
         )
