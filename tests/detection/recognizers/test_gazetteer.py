@@ -88,12 +88,10 @@ def test_place_index_files_a_row_under_its_first_word_and_parses_it_on_lookup() 
     from qorgan.detection.recognizers.gazetteer import PlaceIndex
 
     index = PlaceIndex()
-    index.add("New Haven", "city", "US", 130_000)
-    index.add("New York City", "city", "US", 8_000_000)
-    index.add("Saint-Denis", "city", "FR", 110_000)
-    index.add("Öskemen", "city", "KZ", 300_000)
-    index.add("'s-Hertogenbosch", "city", "NL", 150_000)
-    index.add("1234", "city", "XX", 1)  # no word: not filed
+    index.add_rows(["New Haven\tcity\tUS\t130000", "New York City\tcity\tUS\t8000000",
+                    "Saint-Denis\tcity\tFR\t110000", "Öskemen\tcity\tKZ\t300000",
+                    "'s-Hertogenbosch\tcity\tNL\t150000",
+                    "1234\tcity\tXX\t1"])  # no word: not filed
     assert "new" in index
     assert "1234" not in index
     assert [p.words for p in index.get("new")] == [("new", "york", "city"), ("new", "haven")]
@@ -101,3 +99,13 @@ def test_place_index_files_a_row_under_its_first_word_and_parses_it_on_lookup() 
     assert index.get("oskemen")[0].country == "KZ"
     assert index.get("s-hertogenbosch")[0].words == ("s-hertogenbosch",)
     assert index.get("atlantis") == ()
+
+
+def test_a_malformed_place_row_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qorgan.detection.recognizers import gazetteer as module
+    from qorgan.errors import DetectionError
+
+    rows = ("Almaty\tcity\tKZ\t2000000", "Astana\tcity\tKZ")  # a field missing
+    monkeypatch.setattr(module, "read_lines", lambda name: rows)
+    with pytest.raises(DetectionError, match=r"world_places\.tsv"):
+        module._places()

@@ -233,19 +233,25 @@ def _english_frequencies() -> dict[str, float]:
 class PlaceIndex:
     """Places by their ascii-folded first word, longest entry first.
 
-    60,000 rows are read at start-up and a text looks up a few of their words: a row is
-    filed under its first word when read and made a :class:`Place` on that word's first
-    lookup.
+    60,000 rows are read at start-up and a text looks up a few of their words: a row
+    (``name<TAB>kind<TAB>country<TAB>population``) is filed whole under its first word when
+    read and made a :class:`Place` on that word's first lookup.
     """
 
     def __init__(self) -> None:
-        self._rows: dict[str, list[tuple[str, str, str, int]]] = {}
+        self._rows: dict[str, list[str]] = {}
         self._parsed: dict[str, tuple[Place, ...]] = {}
 
-    def add(self, name: str, kind: str, country: str, population: int) -> None:
-        first = _first_place_word(name)
-        if first is not None:
-            self._rows.setdefault(first, []).append((name, kind, country, population))
+    def add_rows(self, rows: Iterable[str]) -> None:
+        filed = self._rows
+        for row in rows:
+            head = row.split("\t", 1)[0].split(" ", 1)[0]
+            if head.isalpha() and head.isascii():  # most rows: one fold, no pattern
+                filed.setdefault(head.lower(), []).append(row)
+                continue
+            first = _first_place_word(row.partition("\t")[0])
+            if first is not None:
+                filed.setdefault(first, []).append(row)
 
     def __contains__(self, key: object) -> bool:
         return key in self._rows
@@ -256,23 +262,29 @@ class PlaceIndex:
             rows = self._rows.get(key)
             if rows is None:
                 return default
-            places = (Place(_place_words(n), kind, c, p) for n, kind, c, p in rows)
+            places = (_place(row) for row in rows)
             parsed = tuple(sorted(places, key=lambda p: (-len(p.words), -p.population)))
             self._parsed[key] = parsed  # a race only parses the same rows twice
         return parsed
 
 
+_ROWS = re.compile(r"(?:[^\t\n]+\t[^\t\n]+\t[^\t\n]*\t\d+\n)*")
+
+
+def _place(row: str) -> Place:
+    name, kind, country, population = row.split("\t")
+    return Place(_place_words(name), kind, country, int(population))
+
+
 def _places() -> PlaceIndex:
     index = PlaceIndex()
-    for line in read_lines("world_places.tsv"):
-        fields = line.split("\t")
-        if len(fields) != 4 or not fields[3].isdigit():
-            raise DetectionError("detection data file malformed: world_places.tsv")
-        index.add(fields[0], fields[1], fields[2], int(fields[3]))
-    for line in read_lines("kz_places_latin.txt"):
-        index.add(line, "city", "KZ", 0)
-    for line in read_lines("countries_native.txt"):
-        index.add(line, "country", "", 0)
+    world = read_lines("world_places.tsv")
+    # every row checked in one pass of the pattern engine, not one call a row
+    if _ROWS.fullmatch("\n".join(world) + "\n") is None:
+        raise DetectionError("detection data file malformed: world_places.tsv")
+    index.add_rows(world)
+    index.add_rows(f"{line}\tcity\tKZ\t0" for line in read_lines("kz_places_latin.txt"))
+    index.add_rows(f"{line}\tcountry\t\t0" for line in read_lines("countries_native.txt"))
     return index
 
 
