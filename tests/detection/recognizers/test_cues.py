@@ -22,6 +22,10 @@ from qorgan.detection.recognizers.cues import cue_positions, ends_with_cue
         ("<contact><firstName>Kemal</firstName>", "field", "Kemal"),
         ('{"given": "Zhiwei", "family": "Huang"}', "field", "Zhiwei"),
         ('{"given": "Zhiwei", "family": "Huang"}', "field", "Huang"),
+        # a field of two words with an underscore or a hyphen between them
+        ('{"first_name": "Bao", "last_name": "Tran"}', "field", "Bao"),
+        ("first_name=Bao last_name=Tran", "field", "Tran"),
+        ("full-name: Ayesha Siddiqui", "field", "Ayesha"),
     ],
 )
 def test_cues(text: str, kind: str, next_word: str) -> None:

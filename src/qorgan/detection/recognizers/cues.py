@@ -159,7 +159,9 @@ def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
                 )
                 pattern = re.compile(rf"(?:{alternatives})[ \t]*", re.I)
             else:
-                alternatives = "|".join(re.escape(p).replace("_", r"\s+") for p in phrases)
+                # "first_name" is written "first name", "first_name" and "first-name"
+                alternatives = "|".join(re.escape(p).replace("_", r"[\s_\-]+")
+                                        for p in phrases)
                 pattern = re.compile(f"(?:{alternatives}){_SEPARATOR[kind]}", re.I)
             index.setdefault(first, []).append((kind, pattern))
     return index
