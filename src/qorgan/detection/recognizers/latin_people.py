@@ -357,12 +357,10 @@ def coordinated(
             word = words[k]
             if not (word.title and word.given) or word.key in ENDEARMENTS:
                 continue
-            first = last = k
-            if listed:
-                last = _list_item_end(text, words, k, step)
-                if last is None:
-                    continue
-            span = (words[min(first, last)].token.start, words[max(first, last)].token.end)
+            last: int | None = _list_item_end(text, words, k, step) if listed else k
+            if last is None:
+                continue
+            span = (words[min(k, last)].token.start, words[max(k, last)].token.end)
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
             added.append(("PERSON", span[0], span[1], SCORE_LISTED))
