@@ -70,6 +70,20 @@ def _chat(url: str, content: str) -> tuple[list[str], str]:
         ('user = User(firstName="Natalia", lastName="Kuznetsova")', ["Natalia", "Kuznetsova"]),
         ("client,ssn,dob\nazamat bekov,313-30-2216,1968-02-10", ["azamat bekov"]),
         ("ФИО;ИИН\nКенжебаев Бауыржан;850220456202", ["Кенжебаев Бауыржан"]),
+        # speakers of a transcript, a meeting's roster, a signature, a list (third round)
+        ("[00:01:12] Mark: okay, mark it done.\n[00:01:15] Will: will we revisit it?",
+         ["Mark:", "Will:"]),
+        ("linh: ok final plan\nsky: wait, hoi an first?\nlinh: yes, two nights",
+         ["linh", "sky:"]),
+        ("Present: jay, penny, oluwaseun, hannah k", ["jay", "penny", "oluwaseun", "hannah"]),
+        ("Drew, I drew the floor plan you asked for. — Kemi", ["Drew,", "Kemi"]),
+        ("Table 2: Tobias, Adaeze, Xiao Ming", ["Tobias", "Adaeze"]),
+        ('{"first_name": "Bao", "last_name": "Tran"}', ['"Bao"', '"Tran"']),
+        ("Слава, привет! Скинь фотки.", ["Слава"]),
+        # towns after a street, places English writes without a preposition
+        ("Vehicle parked outside 141 Barrack Street, Cork. Owner unknown.", ["Cork"]),
+        ("Party at 915 Magnolia Street, Savannah. Bring a dish!", ["Savannah"]),
+        ("can you check the forecast for Chattanooga?", ["Chattanooga"]),
     ],
 )
 def test_the_upstream_never_receives_the_value(
