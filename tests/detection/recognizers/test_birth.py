@@ -33,6 +33,8 @@ POSITIVES = [
     ("Paolo Conti, nato a Genova il 2 febbraio 1951.", "2 febbraio 1951"),
     ("Chiara Ricci, nata il 21/09/1972 a Bologna", "21/09/1972"),
     ("Tugan kuni: 14.06.1998, aty-zhoni: Madina Bekova", "14.06.1998"),
+    ("Naýqas: Sarsenova Gúlmıra, týǵan kúni 03.02.1986", "03.02.1986"),  # 2021 Latin
+    ("Бейтап: Мамытов Нурбек, туулган күнү 03.06.1974, дареги: Ош", "03.06.1974"),  # ky
     ("Дата и место рождения: 12.03.1985, г. Караганда", "12.03.1985"),
     ("Кравчук Дмитро Олегович, 02.08.1985 р.н., мешканець Кременчука", "02.08.1985"),
     ("Xolmatov Bekzod Alisher o'g'li, tug'ilgan sanasi: 05.06.1983", "05.06.1983"),

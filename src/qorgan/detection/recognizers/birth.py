@@ -138,7 +138,8 @@ _CUE_BEFORE = (
     r"d\.o\.b\.?|dob|born(?:_on)?|tug['‘’ʻ]ilgan_sana(?:si)?|туғилган_сана(?:си)?|"
     r"туған_күнім|туылған_күнім|b-day|bday|b_day|birth|(?<=\()b\.|(?<=[,;]\s)b\.|"
     r"date_de_naissance|data_urodzenia|urodzon[ya]|geboortedatum|data_de_nascimento|"
-    r"nascid[oa]|(?<![^\W\x5f])nat[oa](?=_(?:a|il|nel)_)|tugan_kuni|tuǵan_kúni|"
+    r"nascid[oa]|(?<![^\W\x5f])nat[oa](?=_(?:a|il|nel)_)|tugan_kuni|tuǵan_kúni|týǵan_kúni|"
+    r"туулган_күнү|туулган_куну|"  # Kazakh in its 2021 Latin letters; Kyrgyz
     r"née?_le|née?|geburtsdatum|fecha_de_nacimiento|nacid[oa]|data_di_nascita|"
     r"geboren(?:_am)?|geb\.|doğum_tarihi|tug['‘’ʻ]ilgan(?:_sana|_kuni)?|дата_народження|"
     r"народи(?:вся|лася|лись)|出生日期|出生于|出生|生日|"
@@ -169,7 +170,7 @@ _NEEDLES = (
     "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.", "naissance", "né", "geb",
     "doğum", "bday", "b_day", "(b.", "nacim", "nacid", "nascit", "tug", "народ", "出生",
     "生日", "urodz", "geboorte", "nato", "nata", "nascid", "tuǵan", "р.н.", "р. н.", "j.t.",
-    "j. t.", "туғил",
+    "j. t.", "туғил", "týǵan", "туулган",
 )
 # a record that opens with a person's full name and gives a date right after it
 # ("Байжанова Гульмира Сериковна, 1972-05-19, ..."; "Ахметжанов Болат Серікұлы, 1978 ж. 11
