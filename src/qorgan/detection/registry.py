@@ -95,9 +95,15 @@ class DashedSsnRecognizer(UsSsnRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
         # "Part No. 550-21-4083", "ticket 402-88-1937": a labelled number is what its label
-        # says, not an SSN
+        # says, not an SSN; "CLM-448-21-9906" is part of a claim number; an ITIN (9xx-...)
+        # or a number the SSA never issues is none either
         found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in found if not ssn.labelled_other(text, r.start)]
+        return [
+            r for r in found
+            if not ssn.labelled_other(text, r.start)
+            and not ssn.inside_identifier(text, r.start, r.end)
+            and ssn.issuable(text[r.start : r.end].replace("-", ""))
+        ]
 
 
 @dataclass(frozen=True, slots=True)

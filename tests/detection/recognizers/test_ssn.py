@@ -59,6 +59,18 @@ def ssns(text: str) -> list[str]:
         ("is 386 10 2954 your SSN?", "386 10 2954"),
         # an ID or an account in a US record is an SSN as often as not
         ("Tax ID: 386-10-2954", "386-10-2954"),
+        # "soc" and "social" as chat and JSON write them, a key's "=", the next line
+        ("my soc is 561902274, I work nights", "561902274"),
+        ('{"user": {"social":"028593317"}}', "028593317"),
+        ("kyc.verify tin=219554087 result=MISMATCH", "219554087"),
+        ("Insured: Gloria Whitaker\nSocial security no.\n436 27 8851\nVehicle: Honda",
+         "436 27 8851"),
+        # said or typed one digit at a time, in a voice transcript or IVR log
+        ("my social is five one two, three four, eight eight one nine and the name",
+         "five one two, three four, eight eight one nine"),
+        ("Can I get your social? Caller: it's, uh, three one seven, six two, zero four five five.",
+         "three one seven, six two, zero four five five"),
+        ("ok so my SSN is 4 1 9 - 2 2 - 3 8 0 6 lol", "4 1 9 - 2 2 - 3 8 0 6"),
     ],
 )
 def test_ssn_found(text: str, value: str) -> None:
@@ -92,6 +104,13 @@ def test_ssn_found(text: str, value: str) -> None:
         "Part No. 550-21-4083 (replacement gasket)",
         "Ticket number 402-88-1937 has been escalated",
         "Error code 500-12-3344 indicates a timeout",
+        # a dashed number inside an identifier, an ITIN
+        "Claim #CLM-448-21-9906 denied: service not covered.",
+        "rental agreements RA-558-21-7712 and RA-558-21-7713.",
+        "ITIN 912-78-4431 was issued in March.",
+        # ten digits said after "social": the tail of a longer run is none
+        "social club line: nine one one two three four five six seven eight",
+        "social security office hours: one to five, Monday to Friday",
     ],
 )
 def test_not_an_ssn(text: str) -> None:

@@ -25,12 +25,14 @@ _CUE = (
     r"(?:ssn(?:[_\-](?:last|full|number|no|num|id)|/i?tin)?|ss\s?(?:#|number|no\.?)|ssn\s?#|"
     r"social[\s_\-]+security(?:[\s_\-]+(?:number|no\.?|num|#))?|"
     # "social" alone only right before its number: "her social is ...", "my social 536..."
-    r"social(?=[ \t]*[:#=]|[ \t]+(?:(?:is|was|number|no|num)\b[ \t:#.]*)?\d)|s\.s\.n\.?|"
+    # (a JSON key too: "social": "...", and "soc" as chat writes it: "my soc is 561...")
+    r"(?:social|soc)(?=[\"']?[ \t]*[:#=]|[ \t]+(?:(?:is|was|number|no|num)\b[ \t:#.]*)?\d)|"
+    r"s\.s\.n\.?|"
     r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?|"
     r"tin|taxpayer[\s_\-]+id(?:entification)?(?:[\s_\-]+(?:number|no\.?))?|"
     r"(?:номер\s+)?социального\s+страхования)"
 )
-_SEP = r"[ \t:.,\-–—()\"'=#]"
+_SEP = r"[ \t\r\n:.,\-–—()\"'=#]"  # a form's value may sit on the line under its label
 # up to four words between the cue and the number ("SSN (no dashes): ...", "my social
 # security card says ...", "update my SSN to ..."), in the cue's sentence
 _GAP = r"(?:[ \t:,\-–—()\"'=#]+[^\W\d_]{1,12}){0,4}"
@@ -51,6 +53,19 @@ _CUED_AFTER = re.compile(
     r"[ \t]+(?:my|his|her|their|your|our)[ \t]+)"
     r"(?:ssn|social[ \t]+security|social\b)"
 )
+# nine digits said or typed one by one after a cue, as voice transcripts and IVR logs write
+# them ("my social is five one two, three four, eight eight one nine", "4 1 9 - 2 2 - ...")
+_SPOKEN_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|\d)"
+_SPOKEN = re.compile(
+    r"(?<![^\W\d_])(?:ssn|social(?:[ \t]+security)?|soc\.?[ \t]*sec|s\.s\.n)(?![^\W\d_])"
+    rf"[^\d]{{0,60}}?(?<![^\W\d_])(?P<number>{_SPOKEN_DIGIT}(?:[\s,.…\-–—]+{_SPOKEN_DIGIT}){{8}})"
+    r"(?![^\W_]|[ \t]*[,.\-–—]?[ \t]*(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)"
+    r"(?![^\W\d_]))"
+)
+_DIGIT_VALUE = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3",
+                "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_DIGIT_TOKEN = re.compile(r"[a-z]+|\d")
+
 # a dash other than "-" between the groups is the dashed form too
 _OTHER_DASHES = re.compile(r"(?<![\d\-–—])\d{3}([–—‒])\d{2}\1\d{4}(?![\d\-–—])")
 _COLUMN = re.compile(r"[\w\s]{0,16}?(?<![^\W\d_])(?:ssn|social[\s_\-]+security[\w\s#.]*)")
@@ -58,7 +73,8 @@ _DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-/_–—‒]?)\d{2}(?P=sep)\d{4}")
 DASHED_SCORE = 0.5
 #: what the trigger needs to see before the recognizer runs
 CUES = AnyWord("ssn", "ss#", "ss #", "ss number", "ss no", "social", "soc sec", "soc. sec",
-               "tin:", " tin ", "(tin", "tin#", "tin #", "taxpayer", "s.s.n",
+               "soc ", "tin:", " tin ", "(tin", "tin#", "tin #", "tin=", 'tin"', "taxpayer",
+               "s.s.n",
                "социального страхования", "–", "—", "‒")
 
 
@@ -75,6 +91,16 @@ _OTHER_NUMBER_LABEL = re.compile(
 def labelled_other(text: str, start: int) -> bool:
     """Whether a label such as "part no." or "ticket" ends right before ``start``."""
     return _OTHER_NUMBER_LABEL.search(text, max(0, start - 40), start) is not None
+
+
+def inside_identifier(text: str, start: int, end: int) -> bool:
+    """Whether a dashed number is joined by a dash to more of an identifier around it
+    ("CLM-448-21-9906", "RA-558-21-7712"): a claim or an agreement number, not an SSN."""
+    before = text[max(0, start - 2) : start]
+    after = text[end : end + 2]
+    return (len(before) == 2 and before[1] in "-/" and before[0].isalnum()) or (
+        len(after) == 2 and after[0] in "-/" and after[1].isalnum()
+    )
 
 
 # printed on sample cards and in advertising, never anyone's
@@ -112,6 +138,18 @@ class CuedSsnRecognizer(ScanRecognizer):
                 start, end = match.span("number")
                 if issuable(re.sub(r"\D", "", match.group("number")), cued=True):
                     yield Hit(start, end, CUED_SCORE, "nine digits before an SSN cue")
+        if low is not None:
+            for match in _SPOKEN.finditer(low):
+                # one digit a token: "4 1 9 ..." qualifies, "419 22 3806" is the cued form
+                tokens = _DIGIT_TOKEN.findall(match.group("number"))
+                digits = "".join(_DIGIT_VALUE.get(t, t) for t in tokens)
+                before = _DIGIT_TOKEN.findall(low[max(0, match.start("number") - 8) :
+                                                  match.start("number")])
+                if before and (before[-1] in _DIGIT_VALUE or before[-1].isdigit()):
+                    continue  # the tail of a longer run of digits ("nine one one two ...")
+                if len(digits) == 9 and issuable(digits, cued=True):
+                    start, end = match.span("number")
+                    yield Hit(start, end, CUED_SCORE, "nine digits said one by one after a cue")
         for match in _OTHER_DASHES.finditer(text):
             if issuable(re.sub(r"\D", "", match.group())):
                 yield Hit(match.start(), match.end(), DASHED_SCORE, "SSN with other dashes")
