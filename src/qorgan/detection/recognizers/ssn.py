@@ -143,8 +143,10 @@ class CuedSsnRecognizer(ScanRecognizer):
                 # one digit a token: "4 1 9 ..." qualifies, "419 22 3806" is the cued form
                 tokens = _DIGIT_TOKEN.findall(match.group("number"))
                 digits = "".join(_DIGIT_VALUE.get(t, t) for t in tokens)
-                before = _DIGIT_TOKEN.findall(low[max(0, match.start("number") - 8) :
-                                                  match.start("number")])
+                at = match.start("number")
+                before = _DIGIT_TOKEN.findall(low[max(0, at - 24) : at])
+                if at > 24:
+                    before = before[1:]  # the first may be the tail of a longer word
                 if before and (before[-1] in _DIGIT_VALUE or before[-1].isdigit()):
                     continue  # the tail of a longer run of digits ("nine one one two ...")
                 if len(digits) == 9 and issuable(digits, cued=True):
