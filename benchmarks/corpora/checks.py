@@ -79,8 +79,15 @@ def phone_ok(value: str) -> bool:
     return False
 
 
+# digits said as words, as a voice transcript writes an SSN ("five one two, three four, ...")
+_SPOKEN = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3",
+           "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+
+
 def ssn_ok(value: str) -> bool:
-    d = digits_of(value)
+    words = re.findall(r"[a-z]+|\d", value.lower())
+    spoken = bool(words) and all(w in _SPOKEN or w.isdigit() for w in words)
+    d = "".join(_SPOKEN.get(w, w) for w in words) if spoken else digits_of(value)
     return (
         len(d) == 9
         and d[:3] not in {"000", "666"}

@@ -116,3 +116,14 @@ def test_files_are_what_the_generators_write(corpora: dict[str, list[dict[str, A
 def _rows(split: str, name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (DATA / split / f"{name}.jsonl").read_text("utf-8")
             .splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("536-90-4399", True), ("536 90 4399", True),
+     ("five three six, nine oh, four three nine nine", True),  # said digit by digit
+     ("nine three six, nine oh, four three nine nine", False),  # area 9xx
+     ("five three six, nine oh", False)],  # too few digits
+)
+def test_an_ssn_label_is_checked_as_written_or_said(value: str, valid: bool) -> None:
+    assert VALIDATORS["US_SSN"](value) is valid
