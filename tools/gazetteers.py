@@ -124,8 +124,8 @@ def places() -> list[tuple[str, str, str, int]]:
 
 #: the common-word filter's floor (``qorgan.detection.recognizers.gazetteer._MIN_COMMON``)
 MIN_COMMON = 1e-6
-#: the same floor in centibels (a frequency of 1e-6 is 600 cB)
-MIN_COMMON_CENTIBELS = 600
+#: the same floor in centibels, as ``en_word_frequencies.tsv`` writes frequencies (600)
+MIN_COMMON_CENTIBELS = round(-100 * math.log10(MIN_COMMON))
 #: a name English text writes more often than this is a word of the language, whatever
 #: the dictionary says ("ok", "bro")
 MAX_NAME_FREQUENCY = 3e-5

@@ -8,11 +8,10 @@ and no common word, just as a capitalised one is.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.lexicon import fold, lemma_candidates
-from qorgan.detection.recognizers.names import NameLexicon
+from qorgan.detection.recognizers.names import name_lexicon
 
 __all__ = ["has_listed_name"]
 
@@ -20,17 +19,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> NameLexicon:
-    return NameLexicon()
-
-
 def has_listed_name(text: str) -> bool:
     gz = gazetteer()
     for match in _WORD.finditer(text):
         word = match.group()
         if _CYRILLIC.match(word):
-            lex = _lexicon()
+            lex = name_lexicon()
             folded = fold(word)
             if folded in lex.not_names:
                 continue

@@ -151,7 +151,8 @@ def _place_ok(
     country, population = place.country, place.population
     head = run[0]
     common = any(w.common for w in run) if len(run) == 1 else all(w.common for w in run)
-    if common and head.title and _place_word(gz, run) and (
+    place_word = _place_word(gz, run)
+    if common and head.title and place_word and (
         place.population >= _TOWN or place.kind == "country"
     ):
         common = False  # "for Chattanooga", "the Kyiv office"
@@ -166,7 +167,7 @@ def _place_ok(
             (well_known and (not common or long_enough))
             or (population >= _TOWN and not common and gz.frequency(head.key) < _EVERYDAY)
             # "driving to asheville": a smaller town that is no word and no name
-            or ((not common or _place_word(gz, run)) and not head.given and not head.surname
+            or ((not common or place_word) and not head.given and not head.surname
                 and long_enough and gz.frequency(head.key) < _EVERYDAY)
             or (population >= _WELL_KNOWN and long_enough
                 and gz.frequency(head.key) < _EVERYDAY)  # "from manchester"

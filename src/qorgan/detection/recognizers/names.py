@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from qorgan.detection.recognizers.lexicon import (
     fold,
@@ -33,7 +33,8 @@ from qorgan.detection.recognizers.name_address import (
 )
 from qorgan.detection.recognizers.name_tokens import Token, adjacent, starts_sentence, tokenize
 
-__all__ = ["NameLexicon", "Token", "find_people", "is_listed_name", "starts_sentence", "tokenize"]
+__all__ = ["NameLexicon", "Token", "find_people", "is_listed_name", "name_lexicon",
+           "starts_sentence", "tokenize"]
 
 _PATRONYMIC = re.compile(
     r"(?:ович|евич|ьич)(?:а|у|ем|е)?$|(?:овн|евн|ичн)(?:а|ы|е|у|ой|ою)$"
@@ -100,6 +101,12 @@ class NameLexicon:
             | read_words("kk_stopwords.txt")
             | read_words("ru_stopwords.txt")
         )
+
+
+@lru_cache(maxsize=1)
+def name_lexicon() -> NameLexicon:
+    """The process-wide lists, for the layers that read them outside a recognizer."""
+    return NameLexicon()
 
 
 def is_listed_name(word: str, lex: NameLexicon) -> bool:

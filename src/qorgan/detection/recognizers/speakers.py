@@ -25,19 +25,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
 from qorgan.detection.recognizers.lexicon import fold
 from qorgan.detection.recognizers.morph import is_everyday
-from qorgan.detection.recognizers.names import NameLexicon
+from qorgan.detection.recognizers.names import name_lexicon
 from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
 
 __all__ = ["CUES", "SpeakerRecognizer"]
 
 SCORE = 0.8
+# the sign-offs a signature follows on the same line ("Best, Hope")
+_SIGN_OFF = r"(?i:best|regards|cheers|thanks|thank you|love|xoxo|xo)[ \t]*,"
 #: what the trigger needs to see: a word and a colon, a dash, or a sign-off and a comma
-CUES = r"[^\W\d_][ \t]*:|[—–]|--|(?i:best|regards|cheers|thanks|thank you|love|xo)[ \t]*,"
+CUES = rf"[^\W\d_][ \t]*:|[—–]|--|{_SIGN_OFF}"
 
 # the time (and date) a messenger or a transcript writes before the speaker
 _STAMP = (
@@ -61,7 +62,7 @@ _ROSTER = re.compile(
 _SAYS = re.compile(r"[^\s]+[ \t]+[^\s]")  # two words or more after the colon
 _SIGNED = re.compile(
     r"(?:(?:^|(?<=[.!?)…\n])|(?<=[.!?)…][ \t]))(?:[—–]|--)"
-    r"|\b(?i:best|regards|cheers|thanks|thank you|love|xoxo|xo)[ \t]*,)"
+    rf"|\b{_SIGN_OFF})"
     rf"[ \t]*(?P<name>{_WORD}(?:[ \t]{_WORD})?)[ \t]*[.!]?\s*\Z"
 )
 _ITEM = re.compile(r"[^,;\n]+")
@@ -69,15 +70,10 @@ _AND = re.compile(r"[ \t]+(?:and|&|и|мен|және)[ \t]+", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> NameLexicon:
-    return NameLexicon()
-
-
 def _given(word: str) -> bool:
     if _LATIN.match(word):
         return ascii_fold(word) in gazetteer().given
-    return _lexicon().given_in_any_case(fold(word))
+    return name_lexicon().given_in_any_case(fold(word))
 
 
 def _a_word(word: str) -> bool:
