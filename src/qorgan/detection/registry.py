@@ -94,14 +94,16 @@ class DashedSsnRecognizer(UsSsnRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
-        # "Part No. 550-21-4083", "ticket 402-88-1937": a labelled number is what its label
-        # says, not an SSN; "CLM-448-21-9906" is part of a claim number; an ITIN (9xx-...)
-        # or a number the SSA never issues is none either
-        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        # "Part No. 550-21-4083", "ticket 402-88-1937", a cell of an "sku" column and the
+        # number joined after such a one: a labelled number is what its label says, not an
+        # SSN; "CLM-448-21-9906" is part of a claim number; an ITIN (9xx-...) or a number
+        # the SSA never issues is none either
+        found = sorted(super().analyze(text, entities, nlp_artifacts, regex_flags),
+                       key=lambda r: r.start)
+        other = ssn.other_numbers(text, [(r.start, r.end) for r in found]) if found else set()
         return [
             r for r in found
-            if not ssn.labelled_other(text, r.start)
-            and not ssn.inside_identifier(text, r.start, r.end)
+            if (r.start, r.end) not in other
             and ssn.issuable(text[r.start : r.end].replace("-", ""))
         ]
 

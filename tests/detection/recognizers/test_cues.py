@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qorgan.detection.recognizers.cues import cue_positions, ends_with_cue
+from qorgan.detection.recognizers.cues import cue_positions, ends_with_cue, person_field_before
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,19 @@ def test_no_cue(text: str) -> None:
 )
 def test_ends_with_cue(context: str, expected: bool) -> None:
     assert ends_with_cue(context) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Name: ", True),
+        ("Patient: ", True),
+        ('{"first_name": "', True),
+        ("ФИО: ", True),
+        ("Customer: ", False),  # a company can be the customer
+        ("Rename: ", False),
+        ("Name of the company: ", False),
+    ],
+)
+def test_person_field_before(text: str, expected: bool) -> None:
+    assert person_field_before(text + "Okonkwo", len(text)) is expected

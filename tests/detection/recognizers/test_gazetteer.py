@@ -109,3 +109,18 @@ def test_a_malformed_place_row_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(module, "read_lines", lambda name: rows)
     with pytest.raises(DetectionError, match=r"world_places\.tsv"):
         module._places()
+
+
+@pytest.mark.parametrize("word", ["serkan", "tugba", "nilufer", "frauke", "annegret", "oleh",
+                                  "grzegorz", "marloes", "volkan", "jiahui"])
+def test_given_names_of_the_world_list(word: str) -> None:
+    gz = gazetteer()
+    assert word in gz.world_given
+    assert gz.is_given(word)
+    assert not gz.is_common(word)
+
+
+@pytest.mark.parametrize("word", ["hi", "me", "you", "eta", "van", "young"])
+def test_the_world_list_leaves_out_english_words(word: str) -> None:
+    # on the file ("Hi", "Van" are given names somewhere), not read as names from it
+    assert word not in gazetteer().world_given

@@ -47,3 +47,39 @@ def test_names_joined_to_a_person(text: str, person: str) -> None:
 )
 def test_words_beside_a_person_that_are_no_list_item(text: str, word: str) -> None:
     assert word not in _people(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # the model's organisation in a field only a person fills
+        ("Name: Okonkwo Chidi\nDOB: 12/03/1988", "Okonkwo Chidi"),
+        ("DISCHARGE SUMMARY\nName: Oyelaran, Adebola  MRN: 00488213", "Oyelaran"),
+        # capitals in such a field: a word that is no English word after the first part,
+        # a given name that is a word too before such a word
+        ("NAME: OKONKWO CHIDI\nCITY: LAGOS", "OKONKWO CHIDI"),
+        ("Patient: FAITH NNAMDI\nDOB: 03/11/1987", "FAITH NNAMDI"),
+        # the surname first, in capitals
+        ('"SHEVCHENKO OLENA","KYIV","o.shevchenko@example.ua"', "SHEVCHENKO OLENA"),
+        # a lower-case given name inside a sentence, before a verb of saying
+        ("hey can u remind me what chinedu said about the rent?", "chinedu"),
+        # given names of the world list
+        ("Account 00419 | Holder: Serkan Çelikbaş | Branch: Kayseri", "Serkan Çelikbaş"),
+    ],
+)
+def test_names_in_fields_capitals_and_speech(text: str, person: str) -> None:
+    assert person in _people(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the doctor said it was fine",  # "said" is a given name too, and a title's word
+        "NAME: PLEASE REMOVE",
+        "Name: Globex LLC",
+        "what the report said about margins",
+        "Hi, I'm interested in listing #4",
+    ],
+)
+def test_no_person(text: str) -> None:
+    assert _people(text) == []

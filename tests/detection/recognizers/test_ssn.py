@@ -123,3 +123,44 @@ def test_issuable() -> None:
     assert not issuable("123456789")
     assert issuable("123456789", cued=True)
     assert not issuable("666123456", cued=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # spaced or dotted 3-2-4 groups with an SSN cue in the lines before or later on the
+        # line; the cue need not be next to the number
+        ("AGENT: And your social?\nCALLER: Sure, it's 521 44 0986.", ["521 44 0986"]),
+        ("My social is 219 38 4456 and my husband's is 374 02 8891.",
+         ["219 38 4456", "374 02 8891"]),
+        ("is 431 80 2297 the right social for Mr. Ames?", ["431 80 2297"]),
+        ("Applicant: Roy Esposito   S/S #: 354.21.8870", ["354.21.8870"]),
+        ("Borrower Social Security Number (9 digits, no dashes): 471930265", ["471930265"]),
+        # no cue near, or a label that says what the number is
+        ("Call 521 44 0986 to reach the front desk.", []),
+        ("SSN on file. Unrelated: tracking 521 44 0986", []),
+        ("The social media campaign reached 521 440 986 people.", []),
+    ],
+)
+def test_grouped_numbers_near_a_cue(text: str, expected: list[str]) -> None:
+    assert ssns(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Replace bearing part no. 100-45-2210 with 100-45-2211 at the next service.",
+        "Pallet part numbers: part no. 100-45-2210 through 100-45-2290.",
+        "id,sku,qty\n1,448-21-9906,4\n2,448-21-9907,1",
+        "order_id;qty\n517-30-2281;2",
+    ],
+)
+def test_dashed_numbers_a_label_or_a_column_says_are_other(text: str) -> None:
+    assert ssns(text) == []
+
+
+def test_a_dashed_ssn_beside_another_column_is_still_one() -> None:
+    assert ssns("name,ssn,sku\nAnn Lee,412-55-0987,448-21-9906") == ["412-55-0987"]
+    assert ssns("My SSN is 412-55-0987 and hers is 412-55-0988") == [
+        "412-55-0987", "412-55-0988"
+    ]

@@ -18,7 +18,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["CUE_KINDS", "TITLE_WORDS", "Cue", "cue_positions", "ends_with_cue", "title_before"]
+__all__ = [
+    "ABBREVIATED_TITLES",
+    "CUE_KINDS",
+    "TITLE_WORDS",
+    "Cue",
+    "cue_positions",
+    "ends_with_cue",
+    "person_field_before",
+    "title_before",
+]
 
 _TITLES = """
 mr mrs ms miss mx dr prof professor sir madam madame dame lord lady mister doctor rev
@@ -89,13 +98,22 @@ _RU_KK_COMMANDS = """
 _RU_KK_SIGN_OFFS = """
 с_уважением с_наилучшими_пожеланиями спасибо құрметпен рахмет рақмет з_повагою дякую
 """
+# the fields above that only a person fills: a company's name after them is still a name
+# ("Patient: Okonkwo Chidi" read as an organisation by the model), unlike "Customer: Acme"
+_PERSON_FIELDS = """
+name full_name first_name last_name surname given_name family_name patient employee
+applicant passenger cardholder student driver tenant guest
+firstname lastname fullname givenname familyname vorname nachname prénom prenom
+nom_de_famille ad_soyad soyad isim familiya ism ismi ім'я прізвище
+фио ф.и.о имя фамилия отчество пациент сотрудник аты-жөні аты тегі
+"""
 _RU_KK_FIELDS = """
 фио ф.и.о имя фамилия клиент пациент сотрудник получатель отправитель от кому
 аты-жөні аты тегі
 """
 
 #: the titles written short, with or without their dot ("Dr. Page", "Mr Brown")
-_ABBREVIATED = frozenset(
+ABBREVIATED_TITLES = frozenset(
     ["mr", "mrs", "ms", "mx", "dr", "prof", "capt", "sgt", "rev", "mme", "mlle", "г-н", "г-жа",
      "гн", "гжа", "тов"]
 )
@@ -152,8 +170,8 @@ def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
             if kind == "title":
                 # an abbreviation keeps its dot ("Dr. Page"); after a title written out the
                 # dot ends a sentence ("... Happiness Officer. Department: ...")
-                short = "|".join(re.escape(p) for p in phrases if p in _ABBREVIATED)
-                whole = "|".join(re.escape(p) for p in phrases if p not in _ABBREVIATED)
+                short = "|".join(re.escape(p) for p in phrases if p in ABBREVIATED_TITLES)
+                whole = "|".join(re.escape(p) for p in phrases if p not in ABBREVIATED_TITLES)
                 alternatives = "|".join(
                     a for a in (short and rf"(?:{short})\.?", whole and rf"(?:{whole})\b") if a
                 )
@@ -196,6 +214,19 @@ def ends_with_cue(context: str) -> bool:
     # a stand-in first letter of the next word lets the patterns' word boundaries match
     tail = context[-40:] + "x"
     return any(end == len(tail) - 1 for end, _ in _matches(tail))
+
+
+@lru_cache(maxsize=1)
+def _person_field() -> re.Pattern[str]:
+    phrases = sorted(_PERSON_FIELDS.split(), key=len, reverse=True)
+    alternatives = "|".join(re.escape(p).replace("_", r"[\s_\-]+") for p in phrases)
+    return re.compile(rf"(?<![\w\-])(?:{alternatives}){_SEPARATOR['field']}[ \t]*\Z", re.I)
+
+
+def person_field_before(text: str, start: int) -> bool:
+    """Whether a field only a person fills ("Name:", "Patient:", ``"first_name": "``,
+    "ФИО:") ends right before ``start``."""
+    return _person_field().search(text[max(0, start - 30) : start]) is not None
 
 
 def title_before(text: str, start: int) -> bool:

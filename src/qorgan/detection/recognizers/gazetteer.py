@@ -2,7 +2,8 @@
 
 Sources (see ``data/SOURCES.md``): US Social Security baby names and 2010 US Census
 surnames (public domain), the Russian and Kazakh given names of the natasha wheel and
-``kk_first_names.txt`` transliterated to Latin letters, GeoNames cities and countries
+``kk_first_names.txt`` transliterated to Latin letters, the given names of 54 countries of
+``world_given_names.tsv`` (GNU FDL), GeoNames cities and countries
 (CC BY 4.0), ``kz_places_latin.txt`` and ``countries_native.txt`` (countries as their own
 languages write them: "Deutschland", "Schweiz", "Türkiye").
 
@@ -35,7 +36,7 @@ __all__ = ["NAME_DOMINANCE", "Gazetteer", "Place", "PlaceIndex", "ascii_fold", "
 NAME_DOMINANCE = 10.0
 #: English words at least this frequent (share of tokens) can be common words
 _MIN_COMMON = 1e-6
-# A Russian or Kazakh given name the US lists lack (Dmitry, Nurlan) has no name count to
+# A given name the US lists lack (Dmitry, Nurlan, Serkan) has no name count to
 # weigh against its frequency; below this one it is the name, not an English word.
 _FOREIGN_NAME = 1e-5
 # Russian and Kazakh surnames and patronymics in Latin letters (Petrov, Serikova,
@@ -118,9 +119,28 @@ class Gazetteer:
         return frozenset(v for name in cyrillic for v in transliterate(name))
 
     @cached_property
+    def world_given(self) -> frozenset[str]:
+        """Given names of 54 countries the US lists lack or share (Serkan, Frauke, Oleh,
+        Grzegorz, Jiahui): ``world_given_names.tsv``, without the names English writes as
+        words often enough to count ("hi", "me", "eta", "van"): a word read as a name on
+        this list's say alone would be one more false name, not one more found."""
+        frequencies = _english_frequencies()
+        return frozenset(
+            name for name in _counts("world_given_names.tsv")
+            if frequencies.get(name, 0.0) < _MIN_COMMON
+        )
+
+    @cached_property
+    def foreign(self) -> frozenset[str]:
+        """Given names from outside the US lists: transliterated Russian and Kazakh ones
+        and those of the world list."""
+        return self.transliterated | self.world_given
+
+    @cached_property
     def given(self) -> frozenset[str]:
-        """Given names, lower-case: English and transliterated Russian and Kazakh ones."""
-        return frozenset(self.given_counts) | self.transliterated
+        """Given names, lower-case: English, transliterated Russian and Kazakh, and those of
+        the world list."""
+        return frozenset(self.given_counts) | self.foreign
 
     @cached_property
     def surnames(self) -> frozenset[str]:
@@ -133,7 +153,7 @@ class Gazetteer:
         given, surnames = self.given_counts, self.surname_counts
         total_given = sum(given.values()) or 1
         total_surnames = sum(surnames.values()) or 1
-        foreign = self.transliterated
+        foreign = self.foreign
         # names English text uses that no dictionary holds as a word ("sanjay", "wolfgang")
         not_english = read_words("names_not_english.txt")
         common: set[str] = set()

@@ -27,7 +27,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from qorgan.detection.recognizers.cues import TITLE_WORDS, cue_positions
+from qorgan.detection.recognizers.cues import TITLE_WORDS, cue_positions, person_field_before
 from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
 from qorgan.detection.recognizers.latin_edges import (
     given_before_surname,
@@ -148,7 +148,11 @@ class LatinLayers:
         spans: list[Span] = []
         for entity, start, end in ner:
             spans.extend(self._repair(text, tokens, starts, words, cues, (entity, start, end)))
-        claimed = [(s, e) for entity, s, e, _ in spans if entity != "PERSON"]
+        # a model's organisation in a field only a person fills is left to the name layers
+        claimed = [
+            (s, e) for entity, s, e, _ in spans
+            if entity != "PERSON" and not self._in_person_field(text, tokens, starts, entity, s, e)
+        ]
         found = find_places(self._gz, text, tokens, words)
         places = [p for p in found if not overlaps((p[1], p[2]), claimed)]
         claimed += [(s, e) for _, s, e, _ in places]
@@ -157,6 +161,13 @@ class LatinLayers:
         # Jordan"), and joins a model person span it overlaps ("A." + "Serikova")
         merged = coordinated(text, words, starts, merge(spans + places, people))
         return [_without_possessive(text, span) for span in merged]
+
+    def _in_person_field(self, text: str, tokens: Sequence[Token], starts: Sequence[int],
+                         entity: str, start: int, end: int) -> bool:
+        if entity != "ORGANIZATION" or not person_field_before(text, start):
+            return False
+        inside = tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+        return not any(t.folded in _ORG_WORDS for t in inside)
 
     # -- words ----------------------------------------------------------------------------
 

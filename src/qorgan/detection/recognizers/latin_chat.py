@@ -133,13 +133,14 @@ class ChatNames:
             return None
         if not self._gz.mainly_given(word.key):
             return None
-        before = _char_before(text, word.token.start)
-        if before and before not in ".!?\n:;\"'(":
-            return None
         nxt = words[i + 1] if i + 1 < len(words) else None
         if nxt is None or nxt.token.capitalized:
             return None
         gap = text[word.token.end : nxt.token.start]
+        before = _char_before(text, word.token.start)
+        if before and before not in ".!?\n:;\"'(":
+            # inside a sentence only before a verb of saying ("what chinedu said about")
+            return (i + 1, SCORE_LOWER) if gap == " " and nxt.key in SAYING else None
         if gap == " " and (nxt.key in MODALS or nxt.key in SAYING or nxt.key in ACTING):
             return i + 1, SCORE_LOWER
         # "asel n dias r getting married", "tatiana and dilnoza are hosting": two names

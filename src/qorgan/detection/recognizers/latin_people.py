@@ -7,7 +7,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from qorgan.detection.recognizers.cues import TITLE_WORDS
+from qorgan.detection.recognizers.cues import ABBREVIATED_TITLES, TITLE_WORDS
 from qorgan.detection.recognizers.gazetteer import Gazetteer
 from qorgan.detection.recognizers.latin_chat import ChatNames
 from qorgan.detection.recognizers.latin_vocab import (
@@ -133,14 +133,45 @@ class People:
             if word.token.initial and word.token.text[0].isupper():
                 j += 1
                 continue
-            if not self._name_part(word, cued=True, titled=kind == "title" and j == i) and not (
+            titled = kind == "title" and j == i and self._titled(words, i)
+            if not self._name_part(word, cued=True, titled=titled) and not (
                 j == i and self._common_given_after_cue(text, words, free, i, kind)
-            ):
+            ) and not (kind == "field" and self._shouted_part(words, free, i, j)):
                 break
             j += 1
         if all(w.token.initial for w in words[i:j]):
             return None  # initials alone ("Call A.") are no name
         return j, SCORE_CUED
+
+    @staticmethod
+    def _titled(words: Sequence[Word], i: int) -> bool:
+        """Whether the title before ``words[i]`` makes it a name whatever it is: always
+        before a capitalised word ("Dr. Page"); before a word in lower case only after a
+        title written short ("hi mr young"), not after one written out ("the doctor said")."""
+        if words[i].token.capitalized or i == 0:
+            return True
+        before = words[i - 1]
+        return before.token.capitalized or before.key in ABBREVIATED_TITLES
+
+    @staticmethod
+    def _shouted_part(words: Sequence[Word], free: Sequence[bool], i: int, j: int) -> bool:
+        """A word in capitals in a field only names fill: after the name's first part, any
+        word that is no English word ("NAME: OKONKWO CHIDI"); as the first part, a given
+        name that is a word too when such a word follows ("PATIENT: FAITH NNAMDI")."""
+        word = words[j]
+        if not word.caps or not word.token.text.isalpha() or len(word.token.text) < 2:
+            return False
+        if j > i:
+            return not word.common
+        nxt = words[j + 1] if j + 1 < len(words) and free[j + 1] else None
+        return (
+            word.given
+            and nxt is not None
+            and nxt.caps
+            and not nxt.common
+            and nxt.token.text.isalpha()
+            and nxt.token.start - word.token.end == 1
+        )
 
     def _common_given_after_cue(
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int, kind: str
@@ -278,9 +309,23 @@ class People:
         self, text: str, words: Sequence[Word], free: Sequence[bool], i: int
     ) -> tuple[int, float] | None:
         first = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) and free[i + 1] else None
+        if (
+            not first.given
+            and first.surname
+            and not first.common
+            and not first.token.initial
+            and nxt is not None
+            and nxt.given
+            and not nxt.common
+            and first.caps
+            and nxt.caps
+            and joined(text, first.token, nxt.token)
+        ):
+            # the surname first, in capitals: "SHEVCHENKO OLENA", "IVANOV IVAN"
+            return i + 2, SCORE_LOWER
         if not first.given or first.token.initial:
             return None
-        nxt = words[i + 1] if i + 1 < len(words) and free[i + 1] else None
         if first.common:
             # "fwd to mike johnson": a given name that is a word too, in lower case, before
             # one of the commonest surnames that is no word

@@ -20,6 +20,7 @@ from qorgan.detection.recognizers.scan import AnyWord, Hit, ScanRecognizer, lowe
 from qorgan.detection.recognizers.tables import labelled_cells, leading_value
 
 CUED_SCORE = 0.9
+NEAR_CUE_SCORE = 0.8
 
 _CUE = (
     r"(?:ssn(?:[_\-](?:last|full|number|no|num|id)|/i?tin)?|ss\s?(?:#|number|no\.?)|ssn\s?#|"
@@ -27,15 +28,16 @@ _CUE = (
     # "social" alone only right before its number: "her social is ...", "my social 536..."
     # (a JSON key too: "social": "...", and "soc" as chat writes it: "my soc is 561...")
     r"(?:social|soc)(?=[\"']?[ \t]*[:#=]|[ \t]+(?:(?:is|was|number|no|num)\b[ \t:#.]*)?\d)|"
-    r"s\.s\.n\.?|"
+    r"s\.s\.n\.?|s/s\s?#?|"
     r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?|"
     r"tin|taxpayer[\s_\-]+id(?:entification)?(?:[\s_\-]+(?:number|no\.?))?|"
     r"(?:номер\s+)?социального\s+страхования)"
 )
 _SEP = r"[ \t\r\n:.,\-–—()\"'=#]"  # a form's value may sit on the line under its label
 # up to four words between the cue and the number ("SSN (no dashes): ...", "my social
-# security card says ...", "update my SSN to ..."), in the cue's sentence
-_GAP = r"(?:[ \t:,\-–—()\"'=#]+[^\W\d_]{1,12}){0,4}"
+# security card says ...", "update my SSN to ..."), in the cue's sentence, and a remark in
+# brackets ("Social Security Number (9 digits, no dashes): ...")
+_GAP = r"(?:[ \t:,\-–—()\"'=#]+[^\W\d_]{1,12}){0,4}(?:[ \t]*\([^()\n]{1,40}\))?"
 # written with spaces, dots, slashes, underscores or dashes of any kind ("123–45–6789")
 _NUMBER = (
     r"(?P<number>\d{3}(?P<sep>[ ./_\-–—‒]?|[ \t][\-–—][ \t])\d{2}(?P=sep)\d{4})(?![\d])"
@@ -68,29 +70,78 @@ _DIGIT_TOKEN = re.compile(r"[a-z]+|\d")
 
 # a dash other than "-" between the groups is the dashed form too
 _OTHER_DASHES = re.compile(r"(?<![\d\-–—])\d{3}([–—‒])\d{2}\1\d{4}(?![\d\-–—])")
+# nine digits in spaced or dotted 3-2-4 groups, a shape no phone, date or order number
+# takes: an SSN when an SSN cue is anywhere in the few lines before it ("what's your
+# social? / it's 521 44 0986", "my social is ... and my husband's is 374 02 8891") or
+# later on its line ("is 431 80 2297 the right social?")
+_GROUPED = re.compile(r"(?<![\d.\-/])\d{3}(?P<sep>[ ./])\d{2}(?P=sep)\d{4}(?![\d\-]|[./]\d)")
+_NEAR_CUE = re.compile(
+    r"(?i)(?<![^\W\d_])(?:ssns?|s\.?s\.?n\.?|ss\s?#|s/s|social[\s_\-]+security|"
+    # "social" alone as the number's name ("your social?", "my social is", "the right
+    # social for"), not as a word of "social media post count"
+    r"social(?=[ \t]*(?:[?:#=,.;!)\n]|$)|[ \t]+(?:is|was|number|no|num|for|on|to)\b)|"
+    r"soc\.?\s*sec|социальн\w*\s+(?:номер|страхован)\w*|әлеуметтік)(?![^\W\d_])"
+)
+_CUE_BEFORE = 240
 _COLUMN = re.compile(r"[\w\s]{0,16}?(?<![^\W\d_])(?:ssn|social[\s_\-]+security[\w\s#.]*)")
 _DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-/_–—‒]?)\d{2}(?P=sep)\d{4}")
 DASHED_SCORE = 0.5
 #: what the trigger needs to see before the recognizer runs
 CUES = AnyWord("ssn", "ss#", "ss #", "ss number", "ss no", "social", "soc sec", "soc. sec",
                "soc ", "tin:", " tin ", "(tin", "tin#", "tin #", "tin=", 'tin"', "taxpayer",
-               "s.s.n",
+               "s.s.n", "s/s",
                "социального страхования", "–", "—", "‒")
 
 
 # a label that says what a dashed 3-2-4 number is, when it is no SSN ("Part No.", "Ticket"):
 # not "ID", "account" or "policy", which an SSN often is in US records
-_OTHER_NUMBER_LABEL = re.compile(
-    r"(?i)\b(?:order|invoice|ticket|ref|reference|tracking|code|sku|part|serial|model|"
+_OTHER_WORDS = (
+    r"(?:order|invoice|ticket|ref|reference|tracking|code|sku|part|serial|model|"
     r"article|item|batch|lot|case|claim|booking|reservation|confirmation|transaction|"
     r"receipt|catalog|catalogue|error|version|build|isbn)"
-    r"(?:\W{0,3}(?:number|num|no|nr|#))?\W{0,3}$"
+)
+_OTHER_NUMBER_LABEL = re.compile(
+    rf"(?i)\b{_OTHER_WORDS}(?:\W{{0,3}}(?:number|num|no|nr|#))?\W{{0,3}}$"
 )
 
 
 def labelled_other(text: str, start: int) -> bool:
     """Whether a label such as "part no." or "ticket" ends right before ``start``."""
     return _OTHER_NUMBER_LABEL.search(text, max(0, start - 40), start) is not None
+
+
+# a column of other numbers: "sku", "part_no", "Order #", "tracking number"
+_OTHER_COLUMN = re.compile(
+    rf"(?:[\w ]{{0,12}}[ _\-])?{_OTHER_WORDS}(?:[ _\-]?(?:number|num|no|nr|#|id))?"
+)
+# what joins a number to the next one of its kind: "100-45-2210 with 100-45-2211",
+# "... through ...", "..., ...", "... or ..."
+_JOINED_TO = re.compile(r"[ \t]*(?:,|;|/|&|\+|[-–—]|to|or|and|with|through|thru|till|until|"
+                        r"vs\.?|then)?[ \t]*\Z")
+
+
+def other_numbers(text: str, spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The dashed 3-2-4 numbers among ``spans`` (in text order) that a label says are no
+    SSNs: labelled themselves ("part no. 550-21-4083"), in a column headed by such a label
+    (``sku``, ``order_id``), or joined straight after such a number ("part no.
+    100-45-2210 with 100-45-2211", "... through ...")."""
+    other: set[tuple[int, int]] = set()
+    cells: list[tuple[int, int]] | None = None
+    previous: tuple[int, int] | None = None
+    for span in spans:
+        start, end = span
+        follows_other = previous is not None and previous in other and (
+            start - previous[1] <= 16 and _JOINED_TO.match(text, previous[1], start) is not None
+        )
+        if labelled_other(text, start) or inside_identifier(text, start, end) or follows_other:
+            other.add(span)
+        else:
+            if cells is None:
+                cells = list(labelled_cells(text, _OTHER_COLUMN))
+            if any(s <= start and end <= e for s, e in cells):
+                other.add(span)
+        previous = span
+    return other
 
 
 def inside_identifier(text: str, start: int, end: int) -> bool:
@@ -152,6 +203,17 @@ class CuedSsnRecognizer(ScanRecognizer):
                 if len(digits) == 9 and issuable(digits, cued=True):
                     start, end = match.span("number")
                     yield Hit(start, end, CUED_SCORE, "nine digits said one by one after a cue")
+        for match in _GROUPED.finditer(text):
+            start, end = match.span()
+            line_end = text.find("\n", end)
+            after = text[end : line_end if line_end >= 0 else len(text)][:60]
+            if (
+                (_NEAR_CUE.search(text, max(0, start - _CUE_BEFORE), start)
+                 or _NEAR_CUE.search(after))
+                and not labelled_other(text, start)
+                and issuable(re.sub(r"\D", "", match.group()))
+            ):
+                yield Hit(start, end, NEAR_CUE_SCORE, "grouped nine digits near an SSN cue")
         for match in _OTHER_DASHES.finditer(text):
             if issuable(re.sub(r"\D", "", match.group())):
                 yield Hit(match.start(), match.end(), DASHED_SCORE, "SSN with other dashes")
