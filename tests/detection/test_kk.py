@@ -33,7 +33,9 @@ def _found(backend: KazakhNameRecognizer, text: str) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     ("word", "folded"),
-    [("Айгерім", "айгерим"), ("ҚАРАҒАНДЫ", "караганды"), ("Өскемен", "оскемен"), ("Ұлы", "улы")],
+    [("Айгерім", "айгерим"), ("ҚАРАҒАНДЫ", "караганды"), ("Өскемен", "оскемен"), ("Ұлы", "улы"),
+     # Ukrainian letters
+     ("Євгенія", "евгения"), ("Марії", "марии"), ("Ґанна", "ганна")],
 )
 def test_fold(word: str, folded: str) -> None:
     assert fold(word) == folded
@@ -41,7 +43,9 @@ def test_fold(word: str, folded: str) -> None:
 
 @pytest.mark.parametrize(
     ("word", "lemma"),
-    [("айгеримге", "айгерим"), ("серику", "серик"), ("алие", "алия"), ("алматыда", "алматы")],
+    [("айгеримге", "айгерим"), ("серику", "серик"), ("алие", "алия"), ("алматыда", "алматы"),
+     # the Ukrainian vocative
+     ("оксано", "оксана"), ("тарасе", "тарас")],
 )
 def test_lemma_candidates(word: str, lemma: str) -> None:
     assert lemma in lemma_candidates(word)
@@ -83,6 +87,10 @@ def test_lemma_candidates(word: str, lemma: str) -> None:
         ("Сотрудник Ким Виктор Сергеевич уволен.", "Ким Виктор Сергеевич"),
         # A town named after a person is the person's surname after a given name.
         ("Сенімхат: мен, Аружан Сәтбаева, қол қоямын.", "Аружан Сәтбаева"),
+        # Ukrainian: letters of its own, the vocative
+        ("Поліщук Євгенія повідомляє, що замовлення не прийшло.", "Євгенія"),
+        ("Шановна пані Оксано! Надсилаємо вам договір.", "Оксано"),
+        ("Привіт, Тарасе! Партія вже на складі.", "Тарасе"),
     ],
 )
 def test_people(kk: KazakhNameRecognizer, text: str, person: str) -> None:
@@ -119,6 +127,7 @@ def test_people(kk: KazakhNameRecognizer, text: str, person: str) -> None:
         "Личное дело учащегося",
         "Аты-жөні;Телефон;Эл. пошта;Қала",
         "Клиент: Қайта жіберіңізші. Бағасы қанша?",
+        "Шановні колеги, вітаю з святом!",
     ],
 )
 def test_no_person_in_common_words(kk: KazakhNameRecognizer, text: str) -> None:

@@ -65,6 +65,14 @@ def test_words_beside_a_person_that_are_no_list_item(text: str, word: str) -> No
         ("hey can u remind me what chinedu said about the rent?", "chinedu"),
         # given names of the world list
         ("Account 00419 | Holder: Serkan Çelikbaş | Branch: Kayseri", "Serkan Çelikbaş"),
+        # the model's organisation over a given name after a greeting
+        ("Dear Faith,\nYour leave request has been approved.", "Faith"),
+        ("Thanks so much, Joy! It was a joy working with you.", "Joy"),
+        # lower case: spoken to before "pls", opening a clause after a comma, a given name
+        # of the world list very common where it comes from though a US surname
+        ("fatima pls review PR #212 before lunch", "fatima"),
+        ("ok so we drive, oksana will take the train", "oksana"),
+        ("ahmed said the kids are at home", "ahmed"),
     ],
 )
 def test_names_in_fields_capitals_and_speech(text: str, person: str) -> None:

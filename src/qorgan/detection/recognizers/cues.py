@@ -38,6 +38,7 @@ herr frau mme mlle monsieur mademoiselle señor señora don doña sayın sayin
 _GREETINGS = """
 dear hi hello hey hiya howdy greetings welcome congratulations congrats thanks
 thank_you thanks_in_advance thank_you_in_advance thanks_again cheers bye goodbye
+thanks_so_much thank_you_so_much thanks_a_lot thanks_a_million
 attn attention good_morning good_afternoon good_evening good_night
 sehr_geehrte sehr_geehrter hallo bonjour bonsoir chère merhaba salom assalomu_alaykum
 hurmatli hurmatli_janob estimado estimada hola

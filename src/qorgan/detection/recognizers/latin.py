@@ -148,10 +148,12 @@ class LatinLayers:
         spans: list[Span] = []
         for entity, start, end in ner:
             spans.extend(self._repair(text, tokens, starts, words, cues, (entity, start, end)))
-        # a model's organisation in a field only a person fills is left to the name layers
+        # a model's organisation in a field only a person fills, or a given name's after a
+        # greeting, is left to the name layers
         claimed = [
             (s, e) for entity, s, e, _ in spans
-            if entity != "PERSON" and not self._in_person_field(text, tokens, starts, entity, s, e)
+            if entity != "PERSON" and not self._released(text, tokens, starts, words, cues,
+                                                         entity, s, e)
         ]
         found = find_places(self._gz, text, tokens, words)
         places = [p for p in found if not overlaps((p[1], p[2]), claimed)]
@@ -162,12 +164,21 @@ class LatinLayers:
         merged = coordinated(text, words, starts, merge(spans + places, people))
         return [_without_possessive(text, span) for span in merged]
 
-    def _in_person_field(self, text: str, tokens: Sequence[Token], starts: Sequence[int],
-                         entity: str, start: int, end: int) -> bool:
-        if entity != "ORGANIZATION" or not person_field_before(text, start):
+    def _released(self, text: str, tokens: Sequence[Token], starts: Sequence[int],
+                  words: Sequence[Word], cues: dict[int, str], entity: str, start: int,
+                  end: int) -> bool:
+        """Whether the model's organisation over ``[start, end)`` is a person's name the
+        cue layer should read instead: after "Name:", "Patient:", "ФИО:" ("Name: Okonkwo
+        Chidi"), or a given name after a greeting or a sign-off ("Dear Faith,")."""
+        if entity != "ORGANIZATION":
             return False
-        inside = tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
-        return not any(t.folded in _ORG_WORDS for t in inside)
+        first = bisect.bisect_left(starts, start)
+        inside = tokens[first : bisect.bisect_left(starts, end)]
+        if not inside or any(t.folded in _ORG_WORDS for t in inside):
+            return False
+        if person_field_before(text, start):
+            return True
+        return cues.get(start) in ("greeting", "line") and words[first].given and len(inside) <= 3
 
     # -- words ----------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ __all__ = ["ChatNames"]
 _BEFORE_LOWER_NAME = frozenset(
     ["with", "w", "to", "for", "from", "by", "and", "n", "&", "seen", "saw", "met", "told",
      "tell", "ask", "asked", "ping", "remind", "invite", "thank", "thanks", "cc", "text",
-     "call", "email", "message", "dm", "add",
+     "call", "email", "message", "dm", "add", "thx", "thnx", "tnx",
      # who the person is to the writer: "my sis ayesha", "our manager dana"
      "sis", "sister", "bro", "brother", "gf", "bf", "girlfriend", "boyfriend", "wife",
      "husband", "hubby", "mum", "mom", "dad", "son", "daughter", "friend", "bestie", "boss",
@@ -36,6 +36,7 @@ _BEFORE_LOWER_NAME = frozenset(
      "cousin", "aunt", "auntie", "uncle", "niece", "nephew", "grandma", "grandpa", "teacher"]
 )
 _AND_GAPS = frozenset([" and ", " n ", " & "])
+_PLEASE = frozenset(["pls", "plz", "please", "pleasee"])
 # after a name the text speaks to: a comma and a request ("Bill, can you ...")
 # (or a greeting, or "you" in Russian and Kazakh: "Nur, ты где?", "Aıgúl, sálem!")
 _VOCATIVE_AFTER = re.compile(
@@ -138,11 +139,14 @@ class ChatNames:
             return None
         gap = text[word.token.end : nxt.token.start]
         before = _char_before(text, word.token.start)
-        if before and before not in ".!?\n:;\"'(":
-            # inside a sentence only before a verb of saying ("what chinedu said about")
+        if before and before not in ".!?\n:;\"'(,":
+            # inside a clause only before a verb of saying ("what chinedu said about")
             return (i + 1, SCORE_LOWER) if gap == " " and nxt.key in SAYING else None
         if gap == " " and (nxt.key in MODALS or nxt.key in SAYING or nxt.key in ACTING):
-            return i + 1, SCORE_LOWER
+            return i + 1, SCORE_LOWER  # "..., oksana takes the train" opens a clause too
+        if gap in (" ", ", ") and nxt.key in _PLEASE and before != ",":
+            return i + 1, SCORE_LOWER  # "karim pls review the PR": spoken to
+
         # "asel n dias r getting married", "tatiana and dilnoza are hosting": two names
         # joined ("n" and "&" are no words of their own)
         other = nxt

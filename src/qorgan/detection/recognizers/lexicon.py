@@ -27,7 +27,9 @@ __all__ = [
     "read_words",
 ]
 
-_FOLD = str.maketrans("әғқңөұүһіё", "агкноуухие")
+# Kazakh-only and Ukrainian-only letters to their Russian look-alikes ("Євгенія" and
+# "Евгения", "Марії" and "Марии" are the same key)
+_FOLD = str.maketrans("әғқңөұүһіёїєґ", "агкноуухиеиег")
 
 # Case endings stripped to reach a dictionary form, with a few stem endings put back:
 # Russian declension (Серику -> серик, Алие -> алия, Андрея -> андрей) and Kazakh case
@@ -48,7 +50,8 @@ _RESTORE: tuple[str, ...] = ("", "а", "я", "й", "ь", "ая")
 
 
 def fold(word: str) -> str:
-    """Lower-case and map Kazakh-only letters to their Russian look-alikes (and ё to е)."""
+    """Lower-case and map Kazakh-only and Ukrainian-only letters to their Russian
+    look-alikes (and ё to е)."""
     return word.lower().translate(_FOLD)
 
 
@@ -64,6 +67,8 @@ def lemma_candidates(folded: str) -> tuple[str, ...]:
         if folded.endswith(ending) and len(folded) - len(ending) >= 3:
             stem = folded[: -len(ending)]
             out.extend(stem + tail for tail in _RESTORE)
+    if folded.endswith("о") and len(folded) >= 5:
+        out.append(folded[:-1] + "а")  # the Ukrainian vocative: Оксано -> оксана
     return tuple(out)
 
 

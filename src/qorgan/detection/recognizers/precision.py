@@ -167,13 +167,19 @@ _VENDORS = _words(
 
 
 
-# peoples and languages, which name no place ("Kazakh and Russian versions")
+# peoples and languages, which name no place ("Kazakh and Russian versions") and, alone,
+# no person ("Thai basil")
 _DEMONYMS = _words(
     """
     kazakh kazakhs kazakhstani russian russians english american americans british german
     germans french turkish chinese uzbek uzbeks kyrgyz ukrainian ukrainians italian spanish
     japanese korean indian arab arabic european europeans asian african latin tatar uyghur
     belarusian polish dutch swedish finnish norwegian danish greek persian hindi urdu
+    thai vietnamese filipino indonesian malay mexican brazilian portuguese irish scottish
+    welsh swiss austrian czech hungarian romanian bulgarian serbian croatian israeli
+    iranian afghan pakistani nepali georgian armenian azerbaijani mongolian tajik turkmen
+    canadian australian egyptian moroccan nigerian kenyan ethiopian cuban peruvian
+    chilean argentinian colombian
     казахский казахская казахские русский русская русские английский английская
     қазақша орысша ағылшынша
     """
@@ -272,6 +278,8 @@ def _ruled_out(text: str, finding: Finding) -> bool:
         return True
     if finding.entity_type == "LOCATION" and (low in _DEMONYMS or low in _CHEESES):
         return True
+    if finding.entity_type == "PERSON" and low in _DEMONYMS:
+        return True  # "Thai basil", "Georgian townhouse": a people's word, alone
     if fold(value).startswith(_HOLIDAYS) or _PRODUCT_AFTER.match(text, finding.end):
         return True
     if _TEAM_AFTER.match(text, finding.end) or _PRODUCT_BEFORE.search(

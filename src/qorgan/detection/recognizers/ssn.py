@@ -205,13 +205,12 @@ class CuedSsnRecognizer(ScanRecognizer):
                     yield Hit(start, end, CUED_SCORE, "nine digits said one by one after a cue")
         for match in _GROUPED.finditer(text):
             start, end = match.span()
+            if labelled_other(text, start) or not issuable(re.sub(r"\D", "", match.group())):
+                continue
             line_end = text.find("\n", end)
             after = text[end : line_end if line_end >= 0 else len(text)][:60]
-            if (
-                (_NEAR_CUE.search(text, max(0, start - _CUE_BEFORE), start)
-                 or _NEAR_CUE.search(after))
-                and not labelled_other(text, start)
-                and issuable(re.sub(r"\D", "", match.group()))
+            if _NEAR_CUE.search(text, max(0, start - _CUE_BEFORE), start) or (
+                _NEAR_CUE.search(after)
             ):
                 yield Hit(start, end, NEAR_CUE_SCORE, "grouped nine digits near an SSN cue")
         for match in _OTHER_DASHES.finditer(text):
