@@ -198,3 +198,22 @@ def test_addresses_from_new_sources(text: str, address: str) -> None:
 )
 def test_street_like_words_without_a_town_stay_clean(text: str) -> None:
     assert addresses(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # Ukrainian letters in the street's name, "шосе"; Russian in capitals
+        ('"адреса": "вул. Європейська, 60, кв. 8", "email"', "вул. Європейська, 60, кв. 8"),
+        ("адреса: вул. Хмельницьке шосе, 145", "Хмельницьке шосе, 145"),
+        ("УЛ. ЛЕНИНА, Д. 5, КВ. 17\nГ. САМАРА", "УЛ. ЛЕНИНА, Д. 5, КВ. 17"),
+        # a type in lower case with its dot after a name of two words
+        ("Akhmetov Serik\nKabanbay Batyr ave. 11, apt. 304\nAstana 010000",
+         "Kabanbay Batyr ave. 11, apt. 304"),
+        # the addressee on the line above is no part of the street
+        ("Recipient: Aigerim Seitkali\nKabanbay Batyr St 53, apt 117\nUst-Kamenogorsk",
+         "Kabanbay Batyr St 53, apt 117"),
+    ],
+)
+def test_addresses_of_this_round(text: str, address: str) -> None:
+    assert addresses(text) == [address]

@@ -89,8 +89,10 @@ _EN_NOT_LOWER_NAME = words(
 )
 _EN_CAP_WORD = rf"(?!(?:{_EN_NOT_NAME})\s)[A-Z][A-Za-z'’\-]*\.?"
 _EN_LOW_WORD = rf"(?!(?:{_EN_NOT_LOWER_NAME})\s)[a-z][a-z'’\-]*"
-_EN_NAME = rf"(?:{_EN_CAP_WORD}\s+){{1,4}}"
-_EN_ANY_NAME = rf"(?:(?:{_EN_CAP_WORD}|{_EN_LOW_WORD})\s+){{1,4}}"
+# the words of a street's name stand on one line ("Aigerim Seitkali\nKabanbay Batyr St 53":
+# the line above is the addressee)
+_EN_NAME = rf"(?:{_EN_CAP_WORD}[ \t]+){{1,4}}"
+_EN_ANY_NAME = rf"(?:(?:{_EN_CAP_WORD}|{_EN_LOW_WORD})[ \t]+){{1,4}}"
 _EN_ORDINAL = r"\d{1,3}(?:st|nd|rd|th)\s+"
 _EN_HOUSE = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
 _EN_DIRECTION = r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
@@ -131,7 +133,7 @@ _EN_NAME_FIRST = re.compile(
     rf"{_EN_UNIT}"
 )
 
-_CAPITAL = "А-ЯЁӘҒҚҢӨҰҮҺІA-Z"
+_CAPITAL = "А-ЯЁӘҒҚҢӨҰҮҺІЇЄҐA-Z"
 # a name word: capitalised, or a number ("8 Марта", "Самал-2"), or a title that follows a
 # name in lower case ("Толе би", "Кабанбай батыра")
 _RU_WORD = rf"(?:[{_CAPITAL}0-9][\w’'\-]*|би|батыр\w*|хан\w*|ата|реки|канала|им\.|имени)"
@@ -141,21 +143,21 @@ _RU_TYPE = (
     r"бульвар|ш\.|шоссе|наб\.|набережная|пл\.|площадь|мкр-н\.?|мкрн\.?|мкр\.?|микрорайон|"
     r"тупик|проезд|пр-д\.?|аллея|алл\.|тракт|трасса|жилой\s+комплекс|жк|"
     # Ukrainian
-    r"вул\.|вулиця|пров\.|провулок|бульв\.|майдан|площа|набережна)"
+    r"вул\.|вулиця|пров\.|провулок|бульв\.|майдан|площа|набережна|шосе|просп\.?)"
 )
 _RU_HOUSE = (
-    r"(?:,?\s*(?:д\.|дом|д\b|буд\.|будинок)\s*|,\s*|\s+)(?P<house>\d{1,4}(?:\s?[а-яА-Яa-zA-Z]\b)?(?:[/\-]"
+    r"(?:,?\s*(?i:д\.|дом|д\b|буд\.|будинок)\s*|,\s*|\s+)(?P<house>\d{1,4}(?:\s?[а-яА-Яa-zA-Z]\b)?(?:[/\-]"
     r"\d{1,4}[а-я]?)?)(?!\d|[.,]\d)"
 )
 _RU_PARTS = (
-    r"(?:,?\s*(?:(?:корп\.|корпус|к\.|к(?=\d)|стр\.|строение|кв\.|квартира|оф\.|офис|пом\.|"
+    r"(?:,?\s*(?:(?i:корп\.|корпус|к\.|к(?=\d)|стр\.|строение|кв\.|квартира|оф\.|офис|пом\.|"
     r"помещение|эт\.|этаж|блок)\s*\d{1,4}[а-я]?|блок\s*[А-ЯA-Z]\b|\d{1,3}(?:-?й)?\s+этаж))*"
 )
 _RU = re.compile(rf"(?i:(?<![\w\-]){_RU_TYPE})\s*(?-i:{_RU_NAME}){_RU_HOUSE}{_RU_PARTS}")
 # the type after a capitalised name, the Russian order for adjectives ("Ленинградский
 # проспект, д. 39", "Садовая ул., 5")
 _RU_AFTER = re.compile(
-    r"(?<![\w\-])[А-ЯЁ][а-яё\-]+(?:\s+[А-ЯЁ][а-яё\-]+)?\s+"
+    r"(?<![\w\-])[А-ЯЁІЇЄҐ][а-яёіїєґ’'\-]+(?:\s+[А-ЯЁІЇЄҐ][а-яёіїєґ’'\-]+)?\s+"
     rf"(?i:{_RU_TYPE})(?:,?\s*(?:д\.|дом)\s*|,\s*|\s+)"
     r"(?P<house>\d{1,4}(?:\s?[а-я]\b)?(?:[/\-]\d{1,4}[а-я]?)?)(?!\d|[.,]\d)"
     r"(?!\s+(?:человек|раз|минут|мин|час|лет|год|км|метр|шаг|дн)\w*)"
@@ -251,7 +253,7 @@ _LATIN_MARKERS = (
     "straße", "strasse", "str.", "weg ", "gasse", "platz", "allee", "ring ", "damm", "ufer ",
     "chaussee", "steig ", "pfad ", "markt ", "stieg ", "graben ",
     # English types in lower case after a name ("Dostyk avenue 240"), post-office boxes
-    "avenue", "street", "ave ", "prospekt", "box",
+    "avenue", "street", "ave ", "ave.", "st.", "prospekt", "box",
 )
 # around a street-type word: a name of up to four words and a house number before it
 # (English, Kazakh), or a name, number, flat and office after it (Russian)

@@ -36,9 +36,6 @@ __all__ = ["NAME_DOMINANCE", "Gazetteer", "Place", "PlaceIndex", "ascii_fold", "
 NAME_DOMINANCE = 10.0
 #: English words at least this frequent (share of tokens) can be common words
 _MIN_COMMON = 1e-6
-# a world-list given name of this frequency class or more (8 of 13: very common in some
-# country) may be a given name first though the US census counts it more as a surname
-_COMMON_WORLD_CLASS = 8
 # A given name the US lists lack (Dmitry, Nurlan, Serkan) has no name count to
 # weigh against its frequency; below this one it is the name, not an English word.
 _FOREIGN_NAME = 1e-5
@@ -128,12 +125,10 @@ class Gazetteer:
         words often enough to count ("hi", "me", "eta", "van"): a word read as a name on
         this list's say alone would be one more false name, not one more found."""
         frequencies = _english_frequencies()
-        return frozenset(n for n in self._world_classes if frequencies.get(n, 0.0) < _MIN_COMMON)
-
-    @cached_property
-    def _world_classes(self) -> dict[str, int]:
-        """Every name of the world list with its frequency class (English words too)."""
-        return _counts("world_given_names.tsv")
+        return frozenset(
+            name for name in _counts("world_given_names.tsv")
+            if frequencies.get(name, 0.0) < _MIN_COMMON
+        )
 
     @cached_property
     def foreign(self) -> frozenset[str]:
@@ -206,21 +201,14 @@ class Gazetteer:
         return sum(self.given_counts.values()) or 1, sum(self.surname_counts.values()) or 1
 
     def mainly_given(self, key: str) -> bool:
-        """A given name at least as often as a surname ("jake", "lucas"; not "ford"); a
-        name very common in some country of the world list is one when the US census counts
-        it as a surname less than ten times as often ("ahmed", "mohamed": US surnames by
-        count, given names where they come from)."""
+        """A given name at least as often as a surname ("jake", "lucas"; not "ford")."""
         if key not in self.given:
             return False
         as_surname = self.surname_counts.get(key, 0)
         if not as_surname:
             return True
         total_given, total_surnames = self._totals
-        as_given = self.given_counts.get(key, 0) / total_given
-        if self._world_classes.get(key, 0) >= _COMMON_WORLD_CLASS:
-            # within ten times the surname's share ("ahmed"; not "tran", a surname first)
-            return 10 * as_given >= as_surname / total_surnames
-        return as_given >= as_surname / total_surnames
+        return self.given_counts.get(key, 0) / total_given >= as_surname / total_surnames
 
     def is_surname(self, word: str) -> bool:
         key = ascii_fold(word)

@@ -66,6 +66,20 @@ _PERSON_COMMANDS = frozenset(
 )
 
 
+# words after which a capitalised given name inside a sentence is the person
+_TO_A_PERSON = frozenset(["to", "by", "with"])
+# words that open what follows a noun phrase ("... to Dawn this morning", "... by Woody for")
+_AFTER_A_NOUN_PHRASE = FUNCTION_WORDS | frozenset(
+    ["re", "about", "regarding", "today", "tomorrow", "yesterday", "last", "next", "on",
+     "at", "in", "before", "after", "so", "if", "or", "as", "when"]
+)
+_CALENDAR = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+     "friday", "saturday", "sunday", "christmas", "easter"]
+)
+
+
 class People:
     """Cued, initialled and listed names (one instance per process: the lists are shared)."""
 
@@ -260,6 +274,24 @@ class People:
         if i == 0 or i + 1 >= len(words) or not free[i + 1]:
             return None
         before, word, nxt = words[i - 1], words[i], words[i + 1]
+        if (
+            before.key in _TO_A_PERSON
+            and word.title
+            and word.given
+            and not word.token.sentence_initial
+            and word.key not in ENDEARMENTS
+            and word.key not in _CALENDAR
+            and not nxt.token.capitalized
+            and joined(text, before.token, word.token)
+            and (nxt.key in _AFTER_A_NOUN_PHRASE
+                 or any(c in ",;.!?()" for c in text[word.token.end : nxt.token.start]))
+            and not self._chat.big_place(word)
+            and self._gz.match_place([word.key]) is None
+        ):
+            # "Spoke to Misty re the refund", "Picked by Woody for": a capitalised given
+            # name inside a sentence after a word that takes a person, and the phrase ends
+            # there (not "goes to Summer camp")
+            return i + 1, SCORE_LISTED
         if (
             before.key not in BEFORE_PAIR
             or not (word.title and word.given and nxt.title)
