@@ -1,4 +1,4 @@
-"""Names joined to a person found beside them (``latin_people.coordinated``), through the
+"""Names joined to a person found beside them (``latin_lists.coordinated``), through the
 deployed detector: the person beside them is the model's or another layer's."""
 
 from __future__ import annotations

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
+from qorgan.detection.config import DetectionConfig
+from qorgan.detection.engine import Detector
 from qorgan.detection.recognizers.gazetteer import gazetteer
 from qorgan.detection.recognizers.latin import LatinLayers
 from qorgan.detection.recognizers.latin_places import SCORE_PLACE, find_places
@@ -82,3 +86,34 @@ def test_a_place_english_writes_often_but_holds_as_no_word(text: str, place: str
 def test_dictionary_words_and_names_keep_the_common_reading(text: str) -> None:
     found = LatinLayers(gazetteer()).analyze(text, [])
     assert [s for s in found if s[0] == "LOCATION"] == []
+
+
+@functools.cache
+def _detector() -> Detector:
+    from qorgan.detection.default import build_detector
+
+    return build_detector(DetectionConfig(), cache_size=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # the model's person over a well-known town that is a rare surname and no given name
+        ("The duplicate you saw was the Bielefeld one, which was cancelled.", ["Bielefeld"]),
+        ("Pharmacy: collect at the Harbin branch.", ["Harbin"]),
+        # the model's organisation over a town and its state, or two towns
+        ("Mom says you're driving up to Bangor, Maine for Thanksgiving?", ["Bangor", "Maine"]),
+        ("Same thing for Chimkent vs Shymkent.", ["Chimkent", "Shymkent"]),
+        # the cells of a CSV row are read apart
+        ("Customer,Town,County\nBexley Harrow,Leominster,Herefordshire", ["Leominster"]),
+    ],
+)
+def test_places_the_model_read_otherwise(text: str, places: list[str]) -> None:
+    found = [text[f.start : f.end] for f in _detector().analyze(text)
+             if f.entity_type == "LOCATION"]
+    assert all(p in found for p in places), found
+
+
+def test_a_firm_of_two_town_names_is_no_place() -> None:
+    text = "Talent Acquisition Partner, Hartley & Moss\nTel: +44 161 496 0753"
+    assert [f for f in _detector().analyze(text) if f.entity_type == "LOCATION"] == []

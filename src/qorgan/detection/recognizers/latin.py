@@ -27,27 +27,27 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from qorgan.detection.recognizers.cues import TITLE_WORDS, cue_positions, person_field_before
-from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
+from qorgan.detection.recognizers.cues import (
+    TITLE_WORDS,
+    cue_positions,
+    person_field_before,
+    title_before,
+)
+from qorgan.detection.recognizers.gazetteer import Gazetteer, Place, ascii_fold
 from qorgan.detection.recognizers.latin_edges import (
     given_before_surname,
     given_to_the_left,
     is_cue_word,
     surname_after_given,
 )
-from qorgan.detection.recognizers.latin_people import (
-    People,
-    coordinated,
-    does_what_people_do,
-    merge,
-    says_next,
-)
+from qorgan.detection.recognizers.latin_lists import coordinated, merge
+from qorgan.detection.recognizers.latin_people import People, does_what_people_do, says_next
 from qorgan.detection.recognizers.latin_places import (
     PLACE_PREPOSITIONS,
     find_places,
     with_case_ending,
 )
-from qorgan.detection.recognizers.latin_vocab import well_known_place
+from qorgan.detection.recognizers.latin_vocab import COMMON_SURNAME, well_known_place
 from qorgan.detection.recognizers.latin_words import (
     Span,
     Word,
@@ -118,6 +118,11 @@ def _latin_run(inside: list[Word]) -> list[Word]:
     start = next((k for k, is_latin in enumerate(latin) if is_latin), len(inside))
     end = next((k for k in range(start, len(inside)) if not latin[k]), len(inside))
     return inside[start:end]
+
+
+# not "&" or "and": a firm is named so ("Hartley & Moss")
+_PLACE_JOINT = re.compile(r",[ \t]*|[ \t]+(?:vs\.?|or|to|[-–—→])[ \t]+")
+_PLACE_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 def _without_possessive(text: str, span: Span) -> Span:
@@ -206,6 +211,12 @@ class LatinLayers:
             # 'User(firstName="Susan': the model reading code, not a company; the cue and
             # list layers read the words inside instead
             return out
+        if entity != "PERSON":
+            towns = self._places_listed(text, start, end)
+            if towns:
+                # "Bangor, Maine", "Chimkent vs Shymkent": the model's one organisation is
+                # a town and its state, or two towns
+                return [("LOCATION", s, e, 0.85) for s, e in towns]
         for s, e in split_at_breaks(text, start, end):
             first = bisect.bisect_left(starts, s)
             inside = [w for w in words[first : bisect.bisect_left(starts, e)] if w.token.end <= e]
@@ -270,6 +281,24 @@ class LatinLayers:
             out.append((label, s, e, 0.85))
         return out
 
+    def _places_listed(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The parts of ``[start, end)`` when it is two or three places joined by a comma,
+        "vs", "or", "to" or a dash, each a place in full; else nothing."""
+        parts = _PLACE_JOINT.split(text[start:end])
+        if not 2 <= len(parts) <= 3:
+            return []
+        out: list[tuple[int, int]] = []
+        at = start
+        for part in parts:
+            at = text.index(part, at)
+            keys = [ascii_fold(w) for w in _PLACE_WORDS.findall(part)]
+            place = self._gz.match_place(keys) if keys else None
+            if place is None or len(place.words) != len(keys) or not part[:1].isupper():
+                return []
+            out.append((at, at + len(part)))
+            at += len(part)
+        return out
+
     def _relabel(
         self,
         text: str,
@@ -294,7 +323,9 @@ class LatinLayers:
         ):
             return "LOCATION"  # "Buxoroda", "Şymkentke": a town with its case ending
         if entity != "LOCATION" and whole_place and not self._names_someone(names, place):
-            if entity == "PERSON" and len(names) == 1 and names[0].surname:
+            if entity == "PERSON" and len(names) == 1 and names[0].surname and not (
+                self._town_not_surname(text, tokens, first_index, names[0], place)
+            ):
                 return entity
             return "LOCATION"
         if entity == "PERSON":
@@ -327,6 +358,19 @@ class LatinLayers:
         ):
             return "PERSON"  # "Parker says ours barely works": a company does not say so
         return entity
+
+    def _town_not_surname(self, text: str, tokens: Sequence[Token], first_index: int,
+                          word: Word, place: Place | None) -> bool:
+        """A lone word the model called a person that is a well-known town and a rare
+        surname but no given name, with no title before it and nothing a person does after
+        it: "the Bielefeld one", "the Harbin branch" (not "Mr. Lyon", "Lyon said")."""
+        if place is None or word.given or not well_known_place(place) or place.kind != "city":
+            return False
+        if self._gz.surname_counts.get(word.key, 0) >= COMMON_SURNAME:
+            return False
+        if title_before(text, word.token.start):
+            return False
+        return not does_what_people_do(text, tokens, first_index + 1)
 
     def _names_someone(self, names: Sequence[Word], place: Place | None) -> bool:
         """Whether a place's words read as a given name: never a city of millions ("London")

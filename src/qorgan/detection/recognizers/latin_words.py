@@ -20,7 +20,9 @@ Span = tuple[str, int, int, float]  # entity, start, end, score
 
 # A sentence ends at . ! ? followed by space, unless the word before is an initial or a
 # title; a line break always ends one.
-_BREAK = re.compile(r"[.!?…]+(?=\s)|\n")
+# a sentence's end, a line's, and a comma with no space after it (the cells of a CSV row:
+# "Bexley Harrow,Leominster" is a person and a town)
+_BREAK = re.compile(r"[.!?…]+(?=\s)|\n|,(?=[^\s\d])")
 _NO_BREAK_BEFORE = frozenset(
     [
         "mr",
