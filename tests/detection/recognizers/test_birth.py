@@ -238,3 +238,36 @@ def test_a_date_after_a_name_with_initials_or_a_role(text: str, value: str) -> N
 
 def test_a_manifest_date_of_birth() -> None:
     assert "05DEC88" in births("MANIFEST: AKHMETOVA FARIDA, F, DOB 05DEC88, BOARDING ASTANA")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # the answer to a request for the date, after a full stop or a time-stamped label,
+        # opening with its month
+        ("[00:01:21] AGENT: And your date of birth?\n[00:01:23] CALLER: July 3rd, 1977.",
+         "July 3rd, 1977"),
+        ("Bot: Now enter your date of birth (MM/DD/YYYY).\nUser: 10/01/1966", "10/01/1966"),
+        ("Оператор: Назовите дату рождения. Клиент: 21 декабря 1962.", "21 декабря 1962"),
+        ("Agent: Thank you, and your date of birth?\nCustomer: july 19 1992", "july 19 1992"),
+        # "b." before the date after a name; eight digits month first; a participle of birth
+        ("Pt Lowe, Gerald  b. 3/17/1951  SS 225-61-3047", "3/17/1951"),
+        ("SSN:472183309|DOB:07041976|LN:PARK", "07041976"),
+        ("Я, Гусейнова Лейла Руслановна, родившаяся 1 января 2001 г., прошу",
+         "1 января 2001 г."),
+    ],
+)
+def test_births_of_this_round(text: str, value: str) -> None:
+    assert value in births(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date of birth field added. Admin: 12.05.2024 release",
+        "Plan b. 12 steps to follow",
+        "Please enter the date. User: 10/01/2021",
+    ],
+)
+def test_no_birth_of_this_round(text: str) -> None:
+    assert births(text) == []

@@ -111,8 +111,10 @@ _DATE_FORMS = [
     # airline and passport manifests: 05DEC88, 05DEC1988
     r"(?P<d>[0-3]\d)(?P<en>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
     r"(?P<y>(?:19|20)?\d\d)(?![\dA-Z])",
-    # written without separators after its cue ("DOB (YYYYMMDD): 19710822")
+    # written without separators after its cue ("DOB (YYYYMMDD): 19710822", "DOB:07041976")
     r"(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)",
+    r"(?P<m>[01]\d)(?P<d>[0-3]\d)(?P<y>(?:19|20)\d\d)(?!\d)",
+    r"(?P<d>[0-3]\d)(?P<m>[01]\d)(?P<y>(?:19|20)\d\d)(?!\d)",
     # Chinese: 1990年3月14日
     r"(?P<y>(?:19|20)\d\d)\s?年\s?(?P<m>[01]?\d)\s?月\s?(?P<d>[0-3]?\d)\s?日",
 ]
@@ -136,7 +138,7 @@ _SEP = (
 _CUE_BEFORE = (
     rf"(?:{_START}(?:date_of_birth|dateofbirth|birth_date|birthdate|birthday|birth_day|"
     r"d\.o\.b\.?|dob|born(?:_on)?|tug['‘’ʻ]ilgan_sana(?:si)?|туғилган_сана(?:си)?|"
-    r"туған_күнім|туылған_күнім|b-day|bday|b_day|birth|(?<=\()b\.|(?<=[,;]\s)b\.|"
+    r"туған_күнім|туылған_күнім|b-day|bday|b_day|birth|(?<=\()b\.|(?<=[,;\s]\s)b\.(?=\s?\d)|"
     r"date_de_naissance|data_urodzenia|urodzon[ya]|geboortedatum|data_de_nascimento|"
     r"nascid[oa]|(?<![^\W\x5f])nat[oa](?=_(?:a|il|nel)_)|tugan_kuni|tuǵan_kúni|týǵan_kúni|"
     r"туулган_күнү|туулган_куну|"  # Kazakh in its 2021 Latin letters; Kyrgyz
@@ -145,6 +147,7 @@ _CUE_BEFORE = (
     r"народи(?:вся|лася|лись)|出生日期|出生于|出生|生日|"
     r"дат[аыуе]_(?:и_место_)?рождения|дата_рожд\.?|дата_рож\.|д\.\s?рожд\.|день_рождения|д\.\s?р\.|д/р|"
     r"родил(?:ся|ась|ось|ись)(?:\s?\(-?(?:ась|лась|ся|а)\))?|рожд[её]н[аы]?(?:\s?\(-?а\))?|"
+    r"родивш(?:ийся|аяся|иеся|егося|ейся|ему|ей)|"
     r"туған_күні|туылған_күні|туған_күн|туған|туылған|дүниеге_келген)"
     rf"(?:{_SEP}*(?:on|is|was|the|il|в|—|:)(?![^\W\x5f]))*{_SEP}*)"
 )
@@ -170,7 +173,7 @@ _NEEDLES = (
     "г.р.", "г. р.", "д.р.", "д. р.", "д/р", "ж.т.", "ж. т.", "naissance", "né", "geb",
     "doğum", "bday", "b_day", "(b.", "nacim", "nacid", "nascit", "tug", "народ", "出生",
     "生日", "urodz", "geboorte", "nato", "nata", "nascid", "tuǵan", "р.н.", "р. н.", "j.t.",
-    "j. t.", "туғил", "týǵan", "туулган",
+    "j. t.", "туғил", "týǵan", "туулган", " b. ", "родивш",
 )
 # a record that opens with a person's full name and gives a date right after it
 # ("Байжанова Гульмира Сериковна, 1972-05-19, ..."; "Ахметжанов Болат Серікұлы, 1978 ж. 11
@@ -216,11 +219,19 @@ _GAP = re.compile(
 )
 # between a birth cue and a date later on: up to four words in its sentence ("— we have"),
 # or the question's end and the next speaker's label ("? Customer:", "?\nКлиент:")
+# ... or the request's end, with a full stop too ("Назовите дату рождения. Клиент: ...",
+# "enter your date of birth (MM/DD/YYYY).\nUser: ..."), the speaker's label required then,
+# and an answer that opens with its month ("CALLER: July 3rd, 1977")
+_ANSWER_OPENS = rf"(?=\d|(?i:{_EN_MONTH})\b)"
+# a short word before the answer ("Sure, 3 March"), never the answer's month itself
+_REPLY_WORD = rf"(?:(?!(?i:{_EN_MONTH})\b)[^\W\d_]{{1,6}}[,.!]?[ \t]+)?"
+# the next speaker's label, after a time stamp ("[00:01:23] CALLER:")
+_SPEAKER = r"(?:\[[\d:]{4,8}\][ \t]*)?[^\W\d_][\w .]{0,20}:[ \t]*"
 _ANSWER_GAP = re.compile(
     r"(?:[ \t]*[—–\-:]?[ \t]*[^\W\d_]+){1,4}[ \t:—–\-]*[ \t](?=\d)|"
-    r"[^\n?.\d]{0,30}\?[ \t]*(?:\n[ \t]*)?(?:[^\W\d_][\w .]{0,20}:[ \t]*)?"
-    r"(?:[^\W\d_]{1,6}[,.!]?[ \t]+)?(?=\d)"  # "Ақерке: Иә, 02.12.1985", "Sure, 3 March"
-)
+    rf"[^\n?.\d]{{0,30}}\?[ \t]*(?:\n[ \t]*)?(?:{_SPEAKER})?{_REPLY_WORD}{_ANSWER_OPENS}|"
+    rf"[^\n?.\d]{{0,30}}[.?][ \t]*(?:\n[ \t]*)?{_SPEAKER}{_REPLY_WORD}{_ANSWER_OPENS}"
+)  # "Ақерке: Иә, 02.12.1985", "Клиент: 21 декабря 1962"
 # a birthday is celebrated every year: "birthday 2024" is no birth year
 _CELEBRATION = re.compile(r"birthday|birth[\s_]+day|b-day|bday|b_day|день|күн|生日")
 _WHOLE_DATES = [re.compile(p.pattern + _YEAR_WORD + r"\.?", p.flags) for p in _DATES]
