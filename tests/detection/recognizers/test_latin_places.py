@@ -117,3 +117,10 @@ def test_places_the_model_read_otherwise(text: str, places: list[str]) -> None:
 def test_a_firm_of_two_town_names_is_no_place() -> None:
     text = "Talent Acquisition Partner, Hartley & Moss\nTel: +44 161 496 0753"
     assert [f for f in _detector().analyze(text) if f.entity_type == "LOCATION"] == []
+
+
+def test_a_surname_alone_in_a_name_field_stays_a_person() -> None:
+    text = '{"first_name": "Mary", "last_name": "Lincoln", "city": "Omaha"}'
+    people = [text[f.start : f.end] for f in _detector().analyze(text)
+              if f.entity_type == "PERSON"]
+    assert "Lincoln" in people

@@ -120,6 +120,7 @@ def _latin_run(inside: list[Word]) -> list[Word]:
     return inside[start:end]
 
 
+_BEFORE_A_THING = frozenset(["the", "our", "your", "their", "this", "that", "its", "a", "an"])
 # not "&" or "and": a firm is named so ("Hartley & Moss")
 _PLACE_JOINT = re.compile(r",[ \t]*|[ \t]+(?:vs\.?|or|to|[-–—→])[ \t]+")
 _PLACE_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -362,15 +363,25 @@ class LatinLayers:
     def _town_not_surname(self, text: str, tokens: Sequence[Token], first_index: int,
                           word: Word, place: Place | None) -> bool:
         """A lone word the model called a person that is a well-known town and a rare
-        surname but no given name, with no title before it and nothing a person does after
-        it: "the Bielefeld one", "the Harbin branch" (not "Mr. Lyon", "Lyon said")."""
+        surname but no given name, after "the", "our"... or an arrow or a dash, with no
+        title before it and nothing a person does after it: "the Bielefeld one", "the
+        Harbin branch", "Bogotá → Cartagena" (not "Mr. Lyon", "Lyon said")."""
         if place is None or word.given or not well_known_place(place) or place.kind != "city":
             return False
         if self._gz.surname_counts.get(word.key, 0) >= COMMON_SURNAME:
             return False
-        if title_before(text, word.token.start):
+        if title_before(text, word.token.start) or does_what_people_do(text, tokens,
+                                                                         first_index + 1):
             return False
-        return not does_what_people_do(text, tokens, first_index + 1)
+        # named as a thing is ("the Harbin branch"), not alone in a field of names where
+        # a surname stands so ("last_name": "Lincoln")
+        before = tokens[first_index - 1] if first_index > 0 else None
+        if before is not None and before.folded in _BEFORE_A_THING and adjacent(
+            text, before, word.token
+        ):
+            return True
+        # or a leg of a route: "Bogotá → Cartagena", "2 NIGHTS — CARTAGENA"
+        return text[: word.token.start].rstrip(" \t")[-1:] in ("→", "—", "–")
 
     def _names_someone(self, names: Sequence[Word], place: Place | None) -> bool:
         """Whether a place's words read as a given name: never a city of millions ("London")
