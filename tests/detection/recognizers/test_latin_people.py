@@ -74,6 +74,9 @@ def test_words_beside_a_person_that_are_no_list_item(text: str, word: str) -> No
         # a capitalised given name inside a sentence after "to", "by", "with"
         ("Spoke to Dawn this morning; she's happy with it.", "Dawn"),
         ("Picked by Woody for the Friday social.", "Woody"),
+        # a given name that is a word too, before what only people do
+        ("Grace reviewed the audit before lunch.", "Grace"),
+        ("Heath walked the dog across the heath before work.", "Heath"),
     ],
 )
 def test_names_in_fields_capitals_and_speech(text: str, person: str) -> None:
@@ -90,6 +93,8 @@ def test_names_in_fields_capitals_and_speech(text: str, person: str) -> None:
         "Hi, I'm interested in listing #4",
         "Can you recommend recipes that use Thai basil and Greek yogurt?",
         "The report is due by May and goes to Summer camp staff.",
+        "Table saw, drill set. Cash paid, will pick up.",
+        "Rain started at noon and the match was called off.",
     ],
 )
 def test_no_person(text: str) -> None:

@@ -70,10 +70,19 @@ _AFTER_A_NOUN_PHRASE = FUNCTION_WORDS | frozenset(
     ["re", "about", "regarding", "today", "tomorrow", "yesterday", "last", "next", "on",
      "at", "in", "before", "after", "so", "if", "or", "as", "when"]
 )
+# what a person does and money, rain or a season does not ("Cash paid", "Rain started")
+_ONLY_PEOPLE_DO = frozenset(
+    ["reviewed", "signed", "booked", "approved", "joined", "submitted", "forwarded",
+     "scheduled", "resigned", "presented", "prepared", "drafted", "phoned", "complained",
+     "apologized", "apologised", "volunteered", "responded", "declined", "requested",
+     "walked", "drove", "hiked", "emailed", "hired", "interviewed", "organised", "organized",
+     "hosted", "baked", "cooked", "hugged"]
+)
 _CALENDAR = frozenset(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-     "friday", "saturday", "sunday", "christmas", "easter"]
+     "friday", "saturday", "sunday", "christmas", "easter", "spring", "summer", "autumn",
+     "fall", "winter"]
 )
 
 
@@ -243,12 +252,16 @@ class People:
         if nxt.key == "from" and self._says_from(text, words, i + 1):
             return i + 1, SCORE_LISTED  # "Ray from IT says", "Faith from the front desk said"
         # a given name that is no word, before what people do or a modal verb ("Laurent
-        # will review it", "Nodira sent the slides")
+        # will review it", "Nodira sent the slides"); one that is a word too before what
+        # only people do ("Grace reviewed the audit", "Heath walked the dog"), never a
+        # month or a season
         if (
             (nxt.key in ACTING or nxt.key in MODALS)
             and not word.common
             and self._gz.mainly_given(word.key)
         ):
+            return i + 1, SCORE_LISTED
+        if nxt.key in _ONLY_PEOPLE_DO and word.key not in _CALENDAR:
             return i + 1, SCORE_LISTED
         return None
 

@@ -42,7 +42,8 @@ ACTING = frozenset(
      "visited", "resigned", "presented", "prepared", "drafted", "phoned", "complained",
      "apologized", "apologised", "volunteered", "responded", "reports", "reported",
      "declined", "accepted", "requested", "completed", "received", "returned", "ordered",
-     "purchased", "moved", "started", "finished", "passed", "won"]
+     "purchased", "moved", "started", "finished", "passed", "won", "walked", "drove",
+     "hiked", "emailed", "hired", "interviewed", "organised", "organized", "hosted"]
 )
 MODALS = frozenset(["will", "would", "can", "could", "should", "must", "might", "shall"])
 # English words the given-name lists also hold that are never a name in lower-case prose
