@@ -136,6 +136,10 @@ def test_issuable() -> None:
         ("is 431 80 2297 the right social for Mr. Ames?", ["431 80 2297"]),
         ("Applicant: Roy Esposito   S/S #: 354.21.8870", ["354.21.8870"]),
         ("Borrower Social Security Number (9 digits, no dashes): 471930265", ["471930265"]),
+        # "social sec", Russian "социальный номер", Kazakh "әлеуметтік сақтандыру нөмірі"
+        ("my social sec #: 512 34 8819", ["512 34 8819"]),
+        ("мой социальный номер 512348819, проверь", ["512348819"]),
+        ("Менің әлеуметтік сақтандыру нөмірім 512348819", ["512348819"]),
         # no cue near, or a label that says what the number is
         ("Call 521 44 0986 to reach the front desk.", []),
         ("SSN on file. Unrelated: tracking 521 44 0986", []),

@@ -31,7 +31,10 @@ _CUE = (
     r"s\.s\.n\.?|s/s\s?#?|"
     r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?|"
     r"tin|taxpayer[\s_\-]+id(?:entification)?(?:[\s_\-]+(?:number|no\.?))?|"
-    r"(?:номер\s+)?социального\s+страхования)"
+    r"(?:номер\s+)?социального\s+страхования|"
+    # "social sec #", "социальный номер", "әлеуметтік (сақтандыру) нөмірі"
+    r"social\s+sec\.?(?:\s*(?:no\.?|number|#))?|социальн\w{0,3}\s+номер\w{0,2}|"
+    r"әлеуметтік\s+(?:сақтандыру\s+)?нөмір\w{0,3})"
 )
 _SEP = r"[ \t\r\n:.,\-–—()\"'=#]"  # a form's value may sit on the line under its label
 # up to four words between the cue and the number ("SSN (no dashes): ...", "my social
@@ -90,7 +93,7 @@ DASHED_SCORE = 0.5
 CUES = AnyWord("ssn", "ss#", "ss #", "ss number", "ss no", "social", "soc sec", "soc. sec",
                "soc ", "tin:", " tin ", "(tin", "tin#", "tin #", "tin=", 'tin"', "taxpayer",
                "s.s.n", "s/s",
-               "социального страхования", "–", "—", "‒")
+               "социального страхования", "социальн", "әлеуметтік", "–", "—", "‒")
 
 
 # a label that says what a dashed 3-2-4 number is, when it is no SSN ("Part No.", "Ticket"):
