@@ -150,6 +150,7 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("ssn-second-in-sentence", "My social is 219 38 4456 and my husband's is 374 02 8891.",
      ("219 38 4456", "374 02 8891")),
     ("ssn-cue-after", "is 431 80 2297 the right social for Mr. Ames?", ("431 80 2297",)),
+    ("email-spelled-mail-service", "pls write me: ivan at mail dot ru", ("ivan at mail",)),
     ("ssn-remark-in-brackets", "Social Security Number (9 digits, no dashes): 471930265",
      ("471930265",)),
     ("birth-answered", "Agent: may I have your date of birth? Customer: 12 March 1979.",

@@ -139,7 +139,8 @@ _DOTS = re.compile(rf"(?i){_BRACKET_DOT}|{_BARE_DOT}|{_SPACED_DOT}")
 #: "(at)", "[at]", "{at}", " @ ": written so on purpose, reported on their own
 BRACKETED = 0.8
 #: " at " with " dot ": prose has such runs ("laughed at the dot com era"), so only with
-#: an e-mail context word near
+#: an e-mail context word near, unless its words are no English words or its domain is a
+#: mail service's
 SPELLED = 0.4
 
 
@@ -164,6 +165,21 @@ class ObfuscatedEmailRecognizer(ScanRecognizer):
                 continue  # "looked at gmail.com": a word, not a mailbox
             if match.group("strong") is not None or mail_service:
                 yield Hit(match.start(), match.end(), BRACKETED, "e-mail with a written-out @")
+            elif _spelled_address(match.group("local"), _DOTS.sub(".", domain)):
+                yield Hit(match.start(), match.end(), BRACKETED, "e-mail spelled with at and dot")
             else:
                 yield Hit(match.start(), match.end(), SPELLED, "e-mail spelled with at and dot")
+
+
+_MAIL_DOMAIN = re.compile(rf"(?i)(?:{_MAIL_DOMAINS})")
+
+
+def _spelled_address(local: str, domain: str) -> bool:
+    """Whether " at ... dot ..." spells an address on its own: a mail service's domain
+    ("ivan at mail dot ru"), or a mailbox and a domain that are no English words
+    ("aigerim at kaspi dot kz"; not "laughed at the dot com era")."""
+    if _MAIL_DOMAIN.fullmatch(domain):
+        return True
+    gz = gazetteer()
+    return not gz.is_common(local) and not gz.is_common(domain.split(".")[0])
 
