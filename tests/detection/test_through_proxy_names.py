@@ -92,6 +92,10 @@ def _chat(url: str, content: str) -> tuple[list[str], str]:
         ("Account 00419 | Holder: Serkan Çelikbaş | Branch: Kayseri", ["Serkan", "Çelikbaş"]),
         ("Can you write a birthday message for my colleague Frauke?", ["Frauke"]),
         ("ok so jürgen said the parts ship on monday", ["jürgen"]),
+        ("Dear Faith,\nYour leave request has been approved.", ["Faith"]),
+        ("Yes, 9am works. See you there.\nConor\nSent from my iPhone", ["Conor"]),
+        ("Spoke to Dawn this morning; she is happy with it.", ["Dawn"]),
+        ("Шановна пані Оксано! Надсилаємо вам договір.", ["Оксано"]),
     ],
 )
 def test_the_upstream_never_receives_the_value(

@@ -67,3 +67,27 @@ def test_speakers_and_rosters(text: str, people: list[str]) -> None:
 )
 def test_fields_and_roles_are_no_speakers(text: str) -> None:
     assert _people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Please send it to Summit today so they can ship Monday.\nMiguel", "Miguel"),
+        ("Yes, 9am works. See you there.\nConor\nSent from my iPhone", "Conor"),
+        # a given name that is a word too: under a sign-off, or over a quoted header
+        ("Thanks,\n>> Ben\n>>\n>> -----Original Message-----", "Ben"),
+        ("Looping in legal. See below.\n\nBen\n\nOn Thu, 7 Mar 2024 at 17:20, Ines wrote:",
+         "Ben"),
+    ],
+)
+def test_a_name_alone_on_the_line_that_signs_a_message(text: str, name: str) -> None:
+    assert name in _people(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Agenda\n\nBudget\n\nNext steps", "Steps done.\nSummary",
+     "Please review.\n\nWill\n\nNext item"],
+)
+def test_no_signature_line(text: str) -> None:
+    assert _people(text) == []

@@ -18,7 +18,10 @@ announces them and often in lower case:
 * **signatures**: the name a message ends with after a dash or a sign-off on the same line
   ("... you asked for. — Kemi", "Best, Hope"), the dash after a sentence's end or opening
   the line ("Almaty — Astana" is a route): a given name, or a capitalised word that is no
-  English word and no listed place, and a second word at most.
+  English word and no listed place, and a second word at most; and a given name that is
+  no English word alone on its line (a surname after it at most), quoted or not, after a
+  blank line or a sign-off and before the message's end, a blank line or a quoted header
+  ("...ship Monday.\n\nMiguel", "Thanks,\n>> Ben\n>>\n>> -----Original Message-----").
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ __all__ = ["CUES", "SpeakerRecognizer"]
 SCORE = 0.8
 # the sign-offs a signature follows on the same line ("Best, Hope")
 _SIGN_OFF = r"(?i:best|regards|cheers|thanks|thank you|love|xoxo|xo)[ \t]*,"
-#: what the trigger needs to see: a word and a colon, a dash, or a sign-off and a comma
-CUES = rf"[^\W\d_][ \t]*:|[—–]|--|{_SIGN_OFF}"
+#: what the trigger needs to see: a word and a colon, a dash, a sign-off and a comma, or a
+#: line of a word or two
+CUES = rf"[^\W\d_][ \t]*:|[—–]|--|{_SIGN_OFF}|\n[ \t>]*[^\W\d_]+(?:[ \t][^\W\d_]+)?[ \t]*(?:\n|\Z)"
 
 # the time (and date) a messenger or a transcript writes before the speaker
 _STAMP = (
@@ -64,6 +68,17 @@ _SIGNED = re.compile(
     r"(?:(?:^|(?<=[.!?)…\n])|(?<=[.!?)…][ \t]))(?:[—–]|--)"
     rf"|\b{_SIGN_OFF})"
     rf"[ \t]*(?P<name>{_WORD}(?:[ \t]{_WORD})?)[ \t]*[.!]?\s*\Z"
+)
+# a line that is only a name, quoted or not (">> Ben"): the signature of a message when the
+# line before ends it (blank, or a sign-off with its comma) and what follows is no more of it
+_NAME_LINE = re.compile(
+    rf"^(?P<quote>[ \t]*(?:>[ \t]*)*)(?P<name>{_WORD}(?:[ \t]{_WORD})?)[ \t]*$", re.MULTILINE
+)
+_ENDS_A_MESSAGE = re.compile(rf"^[ \t>]*(?:{_SIGN_OFF}|(?i:kind regards|best regards|"
+                             r"many thanks|warm regards|sincerely|с уважением|құрметпен)"
+                             r"[ \t]*,?)?[ \t]*$")
+_AFTER_A_MESSAGE = re.compile(
+    r"^[ \t>]*(?i:sent from|on[ \t].{0,80}wrote|-{2,}|from:|от:|get outlook)"
 )
 _ITEM = re.compile(r"[^,;\n]+")
 _AND = re.compile(r"[ \t]+(?:and|&|и|мен|және)[ \t]+", re.IGNORECASE)
@@ -92,6 +107,33 @@ class SpeakerRecognizer(ScanRecognizer):
         signed = _SIGNED.search(text, max(0, len(text) - 80))
         if signed is not None and _signature(signed.group("name")):
             yield Hit(signed.start("name"), signed.end("name"), SCORE, "signature")
+        yield from self._name_lines(text)
+
+    @staticmethod
+    def _name_lines(text: str) -> Iterator[Hit]:
+        """A given name (and a surname) alone on the line that signs a message:
+        "...we can ship Monday.\nMiguel", "Thanks,\n>> Ben\n>>\n>> -----Original ...". A
+        name that is an English word too ("Ben", "Will") only right under a sign-off or
+        right over what follows a message (a quoted header, "Sent from my iPhone")."""
+        if "\n" not in text:
+            return
+        for line in _NAME_LINE.finditer(text):
+            first = line.group("name").split()[0]
+            if not (_LATIN.match(first) and first[0].isupper() and not first.isupper()):
+                continue
+            if not _given(first) or line.start() == 0:
+                continue
+            above = _line_before(text, line.start())
+            below = _next_line(text, line.end())
+            signed_off = bool(above.strip(" \t>")) and _ENDS_A_MESSAGE.match(above) is not None
+            closes = below is None or _AFTER_A_MESSAGE.match(below) is not None
+            if _a_word(first):
+                found = signed_off or (below is not None and closes)
+            else:
+                found = (_ENDS_A_MESSAGE.match(above) is not None
+                         or above.rstrip().endswith((".", "!", "?"))) and closes
+            if found:
+                yield Hit(line.start("name"), line.end("name"), SCORE, "name signing a message")
 
     @staticmethod
     def _speakers(text: str) -> Iterator[Hit]:
@@ -131,6 +173,19 @@ class SpeakerRecognizer(ScanRecognizer):
                 continue
             for start, end in people:
                 yield Hit(start, end, SCORE, "person in a meeting's roster")
+
+
+def _line_before(text: str, start: int) -> str:
+    end = start - 1
+    return text[text.rfind("\n", 0, end) + 1 : end]
+
+
+def _next_line(text: str, end: int) -> str | None:
+    """The first line after ``end`` that holds more than quote marks, or ``None``."""
+    for line in text[end:].split("\n")[1:]:
+        if line.strip(" \t>"):
+            return line
+    return None
 
 
 def _items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
