@@ -45,3 +45,17 @@ def test_places(text: str, places: list[str]) -> None:
 )
 def test_no_places(text: str) -> None:
     assert _places(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("lead source: webinar, city: pune, email r@x.com", "pune"), ('"city": "osaka"', "osaka"),
+     ("city: new york", "new york"), ("country: germany", "germany")],
+)
+def test_a_listed_place_in_lower_case(text: str, place: str) -> None:
+    assert _places(text) == [place]
+
+
+@pytest.mark.parametrize("text", ["city: reading", "city: nice", "city: unknown"])
+def test_no_lower_case_word_for_a_place(text: str) -> None:
+    assert _places(text) == []

@@ -5,7 +5,8 @@
 A CRM record, a form or a JSON document says what a value is in its key, so a town no list
 holds ("Sarahfurt", "Ворзель") is still a place there. The value must look like a place
 name: one to four words of letters starting with a capital (any script), no digits, and
-no placeholder ("N/A", "unknown", "—").
+no placeholder ("N/A", "unknown", "—"); in lower case, a listed place that is no English
+word alone ("city: pune").
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ class PlaceFieldRecognizer(ScanRecognizer):
             if raw.lower() not in _PLACEHOLDERS and _place_like(value):
                 seen.add(start)
                 yield Hit(start, start + len(value), SCORE, "value of a place field")
+            elif not value and (town := _listed_in_lower_case(raw)):
+                seen.add(start)
+                yield Hit(start, start + len(town), SCORE, "value of a place field")
         for start, end in labelled_cells(text, _COLUMN):
             cell = text[start:end]
             # a place's name, capitalised word by word: a line of prose read as a row of
@@ -115,6 +119,22 @@ def _capitalised_words(value: str) -> str:
     while kept and kept[-1] in _CONNECTORS:
         kept.pop()
     return " ".join(kept)
+
+
+def _listed_in_lower_case(value: str) -> str:
+    """The longest opening of a lower-case ``value`` (three words at most) that is a
+    listed place in full and, alone, no English word: "city: pune", "city: new delhi"."""
+    words = value.split(" ")
+    gz = gazetteer()
+    for n in range(min(3, len(words)), 0, -1):
+        keys = [ascii_fold(w) for w in re.split(r"[ \-]+", " ".join(words[:n])) if w]
+        place = gz.match_place(keys)
+        if place is None or len(place.words) != len(keys):
+            continue
+        if len(keys) == 1 and gz.is_common(keys[0]) and keys[0] not in gz.places_not_english:
+            return ""  # "city: reading"; "pune", "osaka" are frequent as places alone
+        return " ".join(words[:n])
+    return ""
 
 
 def _place_like(value: str) -> bool:
