@@ -153,6 +153,12 @@ _WORD_START = re.compile(r"(?<![\w@.\-])[^\W\d_][\w'’.\-]*")
 _FIRST = re.compile(r"[^\W\d_]+")
 
 
+def _spelled(phrase: str) -> str:
+    """A cue phrase as a pattern: "first_name" is written "first name", "first_name" and
+    "first-name"."""
+    return re.escape(phrase).replace("_", r"[\s_\-]+")
+
+
 @lru_cache(maxsize=1)
 def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """First word of a phrase (lower case) -> (kind, the phrase anchored with its ending)."""
@@ -178,9 +184,7 @@ def _index() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
                 )
                 pattern = re.compile(rf"(?:{alternatives})[ \t]*", re.I)
             else:
-                # "first_name" is written "first name", "first_name" and "first-name"
-                alternatives = "|".join(re.escape(p).replace("_", r"[\s_\-]+")
-                                        for p in phrases)
+                alternatives = "|".join(_spelled(p) for p in phrases)
                 pattern = re.compile(f"(?:{alternatives}){_SEPARATOR[kind]}", re.I)
             index.setdefault(first, []).append((kind, pattern))
     return index
@@ -220,7 +224,7 @@ def ends_with_cue(context: str) -> bool:
 @lru_cache(maxsize=1)
 def _person_field() -> re.Pattern[str]:
     phrases = sorted(_PERSON_FIELDS.split(), key=len, reverse=True)
-    alternatives = "|".join(re.escape(p).replace("_", r"[\s_\-]+") for p in phrases)
+    alternatives = "|".join(_spelled(p) for p in phrases)
     return re.compile(rf"(?<![\w\-])(?:{alternatives}){_SEPARATOR['field']}[ \t]*\Z", re.I)
 
 

@@ -30,7 +30,7 @@ from qorgan.detection.recognizers.lexicon import natasha_names, read_lines, read
 from qorgan.errors import DetectionError
 
 __all__ = ["NAME_DOMINANCE", "Gazetteer", "Place", "PlaceIndex", "ascii_fold", "gazetteer",
-           "transliterate"]
+           "place_keys", "transliterate"]
 
 #: how many times more frequent among names than in text a word must be to count as a name
 NAME_DOMINANCE = 10.0
@@ -214,6 +214,13 @@ class Gazetteer:
         key = ascii_fold(word)
         return key in self.surnames or _SURNAME_SHAPE.fullmatch(key) is not None
 
+    def whole_place(self, words: Iterable[str]) -> Place | None:
+        """The listed place that is all of ``words`` (already ascii-folded), not only their
+        opening ("Santa Cruz", not "Santa" of "Santa Claus")."""
+        seq = list(words)
+        place = self.match_place(seq)
+        return place if place is not None and len(place.words) == len(seq) else None
+
     def match_place(self, words: Iterable[str]) -> Place | None:
         """The longest place whose words open ``words`` (already ascii-folded)."""
         seq = list(words)
@@ -224,6 +231,12 @@ class Gazetteer:
             if n <= len(seq) and tuple(seq[:n]) == place.words:
                 return place
         return None
+
+
+def place_keys(name: str) -> list[str]:
+    """The ascii-folded words of a place's name as a field or a postal line writes it,
+    split at spaces and hyphens ("Ust-Kamenogorsk" -> ust, kamenogorsk)."""
+    return [ascii_fold(w) for w in re.split(r"[ \-]+", name) if w]
 
 
 def _counts(name: str) -> dict[str, int]:

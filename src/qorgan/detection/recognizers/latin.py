@@ -293,8 +293,7 @@ class LatinLayers:
         for part in parts:
             at = text.index(part, at)
             keys = [ascii_fold(w) for w in _PLACE_WORDS.findall(part)]
-            place = self._gz.match_place(keys) if keys else None
-            if place is None or len(place.words) != len(keys) or not part[:1].isupper():
+            if not keys or self._gz.whole_place(keys) is None or not part[:1].isupper():
                 return []
             out.append((at, at + len(part)))
             at += len(part)

@@ -146,7 +146,6 @@ class ChatNames:
             return i + 1, SCORE_LOWER  # "..., oksana takes the train" opens a clause too
         if gap in (" ", ", ") and nxt.key in _PLEASE and before != ",":
             return i + 1, SCORE_LOWER  # "karim pls review the PR": spoken to
-
         # "asel n dias r getting married", "tatiana and dilnoza are hosting": two names
         # joined ("n" and "&" are no words of their own)
         other = nxt

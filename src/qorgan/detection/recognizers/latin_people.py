@@ -156,7 +156,7 @@ class People:
             titled = kind == "title" and j == i and self._titled(words, i)
             if not self._name_part(word, cued=True, titled=titled) and not (
                 j == i and self._common_given_after_cue(text, words, free, i, kind)
-            ) and not (kind == "field" and self._shouted_part(words, free, i, j)):
+            ) and not (kind == "field" and self._shouted_part(text, words, free, i, j)):
                 break
             j += 1
         if all(w.token.initial for w in words[i:j]):
@@ -174,7 +174,9 @@ class People:
         return before.token.capitalized or before.key in ABBREVIATED_TITLES
 
     @staticmethod
-    def _shouted_part(words: Sequence[Word], free: Sequence[bool], i: int, j: int) -> bool:
+    def _shouted_part(
+        text: str, words: Sequence[Word], free: Sequence[bool], i: int, j: int
+    ) -> bool:
         """A word in capitals in a field only names fill: after the name's first part, any
         word that is no English word ("NAME: OKONKWO CHIDI"); as the first part, a given
         name that is a word too when such a word follows ("PATIENT: FAITH NNAMDI")."""
@@ -190,7 +192,7 @@ class People:
             and nxt.caps
             and not nxt.common
             and nxt.token.text.isalpha()
-            and nxt.token.start - word.token.end == 1
+            and joined(text, word.token, nxt.token)
         )
 
     def _common_given_after_cue(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
+from qorgan.detection.recognizers.gazetteer import gazetteer, place_keys
 from qorgan.detection.recognizers.scan import (
     AnyWord,
     Hit,
@@ -127,9 +127,8 @@ def _listed_in_lower_case(value: str) -> str:
     words = value.split(" ")
     gz = gazetteer()
     for n in range(min(3, len(words)), 0, -1):
-        keys = [ascii_fold(w) for w in re.split(r"[ \-]+", " ".join(words[:n])) if w]
-        place = gz.match_place(keys)
-        if place is None or len(place.words) != len(keys):
+        keys = place_keys(" ".join(words[:n]))
+        if gz.whole_place(keys) is None:
             continue
         if len(keys) == 1 and gz.is_common(keys[0]) and keys[0] not in gz.places_not_english:
             return ""  # "city: reading"; "pune", "osaka" are frequent as places alone
@@ -145,9 +144,8 @@ def _place_like(value: str) -> bool:
     letters = [ch for ch in value if ch.isalpha()]
     if value.isupper() and len(letters) < 5:
         return False
-    keys = [ascii_fold(w) for w in re.split(r"[ \-]+", value) if w]
+    keys = place_keys(value)
     gz = gazetteer()
-    place = gz.match_place(keys)
-    if place is not None and len(place.words) == len(keys):
+    if gz.whole_place(keys) is not None:
         return True
     return not all(gz.is_common(k) for k in keys)

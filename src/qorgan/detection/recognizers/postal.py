@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 
 from qorgan.detection.recognizers.addresses import STREET_TYPES
-from qorgan.detection.recognizers.gazetteer import ascii_fold, gazetteer
+from qorgan.detection.recognizers.gazetteer import gazetteer, place_keys
 from qorgan.detection.recognizers.name_tokens import before_spaces
 from qorgan.detection.recognizers.scan import Hit, ScanRecognizer
 
@@ -129,9 +129,8 @@ def _town_like(town: str, kind: str) -> bool:
     """Whether ``town`` is a place: a listed one; for kind ``rare`` also a name that is
     not frequent English words alone; for kind ``any`` any name."""
     gz = gazetteer()
-    keys = [ascii_fold(w) for w in re.split(r"[ \-]+", town) if w]
-    place = gz.match_place(keys)
-    if place is not None and len(place.words) == len(keys):
+    keys = place_keys(town)
+    if gz.whole_place(keys) is not None:
         return True
     if keys[-1] in STREET_TYPES:
         return False  # "4821 Maple Avenue": a house number and its street, not a postcode

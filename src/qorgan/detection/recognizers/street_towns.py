@@ -49,8 +49,7 @@ def towns_after_streets(text: str, findings: Sequence[Finding]) -> list[Finding]
         words = match.group("town").split()
         keys = [ascii_fold(w) for w in words]
         gz = gazetteer()
-        listed = gz.match_place(keys)
-        whole = listed is not None and len(listed.words) == len(keys)
+        whole = gz.whole_place(keys) is not None
         if not whole and (all(gz.is_common(k) for k in keys) or keys[-1] in STREET_TYPES):
             continue
         out.append(Finding("LOCATION", match.start("town"), match.end("town"), SCORE,
