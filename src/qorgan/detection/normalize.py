@@ -128,6 +128,11 @@ def _is_split_id(match: re.Match[str]) -> bool:
     # uneven ones are phone numbers ("0151 23456789") and stay as written
     if len({len(group) for group in value.split(match.group("sep"))}) != 1:
         return False
+    # an IIN or a BIN opens with a year and a month ("900515...", "0412..."); twelve digits
+    # with no month there are no identifier ("0176 3490 2217" is a German mobile number)
+    digits_only = "".join(ch for ch in value if ch.isdigit())
+    if not 1 <= int(digits_only[2:4]) <= 12:
+        return False
     if match.group("sep") == ".":
         # A dotted quad is an IP address, not an identifier written with dots.
         try:

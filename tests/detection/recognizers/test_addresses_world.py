@@ -51,3 +51,43 @@ def test_found(text: str, value: str) -> None:
 )
 def test_not_found(text: str) -> None:
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Dirección: Av. Insurgentes Sur 1602, Piso 4", "Av. Insurgentes Sur 1602"),
+        ("Dirección: Avenida de la Constitución 18, 4ºA, 41004 Sevilla",
+         "Avenida de la Constitución 18"),
+        ("Neue Adresse: Nørrebrogade 66, 3. tv, 2200 København N", "Nørrebrogade 66, 3. tv"),
+        ("addr 12 Jalan Bukit Merah #03-05 Singapore 150012", "12 Jalan Bukit Merah #03-05"),
+        ("addr Plot 22, 4th Cross, Indiranagar", "Plot 22, 4th Cross"),
+        ("current addr H.No. 221, Block C, Sector 15", "H.No. 221, Block C"),
+        ("she resides at Flat No. 703, B Wing, Sai Krupa CHS", "Flat No. 703, B Wing"),
+        ("residing at Lot 8 Block 3, Sampaguita St.", "Lot 8 Block 3"),
+        ("Forwarding address 12877 76 Ave, Surrey, BC", "12877 76 Ave"),
+        ("Address: Suite 1408, 1010 6 St SW, Calgary", "1010 6 St SW"),
+        # lower case after an address word or before a postcode
+        ("nuovo indirizzo via Garibaldi 27, int. 5, 10122 Torino", "via Garibaldi 27, int. 5"),
+        ("endereço rua dos andradas 1234 casa 2, porto alegre", "rua dos andradas 1234 casa 2"),
+        ("lotte van dijk, witte de withstraat 39b, 3012 BM rotterdam",
+         "witte de withstraat 39b"),
+        ("nouvel adresse : 3 impasse des lilas, 33000 bordeaux", "3 impasse des lilas"),
+        ("paul, wohnt bautzner str. 45, whg 12, 01099 dresden", "bautzner str. 45, whg 12"),
+    ],
+)
+def test_more_forms(text: str, value: str) -> None:
+    assert any(found.startswith(value) for found in _found(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i sent it via email 2 times, no answer",
+        "sent via DHL 3 times, the address was wrong",
+        "my address: see page 4, thanks",
+        "the plaza hotel 5 stars",
+    ],
+)
+def test_lower_case_words_are_no_address(text: str) -> None:
+    assert _found(text) == []

@@ -487,3 +487,74 @@ def test_a_word_of_the_sentence_after_a_title_is_no_name(layers: LatinLayers) ->
     found = _found(layers, "the envelope for Mr. and Mrs. Okonkwo")
     assert ("PERSON", "Okonkwo") in found
     assert not any(value == "and" for _, value in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "expected"),
+    [
+        # a remark in brackets ends the name before it: the model's one organisation
+        ("Rachel (New York)", [("ORGANIZATION", "Rachel (New York")],
+         {("PERSON", "Rachel"), ("LOCATION", "New York")}),
+        # a given name that is a word, then a surname that is none
+        ("send it to Page Whitlock for signature", [("ORGANIZATION", "Page Whitlock")],
+         {("PERSON", "Page Whitlock")}),
+        ("unless Chance Dlamini gets the cert renewed", [("ORGANIZATION", "Chance Dlamini")],
+         {("PERSON", "Chance Dlamini")}),
+        # the town of a site
+        ("Onboarding starts 2 Sept, Lyon office, remote Fridays", [("PERSON", "Lyon")],
+         {("LOCATION", "Lyon")}),
+        # a sign-off with its name on the next line is no name itself
+        ("Dziękuję.\n\nPozdrawiam,\nAnna Kowalska",
+         [("PERSON", "Pozdrawiam"), ("PERSON", "Anna Kowalska")],
+         {("PERSON", "Anna Kowalska")}),
+        # a Turkish case ending after the apostrophe
+        ("Kerem transfer ayarlayacak, Antalya'da", [("ORGANIZATION", "Antalya'da")],
+         {("LOCATION", "Antalya'da")}),
+    ],
+)
+def test_model_spans_read_once_more(layers: LatinLayers, text: str, ner: list[tuple[str, str]],
+                                expected: set[tuple[str, str]]) -> None:
+    assert expected <= _found(layers, text, ner)
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "absent"),
+    [
+        ('User(firstName="Susan")', [("ORGANIZATION", 'User(firstName="Susan')],
+         ("ORGANIZATION", 'User(firstName="Susan')),
+        ("Save the date! Arman & Aigerim wedding", [("ORGANIZATION", "Arman & Aigerim")],
+         ("PERSON", "Arman & Aigerim")),
+        ("Mr. Lyon office hours are 9-5", [("PERSON", "Lyon")], ("LOCATION", "Lyon")),
+    ],
+)
+def test_model_spans_kept_as_they_were(layers: LatinLayers, text: str,
+                                       ner: list[tuple[str, str]],
+                                       absent: tuple[str, str]) -> None:
+    assert absent not in _found(layers, text, ner)
+
+
+@pytest.mark.parametrize(
+    ("text", "ner", "expected"),
+    [
+        # the next text's first word is no second surname
+        ("contact Natalie Lewis Hi Madina,\nthe audit", [("PERSON", "Natalie Lewis Hi")],
+         {("PERSON", "Natalie Lewis")}),
+        # a full name, then another person's given name opening a sentence
+        ("Viele Grüße, Jonas Hartmann Ginger left her keys", [("PERSON", "Jonas Hartmann Ginger")],
+         {("PERSON", "Jonas Hartmann"), ("PERSON", "Ginger")}),
+    ],
+)
+def test_a_name_ends_where_the_next_begins(layers: LatinLayers, text: str,
+                                           ner: list[tuple[str, str]],
+                                           expected: set[tuple[str, str]]) -> None:
+    assert expected <= _found(layers, text, ner)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Mary Jo White called", "Mary Jo White"),
+     ("Il sottoscritto Marco De Luca comunica", "Marco De Luca"),
+     ("Tenant: Mr Hamza bin Tariq, 41 Kingsway", "Hamza bin Tariq")],
+)
+def test_three_word_names_stay_whole(layers: LatinLayers, text: str, name: str) -> None:
+    assert ("PERSON", name) in _found(layers, text, [("PERSON", name)])

@@ -124,3 +124,18 @@ def test_a_surname_alone_in_a_name_field_stays_a_person() -> None:
     people = [text[f.start : f.end] for f in _detector().analyze(text)
               if f.entity_type == "PERSON"]
     assert "Lincoln" in people
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("+33 7 81 52 39 64\nJulien\nToulouse", "Toulouse"),
+     ("Flat 4, 27 Cavendish Road\nManchester\nM20 1JQ", "Manchester"),
+     ("Berlin'den geliyorum", "Berlin")],
+)
+def test_a_city_alone_on_its_line_or_with_its_case_ending(text: str, place: str) -> None:
+    assert place in _places(text)
+
+
+@pytest.mark.parametrize("text", ["Reading\nNice", "Jordan", "Kerem'in telefonu"])
+def test_words_and_names_alone_stay_clean(text: str) -> None:
+    assert _places(text) == []

@@ -174,3 +174,28 @@ def test_unknown_or_repeated_regions_are_refused(regions: tuple[str, ...]) -> No
 def test_regions_are_part_of_the_fingerprint() -> None:
     assert (DetectionConfig().fingerprint
             != DetectionConfig(phone_regions=("KZ",)).fingerprint)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # grouped their own way, but with the trunk prefix a call inside the country needs
+        ("Дядя Бакыт в Оше: 0772 41 63 88", "0772 41 63 88"),
+        ("sorry, the correct one is 0176 3490 2217 (Katrin)", "0176 3490 2217"),
+        ("Driver: Ifeanyi Eze, 0803 555 2291.", "0803 555 2291"),
+    ],
+)
+def test_national_numbers_with_their_trunk_prefix(text: str, value: str) -> None:
+    assert phones(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Employer: Ridgeline Roofing Co., FEIN 03-0419882",
+        "ISBN 978-0-306-40615-7 (ISBN-10: 0-306-40615-2), second printing",
+        "call logged 2024-11-06 11:42 by the agent",
+    ],
+)
+def test_no_phone_in_an_ein_an_isbn_or_a_timestamp(text: str) -> None:
+    assert phones(text) == []

@@ -168,3 +168,37 @@ def test_a_dashed_ssn_beside_another_column_is_still_one() -> None:
     assert ssns("My SSN is 412-55-0987 and hers is 412-55-0988") == [
         "412-55-0987", "412-55-0988"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a cue typed in a hurry, the card, "social's", someone's social at a distance
+        ("my socail securty numbr is 053 71 6624 can you tell me the state", "053 71 6624"),
+        ("the number on my ss card is 496 18 0773 but the software differs", "496 18 0773"),
+        ("ok my social's 240.17.9366 do i need it on the jury form", "240.17.9366"),
+        ("she wants me to keep her social in case of emergencies: 603 72 1189.",
+         "603 72 1189"),
+        # nine bare digits with the cue after them on their line
+        ("the portal won't take dashes, so I typed 407193386 into the social security field",
+         "407193386"),
+    ],
+)
+def test_ssns_the_cue_names_in_other_words(text: str, value: str) -> None:
+    assert ssns(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My FedEx tracking number is 771234509812 and the order # is 384-22-7719.",
+        "tickets 192-44-0871 through 192-44-0890 are reserved for the VIP table",
+        "My claim # is 299-37-4410 and the adjuster's extension is 4418.",
+        "my social media post count is 512 44 0986 lol",
+        "routing 322271627 for my social security deposit",
+        "order 512440986 shipped, social media team notified",
+        "sent 401882210 to the account, then checked my social media",
+    ],
+)
+def test_numbers_that_are_no_ssn_beside_those_words(text: str) -> None:
+    assert ssns(text) == []

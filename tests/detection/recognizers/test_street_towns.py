@@ -53,3 +53,8 @@ def test_the_town_after_a_street(text: str, town: str) -> None:
 )
 def test_no_town_where_the_field_is_no_town(text: str) -> None:
     assert _places(text) == []
+
+
+def test_the_town_after_a_floor_and_a_flat() -> None:
+    text = "Dirección: Av. Insurgentes Sur 1602, Piso 4, Int. 401, Ciudad de México."
+    assert "Int" not in _places(text)

@@ -61,3 +61,10 @@ def test_labelled_cells(text: str, expected: list[str]) -> None:
 )
 def test_no_cells(text: str) -> None:
     assert cells(text) == []
+
+
+def test_an_empty_last_cell_is_no_border() -> None:
+    text = ("EMP|NAME|SSN|DOB\n1042|Kwame Mensah|221-90-3348|1988-03-15\n"
+            "1043|Sofia Brambilla|343-17-6602|\n1044|Yusuf Demir|509-62-1877|1975-09-28")
+    found = [text[s:e] for s, e in labelled_cells(text, re.compile("dob"))]
+    assert found == ["1988-03-15", "1975-09-28"]

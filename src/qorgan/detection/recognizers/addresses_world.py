@@ -13,7 +13,10 @@ southern and central European, British flats on a numberless street and US milit
   d. 5``, ``vul. Sumska 17``, ``Abai dangghyly, 150-ui, 12-pater``;
 * Italian, Spanish, Catalan and Portuguese: ``Via Garibaldi 23, interno 5``, ``Calle de
   Alcalá 145, 3º B``, ``Rua Augusta 27``; Polish: ``ul. Marszałkowska 84/92 m. 15``;
-  Dutch: ``Prinsengracht 263-II``; Chinese in pinyin: ``Wenyi Xi Lu 969 Hao``.
+  Dutch: ``Prinsengracht 263-II``; Chinese in pinyin: ``Wenyi Xi Lu 969 Hao``;
+* Danish, Swedish, Norwegian: ``Nørrebrogade 66, 3. tv``; Malay: ``12 Jalan Bukit Merah
+  #03-05``; South Asian and Philippine: ``Plot 22, 4th Cross``, ``H.No. 221, Block C``,
+  ``Lot 8 Block 3``; numbered Canadian streets: ``12877 76 Ave``, ``1010 6 St SW``.
 
 Each needs the street-type word and a number, so none is a bare name. Every pattern here is
 cheap to skip: it only runs when its marker is in the text.
@@ -81,7 +84,7 @@ _TRANSLIT = re.compile(
 # floor or flat ("Via Giuseppe Garibaldi 23, interno 5", "Calle de Alcalá 145, 3º B",
 # "C/ Sierpes 22, piso 1º izq.", "Rua Augusta 27", "Avinguda Diagonal 405, 2n 1a")
 _ROMANCE_TYPE = (
-    r"(?:Via|Viale|Corso|Piazza|Piazzale|Largo|Vicolo|Calle|C/|Avenida|Avda\.|Paseo|"
+    r"(?:Via|Viale|Corso|Piazza|Piazzale|Largo|Vicolo|Calle|C/|Avenida|Avda\.|Av\.|Paseo|"
     r"Plaza|Carrer|Avinguda|Passeig|Camino|Carretera|Ronda|Rua|Travessa|Praça|Alameda|"
     r"Estrada)"
 )
@@ -96,7 +99,7 @@ _ROMANCE_PART = (
     r"\d{1,2}(?:n|r|t|º|o)\s+\d{1,2}(?:a|[º°ªo])?\b))*"
 )
 _ROMANCE = re.compile(
-    rf"(?<![\w\-]){_ROMANCE_TYPE}\s*{_ROMANCE_LINK}?{_ROMANCE_WORD}"
+    rf"(?<![\w\-]){_ROMANCE_TYPE}\s*{_ROMANCE_LINK}{{0,2}}{_ROMANCE_WORD}"
     rf"(?:\s+{_ROMANCE_LINK}?{_ROMANCE_WORD}){{0,4}},?\s+(?:n[º°o]\.?\s*)?"
     rf"\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}})?(?![\w/])"
     r"(?!\s*(?:stars?|estrellas|stelle|minut\w*|min\b|hours?|horas?|ore\b|km\b|m\b|eur\w*|€|%))"
@@ -129,6 +132,71 @@ _ZH_LATIN = re.compile(
     r"(?:Lu|Jie|Dajie|Dadao)\b|(?:[A-Z][a-z]+\s+){1,3}(?:Lu|Jie|Dajie|Dadao)\s+\d{1,5}\s*Hao"
     r"(?:,\s*\d{1,3}\s*Lou(?:\s*\d{1,4}\s*Shi)?)?)"
 )
+# Danish, Swedish and Norwegian: the type glued to the name ("Nørrebrogade 66, 3. tv",
+# "Drottninggatan 53", "Karl Johans gate 12")
+_NORDIC = re.compile(
+    r"(?<![\w\-])(?:[A-ZÆØÅÄÖ][a-zæøåäö]+(?:gade|gata|gatan|vej|vejen|vägen|veien|gate)|"
+    r"[A-ZÆØÅÄÖ][a-zæøåäö]+s?\s+(?:gade|gata|gate|vej|väg|vei))"
+    r"\s+\d{1,4}[A-Za-z]?(?![\w\-/])(?:,?\s*\d{1,2}\.\s*(?:tv|th|mf|sal)\b\.?)?"
+)
+# Malay: "12 Jalan Bukit Merah #03-05", "Jalan Ampang 88", "Lorong 3 Geylang"
+_MALAY = re.compile(
+    r"(?<![\w\-])(?:\d{1,5}[A-Z]?,?\s+(?:Jalan|Jln\.?|Lorong|Lrg\.?|Persiaran)"
+    r"(?:\s+[A-Z0-9][\w'’]*){1,3}(?:\s*#\d{1,3}-\d{1,4})?|"
+    r"(?:Jalan|Jln\.?|Lorong|Persiaran)(?:\s+[A-Z][\w'’]*){1,3},?\s+\d{1,5}[A-Z]?(?![\w/]))"
+)
+# South Asian and Philippine forms: the plot, house or flat first, then the cross, main
+# road, block, sector or wing ("Plot 22, 4th Cross", "No. 18, 3rd Main Road", "H.No. 221,
+# Block C", "Flat No. 703, B Wing"), or the lot and block ("Lot 8 Block 3", "Blk 5 Lot 12")
+_SOUTH_ASIAN = re.compile(
+    r"(?<![\w\-])(?:(?:Plot|H\.\s?No\.?|House\s+No\.?|Flat\s+No\.?|Door\s+No\.?|No\.)"
+    r"\s*\d{1,5}[A-Z]?(?:/\d{1,4})?,\s*(?:[A-Z][\w.]*\s+){0,2}(?:\d{1,3}(?:st|nd|rd|th)\s+)?"
+    r"(?:Cross|Main(?:\s+Road)?|Road|Block|Sector|Wing|Layout|Phase|Stage)\b"
+    r"(?:\s+(?:No\.\s*)?\d{1,3}\b|\s+[A-Z]\b)?|"
+    r"(?:Lot|Blk\.?|Block)\s+\d{1,4}[A-Z]?,?\s+(?:Lot|Blk\.?|Block)\s+\d{1,4}[A-Z]?)"
+)
+# a numbered street of the Canadian west: "12877 76 Ave", "1010 6 St SW"
+_NUMBERED_STREET = re.compile(
+    r"(?<![\w\-.,])\d{1,5}\s+\d{1,3}\s+(?:Ave|Avenue|St|Street)\b\.?(?:\s+(?:NW|NE|SW|SE)\b)?"
+)
+# the same forms typed in lower case ("via roma 18 int 3", "rua dos andradas 1234 casa 2",
+# "lindenallee 7a", "witte de withstraat 39b", "bautzner str. 45", "3 impasse des lilas"):
+# reported only after an address word or before a postcode, since "via" and "plaza" are
+# words too
+_LOWER_WORD = r"[^\W\d_][\w'’\-]*"
+_NOT_A_STREET_WORD = (
+    r"(?!(?:wohnt|wohnhaft|addr|adresse|adres|address|indirizzo|neue|new|nieuw|nuovo|at|in|"
+    r"to|is)\b)"
+)
+_LOWER = re.compile(
+    r"(?<![\w\-])(?:"
+    r"(?:via|viale|corso|piazza|calle|c/|avenida|av\.|avda\.|rua|travessa|carrer|avinguda|"
+    rf"paseo|plaza)\s*(?:{_LOWER_WORD}\s+){{1,4}}\d{{1,5}}[a-z]?"
+    r"(?:,?\s+(?:int\.?|interno|casa|apto|ap\.?|piso|bajo|dpto|depto)(?:\s*\d{1,4}[a-z]?)?)?|"
+    rf"(?:{_NOT_A_STREET_WORD}[a-zäöüß]+\s+){{0,3}}(?:[a-zäöüß]*(?:straße|strasse|straat|laan|gracht|allee|gasse|weg|"
+    r"platz|gade|vej|gatan)|str\.)\s*\d{1,4}[a-z]?(?:,?\s+(?:whg|wohnung)\.?\s*\d{1,3})?|"
+    r"\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|impasse|allée|allee|chemin|quai|"
+    rf"place)\s+(?:(?:de|du|des|la|le|les|d['’]|l['’])\s*){{0,2}}{_LOWER_WORD}"
+    rf"(?:\s+{_LOWER_WORD}){{0,3}}?)"
+    r"(?=[ \t]*(?:[,;\n]|$|[ \t][-–—][ \t]))"
+)
+_ADDRESS_WORD = re.compile(
+    r"(?i)(?:address|addr|adresse|anschrift|adres|indirizzo|direcci[oó]n|domicilio|"
+    r"endere[cç]o|wohnt|wohnhaft|mora|vivo|vive|lives|living|moved|residen\w*|abita)"
+    r"[^\n]{0,40}$"
+)
+_POSTCODE_NEXT = re.compile(r"[ \t]*,[ \t]*(?:[A-Z]{1,2}-?)?\d{4,5}\b")
+
+
+def _lower_addresses(text: str) -> Iterator[tuple[int, int]]:
+    for match in _LOWER.finditer(text):
+        start, end = match.span()
+        if _ADDRESS_WORD.search(text, max(0, start - 60), start) or (
+            _POSTCODE_NEXT.match(text, end)
+        ):
+            yield start, end
+
+
 _US_MILITARY = re.compile(r"(?<![\w\-])(?:PSC\s+\d{4},\s*Box\s+\d{4}|Unit\s+\d{4}\s+Box\s+\d{4})")
 
 # (pattern, what must be in the text for it to run)
@@ -141,13 +209,24 @@ _PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (_TRANSLIT, re.compile(r"(?i)\b(?:ul|vul|pr|prosp|mkr|per|bul|sh|pl|kosh)[.\-]|ulitsa|"
                            r"ulica|vulytsia|prospekt|mikro|pereulok|bulvar|shosse|ploshchad|"
                            r"koshesi")),
-    (_ROMANCE, re.compile(r"Via|Viale|Corso|Piazz|Largo|Vicolo|Calle|C/|Avenida|Avda|Paseo|Plaza|"
+    (_ROMANCE, re.compile(r"Via|Viale|Corso|Piazz|Largo|Vicolo|Calle|C/|Av|Paseo|Plaza|"
                           r"Carrer|Avinguda|Passeig|Camino|Carretera|Ronda|Rua|Travessa|Praça|"
                           r"Alameda|Estrada")),
     (_PL, re.compile(r"\b(?:ul|al|os|pl)\.")),
     (_NL, re.compile(r"straat|weg |laan|gracht|plein|kade|singel|dijk|steeg|dreef")),
     (_KK_LATIN, re.compile(r"(?i)dang|dań|kosh|kösh|kósh")),
     (_ZH_LATIN, re.compile(r"Lu\b|Jie\b|Dajie|Dadao")),
+    (_NORDIC, re.compile(r"gade|gata|gate|vej|väg|vei")),
+    (_MALAY, re.compile(r"Jalan|Jln|Lorong|Lrg|Persiaran")),
+    (_SOUTH_ASIAN, re.compile(r"Plot|No\.|Lot|Blk|Block")),
+    (_NUMBERED_STREET, re.compile(r"\d \d{1,3} (?:Ave|St)")),
+)
+
+
+_LOWER_MARKERS = re.compile(
+    r"via |viale|corso|piazza|calle|c/|avenida|av\.|avda|rua |travessa|carrer|avinguda|paseo|"
+    r"plaza|stra|laan|gracht|allee|gasse|weg|platz|gade|vej|gatan|str\.|rue |avenue|boulevard|"
+    r"impasse|chemin|quai|place "
 )
 
 
@@ -158,3 +237,5 @@ def world_addresses(text: str) -> Iterator[tuple[int, int]]:
             continue
         for match in pattern.finditer(text):
             yield match.span()
+    if _LOWER_MARKERS.search(text) is not None:
+        yield from _lower_addresses(text)

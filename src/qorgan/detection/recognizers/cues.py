@@ -42,6 +42,9 @@ thanks_so_much thank_you_so_much thanks_a_lot thanks_a_million
 attn attention good_morning good_afternoon good_evening good_night
 sehr_geehrte sehr_geehrter hallo bonjour bonsoir chère merhaba salom assalomu_alaykum
 hurmatli hurmatli_janob estimado estimada hola
+gentile egregio buongiorno olá prezado prezada bom_dia buenos_días buenos_dias geachte
+szanowny szanowna szanowni dzień_dobry cześć kedves dobrý_den kære bună buna bună_ziua
+hej hei moin servus
 """
 _SIGN_OFFS = """
 regards best_regards kind_regards warm_regards best_wishes sincerely
@@ -49,6 +52,12 @@ yours_sincerely yours_truly yours_faithfully yours best respectfully cordially
 love many_thanks thanks thank_you cheers signed
 mit_freundlichen_grüßen mit_freundlichen_grüssen viele_grüße beste_grüße cordialement
 bien_cordialement saygılarımla hurmat_bilan saludos atentamente
+grüße grüßen grüsse grüssen liebe_grüße viele_grüsse amicalement bien_à_vous merci
+cordiali_saluti distinti_saluti saluti grazie atenciosamente abraços abraço cumprimentos
+un_saludo saludos_cordiales gracias met_vriendelijke_groet vriendelijke_groet groeten groet
+bedankt pozdrawiam z_poważaniem serdecznie mvh med_vennlig_hilsen vennlig_hilsen
+med_venlig_hilsen venlig_hilsen hilsen vänliga_hälsningar hälsningar s_pozdravem
+üdvözlettel cu_stimă mulțumesc diolch cofion hormat_kami terima_kasih trân_trọng
 """
 _INTRODUCTIONS = """
 my_name_is my_name's name's name_is i_am i'm i’m im this_is it's it’s

@@ -45,6 +45,8 @@ from qorgan.detection.recognizers.latin_people import People, does_what_people_d
 from qorgan.detection.recognizers.latin_places import (
     PLACE_PREPOSITIONS,
     find_places,
+    site_town,
+    suffixed_after_apostrophe,
     with_case_ending,
 )
 from qorgan.detection.recognizers.latin_vocab import COMMON_SURNAME, well_known_place
@@ -100,7 +102,9 @@ _FORM_OF_ADDRESS = frozenset({"sayin", "herr", "frau", "monsieur", "mme", "mlle"
 _WHERE = frozenset({"in", "near", "outside", "inside", "around", "across", "throughout"})
 _BIG_CITY = 1_000_000
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_CODE_SIGNS = re.compile(r"[(){}\[\]=<>\"]")
+# code: braces, quotes, "=" or a bracket glued to a word ('User(firstName="Susan'), not
+# a remark in brackets after a space ("Rachel (New York)")
+_CODE_SIGNS = re.compile(r"[{}\[\]=<>\"]|(?<=[\w.])\(|\)(?=\w)")
 
 
 def _glued_to_digit(text: str, token: Token) -> bool:
@@ -124,6 +128,26 @@ _BEFORE_A_THING = frozenset(["the", "our", "your", "their", "this", "that", "its
 # not "&" or "and": a firm is named so ("Hartley & Moss")
 _PLACE_JOINT = re.compile(r",[ \t]*|[ \t]+(?:vs\.?|or|to|[-–—→])[ \t]+")
 _PLACE_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+# the particles of surnames ("Marco De Luca", "Hamza bin Tariq")
+_PARTICLES = frozenset(["de", "da", "di", "del", "della", "van", "von", "bin", "binti", "ibn",
+                        "abu", "ben", "le", "la", "el", "al", "dos", "das", "du", "der", "ten",
+                        "ter", "mac", "st", "san", "santa"])
+
+
+def _two_people(gz: Gazetteer, text: str, last_three: Sequence[Word]) -> bool:
+    """One space apart: a given name, a surname that is mainly no given name, then a word
+    that is mainly a given name."""
+    given, surname, other = last_three
+    return (
+        adjacent(text, given.token, surname.token)
+        and text[surname.token.end : other.token.start] == " "
+        and given.given and gz.mainly_given(given.key)
+        and surname.title and surname.key not in _PARTICLES
+        and surname.surname and not gz.mainly_given(surname.key)
+        and other.title and other.given and gz.mainly_given(other.key)
+    )
 
 
 def _without_possessive(text: str, span: Span) -> Span:
@@ -261,6 +285,12 @@ class LatinLayers:
             ):
                 # "Policyholder Reed Thompson": a role word and a person's name
                 entity, inside = "PERSON", inside[1:]
+            if entity == "PERSON" and len(inside) >= 3 and _two_people(self._gz, text,
+                                                                      inside[-3:]):
+                # "Jonas Hartmann Ginger left ...": a full name, then the next one's given
+                # name where a sentence of its own starts
+                out.append(("PERSON", inside[-1].token.start, inside[-1].token.end, 0.85))
+                inside = inside[:-1]
             names = [w for w in inside if not w.token.initial]
             if not names or not any(w.token.capitalized for w in names):
                 continue  # the model alone does not vouch for a word in lower case
@@ -320,8 +350,12 @@ class LatinLayers:
             return "LOCATION"  # "be in Lyon", "a man from Bristol": no one is in a person
         if entity != "LOCATION" and len(inside) == 1 and inside[0].title and (
             with_case_ending(self._gz, inside[0].key)
+            or suffixed_after_apostrophe(self._gz, inside[0].key)
         ):
-            return "LOCATION"  # "Buxoroda", "Şymkentke": a town with its case ending
+            return "LOCATION"  # "Buxoroda", "Şymkentke", "Antalya'da": a town, its case ending
+        if entity == "PERSON" and len(inside) == 1 and site_town(self._gz, text, tokens,
+                                                                 first_index, inside[0], place):
+            return "LOCATION"
         if entity != "LOCATION" and whole_place and not self._names_someone(names, place):
             if entity == "PERSON" and len(names) == 1 and names[0].surname and not (
                 self._town_not_surname(text, tokens, first_index, names[0], place)
@@ -349,6 +383,17 @@ class LatinLayers:
                  or does_what_people_do(text, tokens, first_index + len(inside)))
         ):
             return "PERSON"
+        if (
+            entity == "ORGANIZATION"
+            and len(names) == len(inside) == 2
+            and names[0].given
+            and all(w.title for w in names)
+            and adjacent(text, names[0].token, names[1].token)
+            and not names[1].common
+            and place is None
+            and (names[1].surname or self._gz.mainly_given(names[0].key))
+        ):
+            return "PERSON"  # "Page Whitlock", "Chance Dlamini": a given name that is a word
         if len(inside) == 1 and self._lone_given(inside[0], place, before):
             return "PERSON"  # "Thanks, Lydia", "Aigerim says": the model's guess at a name
         if len(inside) == 1 and inside[0].listed and inside[0].title and not (

@@ -50,6 +50,11 @@ def surname_after_given(text: str, inside: Sequence[Word]) -> bool:
     if len(inside) < 2:
         return False
     given, last = inside[-2], inside[-1]
+    if len(inside) >= 3 and inside[-3].given and (not last.surname or not given.given):
+        # after a given name and a surname, a word is a second surname only when the
+        # middle word was a given name too ("Mary Jo White"): "Natalie Lewis Hi Madina",
+        # "Jonas Hartmann Ginger left" end at the surname
+        return False
     return (
         last.title
         and not last.token.initial
@@ -66,6 +71,7 @@ def surname_after_given(text: str, inside: Sequence[Word]) -> bool:
 
 def is_cue_word(word: Word, cues: dict[int, str], text: str) -> bool:
     end = word.token.end
-    while end < len(text) and text[end] in " \t,:":
+    # a sign-off's name is on the next line ("Pozdrawiam,\nAnna Kowalska")
+    while end < len(text) and text[end] in " \t,:!\r\n":
         end += 1
     return end in cues

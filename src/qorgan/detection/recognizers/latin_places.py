@@ -9,11 +9,14 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from qorgan.detection.recognizers.cues import title_before
 from qorgan.detection.recognizers.gazetteer import Gazetteer, Place
-from qorgan.detection.recognizers.latin_words import Span, Word, joined
+from qorgan.detection.recognizers.latin_vocab import well_known_place
+from qorgan.detection.recognizers.latin_words import Span, Word, adjacent, joined
 from qorgan.detection.recognizers.names import Token
 
-__all__ = ["PLACE_PREPOSITIONS", "SCORE_PLACE", "find_places", "with_case_ending"]
+__all__ = ["PLACE_PREPOSITIONS", "SCORE_PLACE", "find_places", "site_town",
+           "suffixed_after_apostrophe", "with_case_ending"]
 
 PLACE_PREPOSITIONS = frozenset(
     [
@@ -68,6 +71,11 @@ def find_places(
         if word.key not in gz.places or not _LATIN_LETTER.match(word.token.text):
             if word.title and with_case_ending(gz, word.key):
                 found.append(("LOCATION", word.token.start, word.token.end, SCORE_PLACE))
+            elif word.title and suffixed_after_apostrophe(gz, word.key):
+                # Turkish writes a place's case ending after an apostrophe: "Antalya'da",
+                # "Berlin'den"; the place is the word before it
+                cut = word.token.start + len(re.split("['’]", word.token.text, maxsplit=1)[0])
+                found.append(("LOCATION", word.token.start, cut, SCORE_PLACE))
             i += 1
             continue
         place = gz.match_place(w.key for w in words[i : i + 5])
@@ -89,7 +97,7 @@ def find_places(
         # a field's colon, a dash or a slash: "DEST: ASTANA", "TASHKENT-ISTANBUL"
         after_label = before != "" and before in ":-–—/|"
         if not _place_ok(gz, place, run, (after_preposition, after_comma, after_label),
-                         words, i):
+                         words, i) and not _alone_on_line(gz, text, place, run):
             i += 1
             continue
         end = run[-1].token.end
@@ -103,6 +111,30 @@ def find_places(
         found.append(("LOCATION", word.token.start, end, SCORE_PLACE))
         i += n
     return found
+
+_LINE_EDGE = re.compile(r"[ \t,.;:!?()\-–—/|]*")
+
+
+def _alone_on_line(gz: Gazetteer, text: str, place: Place, run: Sequence[Word]) -> bool:
+    """A well-known city or a country, capitalised, that is all of its line ("Toulouse",
+    "Manchester" under a phone number): no person is named by one word on a line of its
+    own that is a city of that size, unless the word is mostly a given name."""
+    head = run[0]
+    if not (head.title or head.caps) or any(
+        w.common and w.key not in gz.places_not_english for w in run
+    ):
+        return False
+    if not (place.kind == "country" or place.population >= _WELL_KNOWN):
+        return False
+    if len(run) == 1 and gz.mainly_given(head.key):
+        return False
+    line_start = text.rfind("\n", 0, head.token.start) + 1
+    line_end = text.find("\n", run[-1].token.end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = _LINE_EDGE.fullmatch(text, line_start, head.token.start)
+    after = _LINE_EDGE.fullmatch(text, run[-1].token.end, line_end)
+    return before is not None and after is not None
+
 
 def _place_word(gz: Gazetteer, run: Sequence[Word]) -> bool:
     """One word that English text writes often as a place and no dictionary holds as a
@@ -122,6 +154,24 @@ def _place_word(gz: Gazetteer, run: Sequence[Word]) -> bool:
 _CASE_ENDINGS = ("dagi", "degi", "dan", "den", "tan", "ten", "nan", "nen", "nyn", "nin",
                  "ning", "da", "de", "ta", "te", "ga", "ge", "qa", "ke", "ka", "na", "ne")
 _TURKIC_COUNTRIES = frozenset({"KZ", "UZ", "KG", "TJ", "TM", "AZ", "TR"})
+
+
+_APOSTROPHE_ENDINGS = frozenset(["da", "de", "ta", "te", "dan", "den", "tan", "ten", "a", "e",
+                                 "ya", "ye", "na", "ne", "nin", "nın", "in", "ın", "un", "ün",
+                                 "dır", "dir", "daki", "deki", "lı", "li", "lu", "lü"])
+
+
+def suffixed_after_apostrophe(gz: Gazetteer, key: str) -> bool:
+    """Whether ``key`` is a well-known place, or a Central Asian or Turkish one, with a
+    Turkish case ending after an apostrophe ("antalya'da", "berlin'den")."""
+    stem, mark, ending = key.replace("’", "'").partition("'")
+    if not mark or ending not in _APOSTROPHE_ENDINGS or len(stem) < 4:
+        return False
+    place = gz.match_place([stem]) if stem in gz.places else None
+    return place is not None and len(place.words) == 1 and (
+        place.country in _TURKIC_COUNTRIES or place.population >= _WELL_KNOWN
+        or place.kind == "country"
+    )
 
 
 def with_case_ending(gz: Gazetteer, key: str) -> bool:
@@ -226,3 +276,21 @@ def _place_ok(
         and not after_preposition
         and country != "KZ"
     )
+
+
+# what a town names: "the Lyon office", "Leeds depot"
+_SITES = frozenset(["office", "offices", "branch", "depot", "warehouse", "plant", "factory",
+                    "site", "campus", "hub", "hq", "headquarters", "store", "showroom",
+                    "airport", "station", "team", "region", "area", "trip"])
+
+
+def site_town(gz: Gazetteer, text: str, tokens: Sequence[Token], first_index: int, word: Word,
+              place: Place | None) -> bool:
+    """A well-known town the model called a person, right before what a town names and with
+    no title before it: "Lyon office", "the Leeds depot" (not "Mr. Lyon's office")."""
+    if place is None or not well_known_place(place) or place.kind != "city":
+        return False
+    after = tokens[first_index + 1] if first_index + 1 < len(tokens) else None
+    if after is None or after.folded not in _SITES or not adjacent(text, word.token, after):
+        return False
+    return not gz.mainly_given(word.key) and not title_before(text, word.token.start)

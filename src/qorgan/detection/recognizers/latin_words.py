@@ -22,7 +22,10 @@ Span = tuple[str, int, int, float]  # entity, start, end, score
 # title; a line break always ends one.
 # a sentence's end, a line's, and a comma with no space after it (the cells of a CSV row:
 # "Bexley Harrow,Leominster" is a person and a town)
-_BREAK = re.compile(r"[.!?…]+(?=\s)|\n|,(?=[^\s\d])")
+# a bracket a space opens, or one a space or a stop closes, ends a name as a line end does:
+# "Rachel (New York)", "Oliver (Manchester)"
+_BREAK = re.compile(r"[.!?…]+(?=\s)|\n|,(?=[^\s\d])|(?<=\s)\(|\)(?=[\s,.;:!?]|\Z)")
+_CUT_BEFORE = frozenset("\n()")
 _NO_BREAK_BEFORE = frozenset(
     [
         "mr",
@@ -66,11 +69,11 @@ def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     pos = start
     for match in _BREAK.finditer(text, start, end):
-        if match.group() != "\n":
+        if match.group() not in _CUT_BEFORE:
             word = re.search(r"(\w+)$", text[max(start, match.start() - 12) : match.start()])
             if word and (len(word.group(1)) == 1 or word.group(1).lower() in _NO_BREAK_BEFORE):
                 continue
-        pieces.append((pos, match.start() if match.group() == "\n" else match.end()))
+        pieces.append((pos, match.start() if match.group() in _CUT_BEFORE else match.end()))
         pos = match.end()
     pieces.append((pos, end))
     out = []

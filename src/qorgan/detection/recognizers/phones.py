@@ -94,6 +94,8 @@ class IntlPhoneRecognizer(ScanRecognizer):
                 continue
             if (
                 _DATE.fullmatch(chunk)
+                # a timestamp: "2024-11-06 11:42" (the date and the hour)
+                or (_DATE.match(chunk) is not None and text.startswith(":", candidate.end()))
                 or _SSN_SHAPE.fullmatch(chunk)
                 or _DECIMAL.fullmatch(chunk)
                 or _is_dotted_quad(chunk)
@@ -134,10 +136,14 @@ class IntlPhoneRecognizer(ScanRecognizer):
                 continue
             if not bare and _whole(chunk, region, Leniency.STRICT_GROUPING):
                 return region, True
-            if weak is None and _whole(chunk, region, Leniency.VALID):
+            if (weak is None or not bare) and _whole(chunk, region, Leniency.VALID):
                 if bare:
                     return region, False
-                weak = region
+                if _trunk_prefixed(chunk, region):
+                    # grouped its own way, but written as a call inside the country is
+                    # dialled: "0176 3490 2217", "0772 41 63 88", "8 7172 45 17 39"
+                    return region, True
+                weak = weak or region
         return (weak, False) if weak is not None else None
 
 
@@ -148,6 +154,18 @@ def labelled(text: str, start: int) -> bool:
         return True
     sign = _NUMBER_SIGN_BEFORE.search(text, window, start)
     return sign is not None and _PHONE_WORD_BEFORE.search(text, window, sign.start()) is None
+
+
+def _trunk_prefixed(chunk: str, region: str) -> bool:
+    """Whether ``chunk`` (nine digits or more in three groups or more) opens with the trunk
+    prefix ("0", "8") a call inside ``region`` is dialled with."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix if metadata is not None else None
+    groups = re.findall(r"\d+", chunk)
+    digits = "".join(groups)
+    # three groups or more, none of one digit: not "03-0419882" (an EIN) or an ISBN
+    return (prefix in ("0", "8") and len(digits) >= 9 and digits.startswith(prefix)
+            and len(groups) >= 3 and min(map(len, groups)) >= 2)
 
 
 def _parse(chunk: str, region: str | None) -> phonenumbers.PhoneNumber | None:

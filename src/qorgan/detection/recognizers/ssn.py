@@ -22,12 +22,15 @@ from qorgan.detection.recognizers.tables import labelled_cells, leading_value
 CUED_SCORE = 0.9
 NEAR_CUE_SCORE = 0.8
 
+_SOCIAL_SECURITY = r"soc(?:ial|ail|al)[\s_\-]+sec(?:urity|urty|uirty|ruity|irity)"
 _CUE = (
-    r"(?:ssn(?:[_\-](?:last|full|number|no|num|id)|/i?tin)?|ss\s?(?:#|number|no\.?)|ssn\s?#|"
-    r"social[\s_\-]+security(?:[\s_\-]+(?:number|no\.?|num|#))?|"
+    r"(?:ssn(?:[_\-](?:last|full|number|no|num|id)|/i?tin)?|ss\s?(?:#|number|no\.?|card)|ssn\s?#|"
+    # typed in a hurry too: "socail securty numbr"
+    rf"{_SOCIAL_SECURITY}(?:[\s_\-]+(?:number|numbr|nmber|no\.?|num|#))?|"
     # "social" alone only right before its number: "her social is ...", "my social 536..."
     # (a JSON key too: "social": "...", and "soc" as chat writes it: "my soc is 561...")
-    r"(?:social|soc)(?=[\"']?[ \t]*[:#=]|[ \t]+(?:(?:is|was|number|no|num)\b[ \t:#.]*)?\d)|"
+    r"(?:social|soc)(?:['’]s(?=[ \t]))?"
+    r"(?=[\"']?[ \t]*[:#=]|[ \t]+(?:(?:is|was|number|no|num)\b[ \t:#.]*)?\d)|"
     r"s\.s\.n\.?|s/s\s?#?|"
     r"soc\.?\s*sec\.?(?:\s*(?:no\.?|number|#))?|"
     r"tin|taxpayer[\s_\-]+id(?:entification)?(?:[\s_\-]+(?:number|no\.?))?|"
@@ -79,18 +82,29 @@ _OTHER_DASHES = re.compile(r"(?<![\d\-–—])\d{3}([–—‒])\d{2}\1\d{4}(?![
 # later on its line ("is 431 80 2297 the right social?")
 _GROUPED = re.compile(r"(?<![\d.\-/])\d{3}(?P<sep>[ ./])\d{2}(?P=sep)\d{4}(?![\d\-]|[./]\d)")
 _NEAR_CUE = re.compile(
-    r"(?i)(?<![^\W\d_])(?:ssns?|s\.?s\.?n\.?|ss\s?#|s/s|social[\s_\-]+security|"
+    rf"(?i)(?<![^\W\d_])(?:ssns?|s\.?s\.?n\.?|ss\s?#|ss\s?card|s/s|{_SOCIAL_SECURITY}|"
     # "social" alone as the number's name ("your social?", "my social is", "the right
     # social for"), not as a word of "social media post count"
-    r"social(?=[ \t]*(?:[?:#=,.;!)\n]|$)|[ \t]+(?:is|was|number|no|num|for|on|to)\b)|"
+    r"social(?:['’]s)?(?=[ \t]*(?:[?:#=,.;!)\n]|$)|[ \t]+(?:is|was|number|no|num|for|on|to)\b)|"
+    # someone's social, not their social media: "her social in case of emergencies"
+    r"(?:(?<=my )|(?<=his )|(?<=her )|(?<=our ))social(?![ \t]+(?:media|life|lives|network|"
+    r"networks|networking|worker|workers|work|skills?|circle|circles|anxiety|club|clubs|events?|posts?|accounts?|"
+    r"feeds?|profiles?|handles?|studies|science|services|calendar|channels?|team|platforms?|"
+    r"apps?|battery|cues|butterfly|distancing)\b)|"
     r"soc\.?\s*sec|социальн\w*\s+(?:номер|страхован)\w*|әлеуметтік)(?![^\W\d_])"
 )
 _CUE_BEFORE = 240
+_BARE = re.compile(r"(?<![\w.\-/])\d{9}(?![\w\-]|[./]\d)")
+_BANK_LABEL = re.compile(
+    r"(?i)\b(?:routing|aba|rtn|account|acct|a/c|iban|swift|sort\s+code|phone|tel|fax|"
+    r"mobile|cell)\b[^\n\d]{0,12}$"
+)
 _COLUMN = re.compile(r"[\w\s]{0,16}?(?<![^\W\d_])(?:ssn|social[\s_\-]+security[\w\s#.]*)")
 _DIGITS = re.compile(r"\d{3}(?P<sep>[ .\-/_–—‒]?)\d{2}(?P=sep)\d{4}")
 DASHED_SCORE = 0.5
 #: what the trigger needs to see before the recognizer runs
-CUES = AnyWord("ssn", "ss#", "ss #", "ss number", "ss no", "social", "soc sec", "soc. sec",
+CUES = AnyWord("ssn", "ss#", "ss #", "ss number", "ss no", "ss card", "social", "socail",
+               "socal", "soc sec", "soc. sec",
                "soc ", "tin:", " tin ", "(tin", "tin#", "tin #", "tin=", 'tin"', "taxpayer",
                "s.s.n", "s/s",
                "социального страхования", "социальн", "әлеуметтік", "–", "—", "‒")
@@ -104,7 +118,8 @@ _OTHER_WORDS = (
     r"receipt|catalog|catalogue|error|version|build|isbn)"
 )
 _OTHER_NUMBER_LABEL = re.compile(
-    rf"(?i)\b{_OTHER_WORDS}(?:\W{{0,3}}(?:number|num|no|nr|#))?\W{{0,3}}$"
+    rf"(?i)\b{_OTHER_WORDS}s?(?:\W{{0,3}}(?:number|num|no|nr|#)s?)?"
+    r"(?:\W{1,3}(?:is|was|are|were))?\W{0,3}$"
 )
 
 
@@ -216,6 +231,16 @@ class CuedSsnRecognizer(ScanRecognizer):
                 _NEAR_CUE.search(after)
             ):
                 yield Hit(start, end, NEAR_CUE_SCORE, "grouped nine digits near an SSN cue")
+        for match in _BARE.finditer(text):
+            # nine bare digits with the cue after them on their line: "I typed 407193386
+            # into the social security field" (never a routing or account number)
+            start, end = match.span()
+            if labelled_other(text, start) or _BANK_LABEL.search(text, max(0, start - 30), start):
+                continue
+            line_end = text.find("\n", end)
+            after = text[end : line_end if line_end >= 0 else len(text)][:60]
+            if issuable(match.group()) and _NEAR_CUE.search(after):
+                yield Hit(start, end, NEAR_CUE_SCORE, "nine digits before an SSN cue")
         for match in _OTHER_DASHES.finditer(text):
             if issuable(re.sub(r"\D", "", match.group())):
                 yield Hit(match.start(), match.end(), DASHED_SCORE, "SSN with other dashes")

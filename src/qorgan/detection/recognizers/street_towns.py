@@ -25,10 +25,12 @@ __all__ = ["SCORE", "towns_after_streets"]
 SCORE = 0.9
 _WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ'’\-]*[a-zß-öø-ɏ]"
 _JOIN = r"(?:[ \t](?:de|do|da|dos|das|del|di|la|le|sur|upon|on|am)(?=[ \t]))?"
-# a flat or a suite the street line left out ("Rua das Flores 245, apto 702, Curitiba")
+# the flats, floors or suites the street line left out ("Rua das Flores 245, apto 702,
+# Curitiba", "Av. Insurgentes Sur 1602, Piso 4, Int. 401, ...")
 _UNIT = (
     r"(?:[ \t]*,[ \t]*(?i:apt|apto|apartment|suite|ste|unit|flat|floor|fl|office|room|bldg"
-    r"|building|piso|andar|dpto|depto)\.?[ \t]*#?[\w\-]{1,6}(?![\w\-]))?"
+    r"|building|piso|andar|dpto|depto|int|interno|casa|bloco|bl)\.?[ \t]*#?[\w\-]{1,6}"
+    r"(?![\w\-])){0,3}"
 )
 _TOWN = re.compile(
     rf"{_UNIT}[ \t]*,[ \t]*(?P<town>{_WORD}(?:{_JOIN}[ \t]{_WORD}){{0,2}})"

@@ -106,6 +106,10 @@ def labelled_cells(text: str, label: re.Pattern[str]) -> Iterator[tuple[int, int
                 i += 1
                 continue
             cells = _split_by(row, row_start, delimiter)
+            if (delimiter == "|" and len(cells) == len(header) - 1
+                    and row.rstrip().endswith("|") and not line.rstrip().endswith("|")):
+                # "1043|Sofia Brambilla|343-17-6602|": an empty last cell, not a border
+                cells.append((row_start + len(row), row_start + len(row)))
             if _header(text, row, row_start, "", label) is not None:
                 break  # a header of its own: the next table starts here
             # the table's only row with prose glued after it on the same line ("...,
