@@ -163,6 +163,18 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
      ("Tomasz", "Raghunathan")),
     ("person-addressed", "Bill, can you bill the customer for the extra hours?", ("Bill,",)),
     ("place-case-ending", "Erlan erteñ Şymkentke barady.", ("Şymkent",)),
+    ("ssn-cue-typo", "my socail securty numbr is 053 71 6624, which state issued it?",
+     ("053 71 6624", "053716624")),
+    ("ssn-bare-cue-after", "I typed 407193386 into the social security field, is that ok?",
+     ("407193386",)),
+    ("phone-national-trunk", "correct is 0176 3490 2217, she is in Leipzig",
+     ("0176 3490 2217", "017634902217")),
+    ("phone-kg-national", "Дядя Бакыт в Оше: 0772 41 63 88", ("0772 41 63 88",)),
+    ("address-lower-case", "nouvel adresse : 3 impasse des lilas, 33000 bordeaux",
+     ("impasse des lilas",)),
+    ("address-south-asian", "current addr H.No. 221, Block C, Sector 15, Rohini",
+     ("H.No. 221",)),
+    ("person-bracketed-place", "+1 212 555 0139 Rachel (New York)", ("Rachel", "New York")),
 ]
 
 
