@@ -136,14 +136,16 @@ class IntlPhoneRecognizer(ScanRecognizer):
                 continue
             if not bare and _whole(chunk, region, Leniency.STRICT_GROUPING):
                 return region, True
-            if (weak is None or not bare) and _whole(chunk, region, Leniency.VALID):
+            if weak is not None and not _trunk_prefixed(chunk, region):
+                continue  # a weak reading is had; only the trunk prefix could add to it
+            if _whole(chunk, region, Leniency.VALID):
                 if bare:
                     return region, False
                 if _trunk_prefixed(chunk, region):
                     # grouped its own way, but written as a call inside the country is
                     # dialled: "0176 3490 2217", "0772 41 63 88", "8 7172 45 17 39"
                     return region, True
-                weak = weak or region
+                weak = region
         return (weak, False) if weak is not None else None
 
 

@@ -88,8 +88,9 @@ _NEAR_CUE = re.compile(
     r"social(?:['’]s)?(?=[ \t]*(?:[?:#=,.;!)\n]|$)|[ \t]+(?:is|was|number|no|num|for|on|to)\b)|"
     # someone's social, not their social media: "her social in case of emergencies"
     r"(?:(?<=my )|(?<=his )|(?<=her )|(?<=our ))social(?![ \t]+(?:media|life|lives|network|"
-    r"networks|networking|worker|workers|work|skills?|circle|circles|anxiety|club|clubs|events?|posts?|accounts?|"
-    r"feeds?|profiles?|handles?|studies|science|services|calendar|channels?|team|platforms?|"
+    r"networks|networking|worker|workers|work|skills?|circle|circles|anxiety|club|clubs|"
+    r"events?|posts?|accounts?|feeds?|profiles?|handles?|studies|science|services|calendar|"
+    r"channels?|team|platforms?|"
     r"apps?|battery|cues|butterfly|distancing)\b)|"
     r"soc\.?\s*sec|социальн\w*\s+(?:номер|страхован)\w*|әлеуметтік)(?![^\W\d_])"
 )
@@ -162,6 +163,12 @@ def other_numbers(text: str, spans: list[tuple[int, int]]) -> set[tuple[int, int
     return other
 
 
+def _rest_of_line(text: str, end: int) -> str:
+    """Up to 60 characters of the line after ``end``: where a cue after a number stands."""
+    line_end = text.find("\n", end)
+    return text[end : line_end if line_end >= 0 else len(text)][:60]
+
+
 def inside_identifier(text: str, start: int, end: int) -> bool:
     """Whether a dashed number is joined by a dash to more of an identifier around it
     ("CLM-448-21-9906", "RA-558-21-7712"): a claim or an agreement number, not an SSN."""
@@ -225,10 +232,8 @@ class CuedSsnRecognizer(ScanRecognizer):
             start, end = match.span()
             if labelled_other(text, start) or not issuable(re.sub(r"\D", "", match.group())):
                 continue
-            line_end = text.find("\n", end)
-            after = text[end : line_end if line_end >= 0 else len(text)][:60]
             if _NEAR_CUE.search(text, max(0, start - _CUE_BEFORE), start) or (
-                _NEAR_CUE.search(after)
+                _NEAR_CUE.search(_rest_of_line(text, end))
             ):
                 yield Hit(start, end, NEAR_CUE_SCORE, "grouped nine digits near an SSN cue")
         for match in _BARE.finditer(text):
@@ -237,9 +242,7 @@ class CuedSsnRecognizer(ScanRecognizer):
             start, end = match.span()
             if labelled_other(text, start) or _BANK_LABEL.search(text, max(0, start - 30), start):
                 continue
-            line_end = text.find("\n", end)
-            after = text[end : line_end if line_end >= 0 else len(text)][:60]
-            if issuable(match.group()) and _NEAR_CUE.search(after):
+            if issuable(match.group()) and _NEAR_CUE.search(_rest_of_line(text, end)):
                 yield Hit(start, end, NEAR_CUE_SCORE, "nine digits before an SSN cue")
         for match in _OTHER_DASHES.finditer(text):
             if issuable(re.sub(r"\D", "", match.group())):
